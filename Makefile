@@ -1,0 +1,54 @@
+# Two commands do everything on a fresh clone: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SEED ?= 2026
+
+.PHONY: run test install lint typecheck check messages worker bench-smoke clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## run: install, migrate the SQLite database, load demo data, serve on http://127.0.0.1:8000
+run: $(STAMP)
+	@mkdir -p var
+	$(BIN)/jpo migrate --noinput
+	$(BIN)/jpo demo --seed $(SEED)
+	@$(BIN)/jpo demo_logins
+	$(BIN)/jpo runserver $(HOST):$(PORT)
+
+## test: install what tests need and run the whole suite
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+## messages: refresh and compile the Japanese/English translation catalogues (needs GNU gettext)
+messages: $(STAMP)
+	cd src/jpo && ../../$(BIN)/jpo makemessages -l ja -l en --no-obsolete && ../../$(BIN)/jpo compilemessages
+
+worker: $(STAMP)
+	$(BIN)/jpo db_worker
+
+bench-smoke: $(STAMP)
+	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f --smoke || exit 1; done
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 .pytest_cache .mypy_cache .ruff_cache

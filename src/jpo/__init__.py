@@ -1,0 +1,1 @@
+"""jpo: Japan's Junior Professional Officer programme, end to end."""

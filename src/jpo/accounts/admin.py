@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from jpo.accounts.models import AuditEvent, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "email", "role", "organization", "ministry", "is_active"]
+    list_filter = ["role", "is_active", "is_staff"]
+    list_select_related = ["organization", "ministry"]
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Role and scope"), {"fields": ["role", "organization", "ministry", "preferred_language"]}),
+    )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "target_type", "target_id"]
+    list_filter = ["action", "target_type"]
+    list_select_related = ["actor"]
+    readonly_fields = ["at", "actor", "action", "target_type", "target_id", "data"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    APPLICANT = "applicant", _("Applicant")
+    OFFICER = "officer", _("Programme officer (MOFA)")
+    REVIEWER = "reviewer", _("Reviewer / interviewer")
+    FOCAL_POINT = "focal_point", _("Organization focal point")
+    MINISTRY_HR = "ministry_hr", _("Ministry HR officer")
+    ANALYST = "analyst", _("Analyst")
+
+
+class User(AbstractUser):
+    """A person who signs in. The role decides what they may see; the scope narrows it."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.APPLICANT)
+    organization = models.ForeignKey(
+        "programme.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="focal_points",
+        help_text=_("For organization focal points: the organization they act for."),
+    )
+    ministry = models.ForeignKey(
+        "programme.Ministry",
+        verbose_name=_("ministry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hr_officers",
+        help_text=_("For ministry HR officers: the ministry whose civil servants they see."),
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=settings.LANGUAGES, default="ja"
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="focal_point") | models.Q(organization__isnull=False),
+                name="focal_point_has_organization",
+                violation_error_message=_("An organization focal point must belong to an organization."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="ministry_hr") | models.Q(ministry__isnull=False),
+                name="ministry_hr_has_ministry",
+                violation_error_message=_("A ministry HR officer must belong to a ministry."),
+            ),
+        ]
+
+    @property
+    def is_officer(self) -> bool:
+        return self.role == Role.OFFICER
+
+
+class AuditEvent(models.Model):
+    """One row per write that matters: who did what to which object, with the old and new values."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    target_type = models.CharField(_("object type"), max_length=64)
+    target_id = models.CharField(_("object id"), max_length=64)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"

@@ -1,0 +1,28 @@
+"""Navigation by role: each role sees the entries it may open, nothing more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jpo.accounts.models import Role
+
+# (label, url name, roles allowed; None means every signed-in user)
+NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
+    (_("Home"), "home", None),
+    (_("Administration"), "admin:index", frozenset({Role.OFFICER})),
+    (_("API"), "api:openapi-view", frozenset({Role.OFFICER, Role.ANALYST})),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    items = []
+    if user.is_authenticated:
+        for label, name, roles in NAVIGATION:
+            if roles is None or user.is_superuser or getattr(user, "role", None) in roles:
+                items.append({"label": label, "url": reverse(name), "active": request.path == reverse(name)})
+    return {"nav_items": items}
