@@ -21,7 +21,9 @@ def is_analyst(user: Any) -> bool:
 
 @rules.predicate
 def is_own_application(user: Any, application: Any) -> bool:
-    return bool(user.is_authenticated and application is not None and application.applicant.user_id == user.pk)
+    return bool(
+        user.is_authenticated and application is not None and application.applicant.user_id == user.pk
+    )
 
 
 @rules.predicate
@@ -46,6 +48,8 @@ def is_ministry_hr_of(user: Any, application: Any) -> bool:
     )
 
 
-rules.add_perm("applications.view_application", is_officer | is_own_application | is_focal_point_of | is_ministry_hr_of)
+rules.add_perm(
+    "applications.view_application", is_officer | is_own_application | is_focal_point_of | is_ministry_hr_of
+)
 rules.add_perm("applications.change_application", is_officer)
 rules.add_perm("workforce.view_statistics", is_officer | is_analyst)

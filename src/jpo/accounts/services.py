@@ -9,7 +9,9 @@ from django.db import models
 from jpo.accounts.models import AuditEvent, User
 
 
-def audit_record(*, actor: User | None, action: str, target: models.Model, data: dict[str, Any] | None = None) -> AuditEvent:
+def audit_record(
+    *, actor: User | None, action: str, target: models.Model, data: dict[str, Any] | None = None
+) -> AuditEvent:
     """Append one audit row. Call it inside the same transaction as the write it describes."""
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,

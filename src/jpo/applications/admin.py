@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from jpo.applications.models import Applicant, Application, Preference, StatusChange
@@ -15,7 +16,7 @@ class StatusChangeInline(admin.TabularInline):
     can_delete = False
     readonly_fields = ["from_status", "to_status", "at", "actor", "reason"]
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
 

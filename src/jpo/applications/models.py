@@ -35,7 +35,9 @@ class Applicant(models.Model):
     email = models.EmailField(_("e-mail address"))
     nationalities = models.JSONField(_("nationalities"), default=list, help_text=_("ISO 3166 alpha-2 codes."))
     is_synthetic = models.BooleanField(
-        _("synthetic (demonstration) person"), default=False, help_text=_("Created by `jpo demo`; not a real person.")
+        _("synthetic (demonstration) person"),
+        default=False,
+        help_text=_("Created by `jpo demo`; not a real person."),
     )
     history = HistoricalRecords()
 
@@ -89,7 +91,9 @@ class Application(models.Model):
         related_name="preferred_by",
         blank=True,
     )
-    version = models.PositiveIntegerField(_("version"), default=1, help_text=_("Guards against lost updates."))
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Guards against lost updates.")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords()
@@ -106,7 +110,9 @@ class Application(models.Model):
                 violation_error_message=_("A national civil servant must name a home ministry."),
             ),
             models.CheckConstraint(
-                condition=models.Q(status="draft") | models.Q(submitted_at__isnull=False) | models.Q(status="withdrawn"),
+                condition=models.Q(status="draft")
+                | models.Q(submitted_at__isnull=False)
+                | models.Q(status="withdrawn"),
                 name="application_submitted_has_time",
                 violation_error_message=_("A submitted application records when it was submitted."),
             ),
@@ -134,7 +140,9 @@ class Preference(models.Model):
         ordering = ["application", "rank"]
         constraints = [
             models.UniqueConstraint(fields=["application", "rank"], name="preference_unique_rank"),
-            models.UniqueConstraint(fields=["application", "organization"], name="preference_unique_organization"),
+            models.UniqueConstraint(
+                fields=["application", "organization"], name="preference_unique_organization"
+            ),
             models.CheckConstraint(condition=models.Q(rank__gte=1), name="preference_rank_from_one"),
         ]
 
@@ -150,7 +158,12 @@ class StatusChange(models.Model):
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
     at = models.DateTimeField(_("at"), auto_now_add=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reason = models.TextField(_("reason"), blank=True)
 

@@ -39,7 +39,9 @@ def application_transition(
         current = Application.objects.select_for_update().select_related("track").get(pk=application.pk)
         if expected_version is not None and current.version != expected_version:
             raise StaleApplication(
-                _("This application was changed by someone else (version %(now)s, you read %(read)s). Reload it.")
+                _(
+                    "This application was changed by someone else (version %(now)s, you read %(read)s). Reload it."
+                )
                 % {"now": current.version, "read": expected_version}
             )
         source = Status(current.status)

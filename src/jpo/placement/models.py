@@ -9,7 +9,10 @@ class Dispatch(models.Model):
     """A JPO's assignment to a post: two years in principle, at most three (see jpo.policy)."""
 
     application = models.OneToOneField(
-        "applications.Application", verbose_name=_("application"), on_delete=models.PROTECT, related_name="dispatch"
+        "applications.Application",
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        related_name="dispatch",
     )
     post = models.ForeignKey(
         "programme.Post", verbose_name=_("post"), on_delete=models.PROTECT, related_name="dispatches"
@@ -48,10 +51,14 @@ class Secondment(models.Model):
         Dispatch, verbose_name=_("dispatch"), on_delete=models.CASCADE, related_name="secondment"
     )
     ministry = models.ForeignKey(
-        "programme.Ministry", verbose_name=_("home ministry"), on_delete=models.PROTECT, related_name="secondments"
+        "programme.Ministry",
+        verbose_name=_("home ministry"),
+        on_delete=models.PROTECT,
+        related_name="secondments",
     )
     consent_recorded_on = models.DateField(
-        _("employee's consent recorded on"), help_text=_("Dispatch Act, Art. 2(2): dispatch only with consent.")
+        _("employee's consent recorded on"),
+        help_text=_("Dispatch Act, Art. 2(2): dispatch only with consent."),
     )
     status_kept = models.BooleanField(_("civil-servant status kept"), default=True)
     planned_return_date = models.DateField(_("planned return"))

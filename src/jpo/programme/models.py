@@ -196,7 +196,9 @@ class Post(models.Model):
     danger_level = models.PositiveSmallIntegerField(
         _("MOFA danger level of the duty station"), null=True, blank=True
     )
-    status = models.CharField(_("status"), max_length=16, choices=PostStatus.choices, default=PostStatus.PROPOSED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=PostStatus.choices, default=PostStatus.PROPOSED
+    )
     history = HistoricalRecords()
 
     class Meta:

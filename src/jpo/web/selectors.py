@@ -18,6 +18,8 @@ def home_summary(*, user: Any) -> dict[str, Any]:
         )
     if user.role == Role.APPLICANT:
         summary["my_applications"] = list(
-            Application.objects.filter(applicant__user=user).select_related("cycle", "track").order_by("-cycle__fiscal_year")
+            Application.objects.filter(applicant__user=user)
+            .select_related("cycle", "track")
+            .order_by("-cycle__fiscal_year")
         )
     return summary

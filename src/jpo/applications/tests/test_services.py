@@ -26,6 +26,7 @@ def test_refusal_speaks_japanese_too() -> None:
     with translation.override("ja"), pytest.raises(IllegalTransition, match="変更することはできません"):
         application_transition(application=application, to=Status.SELECTED, actor=None)
 
+
 MOFA_PATH = [
     Status.SUBMITTED,
     Status.ELIGIBLE,
@@ -46,12 +47,14 @@ def test_mofa_track_walks_the_whole_path_and_records_every_step(make_user: Any) 
     assert application.status == Status.SELECTED
     assert application.submitted_at is not None
     assert application.version == len(MOFA_PATH) + 1
-    changes = list(StatusChange.objects.filter(application=application).values_list("from_status", "to_status"))
+    changes = list(
+        StatusChange.objects.filter(application=application).values_list("from_status", "to_status")
+    )
     assert changes == list(zip([Status.DRAFT, *MOFA_PATH[:-1]], MOFA_PATH, strict=True))
     assert StatusChange.objects.filter(actor=officer).count() == len(MOFA_PATH)
-    assert AuditEvent.objects.filter(action="application.transition", target_id=str(application.pk)).count() == len(
-        MOFA_PATH
-    )
+    assert AuditEvent.objects.filter(
+        action="application.transition", target_id=str(application.pk)
+    ).count() == len(MOFA_PATH)
 
 
 def test_illegal_move_is_refused_and_nothing_is_written() -> None:
@@ -92,9 +95,13 @@ def test_interview_belongs_to_the_mofa_track_and_forwarding_to_the_organization_
 def test_a_stale_version_is_refused_instead_of_overwriting() -> None:
     application = make_application()
     read_version = application.version
-    application_transition(application=application, to=Status.SUBMITTED, actor=None, expected_version=read_version)
+    application_transition(
+        application=application, to=Status.SUBMITTED, actor=None, expected_version=read_version
+    )
     with pytest.raises(StaleApplication, match="changed by someone else"):
-        application_transition(application=application, to=Status.WITHDRAWN, actor=None, expected_version=read_version)
+        application_transition(
+            application=application, to=Status.WITHDRAWN, actor=None, expected_version=read_version
+        )
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
 

@@ -28,6 +28,10 @@ def test_cycle_years_start_when_japan_joined() -> None:
 
 
 def test_agreement_cannot_end_before_it_starts() -> None:
-    undp = Organization.objects.create(code="UNDP", name_en="UNDP", name_ja="国連開発計画", kind=OrganizationKind.FUND_PROGRAMME)
+    undp = Organization.objects.create(
+        code="UNDP", name_en="UNDP", name_ja="国連開発計画", kind=OrganizationKind.FUND_PROGRAMME
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Agreement.objects.create(organization=undp, starts_fiscal_year=2020, ends_fiscal_year=2019, source="test")
+        Agreement.objects.create(
+            organization=undp, starts_fiscal_year=2020, ends_fiscal_year=2019, source="test"
+        )

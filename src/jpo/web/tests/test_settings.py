@@ -11,7 +11,11 @@ def _django_check(**env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("JPO_")}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "jpo.cli", "check"], capture_output=True, text=True, env=environment, timeout=120
+        [sys.executable, "-m", "jpo.cli", "check"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
     )
 
 
@@ -28,6 +32,10 @@ def test_production_with_its_settings_starts() -> None:
 
 def test_database_url_selects_the_database(tmp_path: object) -> None:
     code = "import django; django.setup(); from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
-    environment = dict(os.environ, DATABASE_URL="postgres://u@db.example:5432/jpo", DJANGO_SETTINGS_MODULE="jpo.settings")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, timeout=60)
+    environment = dict(
+        os.environ, DATABASE_URL="postgres://u@db.example:5432/jpo", DJANGO_SETTINGS_MODULE="jpo.settings"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, timeout=60
+    )
     assert out.stdout.strip() == "django.db.backends.postgresql"
