@@ -1,0 +1,147 @@
+"""`jpo ranges STATES.csv --base 3500 [--members N] [--format csv|json]`.
+
+Input: a UTF-8 CSV with the header iso3,name,assessment_pct,population,staff, one row per Member State.
+Output (stdout): iso3,name,lower,midpoint,upper,staff,status, the midpoint unrounded to two decimals
+(rounded half up for display), status one of unrepresented, under, within, over. Population shares are
+taken over the rows of the file. Bad input exits with status 2 and one line on stderr naming the line
+and column. The other parameters (weights, bands, 14-post floor) are those of parameters.yaml today.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from decimal import Decimal, InvalidOperation
+from typing import Any, NoReturn
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from jpo.representation.calculator import CalculatorError, ParameterTable, StateInput, compute_ranges
+from jpo.representation.services import RATE_SUM_TOLERANCE
+from jpo.representation.validation import (
+    RowError,
+    parse_decimal,
+    parse_iso3,
+    parse_text,
+    parse_whole,
+    read_rows,
+)
+
+INPUT_COLUMNS = ["iso3", "name", "assessment_pct", "population", "staff"]
+OUTPUT_COLUMNS = ["iso3", "name", "lower", "midpoint", "upper", "staff", "status"]
+
+
+def _positive_decimal(value: str) -> Decimal:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"“{value}” is not a number") from None
+    if not number.is_finite() or number <= 0:
+        raise argparse.ArgumentTypeError(f"{value} must be a number greater than 0")
+    return number
+
+
+def read_states(path: str) -> list[StateInput]:
+    rows = read_rows(path, required=INPUT_COLUMNS)
+    if not rows:
+        raise RowError("no Member State rows after the header", line=2)
+    states = []
+    seen: dict[str, int] = {}
+    total = Decimal(0)
+    for line, row in rows:
+        iso3 = parse_iso3(row["iso3"], line=line)
+        if iso3 in seen:
+            raise RowError(f"{iso3} already appears on line {seen[iso3]}", line=line, column="iso3")
+        seen[iso3] = line
+        rate = parse_decimal(row["assessment_pct"], line=line, column="assessment_pct")
+        if rate > 100:
+            raise RowError(f"{rate} is above 100", line=line, column="assessment_pct")
+        total += rate
+        states.append(
+            StateInput(
+                iso3=iso3,
+                name=parse_text(row["name"], line=line, column="name"),
+                assessment_pct=rate,
+                population=parse_whole(row["population"], line=line, column="population"),
+                staff=parse_whole(row["staff"], line=line, column="staff"),
+            )
+        )
+    if abs(total - 100) > RATE_SUM_TOLERANCE:
+        raise RowError(
+            f"the assessment_pct values add up to {total}, not 100 (tolerance ±{RATE_SUM_TOLERANCE})",
+            column="assessment_pct",
+        )
+    if sum(state.population for state in states) <= 0:
+        raise RowError("the populations add up to 0", column="population")
+    return states
+
+
+class Command(BaseCommand):
+    help = "Compute desirable ranges and statuses from a CSV of Member States (see the module docstring)."
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+
+        def error(message: str) -> NoReturn:
+            if not parser.called_from_command_line:
+                raise CommandError(f"Error: {message}")
+            sys.stderr.write(f"jpo ranges: {message}\n")
+            sys.exit(2)
+
+        parser.error = error  # type: ignore[method-assign]
+        return parser
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("states", help="CSV with header iso3,name,assessment_pct,population,staff")
+        parser.add_argument("--base", required=True, type=_positive_decimal, help="base figure B (posts)")
+        parser.add_argument(
+            "--members", type=int, default=None, help="number N of Member States (default: rows)"
+        )
+        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            states = read_states(options["states"])
+        except RowError as error:
+            raise CommandError(f"{options['states']}: {error}", returncode=2) from None
+        members = options["members"]
+        if members is None:
+            members = len(states)
+        if members < len(states):
+            raise CommandError(
+                f"--members {members} is fewer than the {len(states)} rows of {options['states']}",
+                returncode=2,
+            )
+        try:
+            # Weights, bands and the 14-post floor: those in force today (parameters.yaml).
+            parameters = (
+                ParameterTable.load()
+                .at(timezone.localdate())
+                .parameters(base_figure=options["base"], member_states=members)
+            )
+            ranges = compute_ranges(states, parameters)
+        except CalculatorError as exc:
+            raise CommandError(f"{options['states']}: {exc}", returncode=2) from None
+        records: list[dict[str, Any]] = [
+            {
+                "iso3": r.iso3,
+                "name": r.name,
+                "lower": r.lower,
+                "midpoint": f"{r.midpoint_2dp:.2f}",
+                "upper": r.upper,
+                "staff": r.staff,
+                "status": r.status.value,
+            }
+            for r in ranges
+        ]
+        if options["format"] == "json":
+            for record in records:
+                record["midpoint"] = float(record["midpoint"])
+            self.stdout.write(json.dumps(records, ensure_ascii=False, indent=1))
+            return
+        writer = csv.DictWriter(self.stdout, fieldnames=OUTPUT_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)

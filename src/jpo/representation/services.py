@@ -1,0 +1,486 @@
+"""Writes: CSV imports of the inputs of the desirable ranges, and loading the shipped reference data.
+
+Every import reads and checks the whole file first (each error names the line and the column), then
+writes everything in one transaction, or nothing. Imports are idempotent: rows are keyed (a State's
+ISO code, and the period, year or date) and a row already present with the same values is left alone;
+a changed value is updated. A load that changes something records a `DataLoad` and an audit event.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Protocol
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from jpo.accounts.models import User
+from jpo.accounts.services import audit_record
+from jpo.representation.models import (
+    AssessmentRate,
+    DataLoad,
+    MemberState,
+    Population,
+    PublishedStatusCount,
+    RepresentationStatus,
+    StaffCount,
+)
+from jpo.representation.validation import (
+    Row,
+    RowError,
+    parse_date,
+    parse_decimal,
+    parse_iso3,
+    parse_period,
+    parse_text,
+    parse_whole,
+    read_rows,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+MEMBER_STATES_FILE = DATA_DIR / "un_member_states.csv"
+SCALE_FILE = DATA_DIR / "un_scale_of_assessments.csv"
+POPULATION_FILE = DATA_DIR / "population.csv"
+STAFF_FILE = DATA_DIR / "japan_staff.csv"
+PUBLISHED_COUNTS_FILE = DATA_DIR / "published_status_counts.csv"
+
+# Sources of the shipped files (../shared/data/SOURCES.md); a `source` column in a file takes precedence.
+SOURCE_MEMBER_STATES = (
+    "datasets/country-codes, data/country-codes.csv (commit caa72d1e, PDDL), UNTERM short names; "
+    "UN admission dates where two listings agree"
+)
+SOURCE_POPULATION = (
+    "World Bank SP.POP.TOTL (mid-year population) via datasets/population, data/population.csv "
+    "(commit 425fc447, PDDL)"
+)
+SCALE_RESOLUTIONS = {
+    "2016-2018": "GA resolution 70/245",
+    "2019-2021": "GA resolution 73/271",
+    "2022-2024": "GA resolution 76/238",
+    "2025-2027": "adopted by the General Assembly in December 2024",
+}
+SOURCE_SCALE = (
+    "UN regular-budget scale of assessments {period} ({resolution}), transcribed in "
+    "tierravivaai/cali-fund-allocation-model, data-raw/UNGA_scale_of_assessment.csv (commit 49a54de2)"
+)
+
+# The rates of one period must add up to 100 per cent within this tolerance. 193 rates published to three
+# decimals can drift from 100 by at most 193 x 0.0005 = 0.0965 through rounding alone; the shipped periods
+# add up to exactly 100.000.
+RATE_SUM_TOLERANCE = Decimal("0.1")
+
+MAX_ERRORS = 20
+
+
+class TextSink(Protocol):
+    """Where progress lines go: a text stream or a management command's `self.stdout`."""
+
+    def write(self, text: str, /) -> Any: ...
+
+
+class ImportFailed(Exception):
+    """The file was not imported (nothing was written); `errors` lists the problems found."""
+
+    def __init__(self, errors: Sequence[RowError | str], *, file_name: str = "") -> None:
+        self.errors = [str(error) for error in errors]
+        self.file_name = file_name
+        more = len(self.errors) - 1
+        first = self.errors[0] if self.errors else _("unknown problem")
+        message = f"{file_name}: {first}" if file_name else first
+        if more:
+            message += " " + _("(and %(count)s more problems)") % {"count": more}
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    dataset: str
+    file_name: str
+    read: int
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int
+
+    def summary(self) -> str:
+        return _(
+            "%(dataset)s: %(read)s rows read, %(created)s created, %(updated)s updated, "
+            "%(unchanged)s unchanged, %(skipped)s skipped"
+        ) % {
+            "dataset": self.dataset,
+            "read": self.read,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+        }
+
+
+class _Errors:
+    def __init__(self, file_name: str) -> None:
+        self.file_name = file_name
+        self.items: list[RowError | str] = []
+
+    def add(self, error: RowError | str) -> None:
+        if len(self.items) < MAX_ERRORS:
+            self.items.append(error)
+
+    def check(self) -> None:
+        if self.items:
+            raise ImportFailed(self.items, file_name=self.file_name)
+
+
+def _read(path: Path | str, required: Sequence[str]) -> list[Row]:
+    try:
+        return read_rows(path, required=required)
+    except RowError as error:
+        raise ImportFailed([error], file_name=Path(path).name) from None
+
+
+def _states_by_iso3() -> dict[str, MemberState]:
+    return {state.iso3: state for state in MemberState.objects.all()}
+
+
+def _write(
+    *,
+    dataset: str,
+    path: Path | str,
+    model: type[models.Model],
+    key: Callable[[Any], tuple[Any, ...]],
+    existing: Iterable[Any],
+    wanted: dict[tuple[Any, ...], dict[str, Any]],
+    fields: Sequence[str],
+    read: int,
+    skipped: int,
+    actor: User | None,
+) -> ImportResult:
+    """Create the missing rows, update the changed ones, leave the rest; all in one transaction."""
+    current = {key(obj): obj for obj in existing}
+    to_create = []
+    to_update = []
+    for row_key, values in wanted.items():
+        obj = current.get(row_key)
+        if obj is None:
+            to_create.append(model(**values))
+        elif any(getattr(obj, name) != values[name] for name in fields):
+            for name in fields:
+                setattr(obj, name, values[name])
+            to_update.append(obj)
+    result = ImportResult(
+        dataset=dataset,
+        file_name=Path(path).name,
+        read=read,
+        created=len(to_create),
+        updated=len(to_update),
+        unchanged=len(wanted) - len(to_create) - len(to_update),
+        skipped=skipped,
+    )
+    if to_create or to_update:
+        with transaction.atomic():
+            model._default_manager.bulk_create(to_create, batch_size=500)
+            if to_update:
+                model._default_manager.bulk_update(to_update, list(fields), batch_size=500)
+            load = DataLoad.objects.create(
+                actor=actor if actor is not None and actor.is_authenticated else None,
+                dataset=dataset,
+                file_name=result.file_name,
+                rows_read=result.read,
+                rows_created=result.created,
+                rows_updated=result.updated,
+                rows_unchanged=result.unchanged,
+                rows_skipped=result.skipped,
+            )
+            audit_record(
+                actor=actor,
+                action="representation.import",
+                target=load,
+                data={
+                    "dataset": dataset,
+                    "file": result.file_name,
+                    "created": result.created,
+                    "updated": result.updated,
+                },
+            )
+    return result
+
+
+def member_states_import(*, path: Path | str = MEMBER_STATES_FILE, actor: User | None = None) -> ImportResult:
+    """Columns iso3, m49, name, admission_date (blank allowed), optional source."""
+    rows = _read(path, ["iso3", "m49", "name", "admission_date"])
+    errors = _Errors(Path(path).name)
+    wanted: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for line, row in rows:
+        try:
+            iso3 = parse_iso3(row["iso3"], line=line)
+            m49 = row["m49"]
+            if not (len(m49) == 3 and m49.isdigit()):
+                raise RowError(
+                    _("“%(value)s” is not a three-digit M49 code") % {"value": m49}, line=line, column="m49"
+                )
+            values = {
+                "iso3": iso3,
+                "m49": m49,
+                "name": parse_text(row["name"], line=line, column="name"),
+                "admission_date": parse_date(
+                    row["admission_date"], line=line, column="admission_date", required=False
+                ),
+                "source": parse_text(
+                    row.get("source") or SOURCE_MEMBER_STATES, line=line, column="source", max_length=500
+                ),
+            }
+            if (iso3,) in wanted:
+                raise RowError(_("%(iso3)s appears twice") % {"iso3": iso3}, line=line, column="iso3")
+            wanted[(iso3,)] = values
+        except RowError as error:
+            errors.add(error)
+    errors.check()
+    return _write(
+        dataset="member_states",
+        path=path,
+        model=MemberState,
+        key=lambda obj: (obj.iso3,),
+        existing=MemberState.objects.all(),
+        wanted=wanted,
+        fields=["m49", "name", "admission_date", "source"],
+        read=len(rows),
+        skipped=0,
+        actor=actor,
+    )
+
+
+def assessment_rates_import(*, path: Path | str = SCALE_FILE, actor: User | None = None) -> ImportResult:
+    """Columns iso3, period (e.g. 2016-2018), rate_pct (per cent, at most 3 decimals), optional source.
+
+    Every State must already be a Member State; each period's rates must add up to 100 per cent within
+    `RATE_SUM_TOLERANCE`.
+    """
+    rows = _read(path, ["iso3", "period", "rate_pct"])
+    errors = _Errors(Path(path).name)
+    states = _states_by_iso3()
+    wanted: dict[tuple[Any, ...], dict[str, Any]] = {}
+    sums: dict[str, Decimal] = defaultdict(Decimal)
+    for line, row in rows:
+        try:
+            iso3 = parse_iso3(row["iso3"], line=line)
+            if iso3 not in states:
+                raise RowError(_("%(iso3)s is not a Member State") % {"iso3": iso3}, line=line, column="iso3")
+            start, end = parse_period(row["period"], line=line)
+            rate = parse_decimal(row["rate_pct"], line=line, column="rate_pct", places=3)
+            if rate > 100:
+                raise RowError(_("%(value)s is above 100") % {"value": rate}, line=line, column="rate_pct")
+            period = row["period"]
+            source = row.get("source") or SOURCE_SCALE.format(
+                period=period, resolution=SCALE_RESOLUTIONS.get(period, "resolution not recorded")
+            )
+            if (iso3, period) in wanted:
+                raise RowError(
+                    _("%(iso3)s appears twice for %(period)s") % {"iso3": iso3, "period": period},
+                    line=line,
+                    column="iso3",
+                )
+            wanted[(iso3, period)] = {
+                "state": states[iso3],
+                "period": period,
+                "start_year": start,
+                "end_year": end,
+                "rate_pct": rate,
+                "source": parse_text(source, line=line, column="source", max_length=500),
+            }
+            sums[period] += rate
+        except RowError as error:
+            errors.add(error)
+    for period, total in sorted(sums.items()):
+        if abs(total - 100) > RATE_SUM_TOLERANCE:
+            errors.add(
+                RowError(
+                    _(
+                        "the rates for %(period)s add up to %(total)s per cent, not 100 (tolerance %(tolerance)s)"
+                    )
+                    % {"period": period, "total": total, "tolerance": RATE_SUM_TOLERANCE},
+                    column="rate_pct",
+                )
+            )
+    errors.check()
+    return _write(
+        dataset="assessment_rates",
+        path=path,
+        model=AssessmentRate,
+        key=lambda obj: (obj.state.iso3, obj.period),
+        existing=AssessmentRate.objects.select_related("state"),
+        wanted=wanted,
+        fields=["start_year", "end_year", "rate_pct", "source"],
+        read=len(rows),
+        skipped=0,
+        actor=actor,
+    )
+
+
+def populations_import(*, path: Path | str = POPULATION_FILE, actor: User | None = None) -> ImportResult:
+    """Columns iso3, year, population, optional source. Economies that are not Member States are skipped."""
+    rows = _read(path, ["iso3", "year", "population"])
+    errors = _Errors(Path(path).name)
+    states = _states_by_iso3()
+    wanted: dict[tuple[Any, ...], dict[str, Any]] = {}
+    skipped = 0
+    for line, row in rows:
+        try:
+            iso3 = parse_iso3(row["iso3"], line=line)
+            year = parse_whole(row["year"], line=line, column="year", minimum=1900)
+            if year > 2100:
+                raise RowError(
+                    _("%(value)s is not a plausible year") % {"value": year}, line=line, column="year"
+                )
+            population = parse_whole(row["population"], line=line, column="population")
+            if iso3 not in states:
+                skipped += 1
+                continue
+            if (iso3, year) in wanted:
+                raise RowError(
+                    _("%(iso3)s appears twice for %(year)s") % {"iso3": iso3, "year": year},
+                    line=line,
+                    column="iso3",
+                )
+            wanted[(iso3, year)] = {
+                "state": states[iso3],
+                "year": year,
+                "population": population,
+                "source": parse_text(
+                    row.get("source") or SOURCE_POPULATION, line=line, column="source", max_length=500
+                ),
+            }
+        except RowError as error:
+            errors.add(error)
+    errors.check()
+    return _write(
+        dataset="populations",
+        path=path,
+        model=Population,
+        key=lambda obj: (obj.state.iso3, obj.year),
+        existing=Population.objects.select_related("state"),
+        wanted=wanted,
+        fields=["population", "source"],
+        read=len(rows),
+        skipped=skipped,
+        actor=actor,
+    )
+
+
+def staff_counts_import(*, path: Path | str = STAFF_FILE, actor: User | None = None) -> ImportResult:
+    """Columns iso3, as_of (date), staff, source; optional as_of_label and published_range."""
+    rows = _read(path, ["iso3", "as_of", "staff", "source"])
+    errors = _Errors(Path(path).name)
+    states = _states_by_iso3()
+    wanted: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for line, row in rows:
+        try:
+            iso3 = parse_iso3(row["iso3"], line=line)
+            if iso3 not in states:
+                raise RowError(_("%(iso3)s is not a Member State") % {"iso3": iso3}, line=line, column="iso3")
+            as_of = parse_date(row["as_of"], line=line, column="as_of")
+            if (iso3, as_of) in wanted:
+                raise RowError(
+                    _("%(iso3)s appears twice for this date") % {"iso3": iso3}, line=line, column="as_of"
+                )
+            wanted[(iso3, as_of)] = {
+                "state": states[iso3],
+                "as_of": as_of,
+                "as_of_label": row.get("as_of_label", "")[:40],
+                "staff": parse_whole(row["staff"], line=line, column="staff"),
+                "published_range": row.get("published_range", "")[:40],
+                "source": parse_text(row["source"], line=line, column="source", max_length=500),
+            }
+        except RowError as error:
+            errors.add(error)
+    errors.check()
+    return _write(
+        dataset="staff_counts",
+        path=path,
+        model=StaffCount,
+        key=lambda obj: (obj.state.iso3, obj.as_of),
+        existing=StaffCount.objects.select_related("state"),
+        wanted=wanted,
+        fields=["as_of_label", "staff", "published_range", "source"],
+        read=len(rows),
+        skipped=0,
+        actor=actor,
+    )
+
+
+def published_status_counts_import(
+    *, path: Path | str = PUBLISHED_COUNTS_FILE, actor: User | None = None
+) -> ImportResult:
+    """Columns as_of, status (unrepresented, under, within, over), count, source."""
+    rows = _read(path, ["as_of", "status", "count", "source"])
+    errors = _Errors(Path(path).name)
+    wanted: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for line, row in rows:
+        try:
+            as_of = parse_date(row["as_of"], line=line, column="as_of")
+            status = row["status"]
+            if status not in RepresentationStatus.values:
+                raise RowError(
+                    _("“%(value)s” is not one of %(choices)s")
+                    % {"value": status, "choices": ", ".join(RepresentationStatus.values)},
+                    line=line,
+                    column="status",
+                )
+            if (as_of, status) in wanted:
+                raise RowError(_("this status appears twice for this date"), line=line, column="status")
+            wanted[(as_of, status)] = {
+                "as_of": as_of,
+                "status": status,
+                "count": parse_whole(row["count"], line=line, column="count"),
+                "source": parse_text(row["source"], line=line, column="source", max_length=500),
+            }
+        except RowError as error:
+            errors.add(error)
+    errors.check()
+    return _write(
+        dataset="published_status_counts",
+        path=path,
+        model=PublishedStatusCount,
+        key=lambda obj: (obj.as_of, obj.status),
+        existing=PublishedStatusCount.objects.all(),
+        wanted=wanted,
+        fields=["count", "source"],
+        read=len(rows),
+        skipped=0,
+        actor=actor,
+    )
+
+
+def representation_load_reference_data(
+    *,
+    stdout: TextSink | None = None,
+    actor: User | None = None,
+    member_states: Path | str = MEMBER_STATES_FILE,
+    scale: Path | str = SCALE_FILE,
+    population: Path | str = POPULATION_FILE,
+    staff: Path | str = STAFF_FILE,
+    published_counts: Path | str = PUBLISHED_COUNTS_FILE,
+) -> list[ImportResult]:
+    """Load (or refresh) the shipped reference data; idempotent. Progress lines go to `stdout` if given.
+
+    All five files are loaded in one transaction: if one fails, nothing is written.
+    """
+    steps: list[tuple[str, Callable[..., ImportResult], Path | str]] = [
+        (_("Member States"), member_states_import, member_states),
+        (_("Scales of assessments"), assessment_rates_import, scale),
+        (_("Populations"), populations_import, population),
+        (_("Staff in posts subject to geographical distribution"), staff_counts_import, staff),
+        (_("Published counts by status"), published_status_counts_import, published_counts),
+    ]
+    results = []
+    with transaction.atomic():
+        for number, (label, function, path) in enumerate(steps, start=1):
+            if stdout is not None:
+                stdout.write(f"[{number}/{len(steps)}] {label} ({Path(path).name}) …\n")
+            result = function(path=path, actor=actor)
+            results.append(result)
+            if stdout is not None:
+                stdout.write(f"      {result.summary()}\n")
+    return results
