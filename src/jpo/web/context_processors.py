@@ -15,6 +15,7 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Home"), "home", None),
     (_("Administration"), "admin:index", frozenset({Role.OFFICER})),
     (_("API"), "api:openapi-view", frozenset({Role.OFFICER, Role.ANALYST})),
+    (_("Representation"), "representation:status", frozenset({Role.OFFICER, Role.ANALYST})),
 ]
 
 
