@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "jpo.programme",
     "jpo.applications",
     "jpo.placement",
+    "jpo.workforce",
     "jpo.representation",
     "jpo.web",
 ]

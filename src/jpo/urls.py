@@ -18,5 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("representation/", include("jpo.representation.urls")),
+    path("workforce/", include("jpo.workforce.urls")),
     path("", include("jpo.web.urls")),
 ]

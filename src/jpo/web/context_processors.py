@@ -14,6 +14,8 @@ from jpo.accounts.models import Role
 NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Home"), "home", None),
     (_("Administration"), "admin:index", frozenset({Role.OFFICER})),
+    (_("Workforce statistics"), "workforce:dashboard", frozenset({Role.OFFICER, Role.ANALYST})),
+    (_("Census import"), "workforce:import_upload", frozenset({Role.OFFICER})),
     (_("API"), "api:openapi-view", frozenset({Role.OFFICER, Role.ANALYST})),
     (_("Representation"), "representation:status", frozenset({Role.OFFICER, Role.ANALYST})),
 ]
