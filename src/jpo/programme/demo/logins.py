@@ -1,0 +1,123 @@
+"""One demo login per role, plus a superuser. Development databases only (jpo demo refuses production).
+
+The password is deliberately public (README, `jpo demo_logins`): these accounts exist to try the
+application, never in production.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from jpo.accounts.models import Role, User
+from jpo.accounts.services import audit_record
+from jpo.programme.demo import catalogue as cat
+from jpo.programme.models import Ministry, Organization
+
+DEMO_PASSWORD = "jpo-demo-2026"  # noqa: S105 - public demo password, documented in the README
+# A fixed salt makes the hash of the demo password the same on every run, so a re-run can tell with a
+# string comparison (no second hashing) whether a demo user's password is still the demo password.
+_DEMO_SALT = "jpodemo2026"
+OFFICERS_GROUP = "Programme officers"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    sees: str | Promise
+    organization: str | None = None
+    ministry: str | None = None
+    is_staff: bool = False
+    is_superuser: bool = False
+
+    @property
+    def email(self) -> str:
+        return f"{self.username}@example.jp"
+
+
+DEMO_LOGINS: tuple[DemoLogin, ...] = (
+    DemoLogin(
+        "admin",
+        Role.OFFICER,
+        _("Everything, including the Django admin (superuser)"),
+        is_staff=True,
+        is_superuser=True,
+    ),
+    DemoLogin(
+        "officer",
+        Role.OFFICER,
+        _("Everything in the programme; the Django admin with all permissions of the jpo apps"),
+        is_staff=True,
+    ),
+    DemoLogin("reviewer", Role.REVIEWER, _("Only the applications and interviews assigned to them")),
+    DemoLogin(
+        "focal-undp",
+        Role.FOCAL_POINT,
+        _("Only UNDP's posts and the candidates forwarded to UNDP"),
+        organization=cat.DEMO_FOCAL_POINT_ORGANIZATION,
+    ),
+    DemoLogin(
+        "ministry-hr",
+        Role.MINISTRY_HR,
+        _("Only the civil servants of the Ministry of Health, Labour and Welfare (MHLW)"),
+        ministry=cat.DEMO_HR_MINISTRY,
+    ),
+    DemoLogin("analyst", Role.ANALYST, _("Aggregate statistics only, never personal data")),
+    DemoLogin(
+        "applicant",
+        Role.APPLICANT,
+        _("Only their own applicant record and applications (FY2025 not passed, FY2026 at interview)"),
+    ),
+)
+
+
+def _jpo_permissions() -> list[Permission]:
+    labels = [c.label for c in apps.get_app_configs() if c.name.startswith("jpo.")]
+    return list(Permission.objects.filter(content_type__app_label__in=labels))
+
+
+@transaction.atomic
+def demo_logins_upsert() -> dict[str, User]:
+    """Create or repair the demo users (role, scope, flags, password) and the programme officers' group."""
+    password = make_password(DEMO_PASSWORD, salt=_DEMO_SALT)
+    group, _created = Group.objects.get_or_create(name=OFFICERS_GROUP)
+    permissions = _jpo_permissions()
+    if set(group.permissions.values_list("pk", flat=True)) != {p.pk for p in permissions}:
+        group.permissions.set(permissions)
+    organizations = {o.code: o for o in Organization.objects.filter(code=cat.DEMO_FOCAL_POINT_ORGANIZATION)}
+    ministries = {m.code: m for m in Ministry.objects.filter(code=cat.DEMO_HR_MINISTRY)}
+    users: dict[str, User] = {}
+    for login in DEMO_LOGINS:
+        wanted = {
+            "email": login.email,
+            "role": login.role,
+            "organization": organizations[login.organization] if login.organization else None,
+            "ministry": ministries[login.ministry] if login.ministry else None,
+            "is_staff": login.is_staff,
+            "is_superuser": login.is_superuser,
+            "is_active": True,
+            "password": password,
+        }
+        user = User.objects.filter(username=login.username).first()
+        if user is None:
+            user = User(username=login.username, first_name="Demo", last_name=login.username, **wanted)
+            user.save()
+            audit_record(actor=None, action="demo.login.create", target=user, data={"role": login.role})
+        else:
+            changed = [k for k, v in wanted.items() if getattr(user, k) != v]
+            if changed:
+                for k in changed:
+                    setattr(user, k, wanted[k])
+                user.save(update_fields=changed)
+                audit_record(actor=None, action="demo.login.repair", target=user, data={"fields": changed})
+        if login.username == "officer" and not user.groups.filter(pk=group.pk).exists():
+            user.groups.add(group)
+        users[login.username] = user
+    return users

@@ -1,0 +1,97 @@
+"""`jpo demo`: load real reference data, the demo logins and SYNTHETIC people (idempotent).
+
+    jpo demo [--seed 2026] [--scale 1.0] [--today YYYY-MM-DD] [--reset]
+
+Refuses to run when settings.PRODUCTION is true (exit status 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from jpo.programme.demo.load import demo_load
+from jpo.programme.services import ReferenceDataError
+
+PRODUCTION_REFUSAL = "jpo demo refuses to run in production (JPO_ENV=production): it creates demo logins with a public password."
+
+# -------------------------------------------------------------------------------------------------
+# LOADERS OF OTHER APPS' REFERENCE DATA — call sites to be completed by the lead.
+# Each is called as loader(stdout=self.stdout) at the end of `jpo demo`, after the programme's data.
+# Import them directly, without try/except ImportError, once their modules exist:
+#     from jpo.representation.services import representation_load_reference_data
+#     from jpo.workforce.services import workforce_load_reference_data
+# and list them here:
+REFERENCE_LOADERS: list[Callable[..., Any]] = [
+    # representation_load_reference_data,
+    # workforce_load_reference_data,
+]
+# -------------------------------------------------------------------------------------------------
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"--today must be a date like 2026-11-30, not {value!r}") from exc
+
+
+class Command(BaseCommand):
+    help = (
+        "Load real reference data (organizations, agreements, ministries, cycles FY2017-FY2026, tracks), "
+        "one demo login per role, and SYNTHETIC applicants, applications, posts, dispatches and outcomes. "
+        "Idempotent: a second run with the same seed changes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed: same seed, same people (2026).")
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="Size of the synthetic funnel (1.0 = a few hundred per cycle)."
+        )
+        parser.add_argument(
+            "--today",
+            type=_date,
+            default=None,
+            help="The day that decides which dispatches have ended (default: today in Asia/Tokyo).",
+        )
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete all synthetic people and demo posts first, then load."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError(PRODUCTION_REFUSAL, returncode=2)
+        scale = options["scale"]
+        if not 0 < scale <= 10:
+            raise CommandError(f"--scale must be above 0 and at most 10, not {scale}", returncode=2)
+        today: dt.date = options["today"] or timezone.localdate()
+        started = time.monotonic()
+
+        def progress(line: str) -> None:
+            self.stdout.write(f"[{time.monotonic() - started:6.1f}s] {line}")
+
+        try:
+            result = demo_load(
+                seed=options["seed"], scale=scale, today=today, reset=options["reset"], progress=progress
+            )
+        except ReferenceDataError as exc:
+            raise CommandError(f"reference data: {exc}", returncode=2) from exc
+        for loader in REFERENCE_LOADERS:
+            loader(stdout=self.stdout)
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"jpo demo done in {elapsed:.1f}s (seed {options['seed']}, scale {scale}, today {today}). "
+                "All applicants, applications, posts, dispatches and outcomes are SYNTHETIC "
+                "(Applicant.is_synthetic; e-mails on example.jp / example.com); "
+                "the organizations, ministries and cycles are real reference data with sources."
+            )
+        )
+        if result.conflict:
+            self.stdout.write(self.style.WARNING("Synthetic data was NOT loaded: " + result.conflict))

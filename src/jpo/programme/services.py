@@ -1,0 +1,354 @@
+"""Writes about the programme's reference data: organizations, agreements, ministries, cycles, tracks.
+
+Every function is an idempotent upsert by natural key (organization code, ministry code, fiscal year,
+cycle + track kind, organization + first fiscal year). It writes and audits only what changed, so
+loading the same reference data twice writes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import yaml
+from django.db import models, transaction
+
+from jpo.accounts.models import User
+from jpo.accounts.services import audit_record
+from jpo.programme.models import Agreement, Cycle, Ministry, Organization, Track, TrackKind
+
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
+
+Change = Literal["created", "updated", "unchanged"]
+M = TypeVar("M", bound=models.Model)
+
+
+class ReferenceDataError(ValueError):
+    """A reference-data file is malformed; the message names the file and the row."""
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _upsert(
+    *, model: type[M], lookup: Mapping[str, Any], values: Mapping[str, Any], actor: User | None, action: str
+) -> tuple[M, Change]:
+    """Create the row found by `lookup`, or update the fields of `values` that differ. Audits a change."""
+    obj = model._default_manager.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean()
+        obj.save()
+        audit_record(
+            actor=actor,
+            action=f"{action}.create",
+            target=obj,
+            data={k: _jsonable(v) for k, v in {**lookup, **values}.items() if not isinstance(v, models.Model)},
+        )
+        return obj, "created"
+    changed = {}
+    for name, value in values.items():
+        old = getattr(obj, name)
+        if old != value:
+            changed[name] = {"old": _jsonable(old), "new": _jsonable(value)}
+            setattr(obj, name, value)
+    if not changed:
+        return obj, "unchanged"
+    obj.full_clean()
+    obj.save(update_fields=list(changed))
+    audit_record(actor=actor, action=f"{action}.update", target=obj, data=changed)
+    return obj, "updated"
+
+
+@transaction.atomic
+def organization_upsert(
+    *,
+    code: str,
+    name_en: str,
+    name_ja: str,
+    kind: str,
+    headquarters: str = "",
+    source: str = "",
+    actor: User | None = None,
+) -> tuple[Organization, Change]:
+    return _upsert(
+        model=Organization,
+        lookup={"code": code},
+        values={"name_en": name_en, "name_ja": name_ja, "kind": kind, "headquarters": headquarters, "source": source},
+        actor=actor,
+        action="programme.organization",
+    )
+
+
+@transaction.atomic
+def agreement_upsert(
+    *,
+    organization: Organization,
+    starts_fiscal_year: int,
+    ends_fiscal_year: int | None = None,
+    source: str,
+    actor: User | None = None,
+) -> tuple[Agreement, Change]:
+    return _upsert(
+        model=Agreement,
+        lookup={"organization": organization, "starts_fiscal_year": starts_fiscal_year},
+        values={"ends_fiscal_year": ends_fiscal_year, "source": source},
+        actor=actor,
+        action="programme.agreement",
+    )
+
+
+@transaction.atomic
+def ministry_upsert(*, code: str, name_en: str, name_ja: str, actor: User | None = None) -> tuple[Ministry, Change]:
+    return _upsert(
+        model=Ministry,
+        lookup={"code": code},
+        values={"name_en": name_en, "name_ja": name_ja},
+        actor=actor,
+        action="programme.ministry",
+    )
+
+
+@transaction.atomic
+def cycle_upsert(
+    *,
+    fiscal_year: int,
+    reference_date: dt.date | None = None,
+    preregistration_opens: dt.datetime | None = None,
+    preregistration_closes: dt.datetime | None = None,
+    applications_open: dt.datetime | None = None,
+    applications_close: dt.datetime | None = None,
+    source: str = "",
+    actor: User | None = None,
+) -> tuple[Cycle, Change]:
+    """Upsert one cycle. Slots and budget are left alone (officers set them; FACTS gives none per cycle)."""
+    for name, value in {
+        "preregistration_opens": preregistration_opens,
+        "preregistration_closes": preregistration_closes,
+        "applications_open": applications_open,
+        "applications_close": applications_close,
+    }.items():
+        if value is not None and value.tzinfo is None:
+            raise ValueError(f"{name} of FY{fiscal_year} must be an aware datetime")
+    return _upsert(
+        model=Cycle,
+        lookup={"fiscal_year": fiscal_year},
+        values={
+            "reference_date": reference_date,
+            "preregistration_opens": preregistration_opens,
+            "preregistration_closes": preregistration_closes,
+            "applications_open": applications_open,
+            "applications_close": applications_close,
+            "source": source,
+        },
+        actor=actor,
+        action="programme.cycle",
+    )
+
+
+@transaction.atomic
+def track_upsert(
+    *, cycle: Cycle, kind: str, organizations: Iterable[Organization] = (), actor: User | None = None
+) -> tuple[Track, Change]:
+    """Upsert the track `kind` of `cycle` and set exactly `organizations` on it."""
+    track, change = _upsert(
+        model=Track, lookup={"cycle": cycle, "kind": kind}, values={}, actor=actor, action="programme.track"
+    )
+    wanted = {o.pk for o in organizations}
+    current = set(track.organizations.values_list("pk", flat=True))
+    if wanted != current:
+        track.organizations.set(wanted)
+        if change == "unchanged":
+            change = "updated"
+        codes = sorted(Organization.objects.filter(pk__in=wanted).values_list("code", flat=True))
+        audit_record(actor=actor, action="programme.track.organizations", target=track, data={"organizations": codes})
+    return track, change
+
+
+# --- Reference data files ------------------------------------------------------------------------
+
+
+def _read_yaml(name: str) -> dict[str, Any]:
+    path = REFERENCE_DIR / name
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ReferenceDataError(f"{path.name}: cannot be read ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ReferenceDataError(f"{path.name}: expected a mapping at the top level")
+    return data
+
+
+def _instant(value: Any, *, where: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ReferenceDataError(f"{where}: {value!r} is not an ISO 8601 date-time") from exc
+    if parsed.utcoffset() != dt.timedelta(hours=9):
+        raise ReferenceDataError(f"{where}: {value!r} must carry the Asia/Tokyo offset +09:00")
+    return parsed.astimezone(TOKYO)
+
+
+def _date(value: Any, *, where: str) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ReferenceDataError(f"{where}: {value!r} is not an ISO 8601 date") from exc
+
+
+@dataclass(frozen=True)
+class CycleFacts:
+    """What cycles.yaml says about one cycle beyond the model fields (published funnel figures)."""
+
+    fiscal_year: int
+    applicants: int | None = None
+    offers: int | None = None
+    offers_by_track: dict[str, int] = field(default_factory=dict)
+
+
+def reference_organizations() -> list[dict[str, Any]]:
+    return list(_read_yaml("organizations.yaml")["organizations"])
+
+
+def reference_ministries() -> list[dict[str, Any]]:
+    rows = _read_yaml("ministries.yaml")["ministries"]
+    for row in rows:
+        row["established"] = _date(row.get("established"), where=f"ministries.yaml {row.get('code')}.established")
+    return list(rows)
+
+
+def reference_cycles() -> list[dict[str, Any]]:
+    return list(_read_yaml("cycles.yaml")["cycles"])
+
+
+def reference_cycle_facts() -> dict[int, CycleFacts]:
+    facts = {}
+    for row in reference_cycles():
+        published = row.get("published") or {}
+        facts[int(row["fiscal_year"])] = CycleFacts(
+            fiscal_year=int(row["fiscal_year"]),
+            applicants=published.get("applicants"),
+            offers=published.get("offers"),
+            offers_by_track=dict(published.get("offers_by_track") or {}),
+        )
+    return facts
+
+
+def organization_track_codes(fiscal_year: int) -> list[str]:
+    """Codes of the organizations of the organization track in `fiscal_year` ([] when there is none).
+
+    THE ONE PLACE to switch to `jpo.policy` once it publishes this parameter.
+    """
+    values = _read_yaml("organization_track.yaml")["values"]
+    in_force = [int(year) for year in values if int(year) <= fiscal_year]
+    if not in_force:
+        return []
+    return list(values[max(in_force)]["organizations"])
+
+
+@dataclass
+class LoadCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, change: Change) -> None:
+        setattr(self, change, getattr(self, change) + 1)
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+@transaction.atomic
+def programme_load_reference_data(*, actor: User | None = None) -> dict[str, LoadCounts]:
+    """Upsert organizations, agreements, ministries, cycles FY2017-FY2026 and their tracks from the YAML files.
+
+    All or nothing: a malformed row raises `ReferenceDataError` naming the file and row, and nothing is written.
+    """
+    counts = {name: LoadCounts() for name in ("organizations", "agreements", "ministries", "cycles", "tracks")}
+    organizations: dict[str, Organization] = {}
+    for i, row in enumerate(reference_organizations(), start=1):
+        where = f"organizations.yaml row {i} ({row.get('code')})"
+        try:
+            org, change = organization_upsert(
+                code=row["code"],
+                name_en=row["name_en"],
+                name_ja=row["name_ja"],
+                kind=row["kind"],
+                headquarters=row.get("headquarters", ""),
+                source=row["source"],
+                actor=actor,
+            )
+            counts["organizations"].add(change)
+            organizations[org.code] = org
+            agreement = row["agreement"]
+            _, change = agreement_upsert(
+                organization=org,
+                starts_fiscal_year=int(agreement["starts_fiscal_year"]),
+                ends_fiscal_year=agreement.get("ends_fiscal_year"),
+                source=agreement["source"],
+                actor=actor,
+            )
+            counts["agreements"].add(change)
+        except KeyError as exc:
+            raise ReferenceDataError(f"{where}: missing field {exc}") from exc
+        except Exception as exc:
+            if isinstance(exc, ReferenceDataError):
+                raise
+            raise ReferenceDataError(f"{where}: {exc}") from exc
+    for i, row in enumerate(reference_ministries(), start=1):
+        try:
+            _, change = ministry_upsert(code=row["code"], name_en=row["name_en"], name_ja=row["name_ja"], actor=actor)
+        except KeyError as exc:
+            raise ReferenceDataError(f"ministries.yaml row {i}: missing field {exc}") from exc
+        counts["ministries"].add(change)
+    for i, row in enumerate(reference_cycles(), start=1):
+        where = f"cycles.yaml row {i} (FY{row.get('fiscal_year')})"
+        try:
+            fiscal_year = int(row["fiscal_year"])
+            cycle, change = cycle_upsert(
+                fiscal_year=fiscal_year,
+                reference_date=_date(row.get("reference_date"), where=f"{where}.reference_date"),
+                preregistration_opens=_instant(row.get("preregistration_opens"), where=f"{where}.preregistration_opens"),
+                preregistration_closes=_instant(
+                    row.get("preregistration_closes"), where=f"{where}.preregistration_closes"
+                ),
+                applications_open=_instant(row.get("applications_open"), where=f"{where}.applications_open"),
+                applications_close=_instant(row.get("applications_close"), where=f"{where}.applications_close"),
+                source=row["source"],
+                actor=actor,
+            )
+        except KeyError as exc:
+            raise ReferenceDataError(f"{where}: missing field {exc}") from exc
+        except ReferenceDataError:
+            raise
+        except Exception as exc:
+            raise ReferenceDataError(f"{where}: {exc}") from exc
+        counts["cycles"].add(change)
+        _, change = track_upsert(cycle=cycle, kind=TrackKind.MOFA, actor=actor)
+        counts["tracks"].add(change)
+        codes = organization_track_codes(fiscal_year)
+        if codes:
+            unknown = [c for c in codes if c not in organizations]
+            if unknown:
+                raise ReferenceDataError(f"organization track FY{fiscal_year}: unknown organizations {unknown}")
+            _, change = track_upsert(
+                cycle=cycle,
+                kind=TrackKind.ORGANIZATION,
+                organizations=[organizations[c] for c in codes],
+                actor=actor,
+            )
+            counts["tracks"].add(change)
+    return counts
