@@ -5,7 +5,6 @@ the rule needs is unknown for that cycle and the answer would differ between its
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -338,15 +337,19 @@ def _merged_periods(jobs: list[Employment], until: date) -> list[tuple[date, dat
 def experience_months(jobs: list[Employment], until: date) -> tuple[int, int]:
     """(lower, upper) bound of the months of experience by `until`, overlapping periods counted once.
 
-    Whole calendar months of each continuous period are exact; left-over days of separate periods are
-    added as months of 31 days (lower bound) and of 28 days (upper bound).
+    Whole calendar months of each continuous period are exact (one period: lower == upper). The days
+    left over from several separate periods are added as months of 31 days (lower bound) and of 28 days
+    (upper bound): whether they make up a month is not decided here.
     """
+    periods = _merged_periods(jobs, until)
     whole = days = 0
-    for start, end in _merged_periods(jobs, until):
+    for start, end in periods:
         months, rest = whole_months_and_days(start, end)
         whole += months
         days += rest
-    return whole + days // 31, whole + math.ceil(days / 28)
+    if len(periods) <= 1:
+        return whole, whole
+    return whole + days // 31, whole + days // 28
 
 
 def check_experience(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
