@@ -60,5 +60,5 @@ def test_failed_message_names_the_rule_the_value_and_the_applicant() -> None:
 def test_bad_input_raises_named_errors() -> None:
     with pytest.raises(UnknownCycleError):
         evaluate(copy.deepcopy(EXAMPLE), "FY2040")
-    with pytest.raises(ProfileError, match="^nationalities: missing"):
+    with pytest.raises(ProfileError, match=r"^nationalities: missing"):
         evaluate({k: v for k, v in EXAMPLE.items() if k != "nationalities"}, "FY2022")

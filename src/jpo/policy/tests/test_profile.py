@@ -98,5 +98,5 @@ def test_errors_name_the_field(path: list[Any], value: Any, message: str) -> Non
 
 
 def test_not_an_object() -> None:
-    with pytest.raises(ProfileError, match="^profile: not an object"):
+    with pytest.raises(ProfileError, match=r"^profile: not an object"):
         parse_profile(["JP"])
