@@ -15,7 +15,6 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.translation import gettext_lazy as _
 
 from jpo.policy import (
     CRITERION_TITLES,
@@ -87,7 +86,7 @@ def render_text(decision: Decision, lang: str) -> str:
 
 
 class Command(BaseCommand):
-    help = _(
+    help = (
         "Check an applicant profile (JSON) against the eligibility rules of a cycle. Exit status: 0 eligible, "
         "1 a criterion failed, 3 needs review, 2 bad input."
     )
@@ -99,10 +98,8 @@ class Command(BaseCommand):
         return parser
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "profile", metavar="PROFILE.json", help=_("the applicant profile ('-' reads stdin)")
-        )
-        parser.add_argument("--cycle", required=True, help=_("the cycle, e.g. FY2022"))
+        parser.add_argument("profile", metavar="PROFILE.json", help="the applicant profile ('-' reads stdin)")
+        parser.add_argument("--cycle", required=True, help="the cycle, e.g. FY2022")
         parser.add_argument("--format", choices=("json", "text"), default="text", dest="output_format")
         default_lang = "ja" if str(settings.LANGUAGE_CODE).startswith("ja") else "en"
         parser.add_argument("--lang", choices=("en", "ja"), default=default_lang)
@@ -123,5 +120,3 @@ class Command(BaseCommand):
         status = exit_status(decision)
         if status != EXIT_ELIGIBLE:
             sys.exit(status)
-
-
