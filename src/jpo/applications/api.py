@@ -1,3 +1,69 @@
+"""The applications API. `POST /api/eligibility?cycle=FY2022`: the public eligibility self-check."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest
 from ninja import Router
 
+from jpo.applications.schemas import DecisionOut, ErrorOut, ProfileIn, inline_json_schema
+from jpo.policy import CycleFormatError, ProfileError, UnknownCycleError, evaluate
+
 router = Router(tags=["applications"])
+
+ELIGIBILITY_DESCRIPTION = """
+Checks an applicant profile against the eligibility rules of one cycle, exactly as
+`jpo eligibility PROFILE.json --cycle FY2022 --format json` does, and returns the same JSON.
+
+- The cycle is the **query parameter** `cycle` (`FY2005` to `FY2026`); the body is the profile (JSON).
+- Public (no login) and stores nothing.
+- Each criterion (`nationality`, `age`, `degree`, `experience`, `language`, `prior_service`,
+  `civil_servant`) is `passed`, `failed` or `needs_review` (a fact the rule needs is not known for that
+  cycle and the answer depends on it), with a message in English and Japanese, the value that applied
+  and its source. `eligible` is true only when every criterion passed.
+- Errors: `400` body is not a JSON object; `422` a missing or malformed field (`field` names it, e.g.
+  `degrees[1].awarded`) or a malformed cycle; `404` a cycle the rules do not cover.
+""".strip()
+
+
+def _error(field: str | None, detail: str) -> dict[str, Any]:
+    return {"detail": detail, "field": field}
+
+
+@router.post(
+    "/eligibility",
+    auth=None,
+    response={200: DecisionOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Eligibility self-check",
+    description=ELIGIBILITY_DESCRIPTION,
+    operation_id="eligibility_check",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": inline_json_schema(ProfileIn)}},
+        }
+    },
+)
+def eligibility(request: HttpRequest, cycle: str | None = None) -> tuple[int, dict[str, Any]]:
+    if not cycle:
+        return 422, _error("cycle", "cycle: missing (a query parameter such as ?cycle=FY2022)")
+    try:
+        data = json.loads(request.body.decode("utf-8-sig") or "null")
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        where = (
+            f" at line {error.lineno} column {error.colno}" if isinstance(error, json.JSONDecodeError) else ""
+        )
+        return 400, _error("body", f"body: not valid JSON{where}")
+    if not isinstance(data, dict):
+        return 400, _error("body", "body: expected a JSON object (the applicant profile)")
+    try:
+        decision = evaluate(data, cycle)
+    except ProfileError as error:
+        return 422, _error(error.field, str(error))
+    except CycleFormatError as error:
+        return 422, _error("cycle", f"cycle: {error}")
+    except UnknownCycleError as error:
+        return 404, _error("cycle", f"cycle: {error}")
+    return 200, decision.as_dict()
