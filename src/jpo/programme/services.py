@@ -17,6 +17,7 @@ from typing import Any, Literal, TypeVar
 import yaml
 from django.db import models, transaction
 
+from jpo import policy
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.programme.models import Agreement, Cycle, Ministry, Organization, Track, TrackKind
@@ -51,7 +52,9 @@ def _upsert(
             actor=actor,
             action=f"{action}.create",
             target=obj,
-            data={k: _jsonable(v) for k, v in {**lookup, **values}.items() if not isinstance(v, models.Model)},
+            data={
+                k: _jsonable(v) for k, v in {**lookup, **values}.items() if not isinstance(v, models.Model)
+            },
         )
         return obj, "created"
     changed = {}
@@ -82,7 +85,13 @@ def organization_upsert(
     return _upsert(
         model=Organization,
         lookup={"code": code},
-        values={"name_en": name_en, "name_ja": name_ja, "kind": kind, "headquarters": headquarters, "source": source},
+        values={
+            "name_en": name_en,
+            "name_ja": name_ja,
+            "kind": kind,
+            "headquarters": headquarters,
+            "source": source,
+        },
         actor=actor,
         action="programme.organization",
     )
@@ -107,7 +116,9 @@ def agreement_upsert(
 
 
 @transaction.atomic
-def ministry_upsert(*, code: str, name_en: str, name_ja: str, actor: User | None = None) -> tuple[Ministry, Change]:
+def ministry_upsert(
+    *, code: str, name_en: str, name_ja: str, actor: User | None = None
+) -> tuple[Ministry, Change]:
     return _upsert(
         model=Ministry,
         lookup={"code": code},
@@ -169,7 +180,9 @@ def track_upsert(
         if change == "unchanged":
             change = "updated"
         codes = sorted(Organization.objects.filter(pk__in=wanted).values_list("code", flat=True))
-        audit_record(actor=actor, action="programme.track.organizations", target=track, data={"organizations": codes})
+        audit_record(
+            actor=actor, action="programme.track.organizations", target=track, data={"organizations": codes}
+        )
     return track, change
 
 
@@ -225,7 +238,9 @@ def reference_organizations() -> list[dict[str, Any]]:
 def reference_ministries() -> list[dict[str, Any]]:
     rows = _read_yaml("ministries.yaml")["ministries"]
     for row in rows:
-        row["established"] = _date(row.get("established"), where=f"ministries.yaml {row.get('code')}.established")
+        row["established"] = _date(
+            row.get("established"), where=f"ministries.yaml {row.get('code')}.established"
+        )
     return list(rows)
 
 
@@ -246,16 +261,32 @@ def reference_cycle_facts() -> dict[int, CycleFacts]:
     return facts
 
 
-def organization_track_codes(fiscal_year: int) -> list[str]:
-    """Codes of the organizations of the organization track in `fiscal_year` ([] when there is none).
+# The organization track (国際機関選考枠) starts in FY2019 (FACTS.md §2.1: "FY2019: UNDP, WFP, OECD").
+ORGANIZATION_TRACK_FIRST_YEAR = 2019
 
-    THE ONE PLACE to switch to `jpo.policy` once it publishes this parameter.
+
+def organization_track_codes(fiscal_year: int) -> list[str] | None:
+    """Codes of the organization-track organizations in `fiscal_year`, read from jpo.policy.
+
+    [] when the cycle has no organization track (before FY2019); None when it has one but the policy
+    does not know the list (FY2022-FY2025: FACTS.md gives none).
     """
-    values = _read_yaml("organization_track.yaml")["values"]
-    in_force = [int(year) for year in values if int(year) <= fiscal_year]
-    if not in_force:
+    if fiscal_year < ORGANIZATION_TRACK_FIRST_YEAR:
         return []
-    return list(values[max(in_force)]["organizations"])
+    value = policy.parameter("organization_track", fiscal_year).value
+    return None if value is policy.UNKNOWN else list(value)
+
+
+def cycle_reference_date(fiscal_year: int) -> dt.date | None:
+    """The age reference date of the cycle from jpo.policy (None where the policy says unknown)."""
+    value = policy.parameter("age_reference_date", fiscal_year).value
+    return None if value is policy.UNKNOWN else policy.resolve_date(value, fiscal_year)
+
+
+def max_organizations(fiscal_year: int) -> int | None:
+    """How many organizations an application may name (jpo.policy; None where unknown)."""
+    value = policy.parameter("max_organizations", fiscal_year).value
+    return None if value is policy.UNKNOWN else int(value)
 
 
 @dataclass
@@ -273,11 +304,16 @@ class LoadCounts:
 
 @transaction.atomic
 def programme_load_reference_data(*, actor: User | None = None) -> dict[str, LoadCounts]:
-    """Upsert organizations, agreements, ministries, cycles FY2017-FY2026 and their tracks from the YAML files.
+    """Upsert organizations, agreements, ministries, cycles FY2017-FY2026 and their tracks.
+
+    Organizations, ministries and cycle windows come from the YAML files of `reference/`; the cycles'
+    age reference dates and the organization-track organizations come from `jpo.policy`.
 
     All or nothing: a malformed row raises `ReferenceDataError` naming the file and row, and nothing is written.
     """
-    counts = {name: LoadCounts() for name in ("organizations", "agreements", "ministries", "cycles", "tracks")}
+    counts = {
+        name: LoadCounts() for name in ("organizations", "agreements", "ministries", "cycles", "tracks")
+    }
     organizations: dict[str, Organization] = {}
     for i, row in enumerate(reference_organizations(), start=1):
         where = f"organizations.yaml row {i} ({row.get('code')})"
@@ -310,7 +346,9 @@ def programme_load_reference_data(*, actor: User | None = None) -> dict[str, Loa
             raise ReferenceDataError(f"{where}: {exc}") from exc
     for i, row in enumerate(reference_ministries(), start=1):
         try:
-            _, change = ministry_upsert(code=row["code"], name_en=row["name_en"], name_ja=row["name_ja"], actor=actor)
+            _, change = ministry_upsert(
+                code=row["code"], name_en=row["name_en"], name_ja=row["name_ja"], actor=actor
+            )
         except KeyError as exc:
             raise ReferenceDataError(f"ministries.yaml row {i}: missing field {exc}") from exc
         counts["ministries"].add(change)
@@ -320,13 +358,17 @@ def programme_load_reference_data(*, actor: User | None = None) -> dict[str, Loa
             fiscal_year = int(row["fiscal_year"])
             cycle, change = cycle_upsert(
                 fiscal_year=fiscal_year,
-                reference_date=_date(row.get("reference_date"), where=f"{where}.reference_date"),
-                preregistration_opens=_instant(row.get("preregistration_opens"), where=f"{where}.preregistration_opens"),
+                reference_date=cycle_reference_date(fiscal_year),
+                preregistration_opens=_instant(
+                    row.get("preregistration_opens"), where=f"{where}.preregistration_opens"
+                ),
                 preregistration_closes=_instant(
                     row.get("preregistration_closes"), where=f"{where}.preregistration_closes"
                 ),
                 applications_open=_instant(row.get("applications_open"), where=f"{where}.applications_open"),
-                applications_close=_instant(row.get("applications_close"), where=f"{where}.applications_close"),
+                applications_close=_instant(
+                    row.get("applications_close"), where=f"{where}.applications_close"
+                ),
                 source=row["source"],
                 actor=actor,
             )
@@ -339,16 +381,21 @@ def programme_load_reference_data(*, actor: User | None = None) -> dict[str, Loa
         counts["cycles"].add(change)
         _, change = track_upsert(cycle=cycle, kind=TrackKind.MOFA, actor=actor)
         counts["tracks"].add(change)
-        codes = organization_track_codes(fiscal_year)
+        if fiscal_year < ORGANIZATION_TRACK_FIRST_YEAR:
+            continue
+        codes = organization_track_codes(fiscal_year) or []
         if codes:
             unknown = [c for c in codes if c not in organizations]
             if unknown:
-                raise ReferenceDataError(f"organization track FY{fiscal_year}: unknown organizations {unknown}")
-            _, change = track_upsert(
-                cycle=cycle,
-                kind=TrackKind.ORGANIZATION,
-                organizations=[organizations[c] for c in codes],
-                actor=actor,
-            )
-            counts["tracks"].add(change)
+                raise ReferenceDataError(
+                    f"organization track FY{fiscal_year}: unknown organizations {unknown}"
+                )
+        # Where the policy does not know the list (None), the track exists with no organizations set.
+        _, change = track_upsert(
+            cycle=cycle,
+            kind=TrackKind.ORGANIZATION,
+            organizations=[organizations[c] for c in codes],
+            actor=actor,
+        )
+        counts["tracks"].add(change)
     return counts

@@ -24,13 +24,19 @@ ORGANIZATION_TRACK_SHARE = 0.2  # of applicants, in cycles that have an organiza
 # (UNDP 4, WFP 4, OECD 4; FACTS.md §4.3).
 ORGANIZATION_TRACK_OFFER_SHARE = 12 / 52
 CIVIL_SERVANT_SHARE = 0.08  # of applications from FY2019 (no figure published: FACTS.md §8 question 5)
-REAPPLICANT_SHARE = 0.10  # of a cycle's applicants who applied before (one may sit the exam any number of times)
-FEMALE_SHARE = 0.6  # women are about 61-62% of Japanese professional staff (FACTS.md §4.1); used as a demo share
+REAPPLICANT_SHARE = (
+    0.10  # of a cycle's applicants who applied before (one may sit the exam any number of times)
+)
+FEMALE_SHARE = (
+    0.6  # women are about 61-62% of Japanese professional staff (FACTS.md §4.1); used as a demo share
+)
 ENGLISH_NAME_SHARE = 0.12  # Japanese nationals with a non-Japanese name (Faker "en_US")
 EXTENSION_SHARE = 0.15  # dispatches extended to a third year (allowed up to 3 years, FACTS.md §3.1)
 EARLY_END_SHARE = 0.25  # of JPOs who win a regular post at their organization: left the dispatch early for it
 HELD_SHARE = 0.01  # latest cycle: applications held at each intermediate stage for the demonstration
-PENDING_DECISION_SHARE = 0.4  # latest cycle: organizations' decisions still pending (final results Oct-Dec, FACTS.md §2.2)
+PENDING_DECISION_SHARE = (
+    0.4  # latest cycle: organizations' decisions still pending (final results Oct-Dec, FACTS.md §2.2)
+)
 
 # Outcomes at the end of a dispatch (demo assumption: no official post-JPO retention rate exists,
 # FACTS.md §4.3 "Post-JPO retention rates" and §8 question 3).
@@ -147,7 +153,13 @@ DUTY_STATIONS: dict[str, list[tuple[str, str]]] = {
         ("Lusaka", "ZMB"),
         ("Dakar", "SEN"),
     ],
-    "UNICEF": [("New York", "USA"), ("Kathmandu", "NPL"), ("Maputo", "MOZ"), ("Dhaka", "BGD"), ("Lilongwe", "MWI")],
+    "UNICEF": [
+        ("New York", "USA"),
+        ("Kathmandu", "NPL"),
+        ("Maputo", "MOZ"),
+        ("Dhaka", "BGD"),
+        ("Lilongwe", "MWI"),
+    ],
     "WFP": [("Rome", "ITA"), ("Bangkok", "THA"), ("Dakar", "SEN"), ("Nairobi", "KEN"), ("Lusaka", "ZMB")],
     "UNHCR": [("Geneva", "CHE"), ("Bangkok", "THA"), ("Kampala", "UGA"), ("Amman", "JOR")],
     "UNAIDS": [("Geneva", "CHE"), ("Bangkok", "THA")],

@@ -95,7 +95,11 @@ def _conflicts(plan: Plan) -> str:
         "email", "family_name", "given_name", "birth_date"
     ):
         person = people.get(email)
-        if person is None or (person.family_name, person.given_name, person.birth_date) != (family, given, birth):
+        if person is None or (person.family_name, person.given_name, person.birth_date) != (
+            family,
+            given,
+            birth,
+        ):
             return f"synthetic applicant {email} is not part of this seed and scale"
     for email, fy, status in Application.objects.filter(applicant__is_synthetic=True).values_list(
         "applicant__email", "cycle__fiscal_year", "status"
@@ -177,7 +181,10 @@ def _load_people(plan: Plan, users: dict[str, User], result: DemoResult, progres
     changes: list[StatusChange] = []
     applications: list[Application] = []
     by_year: dict[int, int] = {}
-    for person in todo:
+    every = max(1, len(todo) // 10)
+    for n, person in enumerate(todo, start=1):
+        if n % every == 0:
+            progress(f"synthetic people: {n}/{len(todo)} created with their applications")
         applicant_user = users["applicant"] if person.email == DEMO_APPLICANT_EMAIL else None
         applicant = _create_applicant(person, applicant_user)
         result.created_people += 1
@@ -195,14 +202,18 @@ def _load_people(plan: Plan, users: dict[str, User], result: DemoResult, progres
             )
             for step in app.steps:
                 if step.status == Status.FORWARDED and app.forwarded_to:
-                    Application.objects.filter(pk=application.pk).update(forwarded_to=organizations[app.forwarded_to])
+                    Application.objects.filter(pk=application.pk).update(
+                        forwarded_to=organizations[app.forwarded_to]
+                    )
                 if step.status in APPLICANT_MOVES:
                     actor = applicant_user
                 elif step.status in {Status.SELECTED, Status.NOT_SELECTED} and app.forwarded_to == focal_code:
                     actor = focal  # the organization's own decision in the organization track
                 else:
                     actor = users["officer"]
-                change = application_transition(application=application, to=step.status, actor=actor, reason=step.reason)
+                change = application_transition(
+                    application=application, to=step.status, actor=actor, reason=step.reason
+                )
                 change.at = step.at
                 changes.append(change)
             # Dates as they would have been: the transitions above ran now, the plan says when.
@@ -214,7 +225,9 @@ def _load_people(plan: Plan, users: dict[str, User], result: DemoResult, progres
             result.transitions += len(app.steps)
             by_year[app.fiscal_year] = by_year.get(app.fiscal_year, 0) + 1
     StatusChange.objects.bulk_update(changes, ["at"], batch_size=BATCH)
-    Application.objects.bulk_update(applications, ["created_at", "submitted_at", "updated_at"], batch_size=BATCH)
+    Application.objects.bulk_update(
+        applications, ["created_at", "submitted_at", "updated_at"], batch_size=BATCH
+    )
     for fy in sorted(by_year):
         in_plan = [a for _, a in plan.applications() if a.fiscal_year == fy]
         selected = sum(1 for a in in_plan if a.status == Status.SELECTED)
@@ -275,7 +288,9 @@ def _load_dispatches(plan: Plan, posts: dict[str, Post], result: DemoResult, pro
                 planned_return_date=d.planned_return,
             )
         result.created_dispatches += 1
-    progress(f"dispatches: {result.created_dispatches} created, {len(planned) - result.created_dispatches} already there")
+    progress(
+        f"dispatches: {result.created_dispatches} created, {len(planned) - result.created_dispatches} already there"
+    )
 
 
 def _reconcile_endings(plan: Plan, today: dt.date, result: DemoResult, progress: Progress) -> None:

@@ -20,6 +20,8 @@ from faker import Faker
 from jpo.applications.workflow import Status
 from jpo.programme.demo import catalogue as cat
 from jpo.programme.services import (
+    cycle_reference_date,
+    max_organizations,
     organization_track_codes,
     reference_cycle_facts,
     reference_cycles,
@@ -206,13 +208,20 @@ def _quotas(total: int, shares: dict[str, float]) -> list[str]:
     return [k for k in shares for _ in range(counts[k])]
 
 
+def _rng(key: str) -> random.Random:
+    """A generator for one stable key: deterministic across processes (a str seed is hashed with SHA-512)."""
+    return random.Random(key)  # noqa: S311 - demo data, not cryptography
+
+
 def _at(rng: random.Random, day: dt.date, *, office_hours: bool = True) -> dt.datetime:
     hour = rng.randint(9, 17) if office_hours else rng.randint(7, 23)
     return dt.datetime(day.year, day.month, day.day, hour, rng.randint(0, 59), tzinfo=TOKYO)
 
 
 def _cycle_infos() -> list[CycleInfo]:
-    agreements = {row["code"]: int(row["agreement"]["starts_fiscal_year"]) for row in reference_organizations()}
+    agreements = {
+        row["code"]: int(row["agreement"]["starts_fiscal_year"]) for row in reference_organizations()
+    }
     infos = []
     for row in sorted(reference_cycles(), key=lambda r: int(r["fiscal_year"])):
         fy = int(row["fiscal_year"])
@@ -232,19 +241,21 @@ def _cycle_infos() -> list[CycleInfo]:
         )
         if not close:
             close_at = max(close_at, open_at + dt.timedelta(days=31))
-        ref = row.get("reference_date")
-        age_day = ref if isinstance(ref, dt.date) else (dt.date(fy, 2, 1) if fy >= 2019 else dt.date(fy, 4, 1))
+        # Ages are generated against the policy's reference date; where it is unknown, against the
+        # nearest pattern (1 April up to FY2018, 1 February from FY2019) — for synthetic birth dates only.
+        age_day = cycle_reference_date(fy) or (dt.date(fy, 2, 1) if fy >= 2019 else dt.date(fy, 4, 1))
         infos.append(
             CycleInfo(
                 fiscal_year=fy,
                 opens=open_at,
                 closes=close_at,
                 age_day=age_day,
-                organization_track=organization_track_codes(fy),
+                # Synthetic organization-track applications only where the policy knows the list.
+                organization_track=organization_track_codes(fy) or [],
                 organizations=sorted(code for code, start in agreements.items() if start <= fy),
-                # Up to 3 organizations from FY2025 (FACTS.md §1.2). Before: unknown; the 2019 guide
-                # speaks of a "first-choice organization", so the demo names up to 2.
-                max_preferences=3 if fy >= 2025 else 2,
+                # Up to 3 organizations from FY2025 (jpo.policy max_organizations). Before: unknown; the
+                # 2019 guide speaks of a "first-choice organization", so the demo names up to 2.
+                max_preferences=max_organizations(fy) or 2,
             )
         )
     return infos
@@ -260,13 +271,14 @@ class _PersonFactory:
     def make(self, *, age_day: dt.date, age: int, email: str | None = None) -> PersonPlan:
         self.count += 1
         index = self.count
-        rng = random.Random(f"{self.seed}:person:{index}")
+        rng = _rng(f"{self.seed}:person:{index}")
         female = rng.random() < cat.FEMALE_SHARE
         sex = "undisclosed" if rng.random() < 0.02 else ("female" if female else "male")
         if rng.random() < cat.ENGLISH_NAME_SHARE:
             self.fake_en.seed_instance(rng.getrandbits(32))
-            family, given = self.fake_en.last_name(), (
-                self.fake_en.first_name_female() if female else self.fake_en.first_name_male()
+            family, given = (
+                self.fake_en.last_name(),
+                (self.fake_en.first_name_female() if female else self.fake_en.first_name_male()),
             )
             family_kana = given_kana = ""
             domain = "example.com"
@@ -354,18 +366,26 @@ def build_plan(*, seed: int, scale: float = 1.0) -> Plan:
 
     for info in infos:
         fy = info.fiscal_year
-        rng = random.Random(f"{seed}:cycle:{fy}")
+        rng = _rng(f"{seed}:cycle:{fy}")
         fact = facts.get(fy)
-        applicants = max(10, round((fact.applicants if fact and fact.applicants else cat.DEFAULT_APPLICANTS) * scale))
+        applicants = max(
+            10, round((fact.applicants if fact and fact.applicants else cat.DEFAULT_APPLICANTS) * scale)
+        )
         offers = max(2, round((fact.offers if fact and fact.offers else cat.DEFAULT_OFFERS) * scale))
         org_codes = info.organization_track
         n_org = round(applicants * cat.ORGANIZATION_TRACK_SHARE) if org_codes else 0
         by_org: dict[str, int] = {}
         if org_codes:
             published = {k: v for k, v in (fact.offers_by_track if fact else {}).items() if k != "mofa"}
-            total_org_offers = sum(published.values()) if published else offers * cat.ORGANIZATION_TRACK_OFFER_SHARE
+            total_org_offers = (
+                sum(published.values()) if published else offers * cat.ORGANIZATION_TRACK_OFFER_SHARE
+            )
             s_org = max(1, round(total_org_offers * scale if published else total_org_offers))
-            weights = {c: float(published.get(c, 1)) for c in org_codes} if published else dict.fromkeys(org_codes, 1.0)
+            weights = (
+                {c: float(published.get(c, 1)) for c in org_codes}
+                if published
+                else dict.fromkeys(org_codes, 1.0)
+            )
             by_org = {c: 0 for c in org_codes}
             for code in _quotas(s_org, weights):
                 by_org[code] += 1
@@ -401,13 +421,19 @@ def build_plan(*, seed: int, scale: float = 1.0) -> Plan:
         servants: set[int] = set()
         if fy >= 2019:
             chosen = [i for i, (_, lb) in enumerate(entries) if lb in {"selected", "org_selected"}]
-            servants = set(rng.sample(chosen, min(len(chosen), max(1, round(len(chosen) * cat.CIVIL_SERVANT_SHARE)))))
+            servants = set(
+                rng.sample(chosen, min(len(chosen), max(1, round(len(chosen) * cat.CIVIL_SERVANT_SHARE))))
+            )
             servants |= {
-                i for i, (_, lb) in enumerate(entries) if lb != "draft" and rng.random() < cat.CIVIL_SERVANT_SHARE
+                i
+                for i, (_, lb) in enumerate(entries)
+                if lb != "draft" and rng.random() < cat.CIVIL_SERVANT_SHARE
             }
-        first_selected_servant = min((i for i in servants if entries[i][1] in {"selected", "org_selected"}), default=-1)
+        first_selected_servant = min(
+            (i for i in servants if entries[i][1] in {"selected", "org_selected"}), default=-1
+        )
         for i, (track, label) in enumerate(entries):
-            app_rng = random.Random(f"{seed}:application:{fy}:{i}")
+            app_rng = _rng(f"{seed}:application:{fy}:{i}")
             path = PATHS[label]
             reason = app_rng.choice(
                 cat.SCREENING_REASONS + ([cat.LANGUAGE_SCREENING_REASON] if fy >= 2022 else [])
@@ -419,7 +445,11 @@ def build_plan(*, seed: int, scale: float = 1.0) -> Plan:
                     reason = cat.SCREENING_REASONS[1]
             else:
                 over_age = label == "screened_out" and reason == cat.SCREENING_REASONS[0]
-                age = 36 if over_age else app_rng.choice([26, 27, 28, 28, 29, 29, 30, 30, 31, 31, 32, 33, 34, 35])
+                age = (
+                    36
+                    if over_age
+                    else app_rng.choice([26, 27, 28, 28, 29, 29, 30, 30, 31, 31, 32, 33, 34, 35])
+                )
                 person = factory.make(age_day=info.age_day, age=age)
                 people.append(person)
             if i in held:
@@ -428,7 +458,9 @@ def build_plan(*, seed: int, scale: float = 1.0) -> Plan:
             if i in held and held[i] not in {S.RECOMMENDED, S.FORWARDED}:
                 last = steps[-1]
                 steps[-1] = Step(status=last.status, at=last.at, reason=HELD)
-            app = ApplicationPlan(fiscal_year=fy, track=track, steps=steps, created_at=created, preferences=[])
+            app = ApplicationPlan(
+                fiscal_year=fy, track=track, steps=steps, created_at=created, preferences=[]
+            )
             if track == "organization":
                 org = selected_orgs.pop() if label == "org_selected" else app_rng.choice(org_codes)
                 app.preferences = [org]
@@ -460,13 +492,15 @@ def build_plan(*, seed: int, scale: float = 1.0) -> Plan:
         for _ in range(max(1, round(offers * 0.3))):
             org = rng.choice(info.organizations)
             post = _post(rng, fy, len(cycle_posts) + 1, org)
-            post.status = rng.choice(["proposed", "approved"] if fy == latest else ["approved", "refused", "withdrawn"])
+            post.status = rng.choice(
+                ["proposed", "approved"] if fy == latest else ["approved", "refused", "withdrawn"]
+            )
             cycle_posts.append(post)
         posts.extend(cycle_posts)
-        _assign_outcomes(random.Random(f"{seed}:outcomes:{fy}"), fy, people, infos)
+        _assign_outcomes(_rng(f"{seed}:outcomes:{fy}"), fy, people, infos)
 
     # The demo login's own applications: one finished (not passed) and one in progress (interview).
-    demo_rng = random.Random(f"{seed}:demo-applicant")
+    demo_rng = _rng(f"{seed}:demo-applicant")
     for info, path in (
         (infos[-2], PATHS["not_passed"]),
         (infos[-1], PATHS["not_passed"][:-1]),

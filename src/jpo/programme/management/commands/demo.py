@@ -50,9 +50,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--seed", type=int, default=2026, help="Random seed: same seed, same people (2026).")
         parser.add_argument(
-            "--scale", type=float, default=1.0, help="Size of the synthetic funnel (1.0 = a few hundred per cycle)."
+            "--seed", type=int, default=2026, help="Random seed: same seed, same people (2026)."
+        )
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="Size of the synthetic funnel (1.0 = a few hundred per cycle).",
         )
         parser.add_argument(
             "--today",
@@ -61,7 +66,9 @@ class Command(BaseCommand):
             help="The day that decides which dispatches have ended (default: today in Asia/Tokyo).",
         )
         parser.add_argument(
-            "--reset", action="store_true", help="Delete all synthetic people and demo posts first, then load."
+            "--reset",
+            action="store_true",
+            help="Delete all synthetic people and demo posts first, then load.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
