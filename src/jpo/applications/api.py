@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from jpo.applications.schemas import DecisionOut, ErrorOut, ProfileIn, inline_json_schema
 from jpo.policy import CycleFormatError, ProfileError, UnknownCycleError, evaluate
@@ -46,24 +46,24 @@ def _error(field: str | None, detail: str) -> dict[str, Any]:
         }
     },
 )
-def eligibility(request: HttpRequest, cycle: str | None = None) -> tuple[int, dict[str, Any]]:
+def eligibility(request: HttpRequest, cycle: str | None = None) -> Status[dict[str, Any]]:
     if not cycle:
-        return 422, _error("cycle", "cycle: missing (a query parameter such as ?cycle=FY2022)")
+        return Status(422, _error("cycle", "cycle: missing (a query parameter such as ?cycle=FY2022)"))
     try:
         data = json.loads(request.body.decode("utf-8-sig") or "null")
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         where = (
             f" at line {error.lineno} column {error.colno}" if isinstance(error, json.JSONDecodeError) else ""
         )
-        return 400, _error("body", f"body: not valid JSON{where}")
+        return Status(400, _error("body", f"body: not valid JSON{where}"))
     if not isinstance(data, dict):
-        return 400, _error("body", "body: expected a JSON object (the applicant profile)")
+        return Status(400, _error("body", "body: expected a JSON object (the applicant profile)"))
     try:
         decision = evaluate(data, cycle)
     except ProfileError as error:
-        return 422, _error(error.field, str(error))
+        return Status(422, _error(error.field, str(error)))
     except CycleFormatError as error:
-        return 422, _error("cycle", f"cycle: {error}")
+        return Status(422, _error("cycle", f"cycle: {error}"))
     except UnknownCycleError as error:
-        return 404, _error("cycle", f"cycle: {error}")
-    return 200, decision.as_dict()
+        return Status(404, _error("cycle", f"cycle: {error}"))
+    return Status(200, decision.as_dict())
