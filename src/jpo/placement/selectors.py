@@ -1,0 +1,242 @@
+"""Reads of the placement app: scoped by role, query counts independent of the number of rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+
+from jpo.accounts.models import Role
+from jpo.applications.models import Application
+from jpo.placement import access
+from jpo.placement.models import (
+    RETAINED_KINDS,
+    AlumniRecord,
+    Dispatch,
+    DispatchCost,
+    MatchPair,
+    MatchRun,
+    Milestone,
+    Offer,
+    OutcomeKind,
+    PairKind,
+    Reminder,
+    Secondment,
+)
+from jpo.placement.services.matching import CANDIDATE_STATUSES
+from jpo.placement.statistics import RetentionRow
+from jpo.programme.models import Cycle, Post
+
+
+def post_list(*, user: Any, cycle: Cycle | None = None) -> QuerySet[Post]:
+    posts = Post.objects.select_related("organization", "cycle").order_by("-cycle__fiscal_year", "organization__code", "title")
+    if cycle is not None:
+        posts = posts.filter(cycle=cycle)
+    return access.scope_posts(user, posts)
+
+
+def candidate_list(*, user: Any, cycle: Cycle) -> QuerySet[Application]:
+    applications = (
+        Application.objects.filter(cycle=cycle, status__in=CANDIDATE_STATUSES)
+        .select_related("applicant", "track", "forwarded_to")
+        .prefetch_related("preferences__organization", "ratings")
+        .order_by("applicant__family_name", "applicant__given_name", "pk")
+    )
+    return access.scope_candidates(user, applications)
+
+
+def match_run_detail(*, run: MatchRun) -> dict[str, Any]:
+    pairs = list(
+        run.pairs.select_related("application__applicant", "post__organization").order_by("post__organization__code", "post__title", "reserve_rank")
+    )
+    recommended = [p for p in pairs if p.kind == PairKind.RECOMMENDED]
+    reserves: dict[int, list[MatchPair]] = defaultdict(list)
+    for p in pairs:
+        if p.kind == PairKind.RESERVE:
+            reserves[p.post_id].append(p)
+    matched_posts = {p.post_id for p in recommended}
+    matched_apps = {p.application_id for p in recommended}
+    posts = list(Post.objects.filter(cycle=run.cycle, status="approved").select_related("organization").order_by("organization__code", "title"))
+    candidates = {p.application_id: p.application for p in pairs}
+    return {
+        "recommended": recommended,
+        "reserves": dict(reserves),
+        "unmatched_posts": [p for p in posts if p.pk not in matched_posts],
+        "unmatched_candidates": [a for pk, a in candidates.items() if pk not in matched_apps],
+        "posts": posts,
+        "total_cost": sum(p.cost_yen or 0 for p in recommended),
+        "cost_unknown": any(p.cost_yen is None for p in recommended),
+    }
+
+
+def offer_list(*, user: Any, cycle: Cycle | None = None) -> QuerySet[Offer]:
+    offers = Offer.objects.select_related("application__applicant", "application__cycle", "post__organization", "run").annotate(
+        has_dispatch=Exists(Dispatch.objects.filter(offer=OuterRef("pk")))
+    )
+    if cycle is not None:
+        offers = offers.filter(application__cycle=cycle)
+    if access.is_officer(user):
+        return offers
+    if access.is_focal_point(user):
+        return offers.filter(post__organization_id=user.organization_id)
+    if user.is_authenticated and user.role == Role.APPLICANT:
+        return offers.filter(application__applicant__user=user)
+    return offers.none()
+
+
+def dispatch_list(*, user: Any, cycle: Cycle | None = None) -> QuerySet[Dispatch]:
+    dispatches = Dispatch.objects.select_related(
+        "application__applicant", "application__cycle", "post__organization", "secondment__ministry", "outcome"
+    ).order_by("-start_date", "pk")
+    if cycle is not None:
+        dispatches = dispatches.filter(application__cycle=cycle)
+    return access.scope_dispatches(user, dispatches)
+
+
+def dispatch_detail(*, dispatch_id: int, user: Any) -> Dispatch:
+    return (
+        dispatch_list(user=user)
+        .prefetch_related("milestones", "extensions__decided_by", "costs", "follow_ups__organization")
+        .select_related("outcome__organization")
+        .get(pk=dispatch_id)
+    )
+
+
+def secondment_list(*, user: Any) -> QuerySet[Secondment]:
+    secondments = Secondment.objects.select_related(
+        "ministry", "dispatch__application__applicant", "dispatch__post__organization", "dispatch__outcome"
+    ).order_by("planned_return_date", "pk")
+    if access.is_officer(user):
+        return secondments
+    if access.is_ministry_hr(user):
+        return secondments.filter(ministry_id=user.ministry_id)
+    return secondments.none()
+
+
+def reminder_list(*, user: Any) -> QuerySet[Reminder]:
+    reminders = Reminder.objects.select_related("milestone__dispatch__application__applicant", "milestone__dispatch__post__organization")
+    if access.is_officer(user):
+        return reminders
+    return reminders.filter(Q(recipient=user) | Q(email=user.email))
+
+
+def overdue_outcomes(*, user: Any, today: dt.date) -> QuerySet[Dispatch]:
+    """Dispatches past their end (actual or planned) with no outcome recorded."""
+    return dispatch_list(user=user).filter(outcome__isnull=True).filter(
+        Q(end_date__lt=today) | Q(end_date__isnull=True, planned_end_date__lt=today)
+    )
+
+
+def open_milestones(*, user: Any, today: dt.date, horizon_days: int = 60) -> QuerySet[Milestone]:
+    dispatches = dispatch_list(user=user)
+    return (
+        Milestone.objects.filter(dispatch__in=dispatches.values("pk"), done_on__isnull=True, due_on__lte=today + dt.timedelta(days=horizon_days))
+        .select_related("dispatch__application__applicant", "dispatch__post__organization")
+        .order_by("due_on", "pk")
+    )
+
+
+def budget_execution() -> dict[str, Any]:
+    """Estimated cost by cycle (rows) and fiscal year charged (columns), with the cycles' budgets."""
+    cells = (
+        DispatchCost.objects.values("dispatch__application__cycle__fiscal_year", "fiscal_year")
+        .annotate(total=Sum("amount_yen"), illustrative=Count("pk", filter=Q(is_illustrative=True)))
+        .order_by()
+    )
+    years: set[int] = set()
+    table: dict[int, dict[int, int]] = defaultdict(dict)
+    illustrative = False
+    for cell in cells:
+        cycle_year = cell["dispatch__application__cycle__fiscal_year"]
+        table[cycle_year][cell["fiscal_year"]] = cell["total"]
+        years.add(cell["fiscal_year"])
+        illustrative = illustrative or cell["illustrative"] > 0
+    columns = sorted(years)
+    budgets = dict(Cycle.objects.filter(fiscal_year__in=table.keys()).values_list("fiscal_year", "budget_yen"))
+    rows = [
+        {
+            "cycle": f"FY{fy}",
+            "cells": [table[fy].get(c) for c in columns],
+            "total": sum(table[fy].values()),
+            "budget": budgets.get(fy),
+        }
+        for fy in sorted(table, reverse=True)
+    ]
+    totals = [sum(table[fy].get(c, 0) for fy in table) for c in columns]
+    return {"columns": columns, "rows": rows, "totals": totals, "illustrative": illustrative}
+
+
+GROUPINGS = {
+    "cohort": ("application__cycle__fiscal_year", "cohort_fiscal_year"),
+    "track": ("application__track__kind", None),
+    "organization": ("post__organization__code", "organization__code"),
+    "civil_servant": ("application__is_civil_servant", "is_civil_servant"),
+}
+
+
+def _label(grouping: str, value: Any) -> str:
+    from django.utils.translation import gettext as _
+
+    from jpo.programme.models import TrackKind
+
+    if grouping == "cohort":
+        return f"FY{value}"
+    if grouping == "track":
+        return str(TrackKind(value).label) if value in TrackKind.values else str(value)
+    if grouping == "civil_servant":
+        return _("National civil servants") if value else _("Others")
+    return str(value)
+
+
+def retention(*, grouping: str, include_alumni: bool = False, today: dt.date | None = None) -> list[RetentionRow]:
+    """Retention (a post at an international organization after the dispatch) by group.
+
+    Denominator: outcomes known (unknown outcomes and dispatches without an outcome are counted apart).
+    """
+    dispatch_field, alumni_field = GROUPINGS[grouping]
+    rows: dict[Any, RetentionRow] = {}
+
+    def row(value: Any) -> RetentionRow:
+        if value not in rows:
+            rows[value] = RetentionRow(key=str(value), label=_label(grouping, value))
+        return rows[value]
+
+    counts = Dispatch.objects.values(dispatch_field, "outcome__kind").annotate(n=Count("pk")).order_by()
+    for item in counts:
+        r = row(item[dispatch_field])
+        kind, n = item["outcome__kind"], item["n"]
+        _add(r, kind, n)
+    if include_alumni and alumni_field is not None:
+        alumni = AlumniRecord.objects.filter(dispatch__isnull=True).values(alumni_field, "outcome").annotate(n=Count("pk")).order_by()
+        for item in alumni:
+            _add(row(item[alumni_field]), item["outcome"], item["n"])
+    return [rows[k] for k in sorted(rows, key=lambda v: (str(type(v)), v))]
+
+
+def _add(r: RetentionRow, kind: str | None, n: int) -> None:
+    r.dispatches += n
+    if kind is None:
+        r.pending += n
+    elif kind in RETAINED_KINDS:
+        r.retained += n
+    elif kind == OutcomeKind.UNKNOWN:
+        r.unknown += n
+    else:
+        r.not_retained += n
+
+
+def alumni_list(*, cohort: int | None = None) -> QuerySet[AlumniRecord]:
+    records = AlumniRecord.objects.select_related("organization").order_by("-cohort_fiscal_year", "family_name", "given_name")
+    if cohort is not None:
+        records = records.filter(cohort_fiscal_year=cohort)
+    return records
+
+
+def match_runs(*, cycle: Cycle) -> QuerySet[MatchRun]:
+    return cycle.match_runs.select_related("created_by").annotate(
+        recommended=Count("pairs", filter=Q(pairs__kind=PairKind.RECOMMENDED))
+    )
+
+

@@ -1,0 +1,171 @@
+"""The alumni roster (former JPOs since 1974), imported from CSV or XLSX: every row is validated, and
+the file is imported all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jpo.accounts.models import User
+from jpo.accounts.services import audit_record
+from jpo.placement import access
+from jpo.placement.models import AlumniImport, AlumniRecord, OutcomeKind
+from jpo.programme.models import Organization
+
+COLUMNS = [
+    "family_name", "given_name", "cohort_fiscal_year", "organization", "is_civil_servant", "outcome",
+    "current_organization", "current_grade", "email",
+]
+REQUIRED = ["family_name", "given_name", "cohort_fiscal_year", "organization"]
+TRUE = {"1", "true", "yes", "y", "はい"}
+FALSE = {"", "0", "false", "no", "n", "いいえ"}
+MAX_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("Row %(row)s, column “%(column)s”: %(message)s") % {
+            "row": self.row, "column": self.column, "message": self.message,
+        }
+
+
+class AlumniImportError(Exception):
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__("; ".join(str(e) for e in errors[:5]))
+        self.errors = errors
+
+
+def read_rows(*, name: str, content: bytes) -> list[dict[str, str]]:
+    """Rows as dicts of strings keyed by the header. Raises AlumniImportError on an unreadable file."""
+    if len(content) > MAX_BYTES:
+        raise AlumniImportError([RowError(0, "-", _("The file is larger than 10 MB."))])
+    lower = name.lower()
+    try:
+        if lower.endswith(".xlsx"):
+            from openpyxl import load_workbook
+
+            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+            values = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+        elif lower.endswith(".csv"):
+            values = [[v.strip() for v in row] for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))]
+        else:
+            raise AlumniImportError([RowError(0, "-", _("Upload a .csv or .xlsx file."))])
+    except AlumniImportError:
+        raise
+    except Exception as exc:  # a broken file of any kind is a user error, not a crash
+        raise AlumniImportError([RowError(0, "-", _("The file cannot be read: %(e)s") % {"e": exc})]) from exc
+    if not values:
+        raise AlumniImportError([RowError(1, "-", _("The file is empty."))])
+    header = [h.strip().lower() for h in values[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise AlumniImportError([RowError(1, c, _("Required column is missing.")) for c in missing])
+    unknown = [h for h in header if h and h not in COLUMNS]
+    if unknown:
+        raise AlumniImportError([RowError(1, h, _("Unknown column.")) for h in unknown])
+    rows = []
+    for raw in values[1:]:
+        if not any(raw):
+            rows.append({})
+            continue
+        rows.append({h: (raw[i] if i < len(raw) else "") for i, h in enumerate(header) if h})
+    return rows
+
+
+def validate_rows(rows: list[dict[str, str]]) -> tuple[list[AlumniRecord], list[RowError]]:
+    organizations = {o.code.lower(): o for o in Organization.objects.all()}
+    existing = set(
+        AlumniRecord.objects.values_list("family_name", "given_name", "cohort_fiscal_year", "organization__code")
+    )
+    existing = {(f, g, y, c.lower()) for f, g, y, c in existing}
+    seen: dict[tuple[Any, ...], int] = {}
+    records: list[AlumniRecord] = []
+    errors: list[RowError] = []
+    for offset, row in enumerate(rows):
+        number = offset + 2  # the header is row 1
+        if not row:
+            continue
+        row_errors: list[RowError] = []
+        for column in REQUIRED:
+            if not row.get(column, "").strip():
+                row_errors.append(RowError(number, column, _("This field is required.")))
+        year: int | None = None
+        raw_year = row.get("cohort_fiscal_year", "").strip()
+        if raw_year:
+            try:
+                year = int(float(raw_year))
+                if not 1974 <= year <= 2100:
+                    raise ValueError
+            except ValueError:
+                row_errors.append(RowError(number, "cohort_fiscal_year", _("A fiscal year from 1974 (Japan joined the JPO programme in 1974).")))
+                year = None
+        code = row.get("organization", "").strip().lower()
+        organization = organizations.get(code)
+        if code and organization is None:
+            row_errors.append(RowError(number, "organization", _("Unknown organization code “%(code)s”.") % {"code": row["organization"]}))
+        flag = row.get("is_civil_servant", "").strip().lower()
+        if flag not in TRUE | FALSE:
+            row_errors.append(RowError(number, "is_civil_servant", _("Write yes or no.")))
+        outcome = row.get("outcome", "").strip() or OutcomeKind.UNKNOWN
+        if outcome not in OutcomeKind.values:
+            row_errors.append(RowError(number, "outcome", _("One of: %(kinds)s.") % {"kinds": ", ".join(OutcomeKind.values)}))
+        email = row.get("email", "").strip()
+        if email:
+            try:
+                validate_email(email)
+            except Exception:
+                row_errors.append(RowError(number, "email", _("Not a valid e-mail address.")))
+        for column, limit in (("family_name", 100), ("given_name", 100), ("current_organization", 200), ("current_grade", 8)):
+            if len(row.get(column, "")) > limit:
+                row_errors.append(RowError(number, column, _("At most %(n)s characters.") % {"n": limit}))
+        if not row_errors and organization is not None and year is not None:
+            key = (row["family_name"].strip(), row["given_name"].strip(), year, code)
+            if key in existing:
+                row_errors.append(RowError(number, "family_name", _("This person is already in the roster for this cohort and organization.")))
+            elif key in seen:
+                row_errors.append(RowError(number, "family_name", _("Same person as row %(row)s.") % {"row": seen[key]}))
+            seen[key] = number
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        assert organization is not None and year is not None
+        records.append(
+            AlumniRecord(
+                family_name=row["family_name"].strip(), given_name=row["given_name"].strip(), cohort_fiscal_year=year,
+                organization=organization, is_civil_servant=flag in TRUE, outcome=outcome,
+                current_organization=row.get("current_organization", "").strip(),
+                current_grade=row.get("current_grade", "").strip(), email=email,
+            )
+        )
+    if not records and not errors:
+        errors.append(RowError(2, "-", _("The file has no data rows.")))
+    return records, errors
+
+
+def alumni_import(*, actor: User | None, name: str, content: bytes) -> AlumniImport:
+    """Import a roster file, or raise AlumniImportError listing every bad row (nothing is written)."""
+    if actor is not None and not access.is_officer(actor):
+        raise PermissionDenied
+    rows = read_rows(name=name, content=content)
+    records, errors = validate_rows(rows)
+    if errors:
+        raise AlumniImportError(errors)
+    with transaction.atomic():
+        batch = AlumniImport.objects.create(file_name=name[:200], imported_by=actor, row_count=len(records))
+        for record in records:
+            record.batch = batch
+        AlumniRecord.objects.bulk_create(records)
+        audit_record(actor=actor, action="placement.alumni_import", target=batch, data={"rows": len(records), "file": name})
+    return batch
