@@ -135,6 +135,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(os.environ.get("JPO_MEDIA_ROOT", VAR_DIR / "media"))
+# Applicants' documents live under MEDIA_ROOT, never served by URL: downloads go through a permission-checked view.
+JPO_MAX_UPLOAD_MB = int(os.environ.get("JPO_MAX_UPLOAD_MB", "10"))
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

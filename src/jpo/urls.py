@@ -15,6 +15,8 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("jpo.accounts.urls")),
+    path("portal/", include("jpo.applications.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("representation/", include("jpo.representation.urls")),

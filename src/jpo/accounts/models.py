@@ -41,6 +41,12 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=settings.LANGUAGES, default="ja"
     )
+    email_verified_at = models.DateTimeField(
+        _("e-mail verified at"),
+        null=True,
+        blank=True,
+        help_text=_("When the user opened the verification link sent to their e-mail address."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -61,6 +67,10 @@ class User(AbstractUser):
     @property
     def is_officer(self) -> bool:
         return self.role == Role.OFFICER
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 class AuditEvent(models.Model):

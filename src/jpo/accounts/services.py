@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db import models
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from jpo.accounts.models import AuditEvent, User
+from jpo.accounts.models import AuditEvent, Role, User
 
 
 def audit_record(
@@ -20,3 +27,106 @@ def audit_record(
         target_id=str(target.pk),
         data=data or {},
     )
+
+
+# --- Sign-up and e-mail verification ----------------------------------------------------------------
+
+VERIFY_SALT = "jpo.accounts.email-verification"
+VERIFY_MAX_AGE = 3 * 24 * 3600  # seconds: a verification link works for three days
+
+
+class VerificationError(Exception):
+    """The verification link is invalid, expired or for another address."""
+
+
+def email_verification_token(*, user: User) -> str:
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT, compress=True)
+
+
+def email_verification_send(*, user: User, verify_url: str) -> None:
+    """Send the verification link, in the user's preferred language (after the surrounding commit)."""
+
+    def send() -> None:
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            body = render_to_string("accounts/email/verify.txt", {"user": user, "verify_url": verify_url})
+            subject = gettext("Confirm your e-mail address for the JPO programme")
+        send_mail(subject, body, None, [user.email])
+
+    transaction.on_commit(send)
+
+
+def email_verify(*, token: str) -> User:
+    """Mark the address in `token` as verified. Idempotent; refuses tampered, expired or stale tokens."""
+    try:
+        payload = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise VerificationError(gettext("This link has expired. Log in and ask for a new one.")) from exc
+    except signing.BadSignature as exc:
+        raise VerificationError(gettext("This link is not valid. Check that you copied all of it.")) from exc
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=payload.get("u")).first()
+        if user is None or user.email != payload.get("e"):
+            raise VerificationError(
+                gettext("This link is for an e-mail address that is no longer on the account.")
+            )
+        if user.email_verified_at is None:
+            user.email_verified_at = timezone.now()
+            user.save(update_fields=["email_verified_at"])
+            audit_record(actor=user, action="user.email_verified", target=user, data={"email": user.email})
+    return user
+
+
+def user_signup(
+    *,
+    email: str,
+    password: str,
+    family_name: str,
+    given_name: str,
+    birth_date: dt.date,
+    language: str,
+) -> tuple[User, list[Any]]:
+    """Create an applicant account and its Applicant record; return it with any likely duplicates flagged.
+
+    The user name is the e-mail address (lower-cased), so applicants log in with their address.
+    """
+    from jpo.applications.models import Applicant  # applications depends on accounts, not the reverse
+    from jpo.applications.services import applicant_flag_duplicates
+
+    email = email.strip().lower()
+    with transaction.atomic():
+        user = User(
+            username=email,
+            email=email,
+            first_name=given_name,
+            last_name=family_name,
+            role=Role.APPLICANT,
+            preferred_language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
+        )
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save()
+        applicant = Applicant.objects.create(
+            user=user,
+            family_name=family_name,
+            given_name=given_name,
+            birth_date=birth_date,
+            email=email,
+            nationalities=[],
+        )
+        audit_record(actor=user, action="user.signup", target=user, data={"email": email})
+        flags = applicant_flag_duplicates(applicant=applicant)
+    return user, flags
+
+
+def user_profile_update(*, user: User, applicant: Any, data: dict[str, Any]) -> None:
+    """Save the person's data (shared by their applications) and the language of their e-mails."""
+    with transaction.atomic():
+        user.preferred_language = data["preferred_language"]
+        user.first_name = data["given_name"]
+        user.last_name = data["family_name"]
+        user.save(update_fields=["preferred_language", "first_name", "last_name"])
+        if applicant is not None:
+            for field in ("family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date"):
+                setattr(applicant, field, data[field])
+            applicant.save()
+        audit_record(actor=user, action="user.profile_updated", target=user)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +93,14 @@ class Application(models.Model):
         related_name="preferred_by",
         blank=True,
     )
+    civil_servant_position = models.CharField(
+        _("position and grade (civil servants)"), max_length=200, blank=True
+    )
+    former_jpo = models.BooleanField(_("former JPO or associate expert"), default=False)
+    international_organization_staff = models.BooleanField(
+        _("current or former regular professional staff of an international organization"), default=False
+    )
+    prior_service_details = models.TextField(_("details of prior service"), blank=True)
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Guards against lost updates.")
     )
@@ -133,6 +143,15 @@ class Preference(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="preferences")
     organization = models.ForeignKey("programme.Organization", on_delete=models.PROTECT, related_name="+")
     rank = models.PositiveSmallIntegerField(_("rank"))
+    post = models.ForeignKey(
+        "programme.Post",
+        verbose_name=_("post"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Optional: one post of that organization in the cycle."),
+    )
 
     class Meta:
         verbose_name = _("preference")
@@ -174,3 +193,285 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+
+# --- What the applicant declares (the application form) -------------------------------------------
+
+
+class DegreeLevel(models.TextChoices):
+    BACHELOR = "bachelor", _("Bachelor's degree")
+    MASTER = "master", _("Master's degree")
+    DOCTORATE = "doctorate", _("Doctorate")
+
+
+class Degree(models.Model):
+    """A degree held, or expected by a date (the policy decides which deadline applies in the cycle)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="degrees")
+    level = models.CharField(_("level"), max_length=12, choices=DegreeLevel.choices)
+    field = models.CharField(_("field of study"), max_length=200)
+    institution = models.CharField(_("university"), max_length=200)
+    awarded = models.DateField(_("date awarded"), null=True, blank=True)
+    expected = models.DateField(_("expected date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("degree")
+        verbose_name_plural = _("degrees")
+        ordering = ["application", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(awarded__isnull=False) & models.Q(expected__isnull=True))
+                | (models.Q(awarded__isnull=True) & models.Q(expected__isnull=False)),
+                name="degree_awarded_or_expected",
+                violation_error_message=_(
+                    "A degree is either awarded (with its date) or expected (with a date)."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} — {self.field}"
+
+
+class EmploymentType(models.TextChoices):
+    FULL_TIME = "full_time", _("Full-time paid work")
+    PART_TIME = "part_time", _("Part-time work")
+    INTERNSHIP = "internship", _("Internship")
+
+
+class Sector(models.TextChoices):
+    PRIVATE = "private", _("Private sector")
+    NATIONAL_GOVERNMENT = "national_government", _("National government")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    INTERNATIONAL_ORGANIZATION = "international_organization", _("International organization")
+    NGO = "ngo", _("NGO / non-profit")
+    ACADEMIA = "academia", _("University / research")
+    OTHER = "other", _("Other")
+
+
+class EmploymentPeriod(models.Model):
+    """One job. `end` empty means ongoing. Overlapping periods are allowed but count once (policy)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="employment")
+    employer = models.CharField(_("employer"), max_length=200)
+    title = models.CharField(_("job title"), max_length=200)
+    start = models.DateField(_("start date"))
+    end = models.DateField(_("end date"), null=True, blank=True, help_text=_("Leave empty if ongoing."))
+    type = models.CharField(_("type of work"), max_length=12, choices=EmploymentType.choices)
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    description = models.TextField(_("duties"), blank=True)
+
+    class Meta:
+        verbose_name = _("employment period")
+        verbose_name_plural = _("employment periods")
+        ordering = ["application", "start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="employment_end_after_start",
+                violation_error_message=_("An employment period cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} {self.start}–{self.end or ''}"
+
+
+class LanguageTestKind(models.TextChoices):
+    TOEFL_IBT = "toefl_ibt", _("TOEFL iBT")
+    IELTS = "ielts", _("IELTS")
+    OTHER = "other", _("Other")
+
+
+class LanguageTest(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="language_tests")
+    test = models.CharField(_("test"), max_length=12, choices=LanguageTestKind.choices)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
+    taken = models.DateField(_("date taken"))
+
+    class Meta:
+        verbose_name = _("language test")
+        verbose_name_plural = _("language tests")
+        ordering = ["application", "taken", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_test_display()} {self.score}"
+
+
+class DraftStep(models.Model):
+    """What the applicant last typed in one step of the form, valid or not: nothing typed is lost."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="draft_steps")
+    step = models.CharField(_("step"), max_length=20)
+    data = models.JSONField(_("data as typed"), default=dict)
+    is_valid = models.BooleanField(_("valid"), default=False)
+    saved_at = models.DateTimeField(_("saved at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft step")
+        verbose_name_plural = _("draft steps")
+        constraints = [models.UniqueConstraint(fields=["application", "step"], name="draft_step_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}/{self.step}"
+
+
+# --- Documents ------------------------------------------------------------------------------------
+
+
+class DocumentKind(models.TextChoices):
+    CV = "cv", _("CV (in English)")
+    COVER_LETTER = "cover_letter", _("Cover letter (in English)")
+    DEGREE = "degree", _("Degree certificate or expected-degree letter")
+    LANGUAGE = "language", _("Language score report")
+
+
+def document_upload_to(instance: Document, filename: str) -> str:
+    """A generated name: the applicant's file name never reaches the file system."""
+    return f"applications/{instance.public_id.hex[:2]}/{instance.public_id.hex}.pdf"
+
+
+class Document(models.Model):
+    """One PDF an applicant uploaded, stored outside the web root and served only through a checked view."""
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=document_upload_to, max_length=200)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    pages = models.PositiveIntegerField(_("pages"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["application", "kind"]
+        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="document_one_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"
+
+
+# --- Submission, self-check, duplicates ------------------------------------------------------------
+
+
+class Submission(models.Model):
+    """The frozen snapshot of an application and its documents (with their SHA-256) at submission."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="submission")
+    receipt_number = models.CharField(_("receipt number"), max_length=32, unique=True)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    snapshot = models.JSONField(_("snapshot"))
+    snapshot_sha256 = models.CharField(_("SHA-256 of the snapshot"), max_length=64)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return self.receipt_number
+
+
+class ReceiptCounter(models.Model):
+    """The last receipt number given in a cycle (one row per cycle, locked while a number is drawn)."""
+
+    cycle = models.OneToOneField("programme.Cycle", on_delete=models.CASCADE, related_name="+")
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("receipt counter")
+        verbose_name_plural = _("receipt counters")
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id}: {self.last}"
+
+
+class CheckKind(models.TextChoices):
+    SELF = "self", _("Self-check")
+    SUBMISSION = "submission", _("At submission")
+
+
+class EligibilityCheck(models.Model):
+    """One run of the `jpo.policy` engine on an application, kept so the officer sees what needs review."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="eligibility_checks")
+    kind = models.CharField(_("kind"), max_length=12, choices=CheckKind.choices)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    eligible = models.BooleanField(_("eligible"))
+    needs_review = models.BooleanField(_("needs review"), default=False)
+    rules_version = models.CharField(_("rules version"), max_length=64, blank=True)
+    criteria = models.JSONField(_("criteria"), default=list)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("eligibility check")
+        verbose_name_plural = _("eligibility checks")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["kind", "needs_review"])]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.kind} {self.at:%Y-%m-%d}"
+
+
+class DuplicateReason(models.TextChoices):
+    NAME_AND_BIRTH_DATE = "name_birth_date", _("Same name and date of birth")
+    EMAIL = "email", _("Same e-mail address")
+
+
+class DuplicateFlag(models.Model):
+    """Two applicant records that may be one person (one person, one account): the officer decides."""
+
+    applicant = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="duplicate_flags")
+    other = models.ForeignKey(Applicant, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=20, choices=DuplicateReason.choices)
+    flagged_at = models.DateTimeField(_("flagged at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    class Meta:
+        verbose_name = _("possible duplicate")
+        verbose_name_plural = _("possible duplicates")
+        ordering = ["-flagged_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["applicant", "other", "reason"], name="duplicate_flag_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(applicant=models.F("other")), name="duplicate_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.applicant_id} ~ {self.other_id} ({self.reason})"
+
+
+class EndorsementStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    ENDORSED = "endorsed", _("Endorsed")
+    DECLINED = "declined", _("Declined")
+
+
+class EndorsementRequest(models.Model):
+    """A civil servant's application asks the home ministry's HR officer for the ministry's endorsement."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="endorsement")
+    ministry = models.ForeignKey("programme.Ministry", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=12, choices=EndorsementStatus.choices, default=EndorsementStatus.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("endorsement request")
+        verbose_name_plural = _("endorsement requests")
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.ministry_id} {self.status}"

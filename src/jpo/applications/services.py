@@ -2,15 +2,41 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import F
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
-from jpo.applications.models import Application, StatusChange
+from jpo.applications import notifications, selfcheck, windows
+from jpo.applications.models import (
+    Applicant,
+    Application,
+    CheckKind,
+    Degree,
+    Document,
+    DraftStep,
+    DuplicateFlag,
+    DuplicateReason,
+    EligibilityCheck,
+    EmploymentPeriod,
+    EndorsementRequest,
+    LanguageTest,
+    Preference,
+    ReceiptCounter,
+    StatusChange,
+    Submission,
+)
 from jpo.applications.workflow import TRACK_ONLY, TRANSITIONS, Status
+from jpo.programme.models import Cycle, Organization, Post, Track
 
 
 class IllegalTransition(Exception):
@@ -70,3 +96,398 @@ def application_transition(
         )
     application.refresh_from_db()
     return change
+
+
+# --- Applicant portal: duplicates, drafts, documents, submission, withdrawal -------------------------
+
+
+class ApplicationError(Exception):
+    """A portal action refused, with a message for the applicant in their language."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def applicant_flag_duplicates(*, applicant: Applicant) -> list[DuplicateFlag]:
+    """Flag other applicant records with the same name and date of birth, or the same e-mail address.
+
+    One person, one account: nothing is refused here, the programme officer decides (officer list).
+    Returns the open flags that concern `applicant`.
+    """
+    candidates: list[tuple[Applicant, str]] = []
+    same_person = Applicant.objects.filter(
+        family_name__iexact=applicant.family_name.strip(),
+        given_name__iexact=applicant.given_name.strip(),
+        birth_date=applicant.birth_date,
+    ).exclude(pk=applicant.pk)
+    candidates += [(other, DuplicateReason.NAME_AND_BIRTH_DATE) for other in same_person]
+    if applicant.email:
+        same_email = Applicant.objects.filter(email__iexact=applicant.email.strip()).exclude(pk=applicant.pk)
+        candidates += [(other, DuplicateReason.EMAIL) for other in same_email]
+    flags: list[DuplicateFlag] = []
+    for other, reason in candidates:
+        existing = DuplicateFlag.objects.filter(
+            Q(applicant=applicant, other=other) | Q(applicant=other, other=applicant), reason=reason
+        ).first()
+        if existing is None:
+            existing = DuplicateFlag.objects.create(applicant=applicant, other=other, reason=reason)
+            audit_record(
+                actor=None,
+                action="applicant.duplicate_flagged",
+                target=applicant,
+                data={"other": other.pk, "reason": reason},
+            )
+        if existing.resolved_at is None:
+            flags.append(existing)
+    return flags
+
+
+def duplicate_resolve(*, flag: DuplicateFlag, actor: User, resolution: str) -> DuplicateFlag:
+    with transaction.atomic():
+        flag = DuplicateFlag.objects.select_for_update().get(pk=flag.pk)
+        flag.resolved_at = timezone.now()
+        flag.resolved_by = actor
+        flag.resolution = resolution
+        flag.save(update_fields=["resolved_at", "resolved_by", "resolution"])
+        audit_record(
+            actor=actor, action="applicant.duplicate_resolved", target=flag, data={"resolution": resolution}
+        )
+    return flag
+
+
+def application_start(*, user: User, cycle: Cycle, now: dt.datetime) -> Application:
+    """Open (or return) the applicant's draft for `cycle`; only while pre-registration or applications run."""
+    applicant = Applicant.objects.filter(user=user).first()
+    if applicant is None:
+        raise ApplicationError(_("Your account has no applicant record. Contact the programme officer."))
+    existing = Application.objects.filter(applicant=applicant, cycle=cycle).first()
+    if existing is not None:
+        return existing
+    refusal = windows.start_refusal(cycle, now)
+    if refusal:
+        raise ApplicationError(refusal)
+    track = cycle.tracks.order_by("kind").first()
+    if track is None:
+        raise ApplicationError(_("No track is offered in %(cycle)s yet.") % {"cycle": cycle.code})
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(applicant=applicant, cycle=cycle, track=track)
+            ReceiptCounter.objects.get_or_create(cycle=cycle)
+            audit_record(
+                actor=user, action="application.started", target=application, data={"cycle": cycle.code}
+            )
+    except IntegrityError:  # the same person double-clicked "start": the first one won
+        return Application.objects.get(applicant=applicant, cycle=cycle)
+    return application
+
+
+def _ensure_editable(application: Application, now: dt.datetime) -> None:
+    if application.status != Status.DRAFT:
+        raise ApplicationError(_("This application has been submitted and can no longer be changed."))
+    if windows.past_deadline(application.cycle, now):
+        raise ApplicationError(
+            _("The deadline has passed (%(closes)s): the application can no longer be changed.")
+            % {"closes": windows.format_instant(application.cycle.applications_close)}
+        )
+
+
+def draft_step_store(
+    *, application: Application, step: str, data: dict[str, list[str]], is_valid: bool, now: dt.datetime
+) -> DraftStep:
+    """Keep what was typed in one step exactly as typed (valid or not)."""
+    _ensure_editable(application, now)
+    draft, _created = DraftStep.objects.update_or_create(
+        application=application, step=step, defaults={"data": data, "is_valid": is_valid}
+    )
+    return draft
+
+
+def application_personal_save(
+    *, application: Application, actor: User, data: dict[str, Any], now: dt.datetime
+) -> None:
+    _ensure_editable(application, now)
+    applicant = application.applicant
+    with transaction.atomic():
+        for field in (
+            "family_name",
+            "given_name",
+            "family_name_kana",
+            "given_name_kana",
+            "birth_date",
+            "sex",
+        ):
+            setattr(applicant, field, data[field])
+        applicant.nationalities = data["nationalities"]
+        applicant.save()
+        applicant_flag_duplicates(applicant=applicant)
+
+
+def _replace_rows(application: Application, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    model.objects.filter(application=application).delete()
+    model.objects.bulk_create([model(application=application, **row) for row in rows])
+
+
+def application_degrees_save(
+    *, application: Application, rows: list[dict[str, Any]], now: dt.datetime
+) -> None:
+    _ensure_editable(application, now)
+    with transaction.atomic():
+        _replace_rows(application, Degree, rows)
+
+
+def application_employment_save(
+    *, application: Application, rows: list[dict[str, Any]], now: dt.datetime
+) -> None:
+    _ensure_editable(application, now)
+    for row in rows:  # the forms check this too; the service never stores a reversed period
+        if row["end"] is not None and row["end"] < row["start"]:
+            raise ApplicationError(_("An employment period cannot end before it starts."))
+    with transaction.atomic():
+        _replace_rows(application, EmploymentPeriod, rows)
+
+
+def application_languages_save(
+    *, application: Application, rows: list[dict[str, Any]], now: dt.datetime
+) -> None:
+    _ensure_editable(application, now)
+    with transaction.atomic():
+        _replace_rows(application, LanguageTest, rows)
+
+
+def application_service_save(*, application: Application, data: dict[str, Any], now: dt.datetime) -> None:
+    _ensure_editable(application, now)
+    fields = [
+        "is_civil_servant",
+        "ministry",
+        "civil_servant_position",
+        "former_jpo",
+        "international_organization_staff",
+        "prior_service_details",
+    ]
+    for field in fields:
+        setattr(application, field, data[field])
+    if not application.is_civil_servant:
+        application.ministry = None
+        application.civil_servant_position = ""
+    application.save(update_fields=[*fields, "updated_at"])
+
+
+def application_preferences_save(
+    *,
+    application: Application,
+    track: Track,
+    choices: list[tuple[Organization, Post | None]],
+    now: dt.datetime,
+) -> None:
+    _ensure_editable(application, now)
+    if track.cycle_id != application.cycle_id:
+        raise ApplicationError(_("Choose a track of this cycle."), field="track")
+    with transaction.atomic():
+        application.track = track
+        application.save(update_fields=["track", "updated_at"])
+        Preference.objects.filter(application=application).delete()
+        Preference.objects.bulk_create(
+            [
+                Preference(application=application, organization=organization, post=post, rank=rank)
+                for rank, (organization, post) in enumerate(choices, start=1)
+            ]
+        )
+
+
+def document_store(
+    *,
+    application: Application,
+    actor: User,
+    kind: str,
+    upload: UploadedFile,
+    sha256: str,
+    pages: int,
+    now: dt.datetime,
+) -> Document:
+    """Store one checked PDF under a generated name, replacing the previous file of that kind."""
+    _ensure_editable(application, now)
+    document = Document(
+        application=application,
+        kind=kind,
+        original_name=(upload.name or "document.pdf")[-255:],
+        size=upload.size or 0,
+        sha256=sha256,
+        pages=pages,
+    )
+    upload.seek(0)
+    document.file.save("document.pdf", upload, save=False)
+    try:
+        with transaction.atomic():
+            old = list(Document.objects.select_for_update().filter(application=application, kind=kind))
+            for previous in old:
+                previous.delete()
+                _delete_file_on_commit(previous.file.name)
+            document.save()
+            audit_record(
+                actor=actor,
+                action="document.uploaded",
+                target=application,
+                data={"kind": kind, "sha256": sha256, "size": document.size},
+            )
+    except Exception:
+        if document.file.name:
+            default_storage.delete(document.file.name)
+        raise
+    return document
+
+
+def _delete_file_on_commit(name: str | None) -> None:
+    if name:
+        _delete_file_on_commit(name)
+
+
+def document_delete(*, document: Document, actor: User, now: dt.datetime) -> None:
+    _ensure_editable(document.application, now)
+    name = document.file.name
+    with transaction.atomic():
+        document.delete()
+        audit_record(
+            actor=actor, action="document.deleted", target=document.application, data={"kind": document.kind}
+        )
+        _delete_file_on_commit(name)
+
+
+def application_self_check_store(*, application: Application, kind: str) -> EligibilityCheck | None:
+    """Run the policy engine and keep its result (None when the engine cannot judge the data yet)."""
+    result = selfcheck.run(application)
+    if not result.available:
+        return None
+    return EligibilityCheck.objects.create(
+        application=application,
+        kind=kind,
+        eligible=result.eligible,
+        needs_review=result.needs_review,
+        rules_version=result.rules_version,
+        criteria=result.criteria,
+    )
+
+
+def _next_receipt_number(cycle: Cycle) -> str:
+    ReceiptCounter.objects.get_or_create(cycle=cycle)
+    updated = ReceiptCounter.objects.filter(cycle=cycle).update(last=F("last") + 1)
+    assert updated == 1
+    last = ReceiptCounter.objects.values_list("last", flat=True).get(cycle=cycle)
+    return f"JPO-{cycle.fiscal_year}-{last:06d}"
+
+
+def application_submit(
+    *, application: Application, actor: User, language: str, now: dt.datetime, status_url: str = ""
+) -> tuple[Submission, bool]:
+    """Submit: check the window, completeness and eligibility, freeze a snapshot, give a receipt number.
+
+    Idempotent: a second call (a double-clicked button) returns the existing submission and
+    `created=False`, sending nothing. Raises ApplicationError with the reason otherwise.
+    """
+    from jpo.applications import selectors
+
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != Status.DRAFT:
+            submission = Submission.objects.filter(application=locked).first()
+            if submission is not None:
+                return submission, False
+            raise ApplicationError(
+                _("This application is “%(status)s” and cannot be submitted.")
+                % {"status": locked.get_status_display()}
+            )
+        refusal = windows.submission_refusal(locked.cycle, now)
+        if refusal:
+            raise ApplicationError(refusal)
+        missing = selectors.application_missing(locked)
+        if missing:
+            raise ApplicationError(" ".join(str(item["message"]) for item in missing))
+        result = selfcheck.run(locked)
+        if not result.available:
+            raise ApplicationError(result.error or _("The eligibility check could not be run."))
+        failed = [c for c in result.criteria if c["outcome"] == "failed"]
+        if failed:
+            key = "ja" if language.startswith("ja") else "en"
+            raise ApplicationError(
+                _(
+                    "You do not meet every eligibility criterion, so the application cannot be submitted: %(why)s"
+                )
+                % {"why": " ".join(c["message"][key] for c in failed)}
+            )
+        application_transition(
+            application=locked, to=Status.SUBMITTED, actor=actor, reason="submitted by the applicant"
+        )
+        check = EligibilityCheck.objects.create(
+            application=locked,
+            kind=CheckKind.SUBMISSION,
+            eligible=result.eligible,
+            needs_review=result.needs_review,
+            rules_version=result.rules_version,
+            criteria=result.criteria,
+        )
+        if locked.is_civil_servant and locked.ministry_id is not None:
+            EndorsementRequest.objects.get_or_create(
+                application=locked, defaults={"ministry_id": locked.ministry_id}
+            )
+        receipt = _next_receipt_number(locked.cycle)  # last: the counter row is locked until commit
+        Application.objects.filter(pk=locked.pk).update(receipt_number=receipt)
+        locked.refresh_from_db()
+        snapshot = selectors.application_snapshot(locked, receipt_number=receipt, check=check)
+        digest = hashlib.sha256(
+            json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        ).hexdigest()
+        assert locked.submitted_at is not None
+        submission = Submission.objects.create(
+            application=locked,
+            receipt_number=receipt,
+            submitted_at=locked.submitted_at,
+            snapshot=snapshot,
+            snapshot_sha256=digest,
+        )
+        audit_record(
+            actor=actor,
+            action="application.submitted",
+            target=locked,
+            data={"receipt_number": receipt, "snapshot_sha256": digest},
+        )
+        transaction.on_commit(
+            lambda: notifications.submission_confirmation(
+                submission=submission, language=language, status_url=status_url
+            )
+        )
+        if locked.is_civil_servant:
+            transaction.on_commit(lambda: notifications.endorsement_requested(application=locked))
+    application.refresh_from_db()
+    return submission, True
+
+
+WITHDRAWABLE = frozenset(s for s, nxt in TRANSITIONS.items() if Status.WITHDRAWN in nxt)
+
+
+def application_withdraw(
+    *, application: Application, actor: User, reason: str, now: dt.datetime
+) -> StatusChange:
+    """The applicant withdraws, before the deadline only."""
+    if windows.past_deadline(application.cycle, now):
+        raise ApplicationError(
+            _("The deadline has passed (%(closes)s): to withdraw now, write to the programme officer.")
+            % {"closes": windows.format_instant(application.cycle.applications_close)}
+        )
+    if application.status not in WITHDRAWABLE:
+        raise ApplicationError(_("This application can no longer be withdrawn."))
+    try:
+        return application_transition(
+            application=application,
+            to=Status.WITHDRAWN,
+            actor=actor,
+            reason=reason or "withdrawn by the applicant",
+        )
+    except IllegalTransition as error:
+        raise ApplicationError(str(error)) from error
+
+
+def eligibility_check_mark_reviewed(*, check: EligibilityCheck, actor: User) -> None:
+    with transaction.atomic():
+        EligibilityCheck.objects.filter(pk=check.pk).update(reviewed_at=timezone.now(), reviewed_by=actor)
+        audit_record(actor=actor, action="eligibility.reviewed", target=check.application)

@@ -13,7 +13,11 @@ from jpo.accounts.models import Role
 # (label, url name, roles allowed; None means every signed-in user)
 NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Home"), "home", None),
+    (_("My applications"), "portal:home", frozenset({Role.APPLICANT})),
+    (_("Profile"), "accounts:profile", frozenset({Role.APPLICANT})),
     (_("Administration"), "admin:index", frozenset({Role.OFFICER})),
+    (_("Possible duplicates"), "portal:officer_duplicates", frozenset({Role.OFFICER})),
+    (_("Eligibility to review"), "portal:officer_needs_review", frozenset({Role.OFFICER})),
     (_("Workforce statistics"), "workforce:dashboard", frozenset({Role.OFFICER, Role.ANALYST})),
     (_("Census import"), "workforce:import_upload", frozenset({Role.OFFICER})),
     (_("API"), "api:openapi-view", frozenset({Role.OFFICER, Role.ANALYST})),

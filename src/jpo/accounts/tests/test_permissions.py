@@ -15,6 +15,15 @@ from jpo.accounts.models import Role
 from jpo.accounts.permissions import has_role, role_required
 
 PUBLIC = {"/", "/healthz", "/about/", "/accounts/login/", "/admin/login/", "/api/docs", "/api/openapi.json"}
+# The applicant portal's public pages: landing, sign-up and Django's password-reset steps.
+PUBLIC |= {
+    "/portal/",
+    "/accounts/signup/",
+    "/accounts/password-reset/",
+    "/accounts/password-reset/sent/",
+    "/accounts/reset/1/1/",
+    "/accounts/reset/done/",
+}
 
 
 def _paths(resolver: URLResolver, prefix: str = "") -> list[str]:

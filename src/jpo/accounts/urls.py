@@ -1,0 +1,16 @@
+from django.urls import path
+
+from jpo.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("signup/", views.signup, name="signup"),
+    path("verify/", views.verify_sent, name="verify_sent"),
+    path("verify/<str:token>/", views.verify, name="verify"),
+    path("profile/", views.profile, name="profile"),
+    path("password-reset/", views.password_reset, name="password_reset"),
+    path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
+    path("reset/done/", views.password_reset_complete, name="password_reset_complete"),
+]

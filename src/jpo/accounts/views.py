@@ -1,0 +1,142 @@
+"""Account pages: sign-up, e-mail verification, profile, password reset (Django's views, our templates)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jpo.accounts import services
+from jpo.accounts.forms import ProfileForm, SignupForm
+from jpo.accounts.models import Role, User
+from jpo.accounts.permissions import public, role_required
+
+
+def _send_verification(request: HttpRequest, user: Any) -> None:
+    token = services.email_verification_token(user=user)
+    url = request.build_absolute_uri(reverse("accounts:verify", args=[token]))
+    services.email_verification_send(user=user, verify_url=url)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("portal:home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user, flags = services.user_signup(
+            email=data["email"],
+            password=data["password1"],
+            family_name=data["family_name"],
+            given_name=data["given_name"],
+            birth_date=data["birth_date"],
+            language=get_language() or "ja",
+        )
+        _send_verification(request, user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if flags:
+            messages.warning(
+                request,
+                _(
+                    "We found another record with the same name and date of birth, or the same e-mail address. "
+                    "One person may hold one account only: the programme officer will check. "
+                    "If you already have an account, use that one."
+                ),
+            )
+        return redirect("accounts:verify_sent")
+    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@role_required(Role.APPLICANT)
+@require_http_methods(["GET", "POST"])
+def verify_sent(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if request.method == "POST":
+        if user.email_verified_at is None:  # type: ignore[union-attr]
+            _send_verification(request, user)
+            messages.success(request, _("We sent a new link to %(email)s.") % {"email": user.email})  # type: ignore[union-attr]
+        return redirect("accounts:verify_sent")
+    if user.email_verified_at is not None:  # type: ignore[union-attr]
+        return redirect("portal:home")
+    return render(request, "accounts/verify_sent.html")
+
+
+@public
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user = services.email_verify(token=token)
+    except services.VerificationError as error:
+        return render(request, "accounts/verify_failed.html", {"message": str(error)}, status=400)
+    messages.success(request, _("Your e-mail address is confirmed. You can now apply."))
+    if request.user.is_authenticated and request.user.pk == user.pk:
+        return redirect("portal:home")
+    return redirect(f"{reverse('login')}?next={reverse('portal:home')}")
+
+
+@role_required(Role.APPLICANT)
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    from jpo.applications.models import Applicant
+    from jpo.applications.services import applicant_flag_duplicates
+
+    user = cast(User, request.user)
+    applicant = Applicant.objects.filter(user=user).first()
+    initial: dict[str, Any] = {"preferred_language": user.preferred_language}
+    if applicant is not None:
+        initial.update(
+            {
+                "family_name": applicant.family_name,
+                "given_name": applicant.given_name,
+                "family_name_kana": applicant.family_name_kana,
+                "given_name_kana": applicant.given_name_kana,
+                "birth_date": applicant.birth_date,
+            }
+        )
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.user_profile_update(user=user, applicant=applicant, data=form.cleaned_data)
+        if applicant is not None and applicant_flag_duplicates(applicant=applicant):
+            messages.warning(
+                request,
+                _("Another record has the same name and date of birth: the programme officer will check."),
+            )
+        messages.success(request, _("Your profile was saved."))
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "applicant": applicant},
+        status=400 if form.errors else 200,
+    )
+
+
+password_reset = public(
+    auth_views.PasswordResetView.as_view(
+        template_name="accounts/password_reset_form.html",
+        email_template_name="accounts/email/password_reset.txt",
+        subject_template_name="accounts/email/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password_reset_done"),
+    )
+)
+password_reset_done = public(
+    auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
+)
+password_reset_confirm = public(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        success_url=reverse_lazy("accounts:password_reset_complete"),
+    )
+)
+password_reset_complete = public(
+    auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
+)

@@ -1,0 +1,43 @@
+"""E-mails to applicants and ministry HR officers, each in the recipient's language. Called on commit."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from jpo.accounts.models import Role, User
+from jpo.applications.models import Application, Submission
+from jpo.applications.windows import format_instant
+
+
+def submission_confirmation(*, submission: Submission, language: str, status_url: str = "") -> None:
+    application = submission.application
+    recipient = (
+        application.applicant.user.email if application.applicant.user else application.applicant.email
+    )
+    with translation.override(language or settings.LANGUAGE_CODE):
+        context = {
+            "submission": submission,
+            "application": application,
+            "submitted_at": format_instant(submission.submitted_at),
+            "status_url": status_url,
+        }
+        subject = _("Application received: %(receipt)s") % {"receipt": submission.receipt_number}
+        body = render_to_string("applications/email/submitted.txt", context)
+    send_mail(subject, body, None, [recipient])
+
+
+def endorsement_requested(*, application: Application) -> None:
+    if application.ministry_id is None:
+        return
+    officers = User.objects.filter(role=Role.MINISTRY_HR, ministry_id=application.ministry_id, is_active=True)
+    for officer in officers:
+        with translation.override(officer.preferred_language or settings.LANGUAGE_CODE):
+            subject = _("Endorsement requested for a JPO application (%(cycle)s)") % {
+                "cycle": application.cycle.code
+            }
+            body = render_to_string("applications/email/endorsement.txt", {"application": application})
+        send_mail(subject, body, None, [officer.email])

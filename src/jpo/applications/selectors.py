@@ -1,0 +1,262 @@
+"""Reads of the applicant portal: permission-checked getters, completeness, snapshot, officer lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jpo.accounts.models import Role, User
+from jpo.applications.models import (
+    Application,
+    Document,
+    DocumentKind,
+    DraftStep,
+    DuplicateFlag,
+    EligibilityCheck,
+    Preference,
+)
+from jpo.applications.workflow import Status
+from jpo.programme.models import Cycle
+
+STEPS: list[tuple[str, Any]] = [
+    ("personal", gettext_lazy("Personal data")),
+    ("education", gettext_lazy("Degrees")),
+    ("employment", gettext_lazy("Employment history")),
+    ("languages", gettext_lazy("Language tests")),
+    ("service", gettext_lazy("Civil service and prior service")),
+    ("preferences", gettext_lazy("Track and preferences")),
+    ("documents", gettext_lazy("Documents")),
+    ("review", gettext_lazy("Self-check and submission")),
+]
+STEP_NAMES = [name for name, _label in STEPS]
+STEP_LABELS = dict(STEPS)
+FORM_STEPS = STEP_NAMES[:6]
+REQUIRED_DOCUMENTS = [DocumentKind.CV, DocumentKind.COVER_LETTER, DocumentKind.DEGREE, DocumentKind.LANGUAGE]
+
+
+def _application_queryset() -> QuerySet[Application]:
+    return Application.objects.select_related(
+        "applicant", "applicant__user", "cycle", "track", "ministry", "submission"
+    )
+
+
+def application_get_for_user(*, user: User, pk: int) -> Application:
+    """The application if `user` may see it (rule applications.view_application); 404 otherwise."""
+    application = _application_queryset().filter(pk=pk).first()
+    if application is None or not user.has_perm("applications.view_application", application):
+        raise Http404
+    return application
+
+
+def application_get_own(*, user: User, pk: int) -> Application:
+    """The application if it is the user's own (only its applicant edits it); 404 otherwise."""
+    application = _application_queryset().filter(pk=pk, applicant__user=user).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def document_get_for_user(*, user: User, public_id: Any) -> Document:
+    document = (
+        Document.objects.select_related("application", "application__applicant")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if document is None or not user.has_perm("applications.view_application", document.application):
+        raise Http404
+    return document
+
+
+def applications_of_user(*, user: User) -> list[Application]:
+    return list(
+        Application.objects.filter(applicant__user=user)
+        .select_related("cycle", "track", "submission")
+        .order_by("-cycle__fiscal_year")
+    )
+
+
+def portal_cycles(*, now: dt.datetime) -> list[Cycle]:
+    """Cycles whose pre-registration or application window is open or still to come."""
+    return list(
+        Cycle.objects.filter(
+            Q(applications_close__gte=now - dt.timedelta(seconds=1))
+            | Q(preregistration_closes__gte=now - dt.timedelta(seconds=1))
+        )
+        .prefetch_related("tracks")
+        .order_by("fiscal_year")
+    )
+
+
+def employment_overlaps(rows: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """Pairs (1-based row numbers) of employment periods that overlap in time."""
+    found = []
+    far = dt.date.max
+    for i, a in enumerate(rows):
+        for j in range(i + 1, len(rows)):
+            b = rows[j]
+            if a["start"] <= (b["end"] or far) and b["start"] <= (a["end"] or far):
+                found.append((i + 1, j + 1))
+    return found
+
+
+def application_missing(application: Application) -> list[dict[str, Any]]:
+    """What still stops a submission, each with the step where it is fixed."""
+    missing: list[dict[str, Any]] = []
+    invalid_steps = DraftStep.objects.filter(application=application, is_valid=False).values_list(
+        "step", flat=True
+    )
+    for step in sorted(invalid_steps, key=lambda s: STEP_NAMES.index(s) if s in STEP_NAMES else 99):
+        missing.append(
+            {
+                "step": step,
+                "message": _("“%(step)s” has changes with errors that are not saved yet: correct them.")
+                % {"step": STEP_LABELS.get(step, step)},
+            }
+        )
+    if not application.applicant.nationalities:
+        missing.append({"step": "personal", "message": _("Personal data: give your nationality.")})
+    if not application.degrees.exists():
+        missing.append({"step": "education", "message": _("Degrees: add at least one degree.")})
+    if application.is_civil_servant and application.ministry_id is None:
+        missing.append({"step": "service", "message": _("Civil service: name your ministry.")})
+    if not application.preferences.exists():
+        missing.append({"step": "preferences", "message": _("Preferences: name at least one organization.")})
+    have = set(application.documents.values_list("kind", flat=True))
+    for kind in REQUIRED_DOCUMENTS:
+        if kind.value not in have:
+            missing.append(
+                {"step": "documents", "message": _("Documents: upload the %(kind)s.") % {"kind": kind.label}}
+            )
+    return missing
+
+
+def application_snapshot(
+    application: Application, *, receipt_number: str, check: EligibilityCheck
+) -> dict[str, Any]:
+    """Everything the applicant submitted, as plain JSON (dates ISO 8601): frozen at submission."""
+    applicant = application.applicant
+    return {
+        "receipt_number": receipt_number,
+        "cycle": application.cycle.code,
+        "track": application.track.kind,
+        "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None,
+        "applicant": {
+            "id": applicant.pk,
+            "family_name": applicant.family_name,
+            "given_name": applicant.given_name,
+            "family_name_kana": applicant.family_name_kana,
+            "given_name_kana": applicant.given_name_kana,
+            "birth_date": applicant.birth_date.isoformat(),
+            "sex": applicant.sex,
+            "email": applicant.email,
+            "nationalities": applicant.nationalities,
+        },
+        "degrees": [
+            {
+                "level": d.level,
+                "field": d.field,
+                "institution": d.institution,
+                "awarded": d.awarded.isoformat() if d.awarded else None,
+                "expected": d.expected.isoformat() if d.expected else None,
+            }
+            for d in application.degrees.all()
+        ],
+        "employment": [
+            {
+                "employer": p.employer,
+                "title": p.title,
+                "start": p.start.isoformat(),
+                "end": p.end.isoformat() if p.end else None,
+                "type": p.type,
+                "sector": p.sector,
+                "description": p.description,
+            }
+            for p in application.employment.all()
+        ],
+        "language_tests": [
+            {"test": t.test, "score": str(t.score), "taken": t.taken.isoformat()}
+            for t in application.language_tests.all()
+        ],
+        "civil_servant": {
+            "is_civil_servant": application.is_civil_servant,
+            "ministry": application.ministry.code if application.ministry else None,
+            "position": application.civil_servant_position,
+        },
+        "prior_service": {
+            "former_jpo": application.former_jpo,
+            "international_organization_staff": application.international_organization_staff,
+            "details": application.prior_service_details,
+        },
+        "preferences": [
+            {
+                "rank": p.rank,
+                "organization": p.organization.code,
+                "post": p.post_id,
+                "post_title": p.post.title if p.post else None,
+            }
+            for p in application.preferences.select_related("organization", "post")
+        ],
+        "documents": [
+            {
+                "id": str(d.public_id),
+                "kind": d.kind,
+                "original_name": d.original_name,
+                "stored_as": d.file.name,
+                "size": d.size,
+                "pages": d.pages,
+                "sha256": d.sha256,
+            }
+            for d in application.documents.all()
+        ],
+        "eligibility": {
+            "eligible": check.eligible,
+            "needs_review": check.needs_review,
+            "rules_version": check.rules_version,
+            "criteria": check.criteria,
+        },
+    }
+
+
+def application_status_page(*, application: Application) -> dict[str, Any]:
+    application = (
+        _application_queryset()
+        .prefetch_related(
+            "status_changes",
+            "documents",
+            Prefetch("preferences", queryset=Preference.objects.select_related("organization", "post")),
+        )
+        .get(pk=application.pk)
+    )
+    submission_check = (
+        EligibilityCheck.objects.filter(application=application, kind="submission").order_by("-at").first()
+    )
+    return {"application": application, "check": submission_check}
+
+
+def duplicate_flags_open() -> list[DuplicateFlag]:
+    return list(
+        DuplicateFlag.objects.filter(resolved_at__isnull=True)
+        .select_related("applicant", "applicant__user", "other", "other__user")
+        .order_by("-flagged_at", "-id")
+    )
+
+
+def needs_review_checks() -> list[EligibilityCheck]:
+    """Submitted applications whose check at submission left something for the officer to review."""
+    return list(
+        EligibilityCheck.objects.filter(kind="submission", needs_review=True, reviewed_at__isnull=True)
+        .exclude(application__status=Status.WITHDRAWN)
+        .select_related(
+            "application", "application__applicant", "application__cycle", "application__submission"
+        )
+        .order_by("at", "id")
+    )
+
+
+def is_applicant(user: User) -> bool:
+    return bool(user.is_authenticated and user.role == Role.APPLICANT)

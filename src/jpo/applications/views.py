@@ -1,0 +1,413 @@
+"""Applicant portal pages (thin: check permission, call a selector or service, render)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, cast
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jpo.accounts.models import Role, User
+from jpo.accounts.permissions import public, role_required
+from jpo.applications import selectors, selfcheck, services, steps, windows
+from jpo.applications.forms import DocumentUploadForm, raw_from_post
+from jpo.applications.models import Document, DocumentKind, DraftStep, DuplicateFlag, EligibilityCheck
+from jpo.applications.workflow import Status
+from jpo.programme.models import Cycle
+
+
+def verified_applicant(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Applicants only, and only once their e-mail address is verified."""
+
+    @role_required(Role.APPLICANT)
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.email_verified_at is None:  # type: ignore[union-attr]
+            return redirect("accounts:verify_sent")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _now() -> Any:
+    return timezone.now()
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (the middleware and the role checks ran before any view body)."""
+    return cast(User, request.user)
+
+
+@public
+@require_GET
+def portal_home(request: HttpRequest) -> HttpResponse:
+    now = _now()
+    cycles = selectors.portal_cycles(now=now)
+    rows = [
+        {
+            "cycle": cycle,
+            "can_start": windows.can_start(cycle, now),
+            "applications_open": windows.applications_open(cycle, now),
+        }
+        for cycle in cycles
+    ]
+    user = _user(request)
+    mine = selectors.applications_of_user(user=user) if selectors.is_applicant(user) else []
+    started = {a.cycle_id for a in mine}
+    return render(
+        request,
+        "applications/portal_home.html",
+        {"rows": rows, "applications": mine, "started": started, "format_instant": windows.format_instant},
+    )
+
+
+@verified_applicant
+@require_POST
+def application_start(request: HttpRequest, fiscal_year: int) -> HttpResponse:
+    cycle = get_object_or_404(Cycle, fiscal_year=fiscal_year)
+    try:
+        application = services.application_start(user=_user(request), cycle=cycle, now=_now())
+    except services.ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("portal:home")
+    return redirect("portal:step", pk=application.pk, step="personal")
+
+
+def _step_context(request: HttpRequest, application: Any, step: str, **extra: Any) -> dict[str, Any]:
+    now = _now()
+    return {
+        "application": application,
+        "step": step,
+        "steps": selectors.STEPS,
+        "step_label": selectors.STEP_LABELS[step],
+        "editable": application.status == Status.DRAFT and not windows.past_deadline(application.cycle, now),
+        "deadline": windows.format_instant(application.cycle.applications_close),
+        "next_step": _next(step),
+        "previous_step": _previous(step),
+        **extra,
+    }
+
+
+def _next(step: str) -> str | None:
+    i = selectors.STEP_NAMES.index(step)
+    return selectors.STEP_NAMES[i + 1] if i + 1 < len(selectors.STEP_NAMES) else None
+
+
+def _previous(step: str) -> str | None:
+    i = selectors.STEP_NAMES.index(step)
+    return selectors.STEP_NAMES[i - 1] if i > 0 else None
+
+
+@verified_applicant
+@require_http_methods(["GET", "POST"])
+def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    application = selectors.application_get_own(user=_user(request), pk=pk)
+    if step == "documents":
+        return _documents(request, application)
+    if step == "review":
+        return _review(request, application)
+    if step not in selectors.FORM_STEPS:
+        raise Http404
+    if application.status != Status.DRAFT:
+        return redirect("portal:status", pk=application.pk)
+    now = _now()
+    if request.method == "POST":
+        raw = raw_from_post(request.POST)
+        action = request.POST.get("action", "save")
+        if action == "add_row" and step in steps.FORMSET_PREFIX:
+            raw = steps.add_row(step, raw)
+        form = steps.build_form(step, application, raw)
+        valid = form.is_valid()
+        try:
+            services.draft_step_store(application=application, step=step, data=raw, is_valid=valid, now=now)
+            if valid:
+                steps.save(step, application, form, actor=_user(request), now=now)
+        except services.ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("portal:status", pk=application.pk)
+        if valid and action != "add_row":
+            messages.success(request, _("Saved."))
+            target = _next(step) if action == "next" else step
+            return redirect("portal:step", pk=application.pk, step=target)
+        show_errors = action != "add_row"
+        warnings: list[str] = []
+    else:
+        draft = DraftStep.objects.filter(application=application, step=step).first()
+        raw = draft.data if draft is not None else steps.raw_from_models(step, application)
+        form = steps.build_form(step, application, raw)
+        valid = form.is_valid()
+        show_errors = draft is not None and not draft.is_valid
+        warnings = _warnings(step, form) if valid else []
+    context = _step_context(
+        request,
+        application,
+        step,
+        form=form,
+        show_errors=show_errors,
+        errors=steps.error_summary(step, form) if show_errors else [],
+        warnings=warnings,
+        is_formset=step in steps.FORMSET_PREFIX,
+        row_label=steps.ROW_LABEL.get(step, ""),
+    )
+    return render(
+        request,
+        f"applications/step_{step}.html",
+        context,
+        status=400 if show_errors and request.method == "POST" else 200,
+    )
+
+
+def _warnings(step: str, form: Any) -> list[str]:
+    if step != "employment" or not form.is_valid():
+        return []
+    pairs = selectors.employment_overlaps(form.rows())
+    return [
+        _(
+            "Jobs %(a)s and %(b)s overlap in time. That is allowed, but overlapping months count only once "
+            "towards the required work experience."
+        )
+        % {"a": a, "b": b}
+        for a, b in pairs
+    ]
+
+
+@verified_applicant
+@require_POST
+def application_autosave(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """htmx: keep what was typed (valid or not) as the applicant goes; answer with a short status line."""
+    application = selectors.application_get_own(user=_user(request), pk=pk)
+    if step not in selectors.FORM_STEPS:
+        raise Http404
+    now = _now()
+    raw = raw_from_post(request.POST)
+    form = steps.build_form(step, application, raw)
+    valid = form.is_valid()
+    try:
+        services.draft_step_store(application=application, step=step, data=raw, is_valid=valid, now=now)
+        if valid:
+            steps.save(step, application, form, actor=_user(request), now=now)
+    except services.ApplicationError as error:
+        return render(request, "applications/_autosave.html", {"error": error.message}, status=409)
+    return render(
+        request,
+        "applications/_autosave.html",
+        {"saved_at": timezone.localtime(now), "valid": valid},
+    )
+
+
+def _documents(request: HttpRequest, application: Any) -> HttpResponse:
+    now = _now()
+    form = DocumentUploadForm()
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("action") == "delete":
+            document = get_object_or_404(
+                Document, application=application, public_id=request.POST.get("document")
+            )
+            try:
+                services.document_delete(document=document, actor=_user(request), now=now)
+                messages.success(request, _("The document was removed."))
+            except services.ApplicationError as error:
+                messages.error(request, error.message)
+            return redirect("portal:step", pk=application.pk, step="documents")
+        form = DocumentUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.document_store(
+                    application=application,
+                    actor=_user(request),
+                    kind=form.cleaned_data["kind"],
+                    upload=form.cleaned_data["file"],
+                    sha256=form.sha256,
+                    pages=form.pages,
+                    now=now,
+                )
+            except services.ApplicationError as error:
+                messages.error(request, error.message)
+                return redirect("portal:step", pk=application.pk, step="documents")
+            messages.success(
+                request,
+                _("Uploaded: %(kind)s.") % {"kind": DocumentKind(form.cleaned_data["kind"]).label},
+            )
+            return redirect("portal:step", pk=application.pk, step="documents")
+        status = 400
+    documents = {d.kind: d for d in application.documents.all()}
+    slots = [{"kind": kind, "document": documents.get(kind.value)} for kind in selectors.REQUIRED_DOCUMENTS]
+    errors = []
+    if form.errors:
+        for bound in form:
+            for message in bound.errors:
+                errors.append({"anchor": bound.id_for_label, "text": f"{bound.label}: {message}"})
+    context = _step_context(
+        request,
+        application,
+        "documents",
+        form=form,
+        slots=slots,
+        errors=errors,
+        show_errors=bool(errors),
+        max_mb=_max_mb(),
+    )
+    return render(request, "applications/step_documents.html", context, status=status)
+
+
+def _max_mb() -> int:
+    from django.conf import settings
+
+    return int(settings.JPO_MAX_UPLOAD_MB)
+
+
+def _review(request: HttpRequest, application: Any) -> HttpResponse:
+    if application.status != Status.DRAFT:
+        return redirect("portal:status", pk=application.pk)
+    now = _now()
+    result = selfcheck.run(application)
+    missing = selectors.application_missing(application)
+    refusal = windows.submission_refusal(application.cycle, now)
+    lang = "ja" if (get_language() or "ja").startswith("ja") else "en"
+    context = _step_context(
+        request,
+        application,
+        "review",
+        result=result,
+        lang=lang,
+        missing=missing,
+        refusal=refusal,
+        can_submit=result.available and not result.failed and not missing and refusal is None,
+    )
+    return render(request, "applications/step_review.html", context)
+
+
+@verified_applicant
+@require_POST
+def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_own(user=_user(request), pk=pk)
+    try:
+        submission, created = services.application_submit(
+            application=application,
+            actor=_user(request),
+            language=get_language() or "ja",
+            now=_now(),
+            status_url=request.build_absolute_uri(reverse("portal:status", args=[application.pk])),
+        )
+    except services.ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("portal:step", pk=application.pk, step="review")
+    if created:
+        messages.success(
+            request,
+            _(
+                "Your application was submitted. Receipt number: %(receipt)s. A confirmation e-mail is on its way."
+            )
+            % {"receipt": submission.receipt_number},
+        )
+    else:
+        messages.info(
+            request,
+            _("This application was already submitted (receipt number %(receipt)s); nothing was sent twice.")
+            % {"receipt": submission.receipt_number},
+        )
+    return redirect("portal:status", pk=application.pk)
+
+
+@require_GET
+def application_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Status page: the applicant follows the application; staff allowed to see it may open it too."""
+    application = selectors.application_get_for_user(user=_user(request), pk=pk)
+    context = selectors.application_status_page(application=application)
+    now = _now()
+    app = context["application"]
+    context.update(
+        {
+            "is_owner": app.applicant.user_id == request.user.pk,
+            "can_withdraw": app.applicant.user_id == request.user.pk
+            and app.status in services.WITHDRAWABLE
+            and not windows.past_deadline(app.cycle, now),
+            "submitted_at": windows.format_instant(app.submitted_at) if app.submitted_at else None,
+            "deadline": windows.format_instant(app.cycle.applications_close),
+            "lang": "ja" if (get_language() or "ja").startswith("ja") else "en",
+        }
+    )
+    return render(request, "applications/status.html", context)
+
+
+@verified_applicant
+@require_POST
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_get_own(user=_user(request), pk=pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that you want to withdraw."))
+        return redirect("portal:status", pk=application.pk)
+    try:
+        services.application_withdraw(
+            application=application,
+            actor=_user(request),
+            reason=request.POST.get("reason", "")[:1000],
+            now=_now(),
+        )
+    except services.ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your application was withdrawn."))
+    return redirect("portal:status", pk=application.pk)
+
+
+@require_GET
+def document_download(request: HttpRequest, public_id: str) -> FileResponse:
+    """Only the applicant and staff allowed to see the application (applications.view_application)."""
+    document = selectors.document_get_for_user(user=_user(request), public_id=public_id)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@role_required(Role.OFFICER)
+@require_GET
+def officer_duplicates(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "applications/officer_duplicates.html", {"flags": selectors.duplicate_flags_open()}
+    )
+
+
+@role_required(Role.OFFICER)
+@require_POST
+def officer_duplicate_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = get_object_or_404(DuplicateFlag, pk=pk)
+    services.duplicate_resolve(
+        flag=flag, actor=_user(request), resolution=request.POST.get("resolution", "")[:1000]
+    )
+    messages.success(request, _("Marked as resolved."))
+    return redirect("portal:officer_duplicates")
+
+
+@role_required(Role.OFFICER)
+@require_GET
+def officer_needs_review(request: HttpRequest) -> HttpResponse:
+    lang = "ja" if (get_language() or "ja").startswith("ja") else "en"
+    return render(
+        request,
+        "applications/officer_needs_review.html",
+        {"checks": selectors.needs_review_checks(), "lang": lang},
+    )
+
+
+@role_required(Role.OFFICER)
+@require_POST
+def officer_check_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
+    check = get_object_or_404(EligibilityCheck, pk=pk)
+    services.eligibility_check_mark_reviewed(check=check, actor=_user(request))
+    messages.success(request, _("Marked as reviewed."))
+    return redirect("portal:officer_needs_review")
