@@ -6,7 +6,7 @@ the rule needs is unknown for that cycle and the answer would differ between its
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -41,7 +41,6 @@ class CriterionResult:
     applied: dict[str, Any]
     applicant_value: Any
     message: dict[str, str]
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def passed(self) -> bool:
