@@ -40,6 +40,10 @@ DECISION_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+REPORT_TITLE = {"en": "Eligibility self-check", "ja": "応募資格の自己診断"}
+RULES_VERSION_LABEL = {"en": "rules version", "ja": "ルール版"}
+RESULT_LABEL = {"en": "Result", "ja": "結果"}
+
 VERDICT: dict[str, dict[str, str]] = {
     "passed": {"en": "Passed.", "ja": "要件を満たしています。"},
     "failed": {"en": "Not met.", "ja": "要件を満たしていません。"},
