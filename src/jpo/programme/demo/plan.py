@@ -268,13 +268,16 @@ class _PersonFactory:
         self.fake_en = Faker("en_US")
         self.count = 0
 
-    def make(self, *, age_day: dt.date, age: int, email: str | None = None) -> PersonPlan:
+    def make(
+        self, *, age_day: dt.date, age: int, email: str | None = None, english: bool | None = None
+    ) -> PersonPlan:
         self.count += 1
         index = self.count
         rng = _rng(f"{self.seed}:person:{index}")
         female = rng.random() < cat.FEMALE_SHARE
         sex = "undisclosed" if rng.random() < 0.02 else ("female" if female else "male")
-        if rng.random() < cat.ENGLISH_NAME_SHARE:
+        draw = rng.random() < cat.ENGLISH_NAME_SHARE
+        if draw if english is None else english:
             self.fake_en.seed_instance(rng.getrandbits(32))
             family, given = (
                 self.fake_en.last_name(),
@@ -362,7 +365,7 @@ def build_plan(*, seed: int, scale: float = 1.0) -> Plan:
     pool: list[PersonPlan] = []
 
     # The applicant demo login: one synthetic person with a past and a current application.
-    demo_person = factory.make(age_day=infos[-1].age_day, age=31, email=DEMO_APPLICANT_EMAIL)
+    demo_person = factory.make(age_day=infos[-1].age_day, age=31, email=DEMO_APPLICANT_EMAIL, english=False)
 
     for info in infos:
         fy = info.fiscal_year
@@ -568,27 +571,27 @@ def _held_indexes(entries: list[tuple[str, str]], rng: random.Random) -> dict[in
     held: dict[int, Status] = {}
     order = list(range(len(entries)))
     rng.shuffle(order)
-    for stop, labels in (
-        (S.RECOMMENDED, {"selected", "not_selected"}),
-        (S.FORWARDED, {"org_selected", "org_not_selected"}),
-    ):
-        pending = [i for i in order if entries[i][1] in labels]
-        for i in pending[: max(1, round(len(pending) * cat.PENDING_DECISION_SHARE))]:
-            held[i] = stop
+    # Prefer applications that would not have been selected, so that the offers change least.
+    order.sort(key=lambda i: entries[i][1] in {"selected", "org_selected", "declined"})
     per_status = max(1, round(len(entries) * cat.HELD_SHARE))
     for status in (S.SUBMITTED, S.ELIGIBLE, S.UNDER_REVIEW, S.SHORTLISTED, S.INTERVIEW, S.PASSED):
         taken = 0
         for i in order:
             if taken == per_status:
                 break
-            label = entries[i][1]
-            path = PATHS[label]
-            # Never hold a selected one (the offers stay as counted) nor the override example.
-            if i in held or label in {"selected", "org_selected", "declined", "override"}:
+            path = PATHS[entries[i][1]]
+            if i in held or entries[i][1] == "override":
                 continue
             if status in path and path.index(status) < len(path) - 1:
                 held[i] = status
                 taken += 1
+    for stop, labels in (
+        (S.RECOMMENDED, {"selected", "not_selected"}),
+        (S.FORWARDED, {"org_selected", "org_not_selected"}),
+    ):
+        pending = [i for i in order if entries[i][1] in labels and i not in held]
+        for i in pending[: max(1, round(len(pending) * cat.PENDING_DECISION_SHARE))]:
+            held[i] = stop
     return held
 
 

@@ -1,0 +1,298 @@
+"""`jpo demo`: determinism, idempotency, workflow-consistent statuses, dispatch rules, logins, refusal.
+
+The demo is loaded once per module at a small scale (--scale 0.1, about 30 applicants per cycle) inside
+a transaction that is rolled back at the end, so the rest of the suite never sees it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.test import override_settings
+
+from jpo.accounts.models import AuditEvent, User
+from jpo.applications.models import Applicant, Application, Preference, StatusChange
+from jpo.applications.workflow import TRACK_ONLY, TRANSITIONS, Status
+from jpo.placement.models import Dispatch, Outcome, OutcomeKind, Secondment
+from jpo.programme.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, OFFICERS_GROUP
+from jpo.programme.demo.plan import build_plan
+from jpo.programme.models import Agreement, Cycle, Ministry, Organization, Post, Track
+
+SEED = "7"
+SCALE = "0.1"
+TODAY = "2026-11-30"
+MODELS = [
+    Organization,
+    Agreement,
+    Ministry,
+    Cycle,
+    Track,
+    Post,
+    User,
+    Applicant,
+    Application,
+    Preference,
+    StatusChange,
+    Dispatch,
+    Secondment,
+    Outcome,
+    AuditEvent,
+]
+
+
+def run_demo(*extra: str, seed: str = SEED, today: str = TODAY) -> str:
+    out = StringIO()
+    call_command("demo", "--seed", seed, "--scale", SCALE, "--today", today, *extra, stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    return {m.__name__: m._default_manager.count() for m in MODELS}
+
+
+def summary() -> list[tuple[Any, ...]]:
+    """People and statuses, comparable across runs and databases (no primary keys, no run times)."""
+    rows = Application.objects.values_list(
+        "applicant__email",
+        "applicant__family_name",
+        "applicant__given_name",
+        "applicant__birth_date",
+        "cycle__fiscal_year",
+        "track__kind",
+        "status",
+        "is_civil_servant",
+        "ministry__code",
+        "submitted_at",
+    )
+    return sorted(rows)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), fast_hasher, transaction.atomic():
+        output = run_demo()
+        yield output
+        transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_output_says_the_people_are_synthetic_and_reports_each_stage(demo: str) -> None:
+    assert "SYNTHETIC" in demo
+    for stage in (
+        "reference data: organizations",
+        "demo logins",
+        "posts:",
+        "FY2019:",
+        "dispatches:",
+        "endings",
+    ):
+        assert stage in demo
+
+
+def test_every_person_is_synthetic_with_a_demo_e_mail(demo: str) -> None:
+    assert Applicant.objects.count() > 250
+    assert not Applicant.objects.filter(is_synthetic=False).exists()
+    domains = Counter(email.rsplit("@", 1)[1] for email in Applicant.objects.values_list("email", flat=True))
+    assert set(domains) == {"example.jp", "example.com"}
+    assert domains["example.jp"] > domains["example.com"]
+    japanese = Applicant.objects.filter(email__endswith="@example.jp")
+    assert not japanese.filter(family_name_kana="").exists()
+    assert all(p.terms_of_reference.startswith("SYNTHETIC DEMONSTRATION POST") for p in Post.objects.all())
+
+
+def test_the_database_holds_exactly_the_plan(demo: str) -> None:
+    plan = build_plan(seed=int(SEED), scale=float(SCALE))
+    in_db = sorted((email, fy, track, status) for email, _, _, _, fy, track, status, *_ in summary())
+    planned = sorted((p.email, a.fiscal_year, a.track, a.status.value) for p, a in plan.applications())
+    assert in_db == planned
+
+
+def test_second_run_changes_nothing(demo: str) -> None:
+    before, people = counts(), summary()
+    output = run_demo()
+    assert counts() == before
+    assert summary() == people
+    assert "0 created, " in output and "already there" in output
+
+
+def test_same_seed_gives_the_same_people_and_statuses_after_a_reset(demo: str) -> None:
+    people = summary()
+    output = run_demo("--reset")
+    assert "reset: deleted" in output
+    assert summary() == people
+    assert build_plan(seed=int(SEED), scale=0.1).summary() == build_plan(seed=int(SEED), scale=0.1).summary()
+    assert build_plan(seed=8, scale=0.1).summary() != build_plan(seed=int(SEED), scale=0.1).summary()
+
+
+def test_another_seed_leaves_the_data_alone_unless_reset(demo: str) -> None:
+    people = summary()
+    output = run_demo(seed="8")
+    assert "Synthetic data was NOT loaded" in output
+    assert summary() == people
+
+
+def test_every_status_is_reached_through_the_workflow(demo: str) -> None:
+    changes = defaultdict(list)
+    for application_id, from_status, to_status, at in StatusChange.objects.order_by("at", "id").values_list(
+        "application_id", "from_status", "to_status", "at"
+    ):
+        changes[application_id].append((from_status, to_status, at))
+    statuses = set()
+    for application in Application.objects.select_related("track"):
+        chain = changes[application.pk]
+        current = Status.DRAFT
+        for from_status, to_status, _ in chain:
+            assert from_status == current, application
+            assert Status(to_status) in TRANSITIONS[Status(from_status)], (
+                application,
+                from_status,
+                to_status,
+            )
+            track_kind = TRACK_ONLY.get(Status(to_status))
+            assert track_kind is None or application.track.kind == track_kind
+            current = Status(to_status)
+        assert current == application.status, application
+        times = [at for *_, at in chain]
+        assert times == sorted(times)
+        statuses.add(application.status)
+    assert statuses == set(Status)
+    assert set(Application.objects.values_list("track__kind", flat=True)) == {"mofa", "organization"}
+
+
+def test_submitted_applications_were_submitted_in_their_cycle(demo: str) -> None:
+    for application in Application.objects.exclude(submitted_at=None).select_related("cycle"):
+        cycle = application.cycle
+        if cycle.applications_open and cycle.applications_close:
+            assert cycle.applications_open <= application.submitted_at <= cycle.applications_close
+
+
+def test_civil_servants_only_from_fy2019(demo: str) -> None:
+    servants = Application.objects.filter(is_civil_servant=True)
+    assert servants.exists()
+    assert not servants.filter(cycle__fiscal_year__lt=2019).exists()
+    assert not servants.filter(ministry=None).exists()
+    assert not Application.objects.filter(is_civil_servant=False).exclude(ministry=None).exists()
+
+
+def test_dispatches_start_by_31_january_and_last_two_years_in_principle(demo: str) -> None:
+    dispatches = Dispatch.objects.select_related("application__cycle", "post")
+    assert dispatches.exists()
+    for d in dispatches:
+        fy = d.application.cycle.fiscal_year
+        assert d.application.status == Status.SELECTED
+        assert d.start_date <= dt.date(fy + 1, 1, 31), d
+        years = 3 if d.extension_reason else 2
+        assert d.planned_end_date == d.start_date.replace(year=d.start_date.year + years), d
+        assert d.post.cycle_id == d.application.cycle_id
+        assert d.post.status == "filled"
+    latest = Cycle.objects.order_by("-fiscal_year").first()
+    assert not dispatches.filter(application__cycle=latest).exists()
+
+
+def test_outcomes_exactly_for_ended_dispatches_and_of_every_kind(demo: str) -> None:
+    today = dt.date.fromisoformat(TODAY)
+    for d in Dispatch.objects.select_related("outcome", "application"):
+        outcome = getattr(d, "outcome", None)
+        if d.end_date is None:
+            assert outcome is None
+        else:
+            assert d.end_date <= today
+            assert outcome is not None and outcome.recorded_on <= today
+            if outcome.kind == OutcomeKind.RETURNED_TO_MINISTRY:
+                assert d.application.is_civil_servant
+    assert set(Outcome.objects.values_list("kind", flat=True)) == set(OutcomeKind.values)
+
+
+def test_secondments_for_civil_servants_only(demo: str) -> None:
+    for s in Secondment.objects.select_related("dispatch__application", "dispatch__outcome"):
+        application = s.dispatch.application
+        assert application.is_civil_servant and s.ministry_id == application.ministry_id
+        assert s.consent_recorded_on < s.dispatch.start_date
+        assert s.planned_return_date > s.dispatch.planned_end_date
+        if s.returned_on:
+            assert s.dispatch.outcome.kind == OutcomeKind.RETURNED_TO_MINISTRY
+    assert Secondment.objects.count() == Dispatch.objects.filter(application__is_civil_servant=True).count()
+    assert Secondment.objects.exists()
+
+
+def test_today_decides_which_dispatches_have_ended_both_ways(demo: str) -> None:
+    before = counts()
+    run_demo(today="2024-06-01")
+    assert Outcome.objects.count() < before["Outcome"]
+    assert not Dispatch.objects.filter(end_date__gt=dt.date(2024, 6, 1)).exists()
+    run_demo()
+    after = counts()
+    assert {k: v for k, v in after.items() if k != "AuditEvent"} == {
+        k: v for k, v in before.items() if k != "AuditEvent"
+    }
+
+
+def test_one_login_per_role(demo: str) -> None:
+    users = {u.username: u for u in User.objects.filter(username__in=[d.username for d in DEMO_LOGINS])}
+    assert set(users) == {"admin", "officer", "reviewer", "focal-undp", "ministry-hr", "analyst", "applicant"}
+    assert {u.role for u in users.values()} == {
+        "officer",
+        "reviewer",
+        "focal_point",
+        "ministry_hr",
+        "analyst",
+        "applicant",
+    }
+    assert users["admin"].is_superuser and users["admin"].is_staff
+    officer = users["officer"]
+    assert officer.is_staff and not officer.is_superuser
+    group = Group.objects.get(name=OFFICERS_GROUP)
+    assert officer.groups.filter(pk=group.pk).exists()
+    jpo_permissions = Permission.objects.filter(
+        content_type__app_label__in=["programme", "applications", "placement"]
+    )
+    assert set(jpo_permissions) <= set(group.permissions.all())
+    assert officer.has_perm("applications.change_application")
+    assert users["focal-undp"].organization.code == "UNDP"
+    assert users["ministry-hr"].ministry.code == "MHLW"
+    assert Application.objects.filter(ministry__code="MHLW", dispatch__isnull=False).exists()
+    assert users["applicant"].applicant.applications.count() == 2
+    for user in users.values():
+        assert user.check_password(DEMO_PASSWORD), user.username
+
+
+def test_demo_logins_prints_the_table(demo: str) -> None:
+    out = StringIO()
+    call_command("demo_logins", "--lang", "en", stdout=out)
+    text = out.getvalue()
+    for login in DEMO_LOGINS:
+        assert login.username in text
+    assert DEMO_PASSWORD in text
+    assert "Not in this database yet" not in text
+
+
+def test_refuses_to_run_in_production(settings: Any) -> None:
+    settings.PRODUCTION = True
+    before = counts()
+    with pytest.raises(CommandError) as error:
+        call_command("demo", "--scale", "0.1", stdout=StringIO())
+    assert error.value.returncode == 2
+    assert "refuses to run in production" in str(error.value)
+    assert counts() == before
+
+
+@pytest.mark.parametrize("option", [["--scale", "0"], ["--scale", "11"]])
+def test_bad_options_exit_with_status_2(option: list[str]) -> None:
+    before = counts()
+    with pytest.raises(CommandError) as error:
+        call_command("demo", *option, stdout=StringIO())
+    assert error.value.returncode == 2
+    assert "--scale" in str(error.value)
+    assert counts() == before
