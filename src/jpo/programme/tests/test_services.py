@@ -65,7 +65,7 @@ def test_organization_upsert_rejects_an_invalid_kind_and_writes_nothing():
 
 def test_cycle_upsert_refuses_naive_datetimes():
     with pytest.raises(ValueError, match="applications_open of FY2030 must be an aware datetime"):
-        cycle_upsert(fiscal_year=2030, applications_open=dt.datetime(2030, 2, 1))  # noqa: DTZ001
+        cycle_upsert(fiscal_year=2030, applications_open=dt.datetime(2030, 2, 1))
     assert not Cycle.objects.exists()
 
 
