@@ -253,22 +253,22 @@ def women_chart(*, mofa: Any) -> SafeString:
 
 def organization_bars(table: Any, *, limit: int = 20) -> SafeString:
     """The latest CEB year's headcount of the largest organizations."""
-    year_columns = [i for i, c in enumerate(table.columns) if str(c).isdigit()]
-    if not year_columns:
+    # columns: organization, one per reference date, then two on Japanese staff
+    if len(table.columns) <= 3:
         return render_bar_chart(title=str(_("Staff by organization")), bars=[])
-    last = year_columns[-1]
+    last = len(table.columns) - 3
     year = table.columns[last]
     bars = [
         Bar(
             str(row[0]),
             float(row[last]),
-            _("%(org)s: %(n)s staff at 31 Dec %(year)s · CEB personnel statistics")
+            _("%(org)s: %(n)s staff at %(year)s · CEB personnel statistics")
             % {"org": row[0], "n": f"{row[last]:,}", "year": year},
         )
         for row in table.rows
         if isinstance(row[last], int)
     ][:limit]
     return render_bar_chart(
-        title=str(_("Staff by organization, 31 December %(year)s (CEB, all nationalities)") % {"year": year}),
+        title=str(_("Staff by organization, %(year)s (CEB, all nationalities)") % {"year": year}),
         bars=bars,
     )

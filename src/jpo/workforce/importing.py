@@ -21,19 +21,34 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jpo.programme.models import Organization
-from jpo.workforce.models import ALL, Category, CensusRow, Grade, Sex
+from jpo.workforce.models import ALL, Category, Grade, Sex
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 REQUIRED_COLUMNS = ("reference_date", "organization", "nationality", "category", "grade", "sex", "headcount")
 OPTIONAL_COLUMNS = ("entity", "variant", "reference_label", "published_rank", "citation", "note")
-KEY_FIELDS = (
+KEY_FIELDS = (  # the natural key, in the order of the unique index census_row_natural_key
+    "nationality",
+    "org_code",
+    "grade",
+    "sex",
+    "source",
+    "category",
+    "reference_date",
+    "entity",
+    "variant",
+)
+# Columns written, in the order of the values check_row returns.
+COLUMNS = (
     "source",
     "reference_date",
+    "reference_label",
+    "organization_id",
     "org_code",
     "entity",
     "nationality",
@@ -41,8 +56,14 @@ KEY_FIELDS = (
     "grade",
     "sex",
     "variant",
+    "headcount",
+    "published_rank",
+    "citation",
+    "note",
+    "census_import_id",
 )
-UPDATE_FIELDS = ("headcount", "reference_label", "published_rank", "citation", "note", "census_import")
+UPDATE_COLUMNS = ("headcount", "reference_label", "published_rank", "citation", "note", "census_import_id")
+RowValues = tuple[Any, ...]
 MAX_ERRORS = 500  # errors listed; counting goes on
 EARLIEST_DATE = dt.date(1945, 10, 24)  # the UN Charter entered into force
 
@@ -164,9 +185,9 @@ def count_data_rows(*, content: bytes, file_name: str) -> int:
 
 
 class CensusValidator:
-    """Checks rows one by one and turns them into unsaved CensusRow objects.
+    """Checks rows one by one and turns each good one into the values of a CensusRow (COLUMNS order).
 
-    Keeps every natural key seen (packed into one integer) to refuse duplicate rows.
+    Keeps every natural key seen, with its row number, to refuse duplicate rows.
     """
 
     def __init__(self, *, source: str, today: dt.date | None = None) -> None:
@@ -178,8 +199,11 @@ class CensusValidator:
         self.error_count = 0
         self.columns: dict[str, int] = {}
         self._dates: dict[str, dt.date | str] = {}
-        self._seen: dict[int, int] = {}
-        self._codes: list[dict[str, int]] = [{} for _ in KEY_FIELDS]
+        self._db_dates: dict[str, Any] = {}
+        self._orgs: dict[str, tuple[int | None, str] | None] = {}
+        # natural keys seen -> first row number (the source is the same for the whole file)
+        self._seen: dict[tuple[str, ...], int] = {}
+        self._indices: tuple[int, ...] = ()
 
     def error(self, row: int, column: str, message: str) -> None:
         self.error_count += 1
@@ -201,7 +225,14 @@ class CensusValidator:
         for name in REQUIRED_COLUMNS:
             if name not in self.columns:
                 self.error(1, name, _("Missing column “%(name)s”.") % {"name": name})
-        return self.error_count == 0
+        if self.error_count:
+            return False
+        # a missing optional column reads as the empty cell appended at the end of every row
+        blank = len(self.columns)
+        self._indices = tuple(
+            self.columns.get(name, blank) for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+        )
+        return True
 
     def _date(self, text: str) -> dt.date | str:
         """A date, or an error message."""
@@ -220,50 +251,65 @@ class CensusValidator:
                 result = _("%(date)s is in the future.") % {"date": text}
             elif result < EARLIEST_DATE:
                 result = _("%(date)s is before the United Nations existed.") % {"date": text}
+            else:
+                self._db_dates[text] = connection.ops.adapt_datefield_value(result)
         self._dates[text] = result
         return result
 
-    def _key_int(self, values: tuple[str, ...]) -> int:
-        key = 0
-        for codes, value in zip(self._codes, values, strict=True):
-            code = codes.get(value)
-            if code is None:
-                code = codes[value] = len(codes)
-            key = (key << 24) | code
-        return key
+    def _organization(self, text: str) -> tuple[int | None, str] | None:
+        """(id, code) of the organization named in a cell ((None, "") for all), or None if unknown."""
+        found = self._orgs.get(text)
+        if found is None and text not in self._orgs:
+            if not text or text.upper() == ALL:
+                found = (None, "")
+            else:
+                found = self.organizations.get(normalize_org_code(text))
+            self._orgs[text] = found
+        return found
 
-    def check_row(self, number: int, cells: list[str], census_import_id: int | None) -> CensusRow | None:
-        columns = self.columns
-        width = len(cells)
-        if width > len(columns) and any(c.strip() for c in cells[len(columns) :]):
-            self.error(number, "", _("More cells than columns in the header."))
-            return None
-
-        def get(name: str) -> str:
-            index = columns.get(name)
-            if index is None or index >= width:
-                return ""
-            return cells[index].strip()
-
+    def check_row(self, number: int, cells: list[str], census_import_id: int | None) -> RowValues | None:
+        """Check one row; return its column values (in COLUMNS order) or None after recording its errors."""
+        width, ncols = len(cells), len(self.columns)
+        if width > ncols:
+            if any(c.strip() for c in cells[ncols:]):
+                self.error(number, "", _("More cells than columns in the header."))
+                return None
+            cells = [*cells[:ncols], ""]
+        else:
+            cells = cells + [""] * (
+                ncols + 1 - width
+            )  # the last cell stands for every absent optional column
+        (
+            i_date,
+            i_org,
+            i_nat,
+            i_cat,
+            i_grade,
+            i_sex,
+            i_count,
+            i_entity,
+            i_variant,
+            i_label,
+            i_rank,
+            i_cite,
+            i_note,
+        ) = self._indices
         before = self.error_count
-        date_text = get("reference_date")
+
+        date_text = cells[i_date].strip()
         reference_date = self._date(date_text)
         if isinstance(reference_date, str):
             self.error(number, "reference_date", reference_date)
 
-        org_text = get("organization")
-        org_id: int | None = None
-        org_code = ""
-        if org_text and org_text.upper() != ALL:
-            found = self.organizations.get(normalize_org_code(org_text))
-            if found is None:
-                self.error(
-                    number, "organization", _("Unknown organization code “%(code)s”.") % {"code": org_text}
-                )
-            else:
-                org_id, org_code = found
+        org_text = cells[i_org].strip()
+        org = self._organization(org_text)
+        if org is None:
+            self.error(
+                number, "organization", _("Unknown organization code “%(code)s”.") % {"code": org_text}
+            )
+            org = (None, "")
 
-        nationality = get("nationality").upper()
+        nationality = cells[i_nat].strip().upper()
         if nationality == ALL:
             nationality = ""
         elif nationality and nationality not in self.nationalities:
@@ -273,7 +319,7 @@ class CensusValidator:
                 _("Unknown nationality code “%(code)s” (ISO 3166 alpha-3).") % {"code": nationality},
             )
 
-        category = get("category").lower()
+        category = cells[i_cat].strip().lower()
         if category not in _CATEGORY_VALUES:
             self.error(
                 number,
@@ -281,44 +327,46 @@ class CensusValidator:
                 _("Unknown category “%(value)s”; expected one of %(choices)s.")
                 % {"value": category, "choices": ", ".join(Category.values)},
             )
-        grade = _GRADE_VALUES.get(get("grade").upper() or ALL)
+        grade_text = cells[i_grade].strip()
+        grade = _GRADE_VALUES.get(grade_text.upper() or ALL)
         if grade is None:
             self.error(
                 number,
                 "grade",
                 _("Unknown grade “%(value)s”; expected one of %(choices)s.")
-                % {"value": get("grade"), "choices": ", ".join(Grade.values)},
+                % {"value": grade_text, "choices": ", ".join(Grade.values)},
             )
-        sex = _SEX_VALUES.get(get("sex").upper() or ALL)
+        sex_text = cells[i_sex].strip()
+        sex = _SEX_VALUES.get(sex_text.upper() or ALL)
         if sex is None:
             self.error(
-                number, "sex", _("Unknown sex “%(value)s”; expected F, M or ALL.") % {"value": get("sex")}
+                number, "sex", _("Unknown sex “%(value)s”; expected F, M or ALL.") % {"value": sex_text}
             )
 
-        headcount_text = get("headcount").replace(",", "")
-        headcount = 0
+        headcount_text = cells[i_count].strip()
         try:
             headcount = int(headcount_text)
         except ValueError:
-            self.error(
-                number, "headcount", _("“%(value)s” is not a whole number.") % {"value": headcount_text}
-            )
-        else:
-            if headcount < 0:
+            try:
+                headcount = int(headcount_text.replace(",", ""))
+            except ValueError:
+                headcount = 0
                 self.error(
-                    number,
-                    "headcount",
-                    _("A headcount cannot be negative (%(value)s).") % {"value": headcount},
+                    number, "headcount", _("“%(value)s” is not a whole number.") % {"value": headcount_text}
                 )
+        if headcount < 0:
+            self.error(
+                number, "headcount", _("A headcount cannot be negative (%(value)s).") % {"value": headcount}
+            )
 
-        entity = get("entity")
+        entity = cells[i_entity].strip()
         if len(entity) > 40:
             self.error(number, "entity", _("At most 40 characters."))
-        variant = get("variant")
-        if not _VARIANT_RE.match(variant):
+        variant = cells[i_variant].strip()
+        if variant and not _VARIANT_RE.match(variant):
             self.error(number, "variant", _("At most 20 letters, digits, dots, dashes or underscores."))
         rank: int | None = None
-        rank_text = get("published_rank")
+        rank_text = cells[i_rank].strip()
         if rank_text:
             try:
                 rank = int(rank_text)
@@ -326,50 +374,48 @@ class CensusValidator:
                     raise ValueError(rank_text)
             except ValueError:
                 self.error(number, "published_rank", _("A rank is a whole number from 1."))
-        reference_label, citation, note = get("reference_label"), get("citation"), get("note")
-        for name, value, limit in (
-            ("reference_label", reference_label, 60),
-            ("citation", citation, 1000),
-            ("note", note, 500),
-        ):
-            if len(value) > limit:
-                self.error(number, name, _("At most %(limit)s characters.") % {"limit": limit})
+        reference_label, citation, note = cells[i_label].strip(), cells[i_cite].strip(), cells[i_note].strip()
+        if len(reference_label) > 60 or len(citation) > 1000 or len(note) > 500:
+            for name, value, limit in (
+                ("reference_label", reference_label, 60),
+                ("citation", citation, 1000),
+                ("note", note, 500),
+            ):
+                if len(value) > limit:
+                    self.error(number, name, _("At most %(limit)s characters.") % {"limit": limit})
 
         if self.error_count != before:
             return None
-        assert isinstance(reference_date, dt.date)
-        assert grade is not None and sex is not None
-        key = self._key_int(
-            (self.source, date_text, org_code, entity, nationality, category, grade, sex, variant)
-        )
+        key = (date_text, org[1], entity, nationality, category, grade, sex, variant)
         first = self._seen.setdefault(key, number)
         if first != number:
             self.error(
                 number,
                 "",
                 _(
-                    "Duplicate of row %(row)s (same date, organization, entity, nationality, category, grade, sex and variant)."
+                    "Duplicate of row %(row)s (same date, organization, entity, nationality, category, grade, sex "
+                    "and variant)."
                 )
                 % {"row": first},
             )
             return None
-        return CensusRow(
-            source=self.source,
-            reference_date=reference_date,
-            reference_label=reference_label,
-            organization_id=org_id,
-            org_code=org_code,
-            entity=entity,
-            nationality=nationality,
-            category=category,
-            grade=grade,
-            sex=sex,
-            variant=variant,
-            headcount=headcount,
-            published_rank=rank,
-            citation=citation,
-            note=note,
-            census_import_id=census_import_id,
+        return (
+            self.source,
+            self._db_dates[date_text],
+            reference_label,
+            org[0],
+            org[1],
+            entity,
+            nationality,
+            category,
+            grade,
+            sex,
+            variant,
+            headcount,
+            rank,
+            citation,
+            note,
+            census_import_id,
         )
 
 
@@ -380,8 +426,8 @@ def validated_rows(
     census_import_id: int | None = None,
     on_progress: Callable[[int], None] | None = None,
     progress_every: int = 20_000,
-) -> Iterator[CensusRow]:
-    """Check every row; yield a CensusRow for each good one. Callers must check validator.error_count after."""
+) -> Iterator[RowValues]:
+    """Check every row; yield the column values of each good one. Callers must check validator.error_count after."""
     header_seen = False
     for number, cells in rows:
         if not header_seen:

@@ -415,23 +415,23 @@ def table_organizations() -> Table:
         .annotate(staff=Sum("headcount"))
         .order_by()
     )
-    years: set[int] = set()
-    staff: dict[str, dict[int, int]] = defaultdict(dict)
+    dates: set[dt.date] = set()
+    staff: dict[str, dict[dt.date, int]] = defaultdict(dict)
     for row in totals:
-        years.add(row["reference_date"].year)
-        staff[row["org_code"]][row["reference_date"].year] = row["staff"]
+        dates.add(row["reference_date"])
+        staff[row["org_code"]][row["reference_date"]] = row["staff"]
     latest_japanese: dict[str, tuple[dt.date, int, str]] = {}
     for row in japanese:
         current = latest_japanese.get(row["org_code"])
         if current is None or row["reference_date"] > current[0]:
             latest_japanese[row["org_code"]] = (row["reference_date"], row["staff"], row["source"])
-    ordered_years = sorted(years)
-    last = ordered_years[-1] if ordered_years else None
+    ordered_dates = sorted(dates)
+    last = ordered_dates[-1] if ordered_dates else None
     table = Table(
         "organizations",
-        _("Staff by organization (CEB personnel statistics, all nationalities, 31 December)"),
+        _("Staff by organization (CEB personnel statistics, all nationalities)"),
         [_("Organization")]
-        + [str(y) for y in ordered_years]
+        + [str(d.year) if (d.month, d.day) == (12, 31) else d.isoformat() for d in ordered_dates]
         + [_("Japanese staff (latest figure)"), _("Japanese staff: date and source")],
     )
     codes = sorted(
@@ -441,10 +441,10 @@ def table_organizations() -> Table:
         jp = latest_japanese.get(code)
         table.add(
             [code]
-            + [staff.get(code, {}).get(y, "") for y in ordered_years]
+            + [staff.get(code, {}).get(d, "") for d in ordered_dates]
             + [jp[1] if jp else "", f"{jp[0].isoformat()} {CensusSource(jp[2]).label}" if jp else ""],
             _(
-                "CEB personnel statistics, staff with contracts of one year or more, as at 31 December of each year"
+                "CEB personnel statistics, staff with contracts of one year or more; a year alone means 31 December"
             ),
         )
     table.footnotes.append(

@@ -8,7 +8,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,12 +17,14 @@ from jpo.accounts.services import audit_record
 from jpo.programme.models import Organization
 from jpo.workforce import reference
 from jpo.workforce.importing import (
+    COLUMNS,
     DATA_DIR,
     KEY_FIELDS,
-    UPDATE_FIELDS,
+    UPDATE_COLUMNS,
     CensusValidator,
     ImportRefused,
     RowError,
+    RowValues,
     count_data_rows,
     normalize_org_code,
     read_rows,
@@ -122,8 +124,8 @@ def census_import_run(
     return census_import
 
 
-def _chunks(iterator: Iterator[CensusRow], size: int) -> Iterator[list[CensusRow]]:
-    chunk: list[CensusRow] = []
+def _chunks(iterator: Iterator[RowValues], size: int) -> Iterator[list[RowValues]]:
+    chunk: list[RowValues] = []
     for row in iterator:
         chunk.append(row)
         if len(chunk) >= size:
@@ -133,22 +135,34 @@ def _chunks(iterator: Iterator[CensusRow], size: int) -> Iterator[list[CensusRow
         yield chunk
 
 
+def _upsert_sql() -> str:
+    """INSERT … ON CONFLICT (natural key) DO UPDATE: the same statement on SQLite (3.24+) and PostgreSQL."""
+    quote = connection.ops.quote_name
+    table = quote(CensusRow._meta.db_table)
+    columns = ", ".join(quote(c) for c in COLUMNS)
+    placeholders = ", ".join(["%s"] * len(COLUMNS))
+    key = ", ".join(quote(c) for c in KEY_FIELDS)
+    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in UPDATE_COLUMNS)
+    # Every name comes from the model and is quoted; values are bound parameters.
+    return (
+        f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+    )
+
+
 def _write_all(
     *, census_import: CensusImport, rows: Iterable[tuple[int, list[str]]], report: Callable[[str, int], None]
 ) -> int:
+    """Check and write every row in one transaction; any bad row rolls back everything written before it."""
     validator = CensusValidator(source=census_import.source)
     written = 0
-    with transaction.atomic():
+    sql = _upsert_sql()
+    with transaction.atomic(), connection.cursor() as cursor:
         good = validated_rows(rows, validator=validator, census_import_id=census_import.pk)
         for chunk in _chunks(good, WRITE_CHUNK):
             if validator.error_count:
                 continue  # keep checking to list every error, but write nothing more (rolled back below)
-            CensusRow.objects.bulk_create(
-                chunk,
-                update_conflicts=True,
-                unique_fields=list(KEY_FIELDS),
-                update_fields=list(UPDATE_FIELDS),
-            )
+            cursor.executemany(sql, chunk)
             written += len(chunk)
             report("writing", written)
         if validator.error_count:

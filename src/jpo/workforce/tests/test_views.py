@@ -155,7 +155,7 @@ def _add_rows(n: int, start: int) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", PAGES[:3] + [reverse("workforce:import_upload")])
+@pytest.mark.parametrize("url", [*PAGES[:3], reverse("workforce:import_upload")])
 def test_query_count_does_not_grow_with_rows(client: Any, officer: Any, loaded: None, url: str) -> None:
     client.force_login(officer)
     client.get(url)
