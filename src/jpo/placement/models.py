@@ -29,7 +29,9 @@ class CostTable(models.Model):
     is_illustrative = models.BooleanField(
         _("illustrative (synthetic) figures"),
         default=True,
-        help_text=_("Tick while the rates are made up for demonstration; costs computed from them are labelled."),
+        help_text=_(
+            "Tick while the rates are made up for demonstration; costs computed from them are labelled."
+        ),
     )
     source = models.CharField(_("source of the rates"), max_length=500, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -103,12 +105,19 @@ class CandidateRating(models.Model):
         "programme.Organization", verbose_name=_("organization"), on_delete=models.CASCADE, related_name="+"
     )
     application = models.ForeignKey(
-        "applications.Application", verbose_name=_("candidate"), on_delete=models.CASCADE, related_name="ratings"
+        "applications.Application",
+        verbose_name=_("candidate"),
+        on_delete=models.CASCADE,
+        related_name="ratings",
     )
     score = models.PositiveSmallIntegerField(_("rating (1–5)"))
     note = models.TextField(_("note"), blank=True)
     rated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("rated by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     rated_at = models.DateTimeField(_("rated at"), auto_now=True)
@@ -117,7 +126,9 @@ class CandidateRating(models.Model):
         verbose_name = _("candidate rating")
         verbose_name_plural = _("candidate ratings")
         constraints = [
-            models.UniqueConstraint(fields=["organization", "application"], name="rating_one_per_organization"),
+            models.UniqueConstraint(
+                fields=["organization", "application"], name="rating_one_per_organization"
+            ),
             models.CheckConstraint(
                 condition=models.Q(score__gte=1) & models.Q(score__lte=5),
                 name="rating_score_1_to_5",
@@ -140,7 +151,9 @@ class MatchRun(models.Model):
     cycle = models.ForeignKey(
         "programme.Cycle", verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="match_runs"
     )
-    status = models.CharField(_("status"), max_length=8, choices=MatchRunStatus.choices, default=MatchRunStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=8, choices=MatchRunStatus.choices, default=MatchRunStatus.DRAFT
+    )
     preference_weight = models.PositiveSmallIntegerField(
         _("weight of the candidate's preference (%)"),
         default=50,
@@ -151,7 +164,11 @@ class MatchRun(models.Model):
     objective = models.FloatField(_("total fit"), default=0)
     optimal = models.BooleanField(_("proven optimal"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -182,7 +199,9 @@ class MatchPair(models.Model):
     application = models.ForeignKey(
         "applications.Application", verbose_name=_("candidate"), on_delete=models.PROTECT, related_name="+"
     )
-    post = models.ForeignKey("programme.Post", verbose_name=_("post"), on_delete=models.PROTECT, related_name="+")
+    post = models.ForeignKey(
+        "programme.Post", verbose_name=_("post"), on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=PairKind.choices, default=PairKind.RECOMMENDED)
     reserve_rank = models.PositiveSmallIntegerField(_("reserve rank"), null=True, blank=True)
     preference_rank = models.PositiveSmallIntegerField(_("preference rank"), null=True, blank=True)
@@ -229,18 +248,34 @@ class Offer(models.Model):
     """A post offered to a candidate after a run was sent; accepted, declined or refused."""
 
     run = models.ForeignKey(
-        MatchRun, verbose_name=_("run"), null=True, blank=True, on_delete=models.PROTECT, related_name="offers"
+        MatchRun,
+        verbose_name=_("run"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="offers",
     )
     application = models.ForeignKey(
-        "applications.Application", verbose_name=_("candidate"), on_delete=models.PROTECT, related_name="offers"
+        "applications.Application",
+        verbose_name=_("candidate"),
+        on_delete=models.PROTECT,
+        related_name="offers",
     )
-    post = models.ForeignKey("programme.Post", verbose_name=_("post"), on_delete=models.PROTECT, related_name="offers")
-    status = models.CharField(_("status"), max_length=12, choices=OfferStatus.choices, default=OfferStatus.PENDING)
+    post = models.ForeignKey(
+        "programme.Post", verbose_name=_("post"), on_delete=models.PROTECT, related_name="offers"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=OfferStatus.choices, default=OfferStatus.PENDING
+    )
     from_reserve = models.BooleanField(_("from the reserve list"), default=False)
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
     responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     reason = models.TextField(_("reason"), blank=True)
@@ -278,20 +313,30 @@ class Dispatch(models.Model):
     """A JPO's assignment to a post: two years in principle, at most three (see jpo.policy)."""
 
     application = models.OneToOneField(
-        "applications.Application", verbose_name=_("application"), on_delete=models.PROTECT, related_name="dispatch"
+        "applications.Application",
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        related_name="dispatch",
     )
     post = models.ForeignKey(
         "programme.Post", verbose_name=_("post"), on_delete=models.PROTECT, related_name="dispatches"
     )
     offer = models.OneToOneField(
-        Offer, verbose_name=_("offer"), null=True, blank=True, on_delete=models.PROTECT, related_name="dispatch"
+        Offer,
+        verbose_name=_("offer"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dispatch",
     )
     duty_station = models.CharField(_("duty station"), max_length=100, blank=True)
     start_date = models.DateField(_("start"))
     planned_end_date = models.DateField(_("planned end"))
     end_date = models.DateField(_("actual end"), null=True, blank=True)
     extension_reason = models.TextField(
-        _("reason for extension"), blank=True, help_text=_("The latest extension's reason; all are kept as extensions.")
+        _("reason for extension"),
+        blank=True,
+        help_text=_("The latest extension's reason; all are kept as extensions."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, null=True)
     history = HistoricalRecords()
@@ -332,7 +377,11 @@ class Extension(models.Model):
     new_planned_end = models.DateField(_("new planned end"))
     reason = models.TextField(_("reason"))
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
 
@@ -360,7 +409,9 @@ class Extension(models.Model):
 class DispatchCost(models.Model):
     """The estimated cost of a dispatch charged to one Japanese fiscal year (1 April to 31 March)."""
 
-    dispatch = models.ForeignKey(Dispatch, verbose_name=_("dispatch"), on_delete=models.CASCADE, related_name="costs")
+    dispatch = models.ForeignKey(
+        Dispatch, verbose_name=_("dispatch"), on_delete=models.CASCADE, related_name="costs"
+    )
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     amount_yen = models.BigIntegerField(_("amount (yen)"))
     is_illustrative = models.BooleanField(_("computed from illustrative rates"), default=True)
@@ -384,10 +435,14 @@ class Secondment(models.Model):
         Dispatch, verbose_name=_("dispatch"), on_delete=models.CASCADE, related_name="secondment"
     )
     ministry = models.ForeignKey(
-        "programme.Ministry", verbose_name=_("home ministry"), on_delete=models.PROTECT, related_name="secondments"
+        "programme.Ministry",
+        verbose_name=_("home ministry"),
+        on_delete=models.PROTECT,
+        related_name="secondments",
     )
     consent_recorded_on = models.DateField(
-        _("employee's consent recorded on"), help_text=_("Dispatch Act, Art. 2(2): dispatch only with consent.")
+        _("employee's consent recorded on"),
+        help_text=_("Dispatch Act, Art. 2(2): dispatch only with consent."),
     )
     status_kept = models.BooleanField(_("civil-servant status kept"), default=True)
     planned_return_date = models.DateField(_("planned return"))
@@ -456,7 +511,11 @@ class Reminder(models.Model):
         Milestone, verbose_name=_("milestone"), on_delete=models.CASCADE, related_name="reminders"
     )
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="placement_reminders",
     )
     email = models.EmailField(_("e-mail address"), blank=True)
@@ -538,7 +597,11 @@ class CareerFollowUp(models.Model):
     )
     recorded_on = models.DateField(_("as of"))
     organization = models.ForeignKey(
-        "programme.Organization", verbose_name=_("organization"), null=True, blank=True, on_delete=models.PROTECT,
+        "programme.Organization",
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     grade = models.CharField(_("grade reached"), max_length=8, blank=True)
@@ -559,7 +622,11 @@ class AlumniImport(models.Model):
 
     file_name = models.CharField(_("file"), max_length=200)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     row_count = models.PositiveIntegerField(_("rows"))
@@ -580,19 +647,33 @@ class AlumniRecord(models.Model):
     given_name = models.CharField(_("given name"), max_length=100)
     cohort_fiscal_year = models.PositiveSmallIntegerField(_("cohort (fiscal year)"))
     organization = models.ForeignKey(
-        "programme.Organization", verbose_name=_("organization of the JPO post"), on_delete=models.PROTECT,
+        "programme.Organization",
+        verbose_name=_("organization of the JPO post"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     is_civil_servant = models.BooleanField(_("national civil servant"), default=False)
-    outcome = models.CharField(_("outcome"), max_length=24, choices=OutcomeKind.choices, default=OutcomeKind.UNKNOWN)
+    outcome = models.CharField(
+        _("outcome"), max_length=24, choices=OutcomeKind.choices, default=OutcomeKind.UNKNOWN
+    )
     current_organization = models.CharField(_("current organization"), max_length=200, blank=True)
     current_grade = models.CharField(_("current grade"), max_length=8, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     dispatch = models.OneToOneField(
-        Dispatch, verbose_name=_("dispatch"), null=True, blank=True, on_delete=models.SET_NULL, related_name="alumni"
+        Dispatch,
+        verbose_name=_("dispatch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alumni",
     )
     batch = models.ForeignKey(
-        AlumniImport, verbose_name=_("import"), null=True, blank=True, on_delete=models.SET_NULL, related_name="rows"
+        AlumniImport,
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rows",
     )
 
     class Meta:

@@ -31,7 +31,9 @@ from jpo.programme.models import Cycle, Post
 
 
 def post_list(*, user: Any, cycle: Cycle | None = None) -> QuerySet[Post]:
-    posts = Post.objects.select_related("organization", "cycle").order_by("-cycle__fiscal_year", "organization__code", "title")
+    posts = Post.objects.select_related("organization", "cycle").order_by(
+        "-cycle__fiscal_year", "organization__code", "title"
+    )
     if cycle is not None:
         posts = posts.filter(cycle=cycle)
     return access.scope_posts(user, posts)
@@ -49,7 +51,9 @@ def candidate_list(*, user: Any, cycle: Cycle) -> QuerySet[Application]:
 
 def match_run_detail(*, run: MatchRun) -> dict[str, Any]:
     pairs = list(
-        run.pairs.select_related("application__applicant", "post__organization").order_by("post__organization__code", "post__title", "reserve_rank")
+        run.pairs.select_related("application__applicant", "post__organization").order_by(
+            "post__organization__code", "post__title", "reserve_rank"
+        )
     )
     recommended = [p for p in pairs if p.kind == PairKind.RECOMMENDED]
     reserves: dict[int, list[MatchPair]] = defaultdict(list)
@@ -58,7 +62,11 @@ def match_run_detail(*, run: MatchRun) -> dict[str, Any]:
             reserves[p.post_id].append(p)
     matched_posts = {p.post_id for p in recommended}
     matched_apps = {p.application_id for p in recommended}
-    posts = list(Post.objects.filter(cycle=run.cycle, status="approved").select_related("organization").order_by("organization__code", "title"))
+    posts = list(
+        Post.objects.filter(cycle=run.cycle, status="approved")
+        .select_related("organization")
+        .order_by("organization__code", "title")
+    )
     candidates = {p.application_id: p.application for p in pairs}
     return {
         "recommended": recommended,
@@ -72,9 +80,9 @@ def match_run_detail(*, run: MatchRun) -> dict[str, Any]:
 
 
 def offer_list(*, user: Any, cycle: Cycle | None = None) -> QuerySet[Offer]:
-    offers = Offer.objects.select_related("application__applicant", "application__cycle", "post__organization", "run").annotate(
-        has_dispatch=Exists(Dispatch.objects.filter(offer=OuterRef("pk")))
-    )
+    offers = Offer.objects.select_related(
+        "application__applicant", "application__cycle", "post__organization", "run"
+    ).annotate(has_dispatch=Exists(Dispatch.objects.filter(offer=OuterRef("pk"))))
     if cycle is not None:
         offers = offers.filter(application__cycle=cycle)
     if access.is_officer(user):
@@ -88,7 +96,11 @@ def offer_list(*, user: Any, cycle: Cycle | None = None) -> QuerySet[Offer]:
 
 def dispatch_list(*, user: Any, cycle: Cycle | None = None) -> QuerySet[Dispatch]:
     dispatches = Dispatch.objects.select_related(
-        "application__applicant", "application__cycle", "post__organization", "secondment__ministry", "outcome"
+        "application__applicant",
+        "application__cycle",
+        "post__organization",
+        "secondment__ministry",
+        "outcome",
     ).order_by("-start_date", "pk")
     if cycle is not None:
         dispatches = dispatches.filter(application__cycle=cycle)
@@ -116,7 +128,9 @@ def secondment_list(*, user: Any) -> QuerySet[Secondment]:
 
 
 def reminder_list(*, user: Any) -> QuerySet[Reminder]:
-    reminders = Reminder.objects.select_related("milestone__dispatch__application__applicant", "milestone__dispatch__post__organization")
+    reminders = Reminder.objects.select_related(
+        "milestone__dispatch__application__applicant", "milestone__dispatch__post__organization"
+    )
     if access.is_officer(user):
         return reminders
     return reminders.filter(Q(recipient=user) | Q(email=user.email))
@@ -124,15 +138,21 @@ def reminder_list(*, user: Any) -> QuerySet[Reminder]:
 
 def overdue_outcomes(*, user: Any, today: dt.date) -> QuerySet[Dispatch]:
     """Dispatches past their end (actual or planned) with no outcome recorded."""
-    return dispatch_list(user=user).filter(outcome__isnull=True).filter(
-        Q(end_date__lt=today) | Q(end_date__isnull=True, planned_end_date__lt=today)
+    return (
+        dispatch_list(user=user)
+        .filter(outcome__isnull=True)
+        .filter(Q(end_date__lt=today) | Q(end_date__isnull=True, planned_end_date__lt=today))
     )
 
 
 def open_milestones(*, user: Any, today: dt.date, horizon_days: int = 60) -> QuerySet[Milestone]:
     dispatches = dispatch_list(user=user)
     return (
-        Milestone.objects.filter(dispatch__in=dispatches.values("pk"), done_on__isnull=True, due_on__lte=today + dt.timedelta(days=horizon_days))
+        Milestone.objects.filter(
+            dispatch__in=dispatches.values("pk"),
+            done_on__isnull=True,
+            due_on__lte=today + dt.timedelta(days=horizon_days),
+        )
         .select_related("dispatch__application__applicant", "dispatch__post__organization")
         .order_by("due_on", "pk")
     )
@@ -154,7 +174,9 @@ def budget_execution() -> dict[str, Any]:
         years.add(cell["fiscal_year"])
         illustrative = illustrative or cell["illustrative"] > 0
     columns = sorted(years)
-    budgets = dict(Cycle.objects.filter(fiscal_year__in=table.keys()).values_list("fiscal_year", "budget_yen"))
+    budgets = dict(
+        Cycle.objects.filter(fiscal_year__in=table.keys()).values_list("fiscal_year", "budget_yen")
+    )
     rows = [
         {
             "cycle": f"FY{fy}",
@@ -190,7 +212,9 @@ def _label(grouping: str, value: Any) -> str:
     return str(value)
 
 
-def retention(*, grouping: str, include_alumni: bool = False, today: dt.date | None = None) -> list[RetentionRow]:
+def retention(
+    *, grouping: str, include_alumni: bool = False, today: dt.date | None = None
+) -> list[RetentionRow]:
     """Retention (a post at an international organization after the dispatch) by group.
 
     Denominator: outcomes known (unknown outcomes and dispatches without an outcome are counted apart).
@@ -209,7 +233,12 @@ def retention(*, grouping: str, include_alumni: bool = False, today: dt.date | N
         kind, n = item["outcome__kind"], item["n"]
         _add(r, kind, n)
     if include_alumni and alumni_field is not None:
-        alumni = AlumniRecord.objects.filter(dispatch__isnull=True).values(alumni_field, "outcome").annotate(n=Count("pk")).order_by()
+        alumni = (
+            AlumniRecord.objects.filter(dispatch__isnull=True)
+            .values(alumni_field, "outcome")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
         for item in alumni:
             _add(row(item[alumni_field]), item["outcome"], item["n"])
     return [rows[k] for k in sorted(rows, key=lambda v: (str(type(v)), v))]
@@ -228,7 +257,9 @@ def _add(r: RetentionRow, kind: str | None, n: int) -> None:
 
 
 def alumni_list(*, cohort: int | None = None) -> QuerySet[AlumniRecord]:
-    records = AlumniRecord.objects.select_related("organization").order_by("-cohort_fiscal_year", "family_name", "given_name")
+    records = AlumniRecord.objects.select_related("organization").order_by(
+        "-cohort_fiscal_year", "family_name", "given_name"
+    )
     if cohort is not None:
         records = records.filter(cohort_fiscal_year=cohort)
     return records
@@ -238,5 +269,3 @@ def match_runs(*, cycle: Cycle) -> QuerySet[MatchRun]:
     return cycle.match_runs.select_related("created_by").annotate(
         recommended=Count("pairs", filter=Q(pairs__kind=PairKind.RECOMMENDED))
     )
-
-

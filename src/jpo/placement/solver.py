@@ -93,7 +93,9 @@ def _solve_assignment(fit: np.ndarray, allowed: np.ndarray) -> Solution:
     return Solution(pairs, objective, "linear_sum_assignment", True)
 
 
-def _solve_milp(fit: np.ndarray, allowed: np.ndarray, costs: np.ndarray, budget: float, time_limit: float) -> Solution:
+def _solve_milp(
+    fit: np.ndarray, allowed: np.ndarray, costs: np.ndarray, budget: float, time_limit: float
+) -> Solution:
     n, m = fit.shape
     rows, cols = np.nonzero(allowed)
     k = len(rows)
@@ -119,7 +121,9 @@ def _solve_milp(fit: np.ndarray, allowed: np.ndarray, costs: np.ndarray, budget:
     return Solution(pairs, objective, "milp", bool(result.status == 0), [str(result.message)])
 
 
-def _priced(fit: np.ndarray, allowed: np.ndarray, costs: np.ndarray, price: float) -> tuple[list[tuple[int, int]], float]:
+def _priced(
+    fit: np.ndarray, allowed: np.ndarray, costs: np.ndarray, price: float
+) -> tuple[list[tuple[int, int]], float]:
     weights = np.where(allowed, fit - price * costs[None, :], 0.0)
     rows, cols = linear_sum_assignment(weights, maximize=True)
     keep = allowed[rows, cols] & (weights[rows, cols] > 0)
@@ -162,7 +166,9 @@ def _solve_lagrangian(
         left -= float(costs[c])
     best_value = float(sum(fit[r, c] for r, c in pairs))
     gap = max(0.0, float(upper) - best_value)
-    return Solution(pairs, best_value, "lagrangian+linear_sum_assignment", gap <= 1e-9, [f"duality gap <= {gap:.4f}"])
+    return Solution(
+        pairs, best_value, "lagrangian+linear_sum_assignment", gap <= 1e-9, [f"duality gap <= {gap:.4f}"]
+    )
 
 
 def greedy(fit: np.ndarray, allowed: np.ndarray) -> Solution:

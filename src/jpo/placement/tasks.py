@@ -31,7 +31,11 @@ def remind_milestone(milestone_id: int) -> int:
     """One milestone, enqueued to run on its reminder date."""
     from jpo.placement.services.reminders import milestone_remind
 
-    milestone = Milestone.objects.filter(pk=milestone_id).select_related("dispatch__application__applicant__user", "dispatch__post").first()
+    milestone = (
+        Milestone.objects.filter(pk=milestone_id)
+        .select_related("dispatch__application__applicant__user", "dispatch__post")
+        .first()
+    )
     if milestone is None:
         return 0
     with transaction.atomic():

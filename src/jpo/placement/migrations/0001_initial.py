@@ -7,155 +7,403 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0001_initial'),
-        ('programme', '0001_initial'),
+        ("applications", "0001_initial"),
+        ("programme", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Dispatch',
+            name="Dispatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField(verbose_name='start')),
-                ('planned_end_date', models.DateField(verbose_name='planned end')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='actual end')),
-                ('extension_reason', models.TextField(blank=True, verbose_name='reason for extension')),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='dispatch', to='applications.application', verbose_name='application')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dispatches', to='programme.post', verbose_name='post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="start")),
+                ("planned_end_date", models.DateField(verbose_name="planned end")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="actual end")),
+                ("extension_reason", models.TextField(blank=True, verbose_name="reason for extension")),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dispatch",
+                        to="applications.application",
+                        verbose_name="application",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dispatches",
+                        to="programme.post",
+                        verbose_name="post",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dispatch',
-                'verbose_name_plural': 'dispatches',
-                'ordering': ['-start_date'],
+                "verbose_name": "dispatch",
+                "verbose_name_plural": "dispatches",
+                "ordering": ["-start_date"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalDispatch',
+            name="HistoricalDispatch",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('start_date', models.DateField(verbose_name='start')),
-                ('planned_end_date', models.DateField(verbose_name='planned end')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='actual end')),
-                ('extension_reason', models.TextField(blank=True, verbose_name='reason for extension')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='applications.application', verbose_name='application')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programme.post', verbose_name='post')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("start_date", models.DateField(verbose_name="start")),
+                ("planned_end_date", models.DateField(verbose_name="planned end")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="actual end")),
+                ("extension_reason", models.TextField(blank=True, verbose_name="reason for extension")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="applications.application",
+                        verbose_name="application",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programme.post",
+                        verbose_name="post",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical dispatch',
-                'verbose_name_plural': 'historical dispatches',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical dispatch",
+                "verbose_name_plural": "historical dispatches",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalOutcome',
+            name="HistoricalOutcome",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('regular_post_same', 'Regular post at the same organization'), ('other_organization', 'Post at another international organization'), ('returned_to_ministry', 'Returned to the home ministry'), ('other_employment', 'Other employment'), ('unknown', 'Unknown')], max_length=24, verbose_name='outcome')),
-                ('grade', models.CharField(blank=True, max_length=8, verbose_name='grade')),
-                ('contract_type', models.CharField(blank=True, max_length=50, verbose_name='contract type')),
-                ('recorded_on', models.DateField(verbose_name='recorded on')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('dispatch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='placement.dispatch', verbose_name='dispatch')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programme.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("regular_post_same", "Regular post at the same organization"),
+                            ("other_organization", "Post at another international organization"),
+                            ("returned_to_ministry", "Returned to the home ministry"),
+                            ("other_employment", "Other employment"),
+                            ("unknown", "Unknown"),
+                        ],
+                        max_length=24,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("grade", models.CharField(blank=True, max_length=8, verbose_name="grade")),
+                ("contract_type", models.CharField(blank=True, max_length=50, verbose_name="contract type")),
+                ("recorded_on", models.DateField(verbose_name="recorded on")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "dispatch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="placement.dispatch",
+                        verbose_name="dispatch",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programme.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical outcome',
-                'verbose_name_plural': 'historical outcomes',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical outcome",
+                "verbose_name_plural": "historical outcomes",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSecondment',
+            name="HistoricalSecondment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('consent_recorded_on', models.DateField(help_text='Dispatch Act, Art. 2(2): dispatch only with consent.', verbose_name="employee's consent recorded on")),
-                ('status_kept', models.BooleanField(default=True, verbose_name='civil-servant status kept')),
-                ('planned_return_date', models.DateField(verbose_name='planned return')),
-                ('returned_on', models.DateField(blank=True, null=True, verbose_name='returned on')),
-                ('assignment_after_return', models.CharField(blank=True, max_length=200, verbose_name='assignment after return')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('dispatch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='placement.dispatch', verbose_name='dispatch')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ministry', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programme.ministry', verbose_name='home ministry')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "consent_recorded_on",
+                    models.DateField(
+                        help_text="Dispatch Act, Art. 2(2): dispatch only with consent.",
+                        verbose_name="employee's consent recorded on",
+                    ),
+                ),
+                ("status_kept", models.BooleanField(default=True, verbose_name="civil-servant status kept")),
+                ("planned_return_date", models.DateField(verbose_name="planned return")),
+                ("returned_on", models.DateField(blank=True, null=True, verbose_name="returned on")),
+                (
+                    "assignment_after_return",
+                    models.CharField(blank=True, max_length=200, verbose_name="assignment after return"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "dispatch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="placement.dispatch",
+                        verbose_name="dispatch",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ministry",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programme.ministry",
+                        verbose_name="home ministry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical secondment',
-                'verbose_name_plural': 'historical secondments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical secondment",
+                "verbose_name_plural": "historical secondments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Outcome',
+            name="Outcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('regular_post_same', 'Regular post at the same organization'), ('other_organization', 'Post at another international organization'), ('returned_to_ministry', 'Returned to the home ministry'), ('other_employment', 'Other employment'), ('unknown', 'Unknown')], max_length=24, verbose_name='outcome')),
-                ('grade', models.CharField(blank=True, max_length=8, verbose_name='grade')),
-                ('contract_type', models.CharField(blank=True, max_length=50, verbose_name='contract type')),
-                ('recorded_on', models.DateField(verbose_name='recorded on')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('dispatch', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='outcome', to='placement.dispatch', verbose_name='dispatch')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='programme.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("regular_post_same", "Regular post at the same organization"),
+                            ("other_organization", "Post at another international organization"),
+                            ("returned_to_ministry", "Returned to the home ministry"),
+                            ("other_employment", "Other employment"),
+                            ("unknown", "Unknown"),
+                        ],
+                        max_length=24,
+                        verbose_name="outcome",
+                    ),
+                ),
+                ("grade", models.CharField(blank=True, max_length=8, verbose_name="grade")),
+                ("contract_type", models.CharField(blank=True, max_length=50, verbose_name="contract type")),
+                ("recorded_on", models.DateField(verbose_name="recorded on")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "dispatch",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outcome",
+                        to="placement.dispatch",
+                        verbose_name="dispatch",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="programme.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outcome',
-                'verbose_name_plural': 'outcomes',
+                "verbose_name": "outcome",
+                "verbose_name_plural": "outcomes",
             },
         ),
         migrations.CreateModel(
-            name='Secondment',
+            name="Secondment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('consent_recorded_on', models.DateField(help_text='Dispatch Act, Art. 2(2): dispatch only with consent.', verbose_name="employee's consent recorded on")),
-                ('status_kept', models.BooleanField(default=True, verbose_name='civil-servant status kept')),
-                ('planned_return_date', models.DateField(verbose_name='planned return')),
-                ('returned_on', models.DateField(blank=True, null=True, verbose_name='returned on')),
-                ('assignment_after_return', models.CharField(blank=True, max_length=200, verbose_name='assignment after return')),
-                ('dispatch', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='secondment', to='placement.dispatch', verbose_name='dispatch')),
-                ('ministry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='secondments', to='programme.ministry', verbose_name='home ministry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "consent_recorded_on",
+                    models.DateField(
+                        help_text="Dispatch Act, Art. 2(2): dispatch only with consent.",
+                        verbose_name="employee's consent recorded on",
+                    ),
+                ),
+                ("status_kept", models.BooleanField(default=True, verbose_name="civil-servant status kept")),
+                ("planned_return_date", models.DateField(verbose_name="planned return")),
+                ("returned_on", models.DateField(blank=True, null=True, verbose_name="returned on")),
+                (
+                    "assignment_after_return",
+                    models.CharField(blank=True, max_length=200, verbose_name="assignment after return"),
+                ),
+                (
+                    "dispatch",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="secondment",
+                        to="placement.dispatch",
+                        verbose_name="dispatch",
+                    ),
+                ),
+                (
+                    "ministry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="secondments",
+                        to="programme.ministry",
+                        verbose_name="home ministry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'secondment',
-                'verbose_name_plural': 'secondments',
+                "verbose_name": "secondment",
+                "verbose_name_plural": "secondments",
             },
         ),
         migrations.AddConstraint(
-            model_name='dispatch',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_end_date__gt', models.F('start_date'))), name='dispatch_planned_end_after_start', violation_error_message='A dispatch must end after it starts.'),
+            model_name="dispatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("planned_end_date__gt", models.F("start_date"))),
+                name="dispatch_planned_end_after_start",
+                violation_error_message="A dispatch must end after it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dispatch',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gt', models.F('start_date')), _connector='OR'), name='dispatch_end_after_start', violation_error_message='A dispatch must end after it starts.'),
+            model_name="dispatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gt", models.F("start_date")), _connector="OR"
+                ),
+                name="dispatch_end_after_start",
+                violation_error_message="A dispatch must end after it starts.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outcome',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['regular_post_same', 'other_organization']), _negated=True), ('organization__isnull', False), _connector='OR'), name='outcome_post_names_organization', violation_error_message='A post at an international organization names the organization.'),
+            model_name="outcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind__in", ["regular_post_same", "other_organization"]), _negated=True),
+                    ("organization__isnull", False),
+                    _connector="OR",
+                ),
+                name="outcome_post_names_organization",
+                violation_error_message="A post at an international organization names the organization.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='secondment',
-            constraint=models.CheckConstraint(condition=models.Q(('returned_on__isnull', True), models.Q(('assignment_after_return', ''), _negated=True), _connector='OR'), name='secondment_return_has_assignment', violation_error_message='A recorded return names the assignment after return.'),
+            model_name="secondment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("returned_on__isnull", True),
+                    models.Q(("assignment_after_return", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="secondment_return_has_assignment",
+                violation_error_message="A recorded return names the assignment after return.",
+            ),
         ),
     ]

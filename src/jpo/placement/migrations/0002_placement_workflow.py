@@ -7,399 +7,1004 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0001_initial'),
-        ('placement', '0001_initial'),
-        ('programme', '0001_initial'),
+        ("applications", "0001_initial"),
+        ("placement", "0001_initial"),
+        ("programme", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CostTable',
+            name="CostTable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(unique=True, verbose_name='in force from fiscal year')),
-                ('is_illustrative', models.BooleanField(default=True, help_text='Tick while the rates are made up for demonstration; costs computed from them are labelled.', verbose_name='illustrative (synthetic) figures')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source of the rates')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(unique=True, verbose_name="in force from fiscal year"),
+                ),
+                (
+                    "is_illustrative",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Tick while the rates are made up for demonstration; costs computed from them are labelled.",
+                        verbose_name="illustrative (synthetic) figures",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source of the rates")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
             ],
             options={
-                'verbose_name': 'cost table',
-                'verbose_name_plural': 'cost tables',
-                'ordering': ['-fiscal_year'],
+                "verbose_name": "cost table",
+                "verbose_name_plural": "cost tables",
+                "ordering": ["-fiscal_year"],
             },
         ),
         migrations.AddField(
-            model_name='dispatch',
-            name='created_at',
-            field=models.DateTimeField(auto_now_add=True, null=True, verbose_name='created at'),
+            model_name="dispatch",
+            name="created_at",
+            field=models.DateTimeField(auto_now_add=True, null=True, verbose_name="created at"),
         ),
         migrations.AddField(
-            model_name='dispatch',
-            name='duty_station',
-            field=models.CharField(blank=True, max_length=100, verbose_name='duty station'),
+            model_name="dispatch",
+            name="duty_station",
+            field=models.CharField(blank=True, max_length=100, verbose_name="duty station"),
         ),
         migrations.AddField(
-            model_name='historicaldispatch',
-            name='created_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='created at'),
+            model_name="historicaldispatch",
+            name="created_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="created at"),
         ),
         migrations.AddField(
-            model_name='historicaldispatch',
-            name='duty_station',
-            field=models.CharField(blank=True, max_length=100, verbose_name='duty station'),
+            model_name="historicaldispatch",
+            name="duty_station",
+            field=models.CharField(blank=True, max_length=100, verbose_name="duty station"),
         ),
         migrations.AddField(
-            model_name='historicalsecondment',
-            name='npa_consulted_on',
-            field=models.DateField(blank=True, help_text='NPA Rule 18-0: a dispatch period longer than 5 years needs consultation with the NPA.', null=True, verbose_name='NPA consulted on'),
+            model_name="historicalsecondment",
+            name="npa_consulted_on",
+            field=models.DateField(
+                blank=True,
+                help_text="NPA Rule 18-0: a dispatch period longer than 5 years needs consultation with the NPA.",
+                null=True,
+                verbose_name="NPA consulted on",
+            ),
         ),
         migrations.AddField(
-            model_name='secondment',
-            name='npa_consulted_on',
-            field=models.DateField(blank=True, help_text='NPA Rule 18-0: a dispatch period longer than 5 years needs consultation with the NPA.', null=True, verbose_name='NPA consulted on'),
+            model_name="secondment",
+            name="npa_consulted_on",
+            field=models.DateField(
+                blank=True,
+                help_text="NPA Rule 18-0: a dispatch period longer than 5 years needs consultation with the NPA.",
+                null=True,
+                verbose_name="NPA consulted on",
+            ),
         ),
         migrations.AlterField(
-            model_name='dispatch',
-            name='extension_reason',
-            field=models.TextField(blank=True, help_text="The latest extension's reason; all are kept as extensions.", verbose_name='reason for extension'),
+            model_name="dispatch",
+            name="extension_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="The latest extension's reason; all are kept as extensions.",
+                verbose_name="reason for extension",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicaldispatch',
-            name='extension_reason',
-            field=models.TextField(blank=True, help_text="The latest extension's reason; all are kept as extensions.", verbose_name='reason for extension'),
+            model_name="historicaldispatch",
+            name="extension_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="The latest extension's reason; all are kept as extensions.",
+                verbose_name="reason for extension",
+            ),
         ),
         migrations.CreateModel(
-            name='AlumniImport',
+            name="AlumniImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=200, verbose_name='file')),
-                ('imported_at', models.DateTimeField(auto_now_add=True, verbose_name='imported at')),
-                ('row_count', models.PositiveIntegerField(verbose_name='rows')),
-                ('imported_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='imported by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=200, verbose_name="file")),
+                ("imported_at", models.DateTimeField(auto_now_add=True, verbose_name="imported at")),
+                ("row_count", models.PositiveIntegerField(verbose_name="rows")),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="imported by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alumni import',
-                'verbose_name_plural': 'alumni imports',
-                'ordering': ['-imported_at'],
+                "verbose_name": "alumni import",
+                "verbose_name_plural": "alumni imports",
+                "ordering": ["-imported_at"],
             },
         ),
         migrations.CreateModel(
-            name='CareerFollowUp',
+            name="CareerFollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recorded_on', models.DateField(verbose_name='as of')),
-                ('grade', models.CharField(blank=True, max_length=8, verbose_name='grade reached')),
-                ('senior_post', models.BooleanField(default=False, verbose_name='senior post')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('dispatch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='placement.dispatch', verbose_name='dispatch')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='programme.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("recorded_on", models.DateField(verbose_name="as of")),
+                ("grade", models.CharField(blank=True, max_length=8, verbose_name="grade reached")),
+                ("senior_post", models.BooleanField(default=False, verbose_name="senior post")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "dispatch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_ups",
+                        to="placement.dispatch",
+                        verbose_name="dispatch",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="programme.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'career follow-up',
-                'verbose_name_plural': 'career follow-ups',
-                'ordering': ['dispatch', '-recorded_on'],
+                "verbose_name": "career follow-up",
+                "verbose_name_plural": "career follow-ups",
+                "ordering": ["dispatch", "-recorded_on"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCostTable',
+            name="HistoricalCostTable",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(db_index=True, verbose_name='in force from fiscal year')),
-                ('is_illustrative', models.BooleanField(default=True, help_text='Tick while the rates are made up for demonstration; costs computed from them are labelled.', verbose_name='illustrative (synthetic) figures')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source of the rates')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "fiscal_year",
+                    models.PositiveSmallIntegerField(db_index=True, verbose_name="in force from fiscal year"),
+                ),
+                (
+                    "is_illustrative",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Tick while the rates are made up for demonstration; costs computed from them are labelled.",
+                        verbose_name="illustrative (synthetic) figures",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source of the rates")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical cost table',
-                'verbose_name_plural': 'historical cost tables',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical cost table",
+                "verbose_name_plural": "historical cost tables",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='MatchRun',
+            name="MatchRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft (officer may adjust)'), ('sent', 'Sent to the organizations')], default='draft', max_length=8, verbose_name='status')),
-                ('preference_weight', models.PositiveSmallIntegerField(default=50, help_text="The organization's rating gets the rest.", verbose_name="weight of the candidate's preference (%)")),
-                ('budget_yen', models.BigIntegerField(blank=True, null=True, verbose_name='budget constraint (yen)')),
-                ('solver', models.CharField(blank=True, max_length=40, verbose_name='solver')),
-                ('objective', models.FloatField(default=0, verbose_name='total fit')),
-                ('optimal', models.BooleanField(default=False, verbose_name='proven optimal')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='match_runs', to='programme.cycle', verbose_name='cycle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft (officer may adjust)"),
+                            ("sent", "Sent to the organizations"),
+                        ],
+                        default="draft",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "preference_weight",
+                    models.PositiveSmallIntegerField(
+                        default=50,
+                        help_text="The organization's rating gets the rest.",
+                        verbose_name="weight of the candidate's preference (%)",
+                    ),
+                ),
+                (
+                    "budget_yen",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="budget constraint (yen)"),
+                ),
+                ("solver", models.CharField(blank=True, max_length=40, verbose_name="solver")),
+                ("objective", models.FloatField(default=0, verbose_name="total fit")),
+                ("optimal", models.BooleanField(default=False, verbose_name="proven optimal")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="match_runs",
+                        to="programme.cycle",
+                        verbose_name="cycle",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'match run',
-                'verbose_name_plural': 'match runs',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "match run",
+                "verbose_name_plural": "match runs",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='MatchPair',
+            name="MatchPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('recommended', 'Recommended'), ('reserve', 'Reserve')], default='recommended', max_length=12, verbose_name='kind')),
-                ('reserve_rank', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='reserve rank')),
-                ('preference_rank', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='preference rank')),
-                ('rating', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="organization's rating")),
-                ('cost_yen', models.BigIntegerField(blank=True, null=True, verbose_name='estimated cost (yen)')),
-                ('fit', models.FloatField(default=0, verbose_name='fit')),
-                ('adjusted', models.BooleanField(default=False, verbose_name='set by the officer')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='applications.application', verbose_name='candidate')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='programme.post', verbose_name='post')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pairs', to='placement.matchrun', verbose_name='run')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("recommended", "Recommended"), ("reserve", "Reserve")],
+                        default="recommended",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "reserve_rank",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="reserve rank"),
+                ),
+                (
+                    "preference_rank",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="preference rank"),
+                ),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="organization's rating"
+                    ),
+                ),
+                (
+                    "cost_yen",
+                    models.BigIntegerField(blank=True, null=True, verbose_name="estimated cost (yen)"),
+                ),
+                ("fit", models.FloatField(default=0, verbose_name="fit")),
+                ("adjusted", models.BooleanField(default=False, verbose_name="set by the officer")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="applications.application",
+                        verbose_name="candidate",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="programme.post",
+                        verbose_name="post",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pairs",
+                        to="placement.matchrun",
+                        verbose_name="run",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'match pair',
-                'verbose_name_plural': 'match pairs',
-                'ordering': ['run', 'kind', 'post', 'reserve_rank'],
+                "verbose_name": "match pair",
+                "verbose_name_plural": "match pairs",
+                "ordering": ["run", "kind", "post", "reserve_rank"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalOffer',
+            name="HistoricalOffer",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('accepted', 'Accepted'), ('declined', 'Declined by the candidate'), ('refused', 'Refused by the organization'), ('withdrawn', 'Withdrawn')], default='pending', max_length=12, verbose_name='status')),
-                ('from_reserve', models.BooleanField(default=False, verbose_name='from the reserve list')),
-                ('sent_at', models.DateTimeField(blank=True, editable=False, verbose_name='sent at')),
-                ('responded_at', models.DateTimeField(blank=True, null=True, verbose_name='responded at')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('application', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='applications.application', verbose_name='candidate')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programme.post', verbose_name='post')),
-                ('responded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('run', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='placement.matchrun', verbose_name='run')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined by the candidate"),
+                            ("refused", "Refused by the organization"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("from_reserve", models.BooleanField(default=False, verbose_name="from the reserve list")),
+                ("sent_at", models.DateTimeField(blank=True, editable=False, verbose_name="sent at")),
+                ("responded_at", models.DateTimeField(blank=True, null=True, verbose_name="responded at")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="applications.application",
+                        verbose_name="candidate",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programme.post",
+                        verbose_name="post",
+                    ),
+                ),
+                (
+                    "responded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="placement.matchrun",
+                        verbose_name="run",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical offer',
-                'verbose_name_plural': 'historical offers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical offer",
+                "verbose_name_plural": "historical offers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('health_check', 'Health check'), ('training', 'Pre-departure training'), ('retention_outlook', 'Retention outlook (6 months before the end)'), ('outcome', 'Outcome at the end of the dispatch')], max_length=20, verbose_name='kind')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
-                ('notes', models.TextField(blank=True, verbose_name='notes / response')),
-                ('dispatch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='placement.dispatch', verbose_name='dispatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("health_check", "Health check"),
+                            ("training", "Pre-departure training"),
+                            ("retention_outlook", "Retention outlook (6 months before the end)"),
+                            ("outcome", "Outcome at the end of the dispatch"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("due_on", models.DateField(verbose_name="due on")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="done on")),
+                ("notes", models.TextField(blank=True, verbose_name="notes / response")),
+                (
+                    "dispatch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="placement.dispatch",
+                        verbose_name="dispatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'milestone',
-                'verbose_name_plural': 'milestones',
-                'ordering': ['due_on', 'id'],
+                "verbose_name": "milestone",
+                "verbose_name_plural": "milestones",
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Offer',
+            name="Offer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('accepted', 'Accepted'), ('declined', 'Declined by the candidate'), ('refused', 'Refused by the organization'), ('withdrawn', 'Withdrawn')], default='pending', max_length=12, verbose_name='status')),
-                ('from_reserve', models.BooleanField(default=False, verbose_name='from the reserve list')),
-                ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='sent at')),
-                ('responded_at', models.DateTimeField(blank=True, null=True, verbose_name='responded at')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='applications.application', verbose_name='candidate')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='programme.post', verbose_name='post')),
-                ('responded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='placement.matchrun', verbose_name='run')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined by the candidate"),
+                            ("refused", "Refused by the organization"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("from_reserve", models.BooleanField(default=False, verbose_name="from the reserve list")),
+                ("sent_at", models.DateTimeField(auto_now_add=True, verbose_name="sent at")),
+                ("responded_at", models.DateTimeField(blank=True, null=True, verbose_name="responded at")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to="applications.application",
+                        verbose_name="candidate",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to="programme.post",
+                        verbose_name="post",
+                    ),
+                ),
+                (
+                    "responded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="offers",
+                        to="placement.matchrun",
+                        verbose_name="run",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'offer',
-                'verbose_name_plural': 'offers',
-                'ordering': ['-sent_at', '-id'],
+                "verbose_name": "offer",
+                "verbose_name_plural": "offers",
+                "ordering": ["-sent_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='dispatch',
-            name='offer',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='dispatch', to='placement.offer', verbose_name='offer'),
+            model_name="dispatch",
+            name="offer",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="dispatch",
+                to="placement.offer",
+                verbose_name="offer",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldispatch',
-            name='offer',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='placement.offer', verbose_name='offer'),
+            model_name="historicaldispatch",
+            name="offer",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="placement.offer",
+                verbose_name="offer",
+            ),
         ),
         migrations.CreateModel(
-            name='Reminder',
+            name="Reminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail address')),
-                ('subject', models.CharField(max_length=200, verbose_name='subject')),
-                ('body', models.TextField(verbose_name='message')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('emailed_at', models.DateTimeField(blank=True, null=True, verbose_name='e-mailed at')),
-                ('milestone', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='placement.milestone', verbose_name='milestone')),
-                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='placement_reminders', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail address")),
+                ("subject", models.CharField(max_length=200, verbose_name="subject")),
+                ("body", models.TextField(verbose_name="message")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("emailed_at", models.DateTimeField(blank=True, null=True, verbose_name="e-mailed at")),
+                (
+                    "milestone",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders",
+                        to="placement.milestone",
+                        verbose_name="milestone",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="placement_reminders",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recipient",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reminder',
-                'verbose_name_plural': 'reminders',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "reminder",
+                "verbose_name_plural": "reminders",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SalaryRate',
+            name="SalaryRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.CharField(choices=[('P-1', 'P-1'), ('P-2', 'P-2')], max_length=3, verbose_name='grade')),
-                ('step', models.PositiveSmallIntegerField(verbose_name='step')),
-                ('annual_yen', models.BigIntegerField(verbose_name='annual amount (yen)')),
-                ('table', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='salary_rates', to='placement.costtable', verbose_name='cost table')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[("P-1", "P-1"), ("P-2", "P-2")], max_length=3, verbose_name="grade"
+                    ),
+                ),
+                ("step", models.PositiveSmallIntegerField(verbose_name="step")),
+                ("annual_yen", models.BigIntegerField(verbose_name="annual amount (yen)")),
+                (
+                    "table",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="salary_rates",
+                        to="placement.costtable",
+                        verbose_name="cost table",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'salary rate',
-                'verbose_name_plural': 'salary rates',
-                'ordering': ['table', 'grade', 'step'],
+                "verbose_name": "salary rate",
+                "verbose_name_plural": "salary rates",
+                "ordering": ["table", "grade", "step"],
             },
         ),
         migrations.CreateModel(
-            name='AlumniRecord',
+            name="AlumniRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('family_name', models.CharField(max_length=100, verbose_name='family name')),
-                ('given_name', models.CharField(max_length=100, verbose_name='given name')),
-                ('cohort_fiscal_year', models.PositiveSmallIntegerField(verbose_name='cohort (fiscal year)')),
-                ('is_civil_servant', models.BooleanField(default=False, verbose_name='national civil servant')),
-                ('outcome', models.CharField(choices=[('regular_post_same', 'Regular post at the same organization'), ('other_organization', 'Post at another international organization'), ('returned_to_ministry', 'Returned to the home ministry'), ('other_employment', 'Other employment'), ('unknown', 'Unknown')], default='unknown', max_length=24, verbose_name='outcome')),
-                ('current_organization', models.CharField(blank=True, max_length=200, verbose_name='current organization')),
-                ('current_grade', models.CharField(blank=True, max_length=8, verbose_name='current grade')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail address')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='rows', to='placement.alumniimport', verbose_name='import')),
-                ('dispatch', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='alumni', to='placement.dispatch', verbose_name='dispatch')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='programme.organization', verbose_name='organization of the JPO post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("family_name", models.CharField(max_length=100, verbose_name="family name")),
+                ("given_name", models.CharField(max_length=100, verbose_name="given name")),
+                ("cohort_fiscal_year", models.PositiveSmallIntegerField(verbose_name="cohort (fiscal year)")),
+                (
+                    "is_civil_servant",
+                    models.BooleanField(default=False, verbose_name="national civil servant"),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("regular_post_same", "Regular post at the same organization"),
+                            ("other_organization", "Post at another international organization"),
+                            ("returned_to_ministry", "Returned to the home ministry"),
+                            ("other_employment", "Other employment"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=24,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "current_organization",
+                    models.CharField(blank=True, max_length=200, verbose_name="current organization"),
+                ),
+                ("current_grade", models.CharField(blank=True, max_length=8, verbose_name="current grade")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail address")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="rows",
+                        to="placement.alumniimport",
+                        verbose_name="import",
+                    ),
+                ),
+                (
+                    "dispatch",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="alumni",
+                        to="placement.dispatch",
+                        verbose_name="dispatch",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="programme.organization",
+                        verbose_name="organization of the JPO post",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alumni record',
-                'verbose_name_plural': 'alumni records',
-                'ordering': ['cohort_fiscal_year', 'family_name', 'given_name'],
-                'constraints': [models.UniqueConstraint(fields=('family_name', 'given_name', 'cohort_fiscal_year', 'organization'), name='alumni_unique_person_cohort'), models.CheckConstraint(condition=models.Q(('cohort_fiscal_year__gte', 1974), ('cohort_fiscal_year__lte', 2100)), name='alumni_cohort_since_1974', violation_error_message='Japan joined the JPO programme in 1974.')],
+                "verbose_name": "alumni record",
+                "verbose_name_plural": "alumni records",
+                "ordering": ["cohort_fiscal_year", "family_name", "given_name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("family_name", "given_name", "cohort_fiscal_year", "organization"),
+                        name="alumni_unique_person_cohort",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("cohort_fiscal_year__gte", 1974), ("cohort_fiscal_year__lte", 2100)
+                        ),
+                        name="alumni_cohort_since_1974",
+                        violation_error_message="Japan joined the JPO programme in 1974.",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CandidateRating',
+            name="CandidateRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(verbose_name='rating (1–5)')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('rated_at', models.DateTimeField(auto_now=True, verbose_name='rated at')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='applications.application', verbose_name='candidate')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='programme.organization', verbose_name='organization')),
-                ('rated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='rated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(verbose_name="rating (1–5)")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("rated_at", models.DateTimeField(auto_now=True, verbose_name="rated at")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="applications.application",
+                        verbose_name="candidate",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="programme.organization",
+                        verbose_name="organization",
+                    ),
+                ),
+                (
+                    "rated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="rated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'candidate rating',
-                'verbose_name_plural': 'candidate ratings',
-                'constraints': [models.UniqueConstraint(fields=('organization', 'application'), name='rating_one_per_organization'), models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='rating_score_1_to_5', violation_error_message='A rating runs from 1 to 5.')],
+                "verbose_name": "candidate rating",
+                "verbose_name_plural": "candidate ratings",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "application"), name="rating_one_per_organization"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("score__gte", 1), ("score__lte", 5)),
+                        name="rating_score_1_to_5",
+                        violation_error_message="A rating runs from 1 to 5.",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DispatchCost',
+            name="DispatchCost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(verbose_name='fiscal year')),
-                ('amount_yen', models.BigIntegerField(verbose_name='amount (yen)')),
-                ('is_illustrative', models.BooleanField(default=True, verbose_name='computed from illustrative rates')),
-                ('dispatch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='costs', to='placement.dispatch', verbose_name='dispatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fiscal_year", models.PositiveSmallIntegerField(verbose_name="fiscal year")),
+                ("amount_yen", models.BigIntegerField(verbose_name="amount (yen)")),
+                (
+                    "is_illustrative",
+                    models.BooleanField(default=True, verbose_name="computed from illustrative rates"),
+                ),
+                (
+                    "dispatch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="costs",
+                        to="placement.dispatch",
+                        verbose_name="dispatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dispatch cost',
-                'verbose_name_plural': 'dispatch costs',
-                'ordering': ['dispatch', 'fiscal_year'],
-                'constraints': [models.UniqueConstraint(fields=('dispatch', 'fiscal_year'), name='dispatch_cost_one_per_year')],
+                "verbose_name": "dispatch cost",
+                "verbose_name_plural": "dispatch costs",
+                "ordering": ["dispatch", "fiscal_year"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("dispatch", "fiscal_year"), name="dispatch_cost_one_per_year"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DutyStationAllowance',
+            name="DutyStationAllowance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('duty_station', models.CharField(max_length=100, verbose_name='duty station')),
-                ('annual_yen', models.BigIntegerField(verbose_name='annual amount (yen)')),
-                ('table', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allowances', to='placement.costtable', verbose_name='cost table')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("duty_station", models.CharField(max_length=100, verbose_name="duty station")),
+                ("annual_yen", models.BigIntegerField(verbose_name="annual amount (yen)")),
+                (
+                    "table",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="allowances",
+                        to="placement.costtable",
+                        verbose_name="cost table",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'duty-station allowance',
-                'verbose_name_plural': 'duty-station allowances',
-                'ordering': ['table', 'duty_station'],
-                'constraints': [models.UniqueConstraint(fields=('table', 'duty_station'), name='allowance_unique_station'), models.CheckConstraint(condition=models.Q(('annual_yen__gte', 0)), name='allowance_not_negative')],
+                "verbose_name": "duty-station allowance",
+                "verbose_name_plural": "duty-station allowances",
+                "ordering": ["table", "duty_station"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("table", "duty_station"), name="allowance_unique_station"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("annual_yen__gte", 0)), name="allowance_not_negative"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Extension',
+            name="Extension",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('previous_planned_end', models.DateField(verbose_name='previous planned end')),
-                ('new_planned_end', models.DateField(verbose_name='new planned end')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('decided_at', models.DateTimeField(auto_now_add=True, verbose_name='decided at')),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('dispatch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='extensions', to='placement.dispatch', verbose_name='dispatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("previous_planned_end", models.DateField(verbose_name="previous planned end")),
+                ("new_planned_end", models.DateField(verbose_name="new planned end")),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("decided_at", models.DateTimeField(auto_now_add=True, verbose_name="decided at")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "dispatch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="extensions",
+                        to="placement.dispatch",
+                        verbose_name="dispatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'extension',
-                'verbose_name_plural': 'extensions',
-                'ordering': ['dispatch', 'decided_at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('new_planned_end__gt', models.F('previous_planned_end'))), name='extension_moves_end_later', violation_error_message='An extension moves the planned end later.'), models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='extension_has_reason', violation_error_message='An extension needs a reason.')],
+                "verbose_name": "extension",
+                "verbose_name_plural": "extensions",
+                "ordering": ["dispatch", "decided_at", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("new_planned_end__gt", models.F("previous_planned_end"))),
+                        name="extension_moves_end_later",
+                        violation_error_message="An extension moves the planned end later.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("reason", ""), _negated=True),
+                        name="extension_has_reason",
+                        violation_error_message="An extension needs a reason.",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='matchrun',
-            constraint=models.CheckConstraint(condition=models.Q(('preference_weight__lte', 100)), name='match_run_weight_percent'),
+            model_name="matchrun",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("preference_weight__lte", 100)), name="match_run_weight_percent"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matchpair',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'recommended')), fields=('run', 'application'), name='match_one_post_per_candidate', violation_error_message='A candidate can be recommended for one post only.'),
+            model_name="matchpair",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "recommended")),
+                fields=("run", "application"),
+                name="match_one_post_per_candidate",
+                violation_error_message="A candidate can be recommended for one post only.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='matchpair',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'recommended')), fields=('run', 'post'), name='match_one_candidate_per_post', violation_error_message='A post can receive one recommended candidate only.'),
+            model_name="matchpair",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "recommended")),
+                fields=("run", "post"),
+                name="match_one_candidate_per_post",
+                violation_error_message="A post can receive one recommended candidate only.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.UniqueConstraint(fields=('dispatch', 'kind'), name='milestone_one_per_kind'),
+            model_name="milestone",
+            constraint=models.UniqueConstraint(fields=("dispatch", "kind"), name="milestone_one_per_kind"),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('pending', 'accepted'))), fields=('post',), name='offer_one_open_per_post', violation_error_message='This post already has a pending or accepted offer.'),
+            model_name="offer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ("pending", "accepted"))),
+                fields=("post",),
+                name="offer_one_open_per_post",
+                violation_error_message="This post already has a pending or accepted offer.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='offer',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('pending', 'accepted'))), fields=('application',), name='offer_one_open_per_candidate', violation_error_message='This candidate already has a pending or accepted offer.'),
+            model_name="offer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ("pending", "accepted"))),
+                fields=("application",),
+                name="offer_one_open_per_candidate",
+                violation_error_message="This candidate already has a pending or accepted offer.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('milestone', 'email'), name='reminder_once_per_recipient'),
+            model_name="reminder",
+            constraint=models.UniqueConstraint(
+                fields=("milestone", "email"), name="reminder_once_per_recipient"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='salaryrate',
-            constraint=models.UniqueConstraint(fields=('table', 'grade', 'step'), name='salary_rate_unique'),
+            model_name="salaryrate",
+            constraint=models.UniqueConstraint(fields=("table", "grade", "step"), name="salary_rate_unique"),
         ),
         migrations.AddConstraint(
-            model_name='salaryrate',
-            constraint=models.CheckConstraint(condition=models.Q(('annual_yen__gte', 0)), name='salary_rate_not_negative'),
+            model_name="salaryrate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("annual_yen__gte", 0)), name="salary_rate_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='salaryrate',
-            constraint=models.CheckConstraint(condition=models.Q(('step__gte', 1)), name='salary_rate_step_from_one'),
+            model_name="salaryrate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("step__gte", 1)), name="salary_rate_step_from_one"
+            ),
         ),
     ]

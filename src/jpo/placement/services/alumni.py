@@ -20,8 +20,15 @@ from jpo.placement.models import AlumniImport, AlumniRecord, OutcomeKind
 from jpo.programme.models import Organization
 
 COLUMNS = [
-    "family_name", "given_name", "cohort_fiscal_year", "organization", "is_civil_servant", "outcome",
-    "current_organization", "current_grade", "email",
+    "family_name",
+    "given_name",
+    "cohort_fiscal_year",
+    "organization",
+    "is_civil_servant",
+    "outcome",
+    "current_organization",
+    "current_grade",
+    "email",
 ]
 REQUIRED = ["family_name", "given_name", "cohort_fiscal_year", "organization"]
 TRUE = {"1", "true", "yes", "y", "はい"}
@@ -37,7 +44,9 @@ class RowError:
 
     def __str__(self) -> str:
         return _("Row %(row)s, column “%(column)s”: %(message)s") % {
-            "row": self.row, "column": self.column, "message": self.message,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
         }
 
 
@@ -57,9 +66,14 @@ def read_rows(*, name: str, content: bytes) -> list[dict[str, str]]:
             from openpyxl import load_workbook
 
             sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-            values = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+            values = [
+                ["" if v is None else str(v).strip() for v in row]
+                for row in sheet.iter_rows(values_only=True)
+            ]
         elif lower.endswith(".csv"):
-            values = [[v.strip() for v in row] for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))]
+            values = [
+                [v.strip() for v in row] for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))
+            ]
         else:
             raise AlumniImportError([RowError(0, "-", _("Upload a .csv or .xlsx file."))])
     except AlumniImportError:
@@ -87,7 +101,9 @@ def read_rows(*, name: str, content: bytes) -> list[dict[str, str]]:
 def validate_rows(rows: list[dict[str, str]]) -> tuple[list[AlumniRecord], list[RowError]]:
     organizations = {o.code.lower(): o for o in Organization.objects.all()}
     existing = set(
-        AlumniRecord.objects.values_list("family_name", "given_name", "cohort_fiscal_year", "organization__code")
+        AlumniRecord.objects.values_list(
+            "family_name", "given_name", "cohort_fiscal_year", "organization__code"
+        )
     )
     existing = {(f, g, y, c.lower()) for f, g, y, c in existing}
     seen: dict[tuple[Any, ...], int] = {}
@@ -109,33 +125,62 @@ def validate_rows(rows: list[dict[str, str]]) -> tuple[list[AlumniRecord], list[
                 if not 1974 <= year <= 2100:
                     raise ValueError
             except ValueError:
-                row_errors.append(RowError(number, "cohort_fiscal_year", _("A fiscal year from 1974 (Japan joined the JPO programme in 1974).")))
+                row_errors.append(
+                    RowError(
+                        number,
+                        "cohort_fiscal_year",
+                        _("A fiscal year from 1974 (Japan joined the JPO programme in 1974)."),
+                    )
+                )
                 year = None
         code = row.get("organization", "").strip().lower()
         organization = organizations.get(code)
         if code and organization is None:
-            row_errors.append(RowError(number, "organization", _("Unknown organization code “%(code)s”.") % {"code": row["organization"]}))
+            row_errors.append(
+                RowError(
+                    number,
+                    "organization",
+                    _("Unknown organization code “%(code)s”.") % {"code": row["organization"]},
+                )
+            )
         flag = row.get("is_civil_servant", "").strip().lower()
         if flag not in TRUE | FALSE:
             row_errors.append(RowError(number, "is_civil_servant", _("Write yes or no.")))
         outcome = row.get("outcome", "").strip() or OutcomeKind.UNKNOWN
         if outcome not in OutcomeKind.values:
-            row_errors.append(RowError(number, "outcome", _("One of: %(kinds)s.") % {"kinds": ", ".join(OutcomeKind.values)}))
+            row_errors.append(
+                RowError(
+                    number, "outcome", _("One of: %(kinds)s.") % {"kinds": ", ".join(OutcomeKind.values)}
+                )
+            )
         email = row.get("email", "").strip()
         if email:
             try:
                 validate_email(email)
             except Exception:
                 row_errors.append(RowError(number, "email", _("Not a valid e-mail address.")))
-        for column, limit in (("family_name", 100), ("given_name", 100), ("current_organization", 200), ("current_grade", 8)):
+        for column, limit in (
+            ("family_name", 100),
+            ("given_name", 100),
+            ("current_organization", 200),
+            ("current_grade", 8),
+        ):
             if len(row.get(column, "")) > limit:
                 row_errors.append(RowError(number, column, _("At most %(n)s characters.") % {"n": limit}))
         if not row_errors and organization is not None and year is not None:
             key = (row["family_name"].strip(), row["given_name"].strip(), year, code)
             if key in existing:
-                row_errors.append(RowError(number, "family_name", _("This person is already in the roster for this cohort and organization.")))
+                row_errors.append(
+                    RowError(
+                        number,
+                        "family_name",
+                        _("This person is already in the roster for this cohort and organization."),
+                    )
+                )
             elif key in seen:
-                row_errors.append(RowError(number, "family_name", _("Same person as row %(row)s.") % {"row": seen[key]}))
+                row_errors.append(
+                    RowError(number, "family_name", _("Same person as row %(row)s.") % {"row": seen[key]})
+                )
             seen[key] = number
         if row_errors:
             errors.extend(row_errors)
@@ -143,10 +188,15 @@ def validate_rows(rows: list[dict[str, str]]) -> tuple[list[AlumniRecord], list[
         assert organization is not None and year is not None
         records.append(
             AlumniRecord(
-                family_name=row["family_name"].strip(), given_name=row["given_name"].strip(), cohort_fiscal_year=year,
-                organization=organization, is_civil_servant=flag in TRUE, outcome=outcome,
+                family_name=row["family_name"].strip(),
+                given_name=row["given_name"].strip(),
+                cohort_fiscal_year=year,
+                organization=organization,
+                is_civil_servant=flag in TRUE,
+                outcome=outcome,
                 current_organization=row.get("current_organization", "").strip(),
-                current_grade=row.get("current_grade", "").strip(), email=email,
+                current_grade=row.get("current_grade", "").strip(),
+                email=email,
             )
         )
     if not records and not errors:
@@ -167,5 +217,10 @@ def alumni_import(*, actor: User | None, name: str, content: bytes) -> AlumniImp
         for record in records:
             record.batch = batch
         AlumniRecord.objects.bulk_create(records)
-        audit_record(actor=actor, action="placement.alumni_import", target=batch, data={"rows": len(records), "file": name})
+        audit_record(
+            actor=actor,
+            action="placement.alumni_import",
+            target=batch,
+            data={"rows": len(records), "file": name},
+        )
     return batch

@@ -114,7 +114,9 @@ def dispatch_costs_refresh(*, dispatch: Dispatch, actor: User | None = None) -> 
         )
         DispatchCost.objects.filter(dispatch=dispatch).delete()
         DispatchCost.objects.bulk_create(
-            DispatchCost(dispatch=dispatch, fiscal_year=fy, amount_yen=amount, is_illustrative=result.illustrative)
+            DispatchCost(
+                dispatch=dispatch, fiscal_year=fy, amount_yen=amount, is_illustrative=result.illustrative
+            )
             for fy, amount in sorted(result.by_fiscal_year.items())
         )
         audit_record(

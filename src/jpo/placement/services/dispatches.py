@@ -21,9 +21,13 @@ from jpo.placement.terms import START_DEADLINE_SOURCE, dispatch_terms, end_after
 # Error messages (tests reuse them).
 END_BEFORE_START = gettext_lazy("The end must come after the start.")
 OVERLAP = gettext_lazy("%(who)s already has a dispatch from %(start)s to %(end)s that overlaps these dates.")
-PAST_MAXIMUM = gettext_lazy("A dispatch may last at most %(years)s years (until %(limit)s) under the policy for %(cycle)s (%(source)s).")
+PAST_MAXIMUM = gettext_lazy(
+    "A dispatch may last at most %(years)s years (until %(limit)s) under the policy for %(cycle)s (%(source)s)."
+)
 NO_MINISTRY = gettext_lazy("A national civil servant must name a home ministry before being dispatched.")
-NO_CONSENT = gettext_lazy("The employee's consent must be recorded before a civil servant is dispatched (Dispatch Act, Art. 2(2)).")
+NO_CONSENT = gettext_lazy(
+    "The employee's consent must be recorded before a civil servant is dispatched (Dispatch Act, Art. 2(2))."
+)
 NO_REASON = gettext_lazy("An extension needs a reason.")
 LATE_START = gettext_lazy("The dispatch must start by %(deadline)s (%(source)s).")
 
@@ -50,12 +54,14 @@ def milestone_dates(dispatch: Dispatch) -> dict[str, dt.date]:
 
 
 def _overlap_check(*, applicant_id: int, start: dt.date, end: dt.date, exclude: int | None = None) -> None:
-    others = Dispatch.objects.filter(application__applicant_id=applicant_id, start_date__lte=end).select_related(
-        "application__applicant"
-    )
+    others = Dispatch.objects.filter(
+        application__applicant_id=applicant_id, start_date__lte=end
+    ).select_related("application__applicant")
     if exclude is not None:
         others = others.exclude(pk=exclude)
-    for other in others.filter(Q(end_date__gte=start) | Q(end_date__isnull=True, planned_end_date__gte=start)):
+    for other in others.filter(
+        Q(end_date__gte=start) | Q(end_date__isnull=True, planned_end_date__gte=start)
+    ):
         raise ValidationError(
             OVERLAP % {"who": other.application.applicant, "start": other.start_date, "end": other.last_day}
         )
@@ -81,7 +87,9 @@ def dispatch_create(
     """Dispatch the candidate who accepted `offer`. Refuses (nothing saved) on any broken rule."""
     if not access.is_officer(actor):
         raise PermissionDenied
-    offer = Offer.objects.select_related("application__applicant", "application__cycle", "application__ministry", "post").get(pk=offer.pk)
+    offer = Offer.objects.select_related(
+        "application__applicant", "application__cycle", "application__ministry", "post"
+    ).get(pk=offer.pk)
     application = offer.application
     cycle = application.cycle
     errors: dict[str, list[str]] = {}
@@ -91,19 +99,24 @@ def dispatch_create(
         raise ValidationError(_("This candidate is already dispatched."))
     deadline = start_deadline(cycle.fiscal_year)
     if start_date > deadline:
-        errors.setdefault("start_date", []).append(LATE_START % {"deadline": deadline, "source": START_DEADLINE_SOURCE})
+        errors.setdefault("start_date", []).append(
+            LATE_START % {"deadline": deadline, "source": START_DEADLINE_SOURCE}
+        )
     terms = dispatch_terms(cycle.fiscal_year)
     if planned_end_date is None:
         if terms.years is None:
             errors.setdefault("planned_end_date", []).append(
-                _("The policy gives no dispatch length for %(cycle)s: enter the planned end.") % {"cycle": cycle}
+                _("The policy gives no dispatch length for %(cycle)s: enter the planned end.")
+                % {"cycle": cycle}
             )
         else:
             planned_end_date = end_after_years(start_date, terms.years)
     if planned_end_date is not None:
         if planned_end_date <= start_date:
             errors.setdefault("planned_end_date", []).append(END_BEFORE_START)
-        elif terms.maximum_years is not None and planned_end_date > end_after_years(start_date, terms.maximum_years):
+        elif terms.maximum_years is not None and planned_end_date > end_after_years(
+            start_date, terms.maximum_years
+        ):
             errors.setdefault("planned_end_date", []).append(_past_maximum(terms, start_date, cycle))
     if application.is_civil_servant:
         if application.ministry_id is None:
@@ -136,11 +149,16 @@ def dispatch_create(
             secondment.full_clean()
             secondment.save()
         Milestone.objects.bulk_create(
-            Milestone(dispatch=dispatch, kind=kind, due_on=due) for kind, due in milestone_dates(dispatch).items()
+            Milestone(dispatch=dispatch, kind=kind, due_on=due)
+            for kind, due in milestone_dates(dispatch).items()
         )
         dispatch_costs_refresh(dispatch=dispatch, actor=actor)
-        audit_record(actor=actor, action="placement.dispatch_create", target=dispatch,
-                     data={"start": str(start_date), "planned_end": str(planned_end_date)})
+        audit_record(
+            actor=actor,
+            action="placement.dispatch_create",
+            target=dispatch,
+            data={"start": str(start_date), "planned_end": str(planned_end_date)},
+        )
         _schedule(dispatch)
     return dispatch
 
@@ -159,36 +177,54 @@ def dispatch_extend(*, actor: User, dispatch: Dispatch, new_planned_end: dt.date
     if not access.is_officer(actor):
         raise PermissionDenied
     with transaction.atomic():
-        dispatch = Dispatch.objects.select_for_update().select_related("application__cycle").get(pk=dispatch.pk)
+        dispatch = (
+            Dispatch.objects.select_for_update().select_related("application__cycle").get(pk=dispatch.pk)
+        )
         cycle = dispatch.application.cycle
         errors: dict[str, list[str]] = {}
         if not reason.strip():
             errors["reason"] = [NO_REASON]
         if dispatch.end_date is not None:
-            errors.setdefault("new_planned_end", []).append(_("This dispatch has ended; it cannot be extended."))
+            errors.setdefault("new_planned_end", []).append(
+                _("This dispatch has ended; it cannot be extended.")
+            )
         if new_planned_end <= dispatch.planned_end_date:
             errors.setdefault("new_planned_end", []).append(
-                _("The new end must come after the current planned end (%(end)s).") % {"end": dispatch.planned_end_date}
+                _("The new end must come after the current planned end (%(end)s).")
+                % {"end": dispatch.planned_end_date}
             )
         terms = dispatch_terms(cycle.fiscal_year)
         if terms.maximum_years is None:
             errors.setdefault("new_planned_end", []).append(
-                _("The policy gives no maximum dispatch length for %(cycle)s; the extension cannot be checked.") % {"cycle": cycle}
+                _(
+                    "The policy gives no maximum dispatch length for %(cycle)s; the extension cannot be checked."
+                )
+                % {"cycle": cycle}
             )
         elif new_planned_end > end_after_years(dispatch.start_date, terms.maximum_years):
             errors.setdefault("new_planned_end", []).append(_past_maximum(terms, dispatch.start_date, cycle))
         if errors:
             raise ValidationError(errors)
-        _overlap_check(applicant_id=dispatch.application.applicant_id, start=dispatch.start_date, end=new_planned_end, exclude=dispatch.pk)
+        _overlap_check(
+            applicant_id=dispatch.application.applicant_id,
+            start=dispatch.start_date,
+            end=new_planned_end,
+            exclude=dispatch.pk,
+        )
         extension = Extension.objects.create(
-            dispatch=dispatch, previous_planned_end=dispatch.planned_end_date, new_planned_end=new_planned_end,
-            reason=reason.strip(), decided_by=actor,
+            dispatch=dispatch,
+            previous_planned_end=dispatch.planned_end_date,
+            new_planned_end=new_planned_end,
+            reason=reason.strip(),
+            decided_by=actor,
         )
         dispatch.planned_end_date = new_planned_end
         dispatch.extension_reason = reason.strip()
         dispatch.save(update_fields=["planned_end_date", "extension_reason"])
         dates = milestone_dates(dispatch)
-        for milestone in dispatch.milestones.filter(done_on__isnull=True, kind__in=[MilestoneKind.RETENTION_OUTLOOK, MilestoneKind.OUTCOME]):
+        for milestone in dispatch.milestones.filter(
+            done_on__isnull=True, kind__in=[MilestoneKind.RETENTION_OUTLOOK, MilestoneKind.OUTCOME]
+        ):
             milestone.due_on = dates[milestone.kind]
             milestone.save(update_fields=["due_on"])
             milestone.reminders.all().delete()  # a new due date asks again
@@ -197,8 +233,12 @@ def dispatch_extend(*, actor: User, dispatch: Dispatch, new_planned_end: dt.date
             secondment.planned_return_date = new_planned_end + dt.timedelta(days=1)
             secondment.save(update_fields=["planned_return_date"])
         dispatch_costs_refresh(dispatch=dispatch, actor=actor)
-        audit_record(actor=actor, action="placement.dispatch_extend", target=dispatch,
-                     data={"from": str(extension.previous_planned_end), "to": str(new_planned_end), "reason": reason})
+        audit_record(
+            actor=actor,
+            action="placement.dispatch_extend",
+            target=dispatch,
+            data={"from": str(extension.previous_planned_end), "to": str(new_planned_end), "reason": reason},
+        )
         _schedule(dispatch)
     return extension
 
@@ -212,12 +252,20 @@ def dispatch_end(*, actor: User, dispatch: Dispatch, end_date: dt.date) -> Dispa
         if end_date <= dispatch.start_date:
             raise ValidationError({"end_date": [END_BEFORE_START]})
         if end_date > dispatch.planned_end_date:
-            raise ValidationError({"end_date": [_("The end is after the planned end (%(end)s): extend the dispatch first.")
-                                                % {"end": dispatch.planned_end_date}]})
+            raise ValidationError(
+                {
+                    "end_date": [
+                        _("The end is after the planned end (%(end)s): extend the dispatch first.")
+                        % {"end": dispatch.planned_end_date}
+                    ]
+                }
+            )
         dispatch.end_date = end_date
         dispatch.save(update_fields=["end_date"])
         dispatch_costs_refresh(dispatch=dispatch, actor=actor)
-        audit_record(actor=actor, action="placement.dispatch_end", target=dispatch, data={"end": str(end_date)})
+        audit_record(
+            actor=actor, action="placement.dispatch_end", target=dispatch, data={"end": str(end_date)}
+        )
     return dispatch
 
 
@@ -232,5 +280,7 @@ def milestone_complete(*, actor: User, milestone: Milestone, done_on: dt.date, n
         milestone.done_on = done_on
         milestone.notes = notes
         milestone.save(update_fields=["done_on", "notes"])
-        audit_record(actor=actor, action="placement.milestone_done", target=milestone, data={"kind": milestone.kind})
+        audit_record(
+            actor=actor, action="placement.milestone_done", target=milestone, data={"kind": milestone.kind}
+        )
     return milestone

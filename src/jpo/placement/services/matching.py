@@ -40,13 +40,21 @@ RESERVE_DEPTH = 3
 NOT_A_CANDIDATE = gettext_lazy("This application was not recommended or forwarded to your organization.")
 
 
-def rating_record(*, actor: User, organization: Organization, application: Application, score: int, note: str = "") -> CandidateRating:
+def rating_record(
+    *, actor: User, organization: Organization, application: Application, score: int, note: str = ""
+) -> CandidateRating:
     """An organization's rating of a candidate (its focal point, or an officer on its behalf)."""
-    if not (access.is_officer(actor) or (access.is_focal_point(actor) and actor.organization_id == organization.pk)):
+    if not (
+        access.is_officer(actor)
+        or (access.is_focal_point(actor) and actor.organization_id == organization.pk)
+    ):
         raise PermissionDenied
     if not 1 <= score <= 5:
         raise ValidationError({"score": [_("A rating runs from 1 to 5.")]})
-    named = application.preferences.filter(organization=organization).exists() or application.forwarded_to_id == organization.pk
+    named = (
+        application.preferences.filter(organization=organization).exists()
+        or application.forwarded_to_id == organization.pk
+    )
     if not named or application.status not in CANDIDATE_STATUSES:
         raise ValidationError(NOT_A_CANDIDATE)
     with transaction.atomic():
@@ -125,7 +133,8 @@ def build_problem(*, cycle: Cycle, preference_weight: float) -> Problem:
     fit = np.where(allowed, preference_weight * pref_score + (1 - preference_weight) * ratings / 5, 0.0)
     loaded = rates()
     costs = np.array(
-        [np.nan if (t := post_cost_estimate(post=p, loaded=loaded).total) is None else t for p in posts], dtype=float
+        [np.nan if (t := post_cost_estimate(post=p, loaded=loaded).total) is None else t for p in posts],
+        dtype=float,
     )
     return Problem(applications, posts, ranks, ratings, costs, fit, allowed)
 
@@ -140,18 +149,29 @@ def match_run_create(
         raise ValidationError({"preference_weight": [_("The weight is a percentage from 0 to 100.")]})
     problem = build_problem(cycle=cycle, preference_weight=preference_weight / 100)
     if not problem.applications:
-        raise ValidationError(_("%(cycle)s has no recommended or forwarded candidate without an offer.") % {"cycle": cycle})
+        raise ValidationError(
+            _("%(cycle)s has no recommended or forwarded candidate without an offer.") % {"cycle": cycle}
+        )
     if not problem.posts:
         raise ValidationError(_("%(cycle)s has no approved post without an offer.") % {"cycle": cycle})
     if budget_yen is not None:
         unknown = [str(p) for p, c in zip(problem.posts, problem.costs, strict=True) if np.isnan(c)]
         if unknown:
             raise ValidationError(
-                {"budget_yen": [_("Costs are unknown for %(posts)s: complete the cost table or match without a budget.")
-                                % {"posts": ", ".join(unknown[:5])}]}
+                {
+                    "budget_yen": [
+                        _(
+                            "Costs are unknown for %(posts)s: complete the cost table or match without a budget."
+                        )
+                        % {"posts": ", ".join(unknown[:5])}
+                    ]
+                }
             )
     solution = solver.solve(
-        problem.fit, problem.allowed, cost=problem.costs if budget_yen is not None else None, budget=budget_yen
+        problem.fit,
+        problem.allowed,
+        cost=problem.costs if budget_yen is not None else None,
+        budget=budget_yen,
     )
     with transaction.atomic():
         run = MatchRun.objects.create(
@@ -164,15 +184,16 @@ def match_run_create(
             created_by=actor,
         )
         rows = []
-        matched = set()
+        holder = {j: i for i, j in solution.pairs}
         for i, j in solution.pairs:
-            matched.add(i)
             rows.append(_pair(run, problem, i, j, PairKind.RECOMMENDED))
+        # Reserve list per post: the next best candidates for it (those recommended elsewhere included:
+        # they are skipped when the reserve is used if they hold an offer by then).
         for j in range(len(problem.posts)):
-            options = [i for i in np.flatnonzero(problem.allowed[:, j]) if i not in matched]
-            options.sort(key=lambda i: (-problem.fit[i, j], problem.ranks[i, j]))
+            options = [int(i) for i in np.flatnonzero(problem.allowed[:, j]) if i != holder.get(j)]
+            options.sort(key=lambda i: (-problem.fit[i, j], problem.ranks[i, j], i))
             for depth, i in enumerate(options[:RESERVE_DEPTH], start=1):
-                pair = _pair(run, problem, int(i), j, PairKind.RESERVE)
+                pair = _pair(run, problem, i, j, PairKind.RESERVE)
                 pair.reserve_rank = depth
                 rows.append(pair)
         MatchPair.objects.bulk_create(rows)
@@ -180,8 +201,12 @@ def match_run_create(
             actor=actor,
             action="placement.match_run",
             target=run,
-            data={"pairs": len(solution.pairs), "objective": solution.objective, "solver": solution.solver,
-                  "messages": solution.messages},
+            data={
+                "pairs": len(solution.pairs),
+                "objective": solution.objective,
+                "solver": solution.solver,
+                "messages": solution.messages,
+            },
         )
     return run
 
@@ -223,8 +248,12 @@ def match_pair_set(*, actor: User, run: MatchRun, application: Application, post
             holder = current.filter(post=post).select_related("application__applicant").first()
             if holder is not None:
                 raise ValidationError(
-                    {"post": [_("%(post)s is already recommended for %(who)s: change that pair first.")
-                              % {"post": post, "who": holder.application.applicant}]}
+                    {
+                        "post": [
+                            _("%(post)s is already recommended for %(who)s: change that pair first.")
+                            % {"post": post, "who": holder.application.applicant}
+                        ]
+                    }
                 )
             problem_pair = run.pairs.filter(application=application, post=post).first()
             loaded = rates()
@@ -235,26 +264,44 @@ def match_pair_set(*, actor: User, run: MatchRun, application: Application, post
                 [p.rank for p in application.preferences.all()] or [1]
             )
             weight = run.preference_weight / 100
-            fit = problem_pair.fit if problem_pair else solver.fit_value(
-                preference=solver.preference_score(pref.rank if pref else None, limit),
-                rating=solver.rating_score(rating.score if rating else None),
-                preference_weight=weight,
+            fit = (
+                problem_pair.fit
+                if problem_pair
+                else solver.fit_value(
+                    preference=solver.preference_score(pref.rank if pref else None, limit),
+                    rating=solver.rating_score(rating.score if rating else None),
+                    preference_weight=weight,
+                )
             )
             MatchPair.objects.create(
-                run=run, application=application, post=post, kind=PairKind.RECOMMENDED,
-                preference_rank=pref.rank if pref else None, rating=rating.score if rating else None,
-                cost_yen=cost, fit=fit, adjusted=True,
+                run=run,
+                application=application,
+                post=post,
+                kind=PairKind.RECOMMENDED,
+                preference_rank=pref.rank if pref else None,
+                rating=rating.score if rating else None,
+                cost_yen=cost,
+                fit=fit,
+                adjusted=True,
             )
             if run.budget_yen is not None:
                 spent = [p.cost_yen for p in run.pairs.filter(kind=PairKind.RECOMMENDED)]
                 if any(c is None for c in spent) or sum(c or 0 for c in spent) > run.budget_yen:
                     raise ValidationError(
-                        {"post": [_("With this pair the recommendation exceeds the budget of ¥%(budget)s.")
-                                  % {"budget": f"{run.budget_yen:,}"}]}
+                        {
+                            "post": [
+                                _("With this pair the recommendation exceeds the budget of ¥%(budget)s.")
+                                % {"budget": f"{run.budget_yen:,}"}
+                            ]
+                        }
                     )
         _recompute_objective(run)
-        audit_record(actor=actor, action="placement.match_adjust", target=run,
-                     data={"application": application.pk, "post": post.pk if post else None})
+        audit_record(
+            actor=actor,
+            action="placement.match_adjust",
+            target=run,
+            data={"application": application.pk, "post": post.pk if post else None},
+        )
     return run
 
 
@@ -266,13 +313,21 @@ def match_run_send(*, actor: User, run: MatchRun) -> list[Offer]:
         run = MatchRun.objects.select_for_update().get(pk=run.pk)
         if run.status != MatchRunStatus.DRAFT:
             raise ValidationError(_("This recommendation was already sent."))
-        pairs = list(run.pairs.filter(kind=PairKind.RECOMMENDED).select_related("application__applicant", "post__organization"))
+        pairs = list(
+            run.pairs.filter(kind=PairKind.RECOMMENDED).select_related(
+                "application__applicant", "post__organization"
+            )
+        )
         if not pairs:
             raise ValidationError(_("The recommendation is empty: nothing to send."))
-        clash = Offer.objects.filter(
-            Q(post__in=[p.post for p in pairs]) | Q(application__in=[p.application for p in pairs]),
-            status__in=OPEN_OFFER_STATUSES,
-        ).select_related("application__applicant", "post").first()
+        clash = (
+            Offer.objects.filter(
+                Q(post__in=[p.post for p in pairs]) | Q(application__in=[p.application for p in pairs]),
+                status__in=OPEN_OFFER_STATUSES,
+            )
+            .select_related("application__applicant", "post")
+            .first()
+        )
         if clash is not None:
             raise ValidationError(
                 _("%(who)s or %(post)s already has an open offer; adjust the recommendation.")
@@ -313,7 +368,9 @@ def offer_respond(*, actor: User, offer: Offer, response: str, reason: str = "")
     with transaction.atomic():
         offer = Offer.objects.select_for_update().get(pk=offer.pk)
         if offer.status != OfferStatus.PENDING:
-            raise ValidationError(_("This offer was already answered (%(status)s).") % {"status": offer.get_status_display()})
+            raise ValidationError(
+                _("This offer was already answered (%(status)s).") % {"status": offer.get_status_display()}
+            )
         offer.status = response
         offer.responded_at = timezone.now()
         offer.responded_by = actor
@@ -323,10 +380,18 @@ def offer_respond(*, actor: User, offer: Offer, response: str, reason: str = "")
             application = offer.application
             if application.status != Status.SELECTED:
                 application_transition(
-                    application=application, to=Status.SELECTED, actor=actor, reason=_("Accepted the offer of %(post)s") % {"post": offer.post}
+                    application=application,
+                    to=Status.SELECTED,
+                    actor=actor,
+                    reason=_("Accepted the offer of %(post)s") % {"post": offer.post},
                 )
             post_fill(actor=actor, post=offer.post)
-        audit_record(actor=actor, action="placement.offer_respond", target=offer, data={"response": response, "reason": reason})
+        audit_record(
+            actor=actor,
+            action="placement.offer_respond",
+            target=offer,
+            data={"response": response, "reason": reason},
+        )
     return offer
 
 
@@ -339,16 +404,31 @@ def offer_from_reserve(*, actor: User, run: MatchRun, post: Post) -> Offer:
             raise ValidationError(_("%(post)s still has an open offer.") % {"post": post})
         tried = set(Offer.objects.filter(post=post).values_list("application_id", flat=True))
         busy = set(
-            Offer.objects.filter(status__in=OPEN_OFFER_STATUSES, application__cycle=run.cycle).values_list("application_id", flat=True)
+            Offer.objects.filter(status__in=OPEN_OFFER_STATUSES, application__cycle=run.cycle).values_list(
+                "application_id", flat=True
+            )
         )
-        for pair in run.pairs.filter(kind=PairKind.RESERVE, post=post).select_related("application").order_by("reserve_rank"):
+        for pair in (
+            run.pairs.filter(kind=PairKind.RESERVE, post=post)
+            .select_related("application")
+            .order_by("reserve_rank")
+        ):
             application = pair.application
-            if application.pk in tried or application.pk in busy or application.status not in CANDIDATE_STATUSES:
+            if (
+                application.pk in tried
+                or application.pk in busy
+                or application.status not in CANDIDATE_STATUSES
+            ):
                 continue
             if hasattr(application, "dispatch"):
                 continue
             offer = Offer.objects.create(run=run, application=application, post=post, from_reserve=True)
-            audit_record(actor=actor, action="placement.offer_reserve", target=offer, data={"reserve_rank": pair.reserve_rank})
+            audit_record(
+                actor=actor,
+                action="placement.offer_reserve",
+                target=offer,
+                data={"reserve_rank": pair.reserve_rank},
+            )
             notify_on_commit(
                 organization=post.organization,
                 applicant=application.applicant,

@@ -20,7 +20,11 @@ def focal_point_emails(organization_id: int) -> list[str]:
 
 
 def officer_emails() -> list[str]:
-    return list(User.objects.filter(role=Role.OFFICER, is_active=True).exclude(email="").values_list("email", flat=True))
+    return list(
+        User.objects.filter(role=Role.OFFICER, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
 
 
 def send_on_commit(*, recipients: list[str], subject: str, body: str) -> None:
@@ -33,4 +37,6 @@ def send_on_commit(*, recipients: list[str], subject: str, body: str) -> None:
 
 
 def notify_on_commit(*, organization: Any, applicant: Any, subject: str, body: str) -> None:
-    send_on_commit(recipients=[*focal_point_emails(organization.pk), applicant.email], subject=subject, body=body)
+    send_on_commit(
+        recipients=[*focal_point_emails(organization.pk), applicant.email], subject=subject, body=body
+    )

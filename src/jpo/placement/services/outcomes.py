@@ -36,16 +36,22 @@ def outcome_record(
     if kind == OutcomeKind.REGULAR_POST_SAME:
         organization = organization or dispatch.post.organization
         if organization.pk != dispatch.post.organization_id:
-            errors["organization"] = [_("A regular post at the same organization names the host organization.")]
+            errors["organization"] = [
+                _("A regular post at the same organization names the host organization.")
+            ]
     if kind == OutcomeKind.OTHER_ORGANIZATION:
         if organization is None:
             errors["organization"] = [_("Name the other international organization.")]
         elif organization.pk == dispatch.post.organization_id:
-            errors["organization"] = [_("That is the host organization: choose “regular post at the same organization”.")]
+            errors["organization"] = [
+                _("That is the host organization: choose “regular post at the same organization”.")
+            ]
     if kind in (OutcomeKind.REGULAR_POST_SAME, OutcomeKind.OTHER_ORGANIZATION) and not grade.strip():
         errors["grade"] = [_("Give the grade of the post.")]
     if kind == OutcomeKind.RETURNED_TO_MINISTRY:
-        errors["kind"] = [_("A return to the ministry is recorded on the secondment (by the ministry or an officer).")]
+        errors["kind"] = [
+            _("A return to the ministry is recorded on the secondment (by the ministry or an officer).")
+        ]
     if kind in (OutcomeKind.OTHER_EMPLOYMENT, OutcomeKind.UNKNOWN):
         organization = None
     if recorded_on < dispatch.start_date:
@@ -55,12 +61,22 @@ def outcome_record(
     with transaction.atomic():
         outcome, created = Outcome.objects.update_or_create(
             dispatch=dispatch,
-            defaults={"kind": kind, "organization": organization, "grade": grade.strip(), "contract_type": contract_type.strip(),
-                      "recorded_on": recorded_on, "notes": notes},
+            defaults={
+                "kind": kind,
+                "organization": organization,
+                "grade": grade.strip(),
+                "contract_type": contract_type.strip(),
+                "recorded_on": recorded_on,
+                "notes": notes,
+            },
         )
         outcome.full_clean()
-        dispatch.milestones.filter(kind=MilestoneKind.OUTCOME, done_on__isnull=True).update(done_on=recorded_on)
-        audit_record(actor=actor, action="placement.outcome", target=outcome, data={"kind": kind, "created": created})
+        dispatch.milestones.filter(kind=MilestoneKind.OUTCOME, done_on__isnull=True).update(
+            done_on=recorded_on
+        )
+        audit_record(
+            actor=actor, action="placement.outcome", target=outcome, data={"kind": kind, "created": created}
+        )
     return outcome
 
 
@@ -83,8 +99,12 @@ def follow_up_record(
         raise ValidationError({"grade": [_("Give the grade reached or a note.")]})
     with transaction.atomic():
         follow_up = CareerFollowUp.objects.create(
-            dispatch=dispatch, recorded_on=recorded_on, organization=organization, grade=grade.strip(),
-            senior_post=senior_post, notes=notes,
+            dispatch=dispatch,
+            recorded_on=recorded_on,
+            organization=organization,
+            grade=grade.strip(),
+            senior_post=senior_post,
+            notes=notes,
         )
         audit_record(actor=actor, action="placement.follow_up", target=follow_up, data={"grade": grade})
     return follow_up

@@ -65,7 +65,12 @@ def _transition(*, post: Post, to: str, actor: User | None, reason: str = "") ->
     previous = current.status
     current.status = to
     current.save(update_fields=["status"])
-    audit_record(actor=actor, action="placement.post_status", target=current, data={"from": previous, "to": to, "reason": reason})
+    audit_record(
+        actor=actor,
+        action="placement.post_status",
+        target=current,
+        data={"from": previous, "to": to, "reason": reason},
+    )
     post.status = to
     return current
 
@@ -83,14 +88,19 @@ def post_propose(
     danger_level: int | None = None,
     country_iso3: str = "",
 ) -> Post:
-    if not (access.is_officer(actor) or (access.is_focal_point(actor) and actor.organization_id == organization.pk)):
+    if not (
+        access.is_officer(actor)
+        or (access.is_focal_point(actor) and actor.organization_id == organization.pk)
+    ):
         raise PermissionDenied
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors.setdefault("title", []).append(_("A post needs a title."))
     if not duty_station.strip():
         errors.setdefault("duty_station", []).append(_("A post needs a duty station."))
-    if danger_level is not None and danger_level_refused(fiscal_year=cycle.fiscal_year, danger_level=danger_level):
+    if danger_level is not None and danger_level_refused(
+        fiscal_year=cycle.fiscal_year, danger_level=danger_level
+    ):
         errors.setdefault("danger_level", []).append(_danger_message(danger_level))
     covered = Agreement.objects.filter(
         Q(ends_fiscal_year__isnull=True) | Q(ends_fiscal_year__gte=cycle.fiscal_year),
@@ -99,7 +109,8 @@ def post_propose(
     ).exists()
     if not covered:
         errors.setdefault("organization", []).append(
-            _("%(org)s has no agreement to accept Japanese JPOs in %(cycle)s.") % {"org": organization, "cycle": cycle}
+            _("%(org)s has no agreement to accept Japanese JPOs in %(cycle)s.")
+            % {"org": organization, "cycle": cycle}
         )
     if errors:
         raise ValidationError(errors)
@@ -127,6 +138,7 @@ def post_approve(*, actor: User, post: Post) -> Post:
     cost of every approved or filled post of the cycle over the planned dispatch length)."""
     if not access.is_officer(actor):
         raise PermissionDenied
+    original = post
     with transaction.atomic():
         cycle = Cycle.objects.select_for_update().get(pk=post.cycle_id)
         post = Post.objects.select_related("cycle").get(pk=post.pk)
@@ -134,10 +146,13 @@ def post_approve(*, actor: User, post: Post) -> Post:
             fiscal_year=cycle.fiscal_year, danger_level=post.danger_level
         ):
             raise ValidationError(_danger_message(post.danger_level))
-        taken = list(Post.objects.filter(cycle=cycle, status__in=[P.APPROVED, P.FILLED]).select_related("cycle"))
+        taken = list(
+            Post.objects.filter(cycle=cycle, status__in=[P.APPROVED, P.FILLED]).select_related("cycle")
+        )
         if cycle.slots is not None and len(taken) >= cycle.slots:
             raise ValidationError(
-                _("All %(slots)s slots of %(cycle)s are taken by approved posts.") % {"slots": cycle.slots, "cycle": cycle}
+                _("All %(slots)s slots of %(cycle)s are taken by approved posts.")
+                % {"slots": cycle.slots, "cycle": cycle}
             )
         if cycle.budget_yen is not None:
             loaded = rates()
@@ -146,16 +161,22 @@ def post_approve(*, actor: User, post: Post) -> Post:
                 cost = post_cost_estimate(post=other, loaded=loaded)
                 if cost.total is None:
                     raise ValidationError(
-                        _("The cost of %(post)s cannot be estimated (%(missing)s): complete the cost table first.")
+                        _(
+                            "The cost of %(post)s cannot be estimated (%(missing)s): complete the cost table first."
+                        )
                         % {"post": other, "missing": "; ".join(cost.missing)}
                     )
                 total += cost.total
             if total > cycle.budget_yen:
                 raise ValidationError(
-                    _("Approving this post would commit ¥%(total)s, over the budget of %(cycle)s (¥%(budget)s).")
+                    _(
+                        "Approving this post would commit ¥%(total)s, over the budget of %(cycle)s (¥%(budget)s)."
+                    )
                     % {"total": f"{total:,}", "cycle": cycle, "budget": f"{cycle.budget_yen:,}"}
                 )
-        return _transition(post=post, to=P.APPROVED, actor=actor)
+        approved = _transition(post=post, to=P.APPROVED, actor=actor)
+    original.status = approved.status
+    return approved
 
 
 def post_refuse(*, actor: User, post: Post, reason: str) -> Post:

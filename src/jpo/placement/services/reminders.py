@@ -32,8 +32,15 @@ def fire_date(milestone: Milestone) -> dt.date:
 def _recipients(milestone: Milestone) -> list[tuple[User | None, str]]:
     dispatch = milestone.dispatch
     applicant = dispatch.application.applicant
-    jpo: list[tuple[User | None, str]] = [(applicant.user, applicant.user.email if applicant.user else applicant.email)]
-    focal = [(u, u.email) for u in User.objects.filter(role=Role.FOCAL_POINT, organization_id=dispatch.post.organization_id, is_active=True)]
+    jpo: list[tuple[User | None, str]] = [
+        (applicant.user, applicant.user.email if applicant.user else applicant.email)
+    ]
+    focal = [
+        (u, u.email)
+        for u in User.objects.filter(
+            role=Role.FOCAL_POINT, organization_id=dispatch.post.organization_id, is_active=True
+        )
+    ]
     officers = [(u, u.email) for u in User.objects.filter(role=Role.OFFICER, is_active=True)]
     if milestone.kind == MilestoneKind.RETENTION_OUTLOOK:
         return jpo + focal
@@ -49,13 +56,18 @@ def _message(milestone: Milestone) -> tuple[str, str]:
     if milestone.kind == MilestoneKind.RETENTION_OUTLOOK:
         return (
             _("JPO retention outlook requested: %(who)s") % {"who": who},
-            _("The dispatch of %(who)s at %(post)s ends on %(end)s. Please report the outlook for a regular post "
-              "after the dispatch in the JPO system.") % {"who": who, "post": post, "end": dispatch.planned_end_date},
+            _(
+                "The dispatch of %(who)s at %(post)s ends on %(end)s. Please report the outlook for a regular post "
+                "after the dispatch in the JPO system."
+            )
+            % {"who": who, "post": post, "end": dispatch.planned_end_date},
         )
     if milestone.kind == MilestoneKind.OUTCOME:
         return (
             _("JPO outcome required: %(who)s") % {"who": who},
-            _("The dispatch of %(who)s at %(post)s ended on %(end)s. Please record its outcome in the JPO system.")
+            _(
+                "The dispatch of %(who)s at %(post)s ended on %(end)s. Please record its outcome in the JPO system."
+            )
             % {"who": who, "post": post, "end": dispatch.planned_end_date},
         )
     return (
@@ -79,7 +91,12 @@ def milestone_remind(*, milestone: Milestone, today: dt.date) -> list[Reminder]:
         try:
             with transaction.atomic():
                 reminder = Reminder.objects.create(
-                    milestone=milestone, recipient=user, email=email, subject=subject, body=body, emailed_at=timezone.now()
+                    milestone=milestone,
+                    recipient=user,
+                    email=email,
+                    subject=subject,
+                    body=body,
+                    emailed_at=timezone.now(),
                 )
         except IntegrityError:  # already reminded
             continue
@@ -92,9 +109,8 @@ def reminders_send_due(*, today: dt.date) -> int:
     """Every open milestone whose reminder date has come (the daily sweep)."""
     count = 0
     lead = dt.timedelta(days=BEFORE_DEPARTURE_DAYS)
-    milestones = (
-        Milestone.objects.filter(done_on__isnull=True, due_on__lte=today + lead)
-        .select_related("dispatch__application__applicant__user", "dispatch__post__organization", "dispatch__outcome")
+    milestones = Milestone.objects.filter(done_on__isnull=True, due_on__lte=today + lead).select_related(
+        "dispatch__application__applicant__user", "dispatch__post__organization", "dispatch__outcome"
     )
     for milestone in milestones:
         with transaction.atomic():

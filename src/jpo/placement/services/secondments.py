@@ -28,7 +28,11 @@ def needs_npa_consultation(*, start: dt.date, planned_return: dt.date) -> bool:
 
 
 def secondment_plan(
-    *, actor: User, secondment: Secondment, planned_return_date: dt.date, npa_consulted_on: dt.date | None = None
+    *,
+    actor: User,
+    secondment: Secondment,
+    planned_return_date: dt.date,
+    npa_consulted_on: dt.date | None = None,
 ) -> Secondment:
     access.require_secondment_scope(actor, secondment)
     with transaction.atomic():
@@ -36,16 +40,25 @@ def secondment_plan(
         if secondment.returned_on is not None:
             raise ValidationError(ALREADY_RETURNED % {"day": secondment.returned_on})
         if planned_return_date <= secondment.dispatch.start_date:
-            raise ValidationError({"planned_return_date": [RETURN_BEFORE_START % {"start": secondment.dispatch.start_date}]})
+            raise ValidationError(
+                {"planned_return_date": [RETURN_BEFORE_START % {"start": secondment.dispatch.start_date}]}
+            )
         previous = secondment.planned_return_date
         secondment.planned_return_date = planned_return_date
         if npa_consulted_on is not None:
             secondment.npa_consulted_on = npa_consulted_on
         secondment.save(update_fields=["planned_return_date", "npa_consulted_on"])
         audit_record(
-            actor=actor, action="placement.secondment_plan", target=secondment,
-            data={"from": str(previous), "to": str(planned_return_date),
-                  "needs_npa": needs_npa_consultation(start=secondment.dispatch.start_date, planned_return=planned_return_date)},
+            actor=actor,
+            action="placement.secondment_plan",
+            target=secondment,
+            data={
+                "from": str(previous),
+                "to": str(planned_return_date),
+                "needs_npa": needs_npa_consultation(
+                    start=secondment.dispatch.start_date, planned_return=planned_return_date
+                ),
+            },
         )
     return secondment
 
@@ -78,11 +91,19 @@ def secondment_record_return(
             dispatch.save(update_fields=["end_date"])
         if not Outcome.objects.filter(dispatch=dispatch).exists():
             Outcome.objects.create(
-                dispatch=dispatch, kind=OutcomeKind.RETURNED_TO_MINISTRY, recorded_on=returned_on,
+                dispatch=dispatch,
+                kind=OutcomeKind.RETURNED_TO_MINISTRY,
+                recorded_on=returned_on,
                 notes=_("Assignment after return: %(a)s") % {"a": secondment.assignment_after_return},
             )
-            dispatch.milestones.filter(kind=MilestoneKind.OUTCOME, done_on__isnull=True).update(done_on=returned_on)
-        audit_record(actor=actor, action="placement.secondment_return", target=secondment,
-                     data={"returned_on": str(returned_on), "assignment": secondment.assignment_after_return})
+            dispatch.milestones.filter(kind=MilestoneKind.OUTCOME, done_on__isnull=True).update(
+                done_on=returned_on
+            )
+        audit_record(
+            actor=actor,
+            action="placement.secondment_return",
+            target=secondment,
+            data={"returned_on": str(returned_on), "assignment": secondment.assignment_after_return},
+        )
         dispatch_costs_refresh(dispatch=dispatch, actor=actor)
     return secondment
