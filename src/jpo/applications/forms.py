@@ -42,6 +42,8 @@ ENCRYPTED_PDF = _("This PDF is protected by a password. Upload a version without
 TOO_LARGE = _("This file is %(size)s MB; the limit is %(limit)s MB per file.")
 EMPTY_FILE = _("This file is empty.")
 SKIP_KEYS = {"csrfmiddlewaretoken", "action"}
+# Rows of lists start blank, so an untouched extra row posts nothing and is skipped.
+BLANK: list[tuple[str, str]] = [("", "—")]
 
 
 def raw_from_post(data: QueryDict) -> dict[str, list[str]]:
@@ -100,7 +102,7 @@ class PersonalForm(forms.Form):
 
 
 class DegreeForm(forms.Form):
-    level = forms.ChoiceField(label=_("Level"), choices=DegreeLevel.choices)
+    level = forms.ChoiceField(label=_("Level"), choices=BLANK + DegreeLevel.choices)
     field = forms.CharField(label=_("Field of study"), max_length=200)
     institution = forms.CharField(label=_("University"), max_length=200)
     awarded = RealDateField(label=_("Date awarded"), required=False, validators=[_not_in_future])
@@ -129,8 +131,8 @@ class EmploymentForm(forms.Form):
         validators=[_not_in_future],
         help_text=_("Leave empty if ongoing."),
     )
-    type = forms.ChoiceField(label=_("Type of work"), choices=EmploymentType.choices)
-    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    type = forms.ChoiceField(label=_("Type of work"), choices=BLANK + EmploymentType.choices)
+    sector = forms.ChoiceField(label=_("Sector"), choices=BLANK + Sector.choices)
     description = forms.CharField(label=_("Duties"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self) -> dict[str, Any]:
@@ -141,7 +143,7 @@ class EmploymentForm(forms.Form):
 
 
 class LanguageTestForm(forms.Form):
-    test = forms.ChoiceField(label=_("Test"), choices=LanguageTestKind.choices)
+    test = forms.ChoiceField(label=_("Test"), choices=BLANK + LanguageTestKind.choices)
     score = forms.DecimalField(label=_("Score"), max_digits=5, decimal_places=1, min_value=Decimal(0))
     taken = RealDateField(label=_("Date taken"), validators=[_not_in_future])
 

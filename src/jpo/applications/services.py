@@ -340,7 +340,7 @@ def document_store(
 
 def _delete_file_on_commit(name: str | None) -> None:
     if name:
-        _delete_file_on_commit(name)
+        transaction.on_commit(lambda: default_storage.delete(name))
 
 
 def document_delete(*, document: Document, actor: User, now: dt.datetime) -> None:

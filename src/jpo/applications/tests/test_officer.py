@@ -1,0 +1,76 @@
+"""The officer's lists: possible duplicates and eligibility to review, with constant query counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from jpo.accounts.models import Role
+from jpo.applications import services
+from jpo.applications.models import DuplicateFlag
+from jpo.applications.tests.conftest import fill_eligible
+
+pytestmark = pytest.mark.django_db
+
+
+def queries(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(path).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_duplicates_list_and_resolution(signup: Any, make_user: Any, client: Client) -> None:
+    client.force_login(make_user(Role.OFFICER))
+    signup(email="a@example.jp", given_name="Same", family_name="Name")
+    signup(email="b@example.jp", given_name="Same", family_name="Name")
+    few = queries(client, "/portal/officer/duplicates/")
+    for i in range(3):
+        signup(email=f"c{i}@example.jp", given_name="Same", family_name="Name")
+    assert DuplicateFlag.objects.count() > 3
+    assert queries(client, "/portal/officer/duplicates/") == few
+    flag = DuplicateFlag.objects.first()
+    assert flag is not None
+    response = client.post(
+        f"/portal/officer/duplicates/{flag.pk}/resolve/", {"resolution": "different people"}
+    )
+    assert response.status_code == 302
+    flag.refresh_from_db()
+    assert flag.resolved_at is not None and flag.resolution == "different people"
+
+
+def test_applicants_cannot_see_the_officer_lists(signup: Any, client: Client) -> None:
+    client.force_login(signup())
+    assert client.get("/portal/officer/duplicates/").status_code == 403
+    assert client.get("/portal/officer/needs-review/").status_code == 403
+
+
+def test_needs_review_list_shows_the_criteria_to_review(
+    clock: Any,
+    cycle: Any,
+    signup: Any,
+    make_user: Any,
+    client: Client,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    client.force_login(make_user(Role.OFFICER))
+    client.cookies["jpo_language"] = "en"
+
+    def submitted() -> None:
+        user = signup()
+        application = services.application_start(user=user, cycle=cycle, now=clock.now)
+        fill_eligible(application, user, clock.now)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.application_submit(application=application, actor=user, language="en", now=clock.now)
+
+    submitted()
+    few = queries(client, "/portal/officer/needs-review/")
+    submitted()
+    submitted()
+    assert queries(client, "/portal/officer/needs-review/") == few
+    page = client.get("/portal/officer/needs-review/").content.decode()
+    assert page.count("JPO-2026-00000") == 3
+    assert "Work experience" in page
