@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from jpo.applications.api import router as applications_router
+from jpo.workforce.api import router as workforce_router
 
 api = NinjaAPI(
     title="jpo API",
@@ -17,3 +18,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", applications_router)
+api.add_router("/", workforce_router)

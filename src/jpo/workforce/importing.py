@@ -202,7 +202,7 @@ class CensusValidator:
         self._db_dates: dict[str, Any] = {}
         self._orgs: dict[str, tuple[int | None, str] | None] = {}
         # natural keys seen -> first row number (the source is the same for the whole file)
-        self._seen: dict[tuple[str, ...], int] = {}
+        self._seen: dict[tuple[str | None, ...], int] = {}
         self._indices: tuple[int, ...] = ()
 
     def error(self, row: int, column: str, message: str) -> None:
