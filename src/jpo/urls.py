@@ -21,5 +21,6 @@ urlpatterns = [
     path("api/", api.urls),
     path("representation/", include("jpo.representation.urls")),
     path("workforce/", include("jpo.workforce.urls")),
+    path("placement/", include("jpo.placement.urls")),
     path("", include("jpo.web.urls")),
 ]

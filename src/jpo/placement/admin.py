@@ -1,7 +1,19 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from jpo.placement.models import Dispatch, Outcome, Secondment
+from jpo.placement.models import (
+    AlumniRecord,
+    CostTable,
+    Dispatch,
+    DutyStationAllowance,
+    MatchRun,
+    Milestone,
+    Offer,
+    Outcome,
+    Reminder,
+    SalaryRate,
+    Secondment,
+)
 
 
 class SecondmentInline(admin.StackedInline):
@@ -32,3 +44,54 @@ class OutcomeAdmin(SimpleHistoryAdmin):
     list_display = ["dispatch", "kind", "organization", "grade", "recorded_on"]
     list_filter = ["kind"]
     list_select_related = ["organization", "dispatch__application__applicant", "dispatch__post__organization"]
+
+
+class SalaryRateInline(admin.TabularInline):
+    model = SalaryRate
+    extra = 0
+
+
+class DutyStationAllowanceInline(admin.TabularInline):
+    model = DutyStationAllowance
+    extra = 0
+
+
+@admin.register(CostTable)
+class CostTableAdmin(SimpleHistoryAdmin):
+    """The editable cost table: no real rates ship with the project (FACTS gives none)."""
+
+    list_display = ["fiscal_year", "is_illustrative", "source"]
+    inlines = [SalaryRateInline, DutyStationAllowanceInline]
+
+
+@admin.register(MatchRun)
+class MatchRunAdmin(admin.ModelAdmin):
+    list_display = ["cycle", "status", "objective", "solver", "created_at"]
+    list_select_related = ["cycle"]
+
+
+@admin.register(Offer)
+class OfferAdmin(SimpleHistoryAdmin):
+    list_display = ["application", "post", "status", "sent_at"]
+    list_filter = ["status"]
+    list_select_related = ["application__applicant", "post__organization"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["dispatch", "kind", "due_on", "done_on"]
+    list_filter = ["kind"]
+    list_select_related = ["dispatch__application__applicant", "dispatch__post__organization"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["subject", "email", "created_at"]
+
+
+@admin.register(AlumniRecord)
+class AlumniRecordAdmin(admin.ModelAdmin):
+    list_display = ["family_name", "given_name", "cohort_fiscal_year", "organization", "outcome"]
+    list_filter = ["cohort_fiscal_year", "outcome"]
+    list_select_related = ["organization"]
+    search_fields = ["family_name", "given_name"]

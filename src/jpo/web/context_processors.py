@@ -22,6 +22,10 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Census import"), "workforce:import_upload", frozenset({Role.OFFICER})),
     (_("API"), "api:openapi-view", frozenset({Role.OFFICER, Role.ANALYST})),
     (_("Representation"), "representation:status", frozenset({Role.OFFICER, Role.ANALYST})),
+    (_("Placement"), "placement:index", frozenset({Role.OFFICER, Role.FOCAL_POINT, Role.MINISTRY_HR})),
+    (_("My offers"), "placement:offer_list", frozenset({Role.APPLICANT})),
+    (_("Civil servants on dispatch"), "placement:secondment_list", frozenset({Role.MINISTRY_HR})),
+    (_("Retention"), "placement:retention", frozenset({Role.OFFICER, Role.ANALYST})),
 ]
 
 

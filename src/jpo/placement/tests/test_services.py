@@ -194,7 +194,7 @@ def test_match_run_maximises_total_fit_and_explains_pairs() -> None:
 
 
 def test_focal_point_rates_only_candidates_of_own_organization(make_user) -> None:  # type: ignore[no-untyped-def]
-    officer, cycle, undp, wfp, *_rest, a, b, c = _matching_setup()
+    _officer, _cycle, undp, wfp, *_rest, _a, b, c = _matching_setup()
     focal = make_user(Role.FOCAL_POINT, organization=undp)
     rating_record(actor=focal, organization=undp, application=b, score=4)
     with pytest.raises(ValidationError):
@@ -206,7 +206,7 @@ def test_focal_point_rates_only_candidates_of_own_organization(make_user) -> Non
 
 
 def test_officer_adjusts_then_sends_and_offers_follow() -> None:
-    officer, cycle, undp, wfp, p_undp, p_wfp, a, b, c = _matching_setup()
+    officer, cycle, undp, _wfp, p_undp, _p_wfp, a, b, _c = _matching_setup()
     d = f.candidate(cycle_row=cycle, preferences=[undp], actor=officer)
     run = match_run_create(actor=officer, cycle=cycle)
     holder = run.pairs.get(kind=PairKind.RECOMMENDED, post=p_undp).application
@@ -236,7 +236,7 @@ def test_officer_adjusts_then_sends_and_offers_follow() -> None:
 
 
 def test_budget_constraint_in_matching() -> None:
-    officer, cycle, undp, wfp, p_undp, p_wfp, a, b, c = _matching_setup()
+    officer, cycle, _undp, _wfp, _p_undp, p_wfp, _a, _b, _c = _matching_setup()
     f.cost_table(2020)
     with_budget = post_cost_estimate(post=p_wfp).total
     run = match_run_create(actor=officer, cycle=cycle, budget_yen=with_budget)
@@ -485,7 +485,7 @@ def test_outcome_rules_and_follow_up(make_user) -> None:  # type: ignore[no-unty
 
 
 def test_match_pairs_keep_one_post_per_candidate_in_the_database() -> None:
-    officer, cycle, undp, wfp, p_undp, p_wfp, a, b, c = _matching_setup()
+    officer, cycle, _undp, _wfp, p_undp, p_wfp, a, _b, _c = _matching_setup()
     run = match_run_create(actor=officer, cycle=cycle)
     from django.db import IntegrityError, transaction
 

@@ -1,0 +1,649 @@
+"""Placement pages: thin views (parse input, check permission, call a service or selector, render)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jpo.accounts.models import Role, User
+from jpo.accounts.permissions import role_required
+from jpo.applications.models import Application
+from jpo.placement import access, forms, selectors
+from jpo.placement.models import (
+    AlumniImport,
+    CostTable,
+    MatchRun,
+    MatchRunStatus,
+    Milestone,
+    Offer,
+    OfferStatus,
+)
+from jpo.placement.services import alumni as alumni_services
+from jpo.placement.services import dispatches as dispatch_services
+from jpo.placement.services import matching as matching_services
+from jpo.placement.services import outcomes as outcome_services
+from jpo.placement.services import posts as post_services
+from jpo.placement.services import secondments as secondment_services
+from jpo.placement.services.costs import rates
+from jpo.placement.services.secondments import needs_npa_consultation
+from jpo.placement.statistics import chart_bars
+from jpo.placement.tasks import today_in_tokyo
+from jpo.placement.terms import DANGER_RULE_SOURCE, NPA_SOURCE, dispatch_terms
+from jpo.programme.models import Agreement, Cycle, Organization, Post
+
+OFFICER = Role.OFFICER
+FOCAL = Role.FOCAL_POINT
+MINISTRY = Role.MINISTRY_HR
+APPLICANT = Role.APPLICANT
+ANALYST = Role.ANALYST
+
+
+def _cycle(request: HttpRequest) -> Cycle | None:
+    raw = request.GET.get("cycle") or request.POST.get("cycle")
+    cycles = Cycle.objects.order_by("-fiscal_year")
+    if raw and raw.removeprefix("FY").isdigit():
+        return cycles.filter(fiscal_year=int(raw.removeprefix("FY"))).first()
+    return cycles.first()
+
+
+def _fail(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# -- home ------------------------------------------------------------------------------------------
+
+
+@role_required(OFFICER, FOCAL, MINISTRY)
+def index(request: HttpRequest) -> HttpResponse:
+    today = today_in_tokyo()
+    context: dict[str, Any] = {"today": today}
+    if access.is_officer(request.user):
+        context["cycles"] = Cycle.objects.annotate(post_count=Count("posts", distinct=True)).order_by(
+            "-fiscal_year"
+        )[:10]
+        context["overdue"] = selectors.overdue_outcomes(user=request.user, today=today)[:50]
+    return render(request, "placement/index.html", context)
+
+
+# -- posts ------------------------------------------------------------------------------------------
+
+
+@role_required(OFFICER, FOCAL)
+def post_list(request: HttpRequest) -> HttpResponse:
+    cycle = _cycle(request)
+    posts = list(selectors.post_list(user=request.user, cycle=cycle))
+    loaded = rates()
+    rows = [(p, post_services.post_cost_estimate(post=p, loaded=loaded)) for p in posts]
+    return render(
+        request,
+        "placement/post_list.html",
+        {
+            "cycle": cycle,
+            "cycles": Cycle.objects.order_by("-fiscal_year"),
+            "rows": rows,
+            "danger_source": DANGER_RULE_SOURCE,
+        },
+    )
+
+
+@role_required(OFFICER, FOCAL)
+def post_new(request: HttpRequest) -> HttpResponse:
+    cycle = _cycle(request)
+    if cycle is None:
+        raise PermissionDenied
+    form = forms.PostForm(request.POST or None)
+    if access.is_focal_point(request.user):
+        form.fields["organization"].queryset = Organization.objects.filter(pk=request.user.organization_id)
+        form.fields["organization"].initial = request.user.organization_id
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = post_services.post_propose(actor=request.user, cycle=cycle, **form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("Post proposed."))
+            return redirect("placement:post_detail", post.pk)
+    return render(
+        request,
+        "placement/form.html",
+        {
+            "form": form,
+            "title": _("Propose a post for %(cycle)s") % {"cycle": cycle},
+            "status": 400 if form.errors else 200,
+            "cycle": cycle,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(OFFICER, FOCAL)
+def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(selectors.post_list(user=request.user), pk=pk)
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        reason = request.POST.get("reason", "")
+        try:
+            if action == "approve":
+                post_services.post_approve(actor=request.user, post=post)
+            elif action == "refuse":
+                post_services.post_refuse(actor=request.user, post=post, reason=reason)
+            elif action == "withdraw":
+                post_services.post_withdraw(actor=request.user, post=post, reason=reason)
+            else:
+                raise ValidationError(_("Unknown action."))
+        except ValidationError as error:
+            _fail(request, error)
+            status = 400
+        else:
+            messages.success(request, _("Post updated."))
+            return redirect("placement:post_detail", post.pk)
+    post.refresh_from_db()
+    return render(
+        request,
+        "placement/post_detail.html",
+        {
+            "post": post,
+            "estimate": post_services.post_cost_estimate(post=post),
+            "terms": dispatch_terms(post.cycle.fiscal_year),
+        },
+        status=status,
+    )
+
+
+# -- candidates and ratings ---------------------------------------------------------------------------
+
+
+@role_required(OFFICER, FOCAL)
+def candidate_list(request: HttpRequest) -> HttpResponse:
+    cycle = _cycle(request)
+    status = 200
+    if request.method == "POST":
+        form = forms.RatingForm(request.POST)
+        if form.is_valid():
+            application = (
+                get_object_or_404(
+                    selectors.candidate_list(user=request.user, cycle=cycle),
+                    pk=form.cleaned_data["application"],
+                )
+                if cycle
+                else None
+            )
+            try:
+                if application is None:
+                    raise ValidationError(_("No cycle."))
+                matching_services.rating_record(
+                    actor=request.user,
+                    organization=form.cleaned_data["organization"],
+                    application=application,
+                    score=form.cleaned_data["score"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as error:
+                _fail(request, error)
+                status = 400
+            else:
+                messages.success(request, _("Rating recorded."))
+                return redirect(
+                    f"{reverse('placement:candidate_list')}?cycle={cycle.fiscal_year if cycle else ''}"
+                )
+        else:
+            messages.error(request, _("Choose an organization and a rating from 1 to 5."))
+            status = 400
+    candidates = list(selectors.candidate_list(user=request.user, cycle=cycle)) if cycle else []
+    organizations = (
+        Organization.objects.filter(pk=request.user.organization_id)
+        if access.is_focal_point(request.user)
+        else Organization.objects.all()
+    )
+    return render(
+        request,
+        "placement/candidate_list.html",
+        {
+            "cycle": cycle,
+            "cycles": Cycle.objects.order_by("-fiscal_year"),
+            "candidates": candidates,
+            "organizations": organizations,
+            "scores": range(1, 6),
+        },
+        status=status,
+    )
+
+
+# -- matching ----------------------------------------------------------------------------------------
+
+
+@role_required(OFFICER)
+def matching(request: HttpRequest) -> HttpResponse:
+    cycle = _cycle(request)
+    if cycle is None:
+        raise PermissionDenied
+    form = forms.MatchRunForm(request.POST or None, initial={"budget_yen": cycle.budget_yen})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                run = matching_services.match_run_create(actor=request.user, cycle=cycle, **form.cleaned_data)
+            except ValidationError as error:
+                forms.apply_errors(form, error)
+            else:
+                messages.success(request, _("Recommendation computed."))
+                return redirect("placement:match_run", run.pk)
+        status = 400
+    return render(
+        request,
+        "placement/matching.html",
+        {
+            "cycle": cycle,
+            "cycles": Cycle.objects.order_by("-fiscal_year"),
+            "form": form,
+            "runs": selectors.match_runs(cycle=cycle),
+            "candidates": matching_services.open_candidates(cycle).count(),
+            "posts": matching_services.open_posts(cycle).count(),
+        },
+        status=status,
+    )
+
+
+@role_required(OFFICER)
+def match_run(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(MatchRun.objects.select_related("cycle"), pk=pk)
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "send":
+                offers = matching_services.match_run_send(actor=request.user, run=run)
+                messages.success(
+                    request, _("%(n)s offers sent to the organizations and candidates.") % {"n": len(offers)}
+                )
+                return redirect("placement:offer_list")
+            form = forms.AdjustForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Choose a candidate and a post."))
+            application = get_object_or_404(Application, pk=form.cleaned_data["application"], cycle=run.cycle)
+            post_id = form.cleaned_data["post"]
+            post = get_object_or_404(Post, pk=post_id, cycle=run.cycle) if post_id else None
+            matching_services.match_pair_set(actor=request.user, run=run, application=application, post=post)
+            messages.success(request, _("Recommendation adjusted."))
+            return redirect("placement:match_run", run.pk)
+        except ValidationError as error:
+            _fail(request, error)
+            status = 400
+        run.refresh_from_db()
+    return render(
+        request,
+        "placement/match_run.html",
+        {"run": run, **selectors.match_run_detail(run=run), "draft": run.status == MatchRunStatus.DRAFT},
+        status=status,
+    )
+
+
+# -- offers and dispatch creation -------------------------------------------------------------------
+
+
+@role_required(OFFICER, FOCAL, APPLICANT)
+def offer_list(request: HttpRequest) -> HttpResponse:
+    offers = selectors.offer_list(user=request.user)
+    return render(
+        request, "placement/offer_list.html", {"offers": offers, "response_form": forms.OfferResponseForm()}
+    )
+
+
+@require_POST
+@role_required(OFFICER, FOCAL, APPLICANT)
+def offer_respond(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(selectors.offer_list(user=request.user), pk=pk)
+    form = forms.OfferResponseForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose a response."))
+        matching_services.offer_respond(actor=request.user, offer=offer, **form.cleaned_data)
+    except ValidationError as error:
+        _fail(request, error)
+        return render(
+            request,
+            "placement/offer_list.html",
+            {"offers": selectors.offer_list(user=request.user), "response_form": forms.OfferResponseForm()},
+            status=400,
+        )
+    messages.success(request, _("Response recorded."))
+    return redirect("placement:offer_list")
+
+
+@require_POST
+@role_required(OFFICER)
+def offer_reserve(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(Offer.objects.select_related("run", "post"), pk=pk)
+    try:
+        if offer.run is None or offer.status not in (OfferStatus.DECLINED, OfferStatus.REFUSED):
+            raise ValidationError(_("The reserve list is used after a declined or refused offer."))
+        new = matching_services.offer_from_reserve(actor=request.user, run=offer.run, post=offer.post)
+    except ValidationError as error:
+        _fail(request, error)
+        return redirect("placement:offer_list")
+    messages.success(
+        request, _("Offered to %(who)s from the reserve list.") % {"who": new.application.applicant}
+    )
+    return redirect("placement:offer_list")
+
+
+@role_required(OFFICER)
+def dispatch_new(request: HttpRequest, offer_pk: int) -> HttpResponse:
+    offer = get_object_or_404(
+        Offer.objects.select_related("application__applicant", "application__ministry", "post__organization"),
+        pk=offer_pk,
+    )
+    form = forms.DispatchForm(request.POST or None, initial={"duty_station": offer.post.duty_station})
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispatch = dispatch_services.dispatch_create(actor=request.user, offer=offer, **form.cleaned_data)
+        except ValidationError as error:
+            forms.apply_errors(form, error)
+        else:
+            messages.success(request, _("Dispatch recorded."))
+            return redirect("placement:dispatch_detail", dispatch.pk)
+    return render(
+        request,
+        "placement/form.html",
+        {
+            "form": form,
+            "title": _("Dispatch %(who)s to %(post)s")
+            % {"who": offer.application.applicant, "post": offer.post},
+            "intro": _("National civil servant of %(m)s") % {"m": offer.application.ministry}
+            if offer.application.is_civil_servant
+            else "",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# -- dispatches ---------------------------------------------------------------------------------------
+
+
+@role_required(OFFICER, FOCAL, MINISTRY, APPLICANT)
+def dispatch_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "placement/dispatch_list.html", {"dispatches": selectors.dispatch_list(user=request.user)}
+    )
+
+
+DISPATCH_ACTIONS = {
+    "extend": (
+        forms.ExtensionForm,
+        lambda user, d, data: dispatch_services.dispatch_extend(actor=user, dispatch=d, **data),
+    ),
+    "end": (
+        forms.EndForm,
+        lambda user, d, data: dispatch_services.dispatch_end(actor=user, dispatch=d, **data),
+    ),
+    "outcome": (
+        forms.OutcomeForm,
+        lambda user, d, data: outcome_services.outcome_record(actor=user, dispatch=d, **data),
+    ),
+    "follow_up": (
+        forms.FollowUpForm,
+        lambda user, d, data: outcome_services.follow_up_record(actor=user, dispatch=d, **data),
+    ),
+}
+
+
+@role_required(OFFICER, FOCAL, MINISTRY, APPLICANT)
+def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        dispatch = selectors.dispatch_detail(dispatch_id=pk, user=request.user)
+    except Exception as exc:  # DoesNotExist: out of scope or missing
+        from django.http import Http404
+
+        raise Http404 from exc
+    bound: dict[str, Any] = {}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if access.is_ministry_hr(request.user) or request.user.role == APPLICANT:
+            raise PermissionDenied
+        if action == "milestone":
+            form = forms.MilestoneForm(request.POST)
+            if form.is_valid():
+                milestone = get_object_or_404(Milestone, pk=form.cleaned_data["milestone"], dispatch=dispatch)
+                try:
+                    dispatch_services.milestone_complete(
+                        actor=request.user,
+                        milestone=milestone,
+                        done_on=form.cleaned_data["done_on"],
+                        notes=form.cleaned_data["notes"],
+                    )
+                except ValidationError as error:
+                    _fail(request, error)
+                    status = 400
+                else:
+                    return redirect("placement:dispatch_detail", pk)
+            else:
+                messages.error(request, _("Give the date the step was done."))
+                status = 400
+        elif action in DISPATCH_ACTIONS:
+            form_class, call = DISPATCH_ACTIONS[action]
+            form = form_class(request.POST, prefix=action)
+            if form.is_valid():
+                try:
+                    call(request.user, dispatch, form.cleaned_data)
+                except ValidationError as error:
+                    forms.apply_errors(form, error)
+                else:
+                    messages.success(request, _("Saved."))
+                    return redirect("placement:dispatch_detail", pk)
+            bound[action] = form
+            status = 400
+        dispatch = selectors.dispatch_detail(dispatch_id=pk, user=request.user)
+    action_forms = {
+        name: bound.get(name) or form_class(prefix=name)
+        for name, (form_class, _call) in DISPATCH_ACTIONS.items()
+    }
+    secondment = getattr(dispatch, "secondment", None)
+    return render(
+        request,
+        "placement/dispatch_detail.html",
+        {
+            "dispatch": dispatch,
+            "forms": action_forms,
+            "secondment": secondment,
+            "npa_flag": secondment is not None
+            and needs_npa_consultation(
+                start=dispatch.start_date, planned_return=secondment.planned_return_date
+            ),
+            "terms": dispatch_terms(dispatch.application.cycle.fiscal_year),
+            "can_edit": access.is_officer(request.user),
+            "can_report": access.is_officer(request.user) or access.is_focal_point(request.user),
+            "costs_illustrative": any(c.is_illustrative for c in dispatch.costs.all()),
+        },
+        status=status,
+    )
+
+
+# -- secondments (ministry HR) -----------------------------------------------------------------------
+
+
+@role_required(OFFICER, MINISTRY)
+def secondment_list(request: HttpRequest) -> HttpResponse:
+    rows = [
+        (s, needs_npa_consultation(start=s.dispatch.start_date, planned_return=s.planned_return_date))
+        for s in selectors.secondment_list(user=request.user)
+    ]
+    return render(request, "placement/secondment_list.html", {"rows": rows, "npa_source": NPA_SOURCE})
+
+
+@role_required(OFFICER, MINISTRY)
+def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    secondment = get_object_or_404(selectors.secondment_list(user=request.user), pk=pk)
+    plan_form = forms.SecondmentPlanForm(
+        prefix="plan",
+        initial={
+            "planned_return_date": secondment.planned_return_date,
+            "npa_consulted_on": secondment.npa_consulted_on,
+        },
+    )
+    return_form = forms.ReturnForm(prefix="return")
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        form: Any
+        if action == "plan":
+            form = plan_form = forms.SecondmentPlanForm(request.POST, prefix="plan")
+        elif action == "return":
+            form = return_form = forms.ReturnForm(request.POST, prefix="return")
+        else:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                if action == "plan":
+                    secondment_services.secondment_plan(
+                        actor=request.user, secondment=secondment, **form.cleaned_data
+                    )
+                else:
+                    secondment_services.secondment_record_return(
+                        actor=request.user, secondment=secondment, **form.cleaned_data
+                    )
+            except ValidationError as error:
+                forms.apply_errors(form, error)
+            else:
+                messages.success(request, _("Return recorded.") if action == "return" else _("Plan saved."))
+                return redirect("placement:secondment_detail", pk)
+        status = 400
+    return render(
+        request,
+        "placement/secondment_detail.html",
+        {
+            "secondment": secondment,
+            "plan_form": plan_form,
+            "return_form": return_form,
+            "npa_flag": needs_npa_consultation(
+                start=secondment.dispatch.start_date, planned_return=secondment.planned_return_date
+            ),
+            "npa_source": NPA_SOURCE,
+        },
+        status=status,
+    )
+
+
+# -- reminders, budget, retention ------------------------------------------------------------------
+
+
+@role_required(OFFICER, FOCAL, MINISTRY, APPLICANT)
+def reminder_list(request: HttpRequest) -> HttpResponse:
+    today = today_in_tokyo()
+    context: dict[str, Any] = {"reminders": selectors.reminder_list(user=request.user)[:200], "today": today}
+    if access.is_officer(request.user):
+        context["overdue"] = selectors.overdue_outcomes(user=request.user, today=today)
+    if access.is_officer(request.user) or access.is_focal_point(request.user):
+        context["milestones"] = selectors.open_milestones(user=request.user, today=today)
+    return render(request, "placement/reminder_list.html", context)
+
+
+@role_required(OFFICER)
+def budget(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "placement/budget.html",
+        {
+            "execution": selectors.budget_execution(),
+            "tables": CostTable.objects.prefetch_related("salary_rates", "allowances"),
+        },
+    )
+
+
+@role_required(OFFICER, ANALYST)
+def retention(request: HttpRequest) -> HttpResponse:
+    include_alumni = request.GET.get("alumni") == "1"
+    sections = []
+    for grouping, title in (
+        ("cohort", _("By cohort")),
+        ("track", _("By track")),
+        ("organization", _("By organization")),
+        ("civil_servant", _("Civil servants and others")),
+    ):
+        rows = selectors.retention(grouping=grouping, include_alumni=include_alumni)
+        bars = chart_bars(rows)
+        sections.append(
+            {
+                "key": grouping,
+                "title": title,
+                "rows": rows,
+                "bars": bars,
+                "height": max(len(rows), 1) * 24 + 10,
+            }
+        )
+    return render(
+        request, "placement/retention.html", {"sections": sections, "include_alumni": include_alumni}
+    )
+
+
+# -- alumni, organizations ------------------------------------------------------------------------------
+
+
+@role_required(OFFICER)
+def alumni(request: HttpRequest) -> HttpResponse:
+    form = forms.AlumniImportForm(request.POST or None, request.FILES or None)
+    errors: list[Any] = []
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                batch = alumni_services.alumni_import(
+                    actor=request.user, name=upload.name, content=upload.read()
+                )
+            except alumni_services.AlumniImportError as error:
+                errors = error.errors
+                status = 400
+            else:
+                messages.success(request, _("%(n)s alumni imported.") % {"n": batch.row_count})
+                return redirect("placement:alumni")
+        else:
+            status = 400
+    cohort = request.GET.get("cohort")
+    records = selectors.alumni_list(cohort=int(cohort) if cohort and cohort.isdigit() else None)
+    return render(
+        request,
+        "placement/alumni.html",
+        {
+            "form": form,
+            "errors": errors,
+            "records": records[:500],
+            "count": records.count(),
+            "imports": AlumniImport.objects.select_related("imported_by")[:10],
+            "columns": alumni_services.COLUMNS,
+        },
+        status=status,
+    )
+
+
+@role_required(OFFICER)
+def organization_list(request: HttpRequest) -> HttpResponse:
+    from jpo.policy import parameters as policy
+
+    cycle = _cycle(request)
+    track = policy.parameter("organization_track", cycle.fiscal_year) if cycle else None
+    organizations = Organization.objects.prefetch_related(
+        Prefetch("agreements", queryset=Agreement.objects.order_by("starts_fiscal_year")),
+        Prefetch("focal_points", queryset=User.objects.filter(role=Role.FOCAL_POINT, is_active=True)),
+    )
+    track_codes = set(track.value) if track is not None and track.known else set()
+    return render(
+        request,
+        "placement/organization_list.html",
+        {
+            "organizations": organizations,
+            "cycle": cycle,
+            "cycles": Cycle.objects.order_by("-fiscal_year"),
+            "track": track,
+            "track_codes": track_codes,
+        },
+    )
