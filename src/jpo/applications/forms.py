@@ -43,7 +43,7 @@ TOO_LARGE = _("This file is %(size)s MB; the limit is %(limit)s MB per file.")
 EMPTY_FILE = _("This file is empty.")
 SKIP_KEYS = {"csrfmiddlewaretoken", "action"}
 # Rows of lists start blank, so an untouched extra row posts nothing and is skipped.
-BLANK: list[tuple[str, str]] = [("", "—")]
+BLANK: list[tuple[str, Any]] = [("", "—")]
 
 
 def raw_from_post(data: QueryDict) -> dict[str, list[str]]:

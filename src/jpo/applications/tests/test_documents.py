@@ -95,8 +95,8 @@ def test_media_is_not_served_by_url(web: Any) -> None:
     client, application, _user = web
     post_file(client, application, make_pdf())
     document = Document.objects.get()
-    assert client.get("/media/" + document.file.name).status_code == 404
-    assert client.get("/" + document.file.name).status_code == 404
+    assert client.get(f"/media/{document.file.name}").status_code == 404
+    assert client.get(f"/{document.file.name}").status_code == 404
 
 
 def test_downloads_only_for_the_applicant_and_staff_allowed_to_see_it(
