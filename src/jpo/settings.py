@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "jpo.accounts",
     "jpo.programme",
     "jpo.applications",
+    "jpo.selection",
     "jpo.placement",
     "jpo.workforce",
     "jpo.representation",

@@ -22,5 +22,6 @@ urlpatterns = [
     path("representation/", include("jpo.representation.urls")),
     path("workforce/", include("jpo.workforce.urls")),
     path("placement/", include("jpo.placement.urls")),
+    path("selection/", include("jpo.selection.urls")),
     path("", include("jpo.web.urls")),
 ]

@@ -1,0 +1,278 @@
+"""Reads of the selection process. Every list runs a fixed number of queries, whatever its length."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from jpo.accounts.models import Role, User
+from jpo.applications.models import Application, Document
+from jpo.applications.workflow import Status
+from jpo.programme.models import Cycle, TrackKind
+from jpo.selection.models import (
+    ConflictOfInterest,
+    Interview,
+    InterviewScore,
+    InterviewSlot,
+    Notification,
+    ReviewAssignment,
+    ReviewScore,
+    Rubric,
+    Screening,
+    ScreeningCriterion,
+    ScreeningRun,
+    Shortlist,
+)
+from jpo.selection.selectors.ranking import Ranking, RankRow, ranking
+
+__all__ = [
+    "RankRow",
+    "Ranking",
+    "application_for_officer",
+    "assignments_for_reviewer",
+    "conflicts_for_cycle",
+    "cycle_get",
+    "cycle_overview",
+    "final_list",
+    "focal_candidate",
+    "focal_candidates",
+    "interviews_for_interviewer",
+    "my_stage_two",
+    "notifications_for_cycle",
+    "ranking",
+    "review_page",
+    "screenings_for_cycle",
+    "stage_two_overview",
+]
+
+
+def cycle_get(fiscal_year: int) -> Cycle:
+    cycle = Cycle.objects.filter(fiscal_year=fiscal_year).first()
+    if cycle is None:
+        raise Http404
+    return cycle
+
+
+def cycle_overview(*, cycle: Cycle) -> dict[str, Any]:
+    counts = dict(
+        Application.objects.filter(cycle=cycle)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    statuses = [(s, s.label, counts.get(s.value, 0)) for s in Status]
+    return {
+        "cycle": cycle,
+        "statuses": statuses,
+        "rubric": Rubric.objects.filter(cycle=cycle).first(),
+        "shortlist": Shortlist.objects.filter(cycle=cycle).first(),
+        "last_run": ScreeningRun.objects.filter(cycle=cycle).first(),
+    }
+
+
+def screenings_for_cycle(*, cycle: Cycle, outcome: str = "") -> QuerySet[Screening]:
+    qs = (
+        Screening.objects.filter(application__cycle=cycle)
+        .select_related("application__applicant", "application__track")
+        .prefetch_related(Prefetch("criteria", queryset=ScreeningCriterion.objects.order_by("id")))
+        .order_by("application__receipt_number", "application_id")
+    )
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    return qs
+
+
+def application_for_officer(*, pk: int) -> Application:
+    application = (
+        Application.objects.select_related("applicant__user", "cycle", "track", "forwarded_to")
+        .prefetch_related("degrees", "employment", "language_tests", "documents", "status_changes__actor")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def conflicts_for_cycle(*, cycle: Cycle) -> QuerySet[ConflictOfInterest]:
+    return (
+        ConflictOfInterest.objects.filter(application__cycle=cycle)
+        .select_related("reviewer", "application__applicant", "recorded_by")
+        .order_by("-declared_at")
+    )
+
+
+def assignments_for_reviewer(*, reviewer: User) -> QuerySet[ReviewAssignment]:
+    """Only this reviewer's own assignments (the reviewer's whole world)."""
+    return (
+        ReviewAssignment.objects.filter(reviewer=reviewer)
+        .select_related("application__applicant", "application__cycle__rubric", "review")
+        .order_by("-application__cycle__fiscal_year", "application_id")
+    )
+
+
+def review_page(*, assignment: ReviewAssignment) -> dict[str, Any]:
+    application = (
+        Application.objects.select_related("applicant", "cycle", "track")
+        .prefetch_related("degrees", "employment", "language_tests", "documents")
+        .get(pk=assignment.application_id)
+    )
+    rubric = Rubric.objects.prefetch_related("criteria").get(cycle_id=application.cycle_id)
+    review = getattr(assignment, "review", None)
+    scores = {}
+    if review is not None:
+        scores = {s.criterion_id: s.score for s in ReviewScore.objects.filter(review=review)}
+    return {"application": application, "rubric": rubric, "review": review, "scores": scores}
+
+
+def interviews_for_interviewer(*, interviewer: User) -> QuerySet[Interview]:
+    mine = InterviewScore.objects.filter(interviewer=interviewer)
+    return (
+        Interview.objects.filter(slot__panel=interviewer)
+        .select_related("application__applicant", "application__cycle__rubric", "slot")
+        .prefetch_related(Prefetch("scores", queryset=mine, to_attr="my_scores"))
+        .order_by("slot__starts_at")
+    )
+
+
+def focal_candidates(*, user: User) -> QuerySet[Application]:
+    """Only candidates forwarded to the focal point's organization."""
+    if user.role != Role.FOCAL_POINT or user.organization_id is None:
+        return Application.objects.none()
+    return (
+        Application.objects.filter(
+            forwarded_to_id=user.organization_id,
+            status__in=(Status.FORWARDED, Status.SELECTED, Status.NOT_SELECTED),
+        )
+        .select_related("applicant", "cycle", "track")
+        .order_by("-cycle__fiscal_year", "receipt_number")
+    )
+
+
+def focal_candidate(*, user: User, pk: int) -> Application:
+    application = (
+        focal_candidates(user=user)
+        .prefetch_related("degrees", "employment", "language_tests", "documents")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
+
+
+def stage_two_overview(*, cycle: Cycle) -> dict[str, Any]:
+    interviews = (
+        Interview.objects.filter(application__cycle=cycle)
+        .select_related("application__applicant", "slot")
+        .annotate(mean=Avg("scores__score"), n_scores=Count("scores"))
+        .order_by("application__receipt_number")
+    )
+    slots = (
+        InterviewSlot.objects.filter(cycle=cycle)
+        .select_related("interview__application__applicant")
+        .prefetch_related("panel")
+        .order_by("starts_at")
+    )
+    forwarded = (
+        Application.objects.filter(
+            cycle=cycle,
+            track__kind=TrackKind.ORGANIZATION,
+            status__in=(Status.SHORTLISTED, Status.FORWARDED, Status.SELECTED, Status.NOT_SELECTED),
+        )
+        .select_related("applicant", "forwarded_to", "track")
+        .prefetch_related("track__organizations")
+        .order_by("receipt_number")
+    )
+    reviewers = User.objects.filter(role=Role.REVIEWER, is_active=True).order_by("username")
+    return {"interviews": interviews, "slots": slots, "forwarded": forwarded, "reviewers": reviewers}
+
+
+FINAL_STATUSES = (
+    Status.INTERVIEW,
+    Status.PASSED,
+    Status.NOT_PASSED,
+    Status.RECOMMENDED,
+    Status.SELECTED,
+    Status.NOT_SELECTED,
+)
+
+
+def final_list(*, cycle: Cycle) -> list[Any]:
+    """MOFA-track stage two, best first: mean panel score, then the written task."""
+    rows = list(
+        Interview.objects.filter(application__cycle=cycle, application__status__in=FINAL_STATUSES)
+        .select_related("application__applicant", "slot")
+        .annotate(mean=Avg("scores__score"), n_scores=Count("scores"))
+    )
+    rows.sort(
+        key=lambda i: (
+            i.mean is None,
+            -(i.mean or 0),
+            -(i.written_task_score or 0),
+            i.application_id,
+        )
+    )
+    return rows
+
+
+def notifications_for_cycle(*, cycle: Cycle) -> QuerySet[Notification]:
+    return (
+        Notification.objects.filter(application__cycle=cycle)
+        .select_related("application__applicant")
+        .order_by("-created_at", "-id")
+    )
+
+
+def my_stage_two(*, user: User) -> list[dict[str, Any]]:
+    """The applicant's own applications at the interview stage, with the slots still free."""
+    applications = list(
+        Application.objects.filter(applicant__user=user, status=Status.INTERVIEW)
+        .select_related("cycle", "interview__slot")
+        .order_by("-cycle__fiscal_year")
+    )
+    cycles = {a.cycle_id for a in applications}
+    free: dict[int, list[InterviewSlot]] = {}
+    for slot in InterviewSlot.objects.filter(cycle_id__in=cycles, interview__isnull=True).order_by(
+        "starts_at"
+    ):
+        free.setdefault(slot.cycle_id, []).append(slot)
+    rows = []
+    for application in applications:
+        interview = getattr(application, "interview", None)
+        rows.append(
+            {
+                "application": application,
+                "interview": interview,
+                "slot": interview.slot if interview is not None else None,
+                "free": free.get(application.cycle_id, []),
+            }
+        )
+    return rows
+
+
+def documents_of(application: Application) -> list[Document]:
+    return list(application.documents.all())
+
+
+def reviewers_for_select() -> QuerySet[User]:
+    return User.objects.filter(role=Role.REVIEWER, is_active=True).order_by("username")
+
+
+def reviewer_loads(*, cycle: Cycle) -> list[dict[str, Any]]:
+    rows = (
+        User.objects.filter(role=Role.REVIEWER)
+        .annotate(
+            assigned=Count("review_assignments", filter=Q(review_assignments__application__cycle=cycle)),
+            done=Count(
+                "review_assignments",
+                filter=Q(
+                    review_assignments__application__cycle=cycle, review_assignments__review__isnull=False
+                ),
+            ),
+        )
+        .order_by("username")
+    )
+    return [{"reviewer": r, "assigned": r.assigned, "done": r.done} for r in rows]

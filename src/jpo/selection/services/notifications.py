@@ -1,0 +1,386 @@
+"""Result e-mails: officer-editable templates (Django template syntax), checked before they are saved or
+used; a `Notification` row per e-mail, written in the same transaction as the status change and sent
+by a background task after commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template import Context, Engine, TemplateSyntaxError
+from django.template.base import Variable, VariableNode
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jpo.accounts.models import User
+from jpo.accounts.services import audit_record
+from jpo.applications.models import Application
+from jpo.applications.workflow import Status
+from jpo.programme.models import Cycle
+from jpo.selection.models import Notification, NotificationStatus, NotificationTemplate
+from jpo.selection.services.errors import SelectionError
+
+# The results that send an e-mail (the status an application reaches).
+NOTIFY_STATUSES: tuple[str, ...] = (
+    Status.SCREENED_OUT,
+    Status.SHORTLISTED,
+    Status.NOT_SHORTLISTED,
+    Status.FORWARDED,
+    Status.INTERVIEW,
+    Status.PASSED,
+    Status.NOT_PASSED,
+    Status.RECOMMENDED,
+    Status.SELECTED,
+    Status.NOT_SELECTED,
+)
+
+# The placeholders a template may use, with what they mean (shown on the edit page).
+VARIABLES: dict[str, Any] = {
+    "applicant_name": gettext_lazy("Family and given name"),
+    "family_name": gettext_lazy("Family name"),
+    "given_name": gettext_lazy("Given name"),
+    "receipt_number": gettext_lazy("Receipt number of the application"),
+    "cycle": gettext_lazy("Cycle, e.g. FY2026"),
+    "status": gettext_lazy("The result reached, in the e-mail's language"),
+    "track": gettext_lazy("Selection track, in the e-mail's language"),
+    "organization": gettext_lazy(
+        "Organization the application was forwarded to (organization track), or empty"
+    ),
+    "portal_url": gettext_lazy("Link to the applicant's status page"),
+    "stage_two_url": gettext_lazy("Link to the page where the applicant picks an interview slot"),
+}
+
+SAMPLE_CONTEXT: dict[str, str] = {
+    "applicant_name": "山田 花子",
+    "family_name": "山田",
+    "given_name": "花子",
+    "receipt_number": "JPO-2026-000001",
+    "cycle": "FY2026",
+    "status": "Shortlisted",
+    "track": "MOFA track",
+    "organization": "UNDP",
+    "portal_url": "https://jpo.example.jp/portal/applications/1/",
+    "stage_two_url": "https://jpo.example.jp/selection/my/",
+}
+
+_INVALID = "\x00{unknown:%s}\x00"
+# Only the built-in tags and filters: no {% load %} of other libraries, no {% include %} of files.
+_ENGINE = Engine(autoescape=False, string_if_invalid=_INVALID, libraries={}, dirs=[], app_dirs=False)
+
+_EN_FOOTER = "\n\nJPO programme office, Ministry of Foreign Affairs of Japan\n"
+_JA_FOOTER = "\n\n外務省 JPO派遣制度 担当\n"
+
+DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
+    Status.SCREENED_OUT: {
+        "en": (
+            "JPO {{ cycle }}: result of the eligibility screening",
+            "Dear {{ applicant_name }},\n\nThank you for applying to the JPO programme ({{ cycle }}, receipt "
+            "{{ receipt_number }}). After checking your application against the published eligibility "
+            "requirements we regret that it cannot go further in this cycle.\n\nDetails: {{ portal_url }}",
+        ),
+        "ja": (
+            "JPO {{ cycle }}：応募資格の審査結果",
+            "{{ applicant_name }} 様\n\nJPO派遣制度（{{ cycle }}、受付番号 {{ receipt_number }}）にご応募いただき"
+            "ありがとうございました。応募資格を確認した結果、今回の選考ではお進みいただけないこととなりました。"
+            "\n\n詳細：{{ portal_url }}",
+        ),
+    },
+    Status.SHORTLISTED: {
+        "en": (
+            "JPO {{ cycle }}: you passed the document review",
+            "Dear {{ applicant_name }},\n\nWe are pleased to tell you that your application "
+            "({{ receipt_number }}, {{ track }}) passed the first stage (document review).\n"
+            "We will write to you about the second stage.\n\nYour status: {{ portal_url }}",
+        ),
+        "ja": (
+            "JPO {{ cycle }}：第一次選考（書類審査）合格のお知らせ",
+            "{{ applicant_name }} 様\n\n受付番号 {{ receipt_number }}（{{ track }}）の応募は第一次選考（書類審査）"
+            "に合格しました。第二次選考については追ってご連絡します。\n\n選考状況：{{ portal_url }}",
+        ),
+    },
+    Status.NOT_SHORTLISTED: {
+        "en": (
+            "JPO {{ cycle }}: result of the document review",
+            "Dear {{ applicant_name }},\n\nThank you for applying ({{ receipt_number }}). We regret that your "
+            "application was not selected in the first stage (document review) of this cycle.\n\n"
+            "Your status: {{ portal_url }}",
+        ),
+        "ja": (
+            "JPO {{ cycle }}：第一次選考（書類審査）の結果",
+            "{{ applicant_name }} 様\n\nご応募（受付番号 {{ receipt_number }}）ありがとうございました。"
+            "誠に残念ながら、第一次選考（書類審査）を通過されませんでした。\n\n選考状況：{{ portal_url }}",
+        ),
+    },
+    Status.FORWARDED: {
+        "en": (
+            "JPO {{ cycle }}: your application was forwarded to {{ organization }}",
+            "Dear {{ applicant_name }},\n\nYou passed the document review. As you applied in the "
+            "organization track, your application ({{ receipt_number }}) was forwarded to "
+            "{{ organization }}, which runs the second stage and will contact you.\n\n"
+            "Your status: {{ portal_url }}",
+        ),
+        "ja": (
+            "JPO {{ cycle }}：{{ organization }} への推薦のお知らせ",
+            "{{ applicant_name }} 様\n\n第一次選考（書類審査）に合格しました。国際機関選考枠でのご応募のため、"
+            "応募書類（受付番号 {{ receipt_number }}）を {{ organization }} に送付しました。第二次選考は"
+            "{{ organization }} が行い、同機関から連絡があります。\n\n選考状況：{{ portal_url }}",
+        ),
+    },
+    Status.INTERVIEW: {
+        "en": (
+            "JPO {{ cycle }}: choose your interview time",
+            "Dear {{ applicant_name }},\n\nThe second stage (an English written task and an online "
+            "interview) is open. Please choose an interview time here: {{ stage_two_url }}",
+        ),
+        "ja": (
+            "JPO {{ cycle }}：面接日時の選択のお願い",
+            "{{ applicant_name }} 様\n\n第二次選考（英語の筆記課題とオンライン面接）のご案内です。"
+            "次のページで面接日時を選択してください：{{ stage_two_url }}",
+        ),
+    },
+    Status.PASSED: {
+        "en": (
+            "JPO {{ cycle }}: you passed the second stage",
+            "Dear {{ applicant_name }},\n\nCongratulations: you passed the second stage ({{ receipt_number }}). "
+            "MOFA will now recommend you to international organizations.\n\nYour status: {{ portal_url }}",
+        ),
+        "ja": (
+            "JPO {{ cycle }}：第二次選考合格のお知らせ",
+            "{{ applicant_name }} 様\n\n第二次選考に合格しました（受付番号 {{ receipt_number }}）。"
+            "今後、外務省から国際機関へ推薦します。\n\n選考状況：{{ portal_url }}",
+        ),
+    },
+    Status.NOT_PASSED: {
+        "en": (
+            "JPO {{ cycle }}: result of the second stage",
+            "Dear {{ applicant_name }},\n\nWe regret that you did not pass the second stage "
+            "({{ receipt_number }}). Thank you for your interest in the JPO programme.\n\n"
+            "Your status: {{ portal_url }}",
+        ),
+        "ja": (
+            "JPO {{ cycle }}：第二次選考の結果",
+            "{{ applicant_name }} 様\n\n誠に残念ながら、第二次選考を通過されませんでした（受付番号 "
+            "{{ receipt_number }}）。JPO派遣制度へのご関心に感謝いたします。\n\n選考状況：{{ portal_url }}",
+        ),
+    },
+    Status.RECOMMENDED: {
+        "en": (
+            "JPO {{ cycle }}: you were recommended to international organizations",
+            "Dear {{ applicant_name }},\n\nMOFA recommended you ({{ receipt_number }}) to international "
+            "organizations, which will review your application.\n\nYour status: {{ portal_url }}",
+        ),
+        "ja": (
+            "JPO {{ cycle }}：国際機関への推薦のお知らせ",
+            "{{ applicant_name }} 様\n\n外務省はあなた（受付番号 {{ receipt_number }}）を国際機関に推薦しました。"
+            "今後、各機関が審査を行います。\n\n選考状況：{{ portal_url }}",
+        ),
+    },
+    Status.SELECTED: {
+        "en": (
+            "JPO {{ cycle }}: selected by {{ organization }}",
+            "Dear {{ applicant_name }},\n\nCongratulations: {{ organization }} selected you "
+            "({{ receipt_number }}).\n\nYour status: {{ portal_url }}",
+        ),
+        "ja": (
+            "JPO {{ cycle }}：{{ organization }} による選考結果（合格）",
+            "{{ applicant_name }} 様\n\n{{ organization }} の選考に合格しました（受付番号 {{ receipt_number }}）。"
+            "\n\n選考状況：{{ portal_url }}",
+        ),
+    },
+    Status.NOT_SELECTED: {
+        "en": (
+            "JPO {{ cycle }}: result of the organization's selection",
+            "Dear {{ applicant_name }},\n\nWe regret that you were not selected ({{ receipt_number }}). "
+            "Thank you for your interest in the JPO programme.\n\nYour status: {{ portal_url }}",
+        ),
+        "ja": (
+            "JPO {{ cycle }}：国際機関による選考の結果",
+            "{{ applicant_name }} 様\n\n誠に残念ながら、今回は採用に至りませんでした（受付番号 "
+            "{{ receipt_number }}）。\n\n選考状況：{{ portal_url }}",
+        ),
+    },
+}
+
+
+def _footer(language: str) -> str:
+    return _JA_FOOTER if language == "ja" else _EN_FOOTER
+
+
+def template_problems(text: str) -> list[str]:
+    """Why `text` cannot be used (empty list: it can): syntax errors and unknown placeholders.
+
+    Checks every `{{ variable }}` in the template (also inside `{% if %}` branches that a sample
+    would not reach) and renders it against a sample context to catch unknown attributes.
+    """
+    try:
+        template = _ENGINE.from_string(text)
+    except TemplateSyntaxError as error:
+        return [_("Template syntax error: %(error)s") % {"error": error}]
+    problems: list[str] = []
+    for node in template.nodelist.get_nodes_by_type(VariableNode):
+        var = node.filter_expression.var  # type: ignore[attr-defined]
+        if isinstance(var, Variable) and var.lookups:
+            root = var.lookups[0]
+            if root not in VARIABLES:
+                problems.append(_("Unknown placeholder {{ %(name)s }}.") % {"name": var.var})
+    try:
+        rendered = template.render(Context(SAMPLE_CONTEXT))
+    except Exception as error:  # a template tag failing at render time (e.g. a missing include)
+        return [*problems, _("The template cannot be rendered: %(error)s") % {"error": error}]
+    start = 0
+    while (pos := rendered.find("\x00{unknown:", start)) != -1:
+        end = rendered.find("}\x00", pos)
+        name = rendered[pos + len("\x00{unknown:") : end]
+        message = _("Unknown placeholder {{ %(name)s }}.") % {"name": name}
+        if message not in problems:
+            problems.append(message)
+        start = end + 2
+    return problems
+
+
+def _render(text: str, context: dict[str, str]) -> str:
+    problems = template_problems(text)
+    if problems:
+        raise SelectionError(" ".join(problems), field="body")
+    return _ENGINE.from_string(text).render(Context(context))
+
+
+def notification_template_get(*, cycle: Cycle, status: str, language: str) -> tuple[str, str]:
+    """(subject, body) for a result in a language: the officer's template, else the default."""
+    row = NotificationTemplate.objects.filter(cycle=cycle, status=status, language=language).first()
+    if row is not None:
+        return row.subject, row.body
+    subject, body = DEFAULTS[status][language if language in ("en", "ja") else "ja"]
+    return subject, body + _footer(language)
+
+
+def notification_template_save(
+    *, cycle: Cycle, status: str, language: str, subject: str, body: str, actor: User
+) -> NotificationTemplate:
+    """Save an officer's template; refuse (nothing written) one with a broken placeholder."""
+    if status not in NOTIFY_STATUSES:
+        raise SelectionError(_("There is no e-mail for this result."), field="status")
+    if language not in dict(settings.LANGUAGES):
+        raise SelectionError(_("Unknown language."), field="language")
+    subject = subject.strip()
+    if not subject:
+        raise SelectionError(_("Subject: write a subject."), field="subject")
+    if "\n" in subject or "\r" in subject:
+        raise SelectionError(_("Subject: one line only."), field="subject")
+    if not body.strip():
+        raise SelectionError(_("Body: write the text of the e-mail."), field="body")
+    for field, text, label in (("subject", subject, _("Subject")), ("body", body, _("Body"))):
+        problems = template_problems(text)
+        if problems:
+            raise SelectionError(f"{label}: {' '.join(problems)}", field=field)
+    with transaction.atomic():
+        row, created = NotificationTemplate.objects.update_or_create(
+            cycle=cycle,
+            status=status,
+            language=language,
+            defaults={"subject": subject, "body": body, "updated_by": actor},
+        )
+        audit_record(
+            actor=actor,
+            action="selection.template_saved",
+            target=row,
+            data={"status": status, "language": language, "created": created},
+        )
+    return row
+
+
+def _recipient(application: Application) -> tuple[str, str]:
+    applicant = application.applicant
+    user = applicant.user
+    if user is not None:
+        return user.email, user.preferred_language or settings.LANGUAGE_CODE
+    return applicant.email, settings.LANGUAGE_CODE
+
+
+def notification_context(*, application: Application, status: str, language: str) -> dict[str, str]:
+    from django.utils import translation
+
+    applicant = application.applicant
+    base = getattr(settings, "JPO_BASE_URL", "").rstrip("/")
+    with translation.override(language):
+        status_label = str(Status(status).label)
+        track_label = str(application.track.get_kind_display())
+    return {
+        "applicant_name": f"{applicant.family_name} {applicant.given_name}",
+        "family_name": applicant.family_name,
+        "given_name": applicant.given_name,
+        "receipt_number": application.receipt_number or "",
+        "cycle": application.cycle.code,
+        "status": status_label,
+        "track": track_label,
+        "organization": application.forwarded_to.code if application.forwarded_to_id else "",  # type: ignore[union-attr]
+        "portal_url": f"{base}/portal/applications/{application.pk}/",
+        "stage_two_url": f"{base}/selection/my/",
+    }
+
+
+def notification_prepare(*, application: Application, status: str) -> Notification:
+    """Render the e-mail for a result in the applicant's language and record it as queued.
+
+    Call inside the transaction of the status change; the caller enqueues sending on commit.
+    Raises SelectionError if the template cannot be rendered (then the whole decision is refused).
+    """
+    recipient, language = _recipient(application)
+    subject_t, body_t = notification_template_get(cycle=application.cycle, status=status, language=language)
+    context = notification_context(application=application, status=status, language=language)
+    subject = " ".join(_render(subject_t, context).split())[:200]
+    body = _render(body_t, context)
+    return Notification.objects.create(
+        application=application,
+        status_reached=status,
+        recipient=recipient,
+        language=language,
+        subject=subject,
+        body=body,
+    )
+
+
+def notifications_enqueue_on_commit(ids: Iterable[int]) -> None:
+    """After the surrounding transaction commits, hand the queued e-mails to the task worker."""
+    from jpo.selection.tasks import notifications_send_task
+
+    ids = list(ids)
+    if ids:
+        transaction.on_commit(lambda: notifications_send_task.enqueue(ids))
+
+
+def notifications_send(*, ids: Iterable[int]) -> dict[str, int]:
+    """Send queued e-mails. Safe to retry: each row is claimed once (at most one e-mail per row)."""
+    sent = failed = 0
+    for pk in ids:
+        claimed = Notification.objects.filter(pk=pk, state=NotificationStatus.PENDING).update(
+            state=NotificationStatus.SENT, sent_at=timezone.now()
+        )
+        if not claimed:
+            continue
+        notification = Notification.objects.get(pk=pk)
+        try:
+            send_mail(notification.subject, notification.body, None, [notification.recipient])
+        except Exception as error:  # the mail server refused: keep the reason, the officer can resend
+            Notification.objects.filter(pk=pk).update(
+                state=NotificationStatus.FAILED, error=str(error)[:2000]
+            )
+            failed += 1
+        else:
+            sent += 1
+    return {"sent": sent, "failed": failed}
+
+
+def notification_resend(*, notification: Notification, actor: User) -> None:
+    """Queue a failed e-mail again."""
+    if notification.state != NotificationStatus.FAILED:
+        raise SelectionError(_("Only an e-mail that failed can be sent again."))
+    with transaction.atomic():
+        Notification.objects.filter(pk=notification.pk).update(state=NotificationStatus.PENDING, error="")
+        audit_record(actor=actor, action="selection.notification_resent", target=notification.application)
+        notifications_enqueue_on_commit([notification.pk])

@@ -1,0 +1,382 @@
+"""Stage one, part two: the rubric, reviewer assignment (balanced, never against a declared conflict),
+scored reviews, and closing the shortlist (ranking with reviewer-severity correction, ties refused at
+the cut-off)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from jpo.accounts.models import Role, User
+from jpo.accounts.services import audit_record
+from jpo.applications.models import Application
+from jpo.applications.workflow import Status
+from jpo.programme.models import Cycle
+from jpo.selection.models import (
+    ConflictOfInterest,
+    Review,
+    ReviewAssignment,
+    ReviewScore,
+    Rubric,
+    RubricCriterion,
+    Shortlist,
+)
+from jpo.selection.services.decisions import application_decide
+from jpo.selection.services.errors import Conflict, NotAllowed, SelectionError
+from jpo.selection.services.notifications import notifications_enqueue_on_commit
+
+REVIEWABLE = (Status.ELIGIBLE, Status.UNDER_REVIEW)
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    name: str
+    weight: Decimal
+    description: str = ""
+
+
+def rubric_save(
+    *,
+    cycle: Cycle,
+    actor: User,
+    criteria: Sequence[CriterionInput],
+    scale_min: int,
+    scale_max: int,
+    reviewers_per_application: int,
+    blind: bool,
+    interview_scale_min: int = 1,
+    interview_scale_max: int = 5,
+    written_task_max: int = 100,
+) -> Rubric:
+    """Create or replace the cycle's rubric. Refused once a review has been submitted."""
+    if scale_max <= scale_min:
+        raise SelectionError(_("Highest score: must be above the lowest score."), field="scale_max")
+    if interview_scale_max <= interview_scale_min:
+        raise SelectionError(
+            _("Highest interview score: must be above the lowest interview score."),
+            field="interview_scale_max",
+        )
+    if reviewers_per_application < 1:
+        raise SelectionError(_("Reviewers per application: at least 1."), field="reviewers_per_application")
+    if written_task_max < 1:
+        raise SelectionError(_("Highest written-task score: at least 1."), field="written_task_max")
+    if not criteria:
+        raise SelectionError(_("Criteria: give at least one criterion."), field="criteria")
+    names = [c.name.strip() for c in criteria]
+    for i, (name, c) in enumerate(zip(names, criteria, strict=True), start=1):
+        if not name:
+            raise SelectionError(_("Criterion %(n)s: give a name.") % {"n": i}, field=f"criteria-{i}-name")
+        if c.weight <= 0:
+            raise SelectionError(
+                _("Criterion %(n)s (%(name)s): the weight must be above 0.") % {"n": i, "name": name},
+                field=f"criteria-{i}-weight",
+            )
+    duplicates = [n for n, k in Counter(names).items() if k > 1]
+    if duplicates:
+        raise SelectionError(
+            _("Criteria: each name once (%(names)s).") % {"names": ", ".join(duplicates)}, field="criteria"
+        )
+    with transaction.atomic():
+        Cycle.objects.select_for_update().get(pk=cycle.pk)
+        if Review.objects.filter(assignment__application__cycle=cycle).exists():
+            raise Conflict(_("Reviews have been submitted: the rubric of this cycle can no longer change."))
+        rubric, _created = Rubric.objects.update_or_create(
+            cycle=cycle,
+            defaults={
+                "scale_min": scale_min,
+                "scale_max": scale_max,
+                "reviewers_per_application": reviewers_per_application,
+                "blind": blind,
+                "interview_scale_min": interview_scale_min,
+                "interview_scale_max": interview_scale_max,
+                "written_task_max": written_task_max,
+            },
+        )
+        rubric.criteria.all().delete()
+        RubricCriterion.objects.bulk_create(
+            [
+                RubricCriterion(rubric=rubric, name=name, description=c.description, weight=c.weight, order=i)
+                for i, (name, c) in enumerate(zip(names, criteria, strict=True))
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="selection.rubric_saved",
+            target=rubric,
+            data={
+                "scale": [scale_min, scale_max],
+                "criteria": [[n, str(c.weight)] for n, c in zip(names, criteria, strict=True)],
+                "reviewers_per_application": reviewers_per_application,
+                "blind": blind,
+            },
+        )
+    return rubric
+
+
+def _rubric(cycle: Cycle) -> Rubric:
+    rubric = Rubric.objects.filter(cycle=cycle).prefetch_related("criteria").first()
+    if rubric is None or not rubric.criteria.all():
+        raise SelectionError(_("Set the cycle's rubric first."))
+    return rubric
+
+
+def conflict_declare(
+    *, reviewer: User, application: Application, reason: str, recorded_by: User
+) -> ConflictOfInterest:
+    """Record a conflict; an open assignment on that application is withdrawn and given to someone else."""
+    reason = reason.strip()
+    if not reason:
+        raise SelectionError(
+            _("Reason: say briefly why (e.g. colleague, relative, supervisor)."), field="reason"
+        )
+    if reviewer.role != Role.REVIEWER:
+        raise SelectionError(_("Reviewer: this user is not a reviewer."), field="reviewer")
+    with transaction.atomic():
+        assignment = (
+            ReviewAssignment.objects.select_for_update()
+            .filter(application=application, reviewer=reviewer)
+            .first()
+        )
+        if assignment is not None and Review.objects.filter(assignment=assignment).exists():
+            raise Conflict(
+                _(
+                    "A review of this application was already submitted: ask the programme officer to handle it."
+                )
+            )
+        conflict, _created = ConflictOfInterest.objects.get_or_create(
+            reviewer=reviewer,
+            application=application,
+            defaults={"reason": reason, "recorded_by": recorded_by},
+        )
+        if assignment is not None:
+            assignment.delete()
+        audit_record(
+            actor=recorded_by,
+            action="selection.conflict_declared",
+            target=application,
+            data={"reviewer": reviewer.pk, "reason": reason, "was_assigned": assignment is not None},
+        )
+        if assignment is not None and application.status == Status.UNDER_REVIEW:
+            reviews_assign(cycle=application.cycle, actor=recorded_by, only=[application.pk])
+    return conflict
+
+
+@dataclass
+class AssignmentResult:
+    created: int
+    applications: int
+    short: list[tuple[Application, int]]  # applications that could not get enough reviewers, and how many
+
+
+def reviews_assign(
+    *,
+    cycle: Cycle,
+    actor: User,
+    reviewers: Sequence[User] | None = None,
+    only: Sequence[int] | None = None,
+) -> AssignmentResult:
+    """Give each eligible or under-review application `reviewers_per_application` reviewers.
+
+    Greedy and balanced: every application takes the least-loaded reviewers it is not in conflict
+    with (ties broken by user id), so loads differ by at most one where no conflict intervenes.
+    Existing assignments are kept; eligible applications move to under review. Idempotent.
+    """
+    rubric = _rubric(cycle)
+    pool = (
+        list(reviewers)
+        if reviewers is not None
+        else list(User.objects.filter(role=Role.REVIEWER, is_active=True).order_by("pk"))
+    )
+    pool = [r for r in pool if r.role == Role.REVIEWER and r.is_active]
+    if not pool:
+        raise SelectionError(_("Reviewers: there is no active reviewer to assign."), field="reviewers")
+    need = rubric.reviewers_per_application
+    with transaction.atomic():
+        Cycle.objects.select_for_update().get(pk=cycle.pk)
+        applications = Application.objects.filter(cycle=cycle, status__in=REVIEWABLE).order_by("pk")
+        if only is not None:
+            applications = applications.filter(pk__in=only)
+        applications_list = list(applications)
+        load = Counter(
+            ReviewAssignment.objects.filter(application__cycle=cycle).values_list("reviewer_id", flat=True)
+        )
+        assigned: dict[int, set[int]] = {}
+        for app_id, reviewer_id in ReviewAssignment.objects.filter(application__cycle=cycle).values_list(
+            "application_id", "reviewer_id"
+        ):
+            assigned.setdefault(app_id, set()).add(reviewer_id)
+        conflicts: dict[int, set[int]] = {}
+        for app_id, reviewer_id in ConflictOfInterest.objects.filter(application__cycle=cycle).values_list(
+            "application_id", "reviewer_id"
+        ):
+            conflicts.setdefault(app_id, set()).add(reviewer_id)
+        new: list[ReviewAssignment] = []
+        short: list[tuple[Application, int]] = []
+        for application in applications_list:
+            have = assigned.get(application.pk, set())
+            barred = have | conflicts.get(application.pk, set())
+            missing = need - len(have)
+            candidates = sorted((r for r in pool if r.pk not in barred), key=lambda r: (load[r.pk], r.pk))
+            for reviewer in candidates[: max(missing, 0)]:
+                new.append(ReviewAssignment(application=application, reviewer=reviewer))
+                load[reviewer.pk] += 1
+                have = have | {reviewer.pk}
+            assigned[application.pk] = have
+            if len(have) < need:
+                short.append((application, need - len(have)))
+        ReviewAssignment.objects.bulk_create(new)
+        for application in applications_list:
+            if application.status == Status.ELIGIBLE and assigned.get(application.pk):
+                application_decide(
+                    application=application,
+                    to=Status.UNDER_REVIEW,
+                    actor=actor,
+                    reason="assigned to reviewers",
+                    expected_version=application.version,
+                )
+        audit_record(
+            actor=actor,
+            action="selection.reviews_assigned",
+            target=cycle,
+            data={
+                "created": [[a.application_id, a.reviewer_id] for a in new],
+                "short": [[a.pk, n] for a, n in short],
+            },
+        )
+    return AssignmentResult(created=len(new), applications=len(applications_list), short=short)
+
+
+def _parse_score(raw: Any, *, low: int, high: int, label: str, field: str) -> int:
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        raise SelectionError(
+            _("%(label)s: give a whole number from %(low)s to %(high)s.")
+            % {"label": label, "low": low, "high": high},
+            field=field,
+        ) from None
+    if value != value.to_integral_value() or not low <= value <= high:
+        raise SelectionError(
+            _("%(label)s: %(value)s is outside the scale (a whole number from %(low)s to %(high)s).")
+            % {"label": label, "value": raw, "low": low, "high": high},
+            field=field,
+        )
+    return int(value)
+
+
+def assignment_for_reviewer(*, reviewer: User, assignment_id: int) -> ReviewAssignment:
+    """The assignment, if it is this reviewer's; otherwise NotAllowed (nobody sees others' work)."""
+    assignment = (
+        ReviewAssignment.objects.select_related("application__cycle")
+        .filter(pk=assignment_id, reviewer=reviewer)
+        .first()
+    )
+    if assignment is None:
+        raise NotAllowed(_("This review is not assigned to you."))
+    return assignment
+
+
+def review_submit(*, assignment_id: int, reviewer: User, scores: dict[str, Any], comment: str = "") -> Review:
+    """Submit the scores of one assigned application, once. `scores`: {criterion id (str): score}."""
+    assignment = assignment_for_reviewer(reviewer=reviewer, assignment_id=assignment_id)
+    application = assignment.application
+    rubric = _rubric(application.cycle)
+    if application.status != Status.UNDER_REVIEW:
+        raise SelectionError(_("The document review of this application is closed."))
+    parsed: dict[RubricCriterion, int] = {}
+    for criterion in rubric.criteria.all():
+        raw = scores.get(str(criterion.pk))
+        field = f"score-{criterion.pk}"
+        if raw is None or str(raw).strip() == "":
+            raise SelectionError(_("%(label)s: give a score.") % {"label": criterion.name}, field=field)
+        parsed[criterion] = _parse_score(
+            raw, low=rubric.scale_min, high=rubric.scale_max, label=criterion.name, field=field
+        )
+    weight = sum((c.weight for c in parsed), Decimal(0))
+    weighted = sum((c.weight * s for c, s in parsed.items()), Decimal(0))
+    total = (weighted / weight).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    try:
+        with transaction.atomic():
+            if Review.objects.filter(assignment=assignment).exists():
+                raise Conflict(_("You already submitted this review; it cannot be submitted twice."))
+            review = Review.objects.create(assignment=assignment, total=total, comment=comment.strip())
+            ReviewScore.objects.bulk_create(
+                [ReviewScore(review=review, criterion=c, score=s) for c, s in parsed.items()]
+            )
+            audit_record(
+                actor=reviewer,
+                action="selection.review_submitted",
+                target=application,
+                data={
+                    "assignment": assignment.pk,
+                    "total": str(total),
+                    "scores": {c.name: s for c, s in parsed.items()},
+                },
+            )
+    except IntegrityError:  # a double click racing the first submission
+        raise Conflict(_("You already submitted this review; it cannot be submitted twice.")) from None
+    return review
+
+
+def shortlist_close(*, cycle: Cycle, actor: User, cutoff: int, method: str = "z") -> Shortlist:
+    """Close stage one: the top `cutoff` applications are shortlisted, the others not.
+
+    Refused (nothing written) when reviews are outstanding, when the cut-off splits a tie, or when the
+    shortlist is already closed. Every applicant is told by e-mail in the same transaction.
+    """
+    from jpo.selection.selectors import ranking
+
+    if method not in ("z", "raw"):
+        raise SelectionError(_("Ranked by: choose the corrected or the raw score."), field="method")
+    with transaction.atomic():
+        Cycle.objects.select_for_update().get(pk=cycle.pk)
+        if Shortlist.objects.filter(cycle=cycle).exists():
+            raise Conflict(_("The shortlist of this cycle is already closed."))
+        table = ranking(cycle=cycle, method=method, cutoff=cutoff)
+        if not table.rows:
+            raise SelectionError(_("No application is under review in this cycle."))
+        if not 1 <= cutoff <= len(table.rows):
+            raise SelectionError(
+                _("Places on the shortlist: a number from 1 to %(n)s.") % {"n": len(table.rows)},
+                field="cutoff",
+            )
+        if table.outstanding:
+            raise SelectionError(
+                _("%(n)s assigned reviews are not submitted yet: the shortlist cannot close.")
+                % {"n": table.outstanding}
+            )
+        if table.tie_at_cutoff:
+            raise SelectionError(
+                _(
+                    "The cut-off splits a tie (ranks %(ranks)s have the same score): move the cut-off to include or exclude all of them."
+                )
+                % {"ranks": ", ".join(str(r.position) for r in table.rows if r.tie_at_cutoff)},
+                field="cutoff",
+            )
+        queued: list[int] = []
+        for row in table.rows:
+            application_decide(
+                application=row.application,
+                to=Status.SHORTLISTED if row.in_shortlist else Status.NOT_SHORTLISTED,
+                actor=actor,
+                reason=f"document review rank {row.position} of {len(table.rows)} (cut-off {cutoff}, {method})",
+                expected_version=row.application.version,
+                queued=queued,
+            )
+        shortlist = Shortlist.objects.create(
+            cycle=cycle, cutoff=cutoff, method=method, ranking=table.as_json(), closed_by=actor
+        )
+        audit_record(
+            actor=actor,
+            action="selection.shortlist_closed",
+            target=cycle,
+            data={"cutoff": cutoff, "method": method, "shortlisted": cutoff, "of": len(table.rows)},
+        )
+        notifications_enqueue_on_commit(queued)
+    return shortlist

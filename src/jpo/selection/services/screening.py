@@ -1,0 +1,358 @@
+"""Stage one, part one: bulk screening of a cycle's submitted applications with `jpo.policy`.
+
+A run evaluates every screenable application of the cycle, stores one row per criterion (its outcome
+and its message in English and Japanese) and the rules version used. Re-running is idempotent: an
+application whose profile and rules are unchanged is left alone (officers' overrides are kept).
+Statuses move in a separate step (`screening_apply_*`), after the officer has looked at the results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jpo.accounts.models import User
+from jpo.accounts.services import audit_record
+from jpo.applications.models import Application
+from jpo.applications.selfcheck import application_profile
+from jpo.applications.workflow import Status
+from jpo.policy import ProfileError, evaluate, rules_version
+from jpo.programme.models import Cycle
+from jpo.selection.models import (
+    CriterionOutcome,
+    RunStatus,
+    Screening,
+    ScreeningCriterion,
+    ScreeningOutcome,
+    ScreeningRun,
+)
+from jpo.selection.services.decisions import application_decide
+from jpo.selection.services.errors import Conflict, SelectionError
+from jpo.selection.services.notifications import notifications_enqueue_on_commit
+
+SCREENABLE = (Status.SUBMITTED, Status.ELIGIBLE, Status.SCREENED_OUT)
+CHUNK = 1000
+
+# What each screening outcome moves the application to (needs_review: nothing until an officer decides).
+TARGET = {ScreeningOutcome.ELIGIBLE: Status.ELIGIBLE, ScreeningOutcome.NOT_ELIGIBLE: Status.SCREENED_OUT}
+
+
+def overall_outcome(effective: Sequence[str], *, error: str = "") -> str:
+    """The outcome of an application from its criteria (after overrides)."""
+    if error and not effective:
+        return ScreeningOutcome.NEEDS_REVIEW
+    if CriterionOutcome.FAILED in effective:
+        return ScreeningOutcome.NOT_ELIGIBLE
+    if CriterionOutcome.NEEDS_REVIEW in effective:
+        return ScreeningOutcome.NEEDS_REVIEW
+    return ScreeningOutcome.ELIGIBLE
+
+
+def profile_digest(profile: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(profile, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def screening_run_start(*, cycle: Cycle, actor: User, kind: str = ScreeningRun.Kind.SCREEN) -> ScreeningRun:
+    """Queue a bulk run (screen, or apply the outcomes); refuse while another run of the cycle is open."""
+    from jpo.selection.tasks import screening_run_task
+
+    with transaction.atomic():
+        Cycle.objects.select_for_update().get(pk=cycle.pk)
+        if ScreeningRun.objects.filter(
+            cycle=cycle, status__in=(RunStatus.PENDING, RunStatus.RUNNING)
+        ).exists():
+            raise Conflict(
+                _("A screening run of this cycle is already queued or running: wait for it to finish.")
+            )
+        run = ScreeningRun.objects.create(cycle=cycle, kind=kind, started_by=actor)
+        audit_record(actor=actor, action=f"selection.{kind}_queued", target=cycle, data={"run": run.pk})
+        transaction.on_commit(lambda: screening_run_task.enqueue(run.pk))
+    return run
+
+
+def _criterion_rows(decision: Any) -> list[tuple[str, str, str, str]]:
+    return [(c.id, str(c.outcome), c.message["en"], c.message["ja"]) for c in decision.criteria]
+
+
+def _screen_chunk(ids: Sequence[int], *, version: str, run: ScreeningRun | None) -> int:
+    """Screen one chunk of applications in one transaction; returns how many screenings changed."""
+    now = timezone.now()
+    applications = (
+        Application.objects.filter(pk__in=ids)
+        .select_related("applicant", "cycle")
+        .prefetch_related("degrees", "employment", "language_tests")
+    )
+    existing = {
+        s.application_id: s
+        for s in Screening.objects.filter(application_id__in=ids).prefetch_related(
+            Prefetch("criteria", queryset=ScreeningCriterion.objects.order_by("id"))
+        )
+    }
+    new_screenings: list[Screening] = []
+    new_rows: list[list[tuple[str, str, str, str]]] = []
+    updated: list[Screening] = []
+    updated_criteria: list[ScreeningCriterion] = []
+    created_criteria: list[ScreeningCriterion] = []
+    deleted_criteria: list[int] = []
+    for application in applications:
+        profile = application_profile(application)
+        digest = profile_digest(profile)
+        old = existing.get(application.pk)
+        if old is not None and old.rules_version == version and old.profile_sha256 == digest:
+            continue  # idempotent: same facts, same rules
+        error = ""
+        try:
+            rows = _criterion_rows(evaluate(profile, application.cycle.code))
+        except (ProfileError, LookupError, ValueError) as exc:
+            rows, error = [], str(exc)
+        engine = overall_outcome([r[1] for r in rows], error=error)
+        if old is None:
+            new_screenings.append(
+                Screening(
+                    application_id=application.pk,
+                    run=run,
+                    rules_version=version,
+                    profile_sha256=digest,
+                    engine_outcome=engine,
+                    outcome=engine,
+                    error=error,
+                    screened_at=now,
+                )
+            )
+            new_rows.append(rows)
+            continue
+        by_id = {c.criterion: c for c in old.criteria.all()}
+        effective = []
+        for cid, outcome, en, ja in rows:
+            row = by_id.pop(cid, None)
+            if row is None:
+                row = ScreeningCriterion(
+                    screening=old, criterion=cid, outcome=outcome, message_en=en, message_ja=ja
+                )
+                created_criteria.append(row)
+            else:
+                row.outcome, row.message_en, row.message_ja = outcome, en, ja
+                updated_criteria.append(row)
+            effective.append(row.effective)
+        deleted_criteria.extend(c.pk for c in by_id.values())
+        old.run, old.rules_version, old.profile_sha256 = run, version, digest
+        old.engine_outcome, old.error, old.screened_at = engine, error, now
+        old.outcome = overall_outcome(effective, error=error)
+        old.version += 1
+        updated.append(old)
+    with transaction.atomic():
+        if new_screenings:
+            Screening.objects.bulk_create(new_screenings, batch_size=CHUNK)
+            ScreeningCriterion.objects.bulk_create(
+                [
+                    ScreeningCriterion(
+                        screening_id=screening.pk,
+                        criterion=cid,
+                        outcome=outcome,
+                        message_en=en,
+                        message_ja=ja,
+                    )
+                    for screening, rows in zip(new_screenings, new_rows, strict=True)
+                    for cid, outcome, en, ja in rows
+                ],
+                batch_size=CHUNK * 7,
+            )
+        if updated:
+            Screening.objects.bulk_update(
+                updated,
+                [
+                    "run",
+                    "rules_version",
+                    "profile_sha256",
+                    "engine_outcome",
+                    "outcome",
+                    "error",
+                    "screened_at",
+                    "version",
+                ],
+            )
+        if updated_criteria:
+            ScreeningCriterion.objects.bulk_update(updated_criteria, ["outcome", "message_en", "message_ja"])
+        if created_criteria:
+            ScreeningCriterion.objects.bulk_create(created_criteria)
+        if deleted_criteria:
+            ScreeningCriterion.objects.filter(pk__in=deleted_criteria).delete()
+    return len(new_screenings) + len(updated)
+
+
+def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def cycle_screen(*, cycle: Cycle, run: ScreeningRun | None = None, chunk_size: int = CHUNK) -> dict[str, int]:
+    """Screen every screenable application of `cycle`; progress is committed to `run` after each chunk."""
+    version = rules_version()
+    ids = list(
+        Application.objects.filter(cycle=cycle, status__in=SCREENABLE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if run is not None:
+        ScreeningRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.RUNNING, started_at=timezone.now(), total=len(ids), rules_version=version
+        )
+    processed = changed = 0
+    for chunk in _chunks(ids, chunk_size):
+        changed += _screen_chunk(chunk, version=version, run=run)
+        processed += len(chunk)
+        if run is not None:
+            ScreeningRun.objects.filter(pk=run.pk).update(processed=processed, changed=changed)
+    return {"total": len(ids), "changed": changed}
+
+
+def screening_apply_one(
+    *, application: Application, actor: User | None, expected_version: int | None
+) -> bool:
+    """Move one application to its screening outcome; False when there is nothing to move."""
+    screening = Screening.objects.filter(application=application).first()
+    if screening is None:
+        raise SelectionError(_("This application has not been screened yet."))
+    target = TARGET.get(ScreeningOutcome(screening.outcome))
+    if target is None:
+        raise SelectionError(
+            _("The screening needs an officer's review: override the criteria that need review first.")
+        )
+    if application.status == target:
+        return False
+    if application.status not in SCREENABLE:
+        raise SelectionError(_("This application is past screening."))
+    application_decide(
+        application=application,
+        to=target,
+        actor=actor,
+        reason=f"screening ({screening.rules_version[:12]}): {screening.outcome}",
+        expected_version=expected_version,
+    )
+    return True
+
+
+def cycle_screening_apply(
+    *, cycle: Cycle, actor: User | None, run: ScreeningRun | None = None
+) -> dict[str, int]:
+    """Move every screened application to its outcome (eligible / screened out), one transaction each."""
+    rows = list(
+        Screening.objects.filter(
+            application__cycle=cycle,
+            application__status__in=SCREENABLE,
+            outcome__in=list(TARGET),
+        )
+        .select_related("application")
+        .order_by("application_id")
+    )
+    todo = [s for s in rows if s.application.status != TARGET[ScreeningOutcome(s.outcome)]]
+    if run is not None:
+        ScreeningRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.RUNNING, started_at=timezone.now(), total=len(todo)
+        )
+    moved = 0
+    errors: list[str] = []
+    for i, screening in enumerate(todo, start=1):
+        try:
+            with transaction.atomic():
+                queued: list[int] = []
+                application_decide(
+                    application=screening.application,
+                    to=TARGET[ScreeningOutcome(screening.outcome)],
+                    actor=actor,
+                    reason=f"screening ({screening.rules_version[:12]}): {screening.outcome}",
+                    expected_version=screening.application.version,
+                    queued=queued,
+                )
+                notifications_enqueue_on_commit(queued)
+            moved += 1
+        except SelectionError as error:  # changed meanwhile (withdrawn, moved by an officer): skip, report
+            errors.append(
+                f"{screening.application.receipt_number or screening.application_id}: {error.message}"
+            )
+        if run is not None and (i % 50 == 0 or i == len(todo)):
+            ScreeningRun.objects.filter(pk=run.pk).update(processed=i, changed=moved, error="\n".join(errors))
+    return {"total": len(todo), "changed": moved, "errors": len(errors)}
+
+
+def screening_run_execute(*, run_id: int) -> ScreeningRun:
+    """Run a queued run (the task body). Safe to retry: a finished run is left alone."""
+    run = ScreeningRun.objects.select_related("cycle", "started_by").get(pk=run_id)
+    if run.is_finished:
+        return run
+    try:
+        if run.kind == ScreeningRun.Kind.SCREEN:
+            result = cycle_screen(cycle=run.cycle, run=run)
+        else:
+            result = cycle_screening_apply(cycle=run.cycle, actor=run.started_by, run=run)
+    except Exception as error:
+        ScreeningRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(), error=str(error)[:4000]
+        )
+        raise
+    with transaction.atomic():
+        ScreeningRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now())
+        run.refresh_from_db()
+        audit_record(
+            actor=run.started_by,
+            action=f"selection.{run.kind}_done",
+            target=run.cycle,
+            data={"run": run.pk, **result, "rules_version": run.rules_version},
+        )
+    return run
+
+
+def screening_criterion_override(
+    *, criterion: ScreeningCriterion, outcome: str, reason: str, actor: User, expected_version: int
+) -> Screening:
+    """An officer sets (or clears, with outcome "") one criterion's outcome, with a written reason."""
+    if outcome not in ("", *CriterionOutcome.values):
+        raise SelectionError(_("Outcome: choose passed, not met or needs review."), field="outcome")
+    reason = reason.strip()
+    if not reason:
+        raise SelectionError(_("Reason: write why you override the rules' result."), field="reason")
+    with transaction.atomic():
+        screening = (
+            Screening.objects.select_for_update().select_related("application").get(pk=criterion.screening_id)
+        )
+        if screening.version != expected_version:
+            raise Conflict(
+                _(
+                    "Someone else changed this screening meanwhile (version %(now)s, you read %(read)s). Reload it."
+                )
+                % {"now": screening.version, "read": expected_version}
+            )
+        if screening.application.status not in SCREENABLE:
+            raise SelectionError(_("This application is past screening: its criteria can no longer change."))
+        row = ScreeningCriterion.objects.get(pk=criterion.pk)
+        before = row.override
+        row.override = outcome
+        row.override_reason = reason if outcome else ""
+        row.override_by = actor if outcome else None
+        row.override_at = timezone.now() if outcome else None
+        row.save()
+        effective = [c.effective for c in screening.criteria.all()]
+        screening.outcome = overall_outcome(effective, error=screening.error)
+        screening.version += 1
+        screening.save(update_fields=["outcome", "version"])
+        audit_record(
+            actor=actor,
+            action="selection.criterion_override",
+            target=screening.application,
+            data={
+                "criterion": row.criterion,
+                "rules": row.outcome,
+                "before": before,
+                "after": outcome,
+                "reason": reason,
+                "outcome": screening.outcome,
+            },
+        )
+    return screening

@@ -1,0 +1,298 @@
+"""Stage two. MOFA track: English written task, interview slots (the applicant confirms one),
+panel scores, final decisions. Organization track: MOFA forwards the shortlisted candidate to an
+organization, whose focal point records the organization's decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jpo.accounts.models import Role, User
+from jpo.accounts.services import audit_record
+from jpo.applications.models import Application
+from jpo.applications.workflow import Status
+from jpo.programme.models import Cycle, Organization, TrackKind
+from jpo.selection.models import Interview, InterviewScore, InterviewSlot, Rubric
+from jpo.selection.services.decisions import application_decide
+from jpo.selection.services.errors import Conflict, NotAllowed, SelectionError
+from jpo.selection.services.notifications import notifications_enqueue_on_commit
+from jpo.selection.services.reviews import _parse_score
+
+FINAL_DECISIONS = (Status.PASSED, Status.NOT_PASSED, Status.RECOMMENDED)
+FOCAL_DECISIONS = (Status.SELECTED, Status.NOT_SELECTED)
+
+
+def _rubric_or_default(cycle: Cycle) -> Rubric:
+    return Rubric.objects.filter(cycle=cycle).first() or Rubric(cycle=cycle)
+
+
+# --- Organization track --------------------------------------------------------------------------
+
+
+def forward_target(application: Application) -> Organization | None:
+    """The applicant's most preferred organization among those running the organization track."""
+    allowed = {o.pk for o in application.track.organizations.all()}
+    for preference in application.preferences.all():
+        if preference.organization_id in allowed:
+            return preference.organization
+    return None
+
+
+def application_forward(
+    *,
+    application: Application,
+    organization: Organization,
+    actor: User,
+    expected_version: int | None,
+    queued: list[int] | None = None,
+) -> None:
+    """Forward a shortlisted organization-track application to an organization of that track."""
+    if application.track.kind != TrackKind.ORGANIZATION:
+        raise SelectionError(_("Only organization-track applications are forwarded to an organization."))
+    if not application.track.organizations.filter(pk=organization.pk).exists():
+        raise SelectionError(
+            _("Organization: %(org)s does not run the organization track in this cycle.")
+            % {"org": organization},
+            field="organization",
+        )
+    with transaction.atomic():
+        Application.objects.filter(pk=application.pk, status=Status.SHORTLISTED).update(
+            forwarded_to=organization
+        )
+        application.forwarded_to = organization
+        application_decide(
+            application=application,
+            to=Status.FORWARDED,
+            actor=actor,
+            reason=f"forwarded to {organization.code}",
+            expected_version=expected_version,
+            queued=queued,
+        )
+
+
+def cycle_forward_shortlisted(*, cycle: Cycle, actor: User) -> tuple[int, list[Application]]:
+    """Forward every shortlisted organization-track application to its preferred organization of the track.
+
+    Returns how many were forwarded and those without a usable preference (left for the officer)."""
+    applications = list(
+        Application.objects.filter(cycle=cycle, status=Status.SHORTLISTED, track__kind=TrackKind.ORGANIZATION)
+        .select_related("track", "applicant", "cycle")
+        .prefetch_related("track__organizations", "preferences__organization")
+        .order_by("pk")
+    )
+    left: list[Application] = []
+    queued: list[int] = []
+    with transaction.atomic():
+        forwarded = 0
+        for application in applications:
+            target = forward_target(application)
+            if target is None:
+                left.append(application)
+                continue
+            application_forward(
+                application=application,
+                organization=target,
+                actor=actor,
+                expected_version=application.version,
+                queued=queued,
+            )
+            forwarded += 1
+        notifications_enqueue_on_commit(queued)
+    return forwarded, left
+
+
+def focal_decide(
+    *, application: Application, actor: User, to: str, reason: str, expected_version: int | None
+) -> None:
+    """The organization's focal point records its decision on a candidate forwarded to it."""
+    if actor.role != Role.FOCAL_POINT or actor.organization_id is None:
+        raise NotAllowed(_("Only the organization's focal point records its decision."))
+    if application.forwarded_to_id != actor.organization_id or application.status != Status.FORWARDED:
+        raise NotAllowed(_("This candidate was not forwarded to your organization, or is already decided."))
+    if to not in FOCAL_DECISIONS:
+        raise SelectionError(_("Decision: choose selected or not selected."), field="decision")
+    if not reason.strip():
+        raise SelectionError(_("Reason: write the organization's reason or reference."), field="reason")
+    application_decide(
+        application=application,
+        to=to,
+        actor=actor,
+        reason=f"{actor.organization}: {reason.strip()}",
+        expected_version=expected_version,
+    )
+
+
+# --- MOFA track: invitation, slots, written task, interviews ---------------------------------------
+
+
+def stage_two_invite(*, cycle: Cycle, actor: User) -> int:
+    """Invite every shortlisted MOFA-track applicant to stage two (status interview, e-mail to pick a slot)."""
+    applications = list(
+        Application.objects.filter(cycle=cycle, status=Status.SHORTLISTED, track__kind=TrackKind.MOFA)
+        .select_related("track", "applicant", "cycle")
+        .order_by("pk")
+    )
+    queued: list[int] = []
+    with transaction.atomic():
+        for application in applications:
+            application_decide(
+                application=application,
+                to=Status.INTERVIEW,
+                actor=actor,
+                reason="invited to stage two (written task and interview)",
+                expected_version=application.version,
+                queued=queued,
+            )
+            Interview.objects.get_or_create(application=application)
+        notifications_enqueue_on_commit(queued)
+    return len(applications)
+
+
+def slot_create(
+    *,
+    cycle: Cycle,
+    actor: User,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    meeting_url: str,
+    panel: Sequence[User],
+) -> InterviewSlot:
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise SelectionError(_("Start and end: give a time zone-aware time."), field="starts_at")
+    if ends_at <= starts_at:
+        raise SelectionError(_("End: must be after the start."), field="ends_at")
+    if not panel:
+        raise SelectionError(_("Panel: choose at least one interviewer."), field="panel")
+    wrong = [u for u in panel if u.role != Role.REVIEWER or not u.is_active]
+    if wrong:
+        raise SelectionError(
+            _("Panel: %(names)s are not active reviewers.") % {"names": ", ".join(u.username for u in wrong)},
+            field="panel",
+        )
+    with transaction.atomic():
+        slot = InterviewSlot.objects.create(
+            cycle=cycle, starts_at=starts_at, ends_at=ends_at, meeting_url=meeting_url.strip()
+        )
+        slot.panel.set(panel)
+        audit_record(
+            actor=actor,
+            action="selection.slot_created",
+            target=slot,
+            data={"starts_at": starts_at.isoformat(), "panel": [u.pk for u in panel]},
+        )
+    return slot
+
+
+def slot_confirm(*, application: Application, user: User, slot: InterviewSlot, now: dt.datetime) -> Interview:
+    """The applicant confirms an interview slot (or moves to another free one before their slot starts)."""
+    if application.applicant.user_id != user.pk:
+        raise NotAllowed(_("This is not your application."))
+    if application.status != Status.INTERVIEW:
+        raise SelectionError(_("Your application is not at the interview stage."))
+    if slot.cycle_id != application.cycle_id:
+        raise SelectionError(_("This slot belongs to another cycle."), field="slot")
+    if slot.starts_at <= now:
+        raise SelectionError(_("This slot has already started: choose a later one."), field="slot")
+    try:
+        with transaction.atomic():
+            interview, _created = Interview.objects.select_for_update().get_or_create(application=application)
+            if interview.slot_id == slot.pk:
+                return interview
+            if interview.slot is not None and interview.slot.starts_at <= now:
+                raise SelectionError(_("Your interview has already started: the slot can no longer change."))
+            if Interview.objects.filter(slot=slot).exclude(pk=interview.pk).exists():
+                raise Conflict(_("Someone has just taken this slot: choose another one."), field="slot")
+            previous = interview.slot_id
+            interview.slot = slot
+            interview.confirmed_at = now
+            interview.save(update_fields=["slot", "confirmed_at"])
+            audit_record(
+                actor=user,
+                action="selection.slot_confirmed",
+                target=application,
+                data={"slot": slot.pk, "previous": previous},
+            )
+    except IntegrityError:  # two applicants confirming the same slot at the same moment
+        raise Conflict(_("Someone has just taken this slot: choose another one."), field="slot") from None
+    return interview
+
+
+def written_task_record(*, interview: Interview, actor: User, score: Any) -> Interview:
+    rubric = _rubric_or_default(interview.application.cycle)
+    value = _parse_score(score, low=0, high=rubric.written_task_max, label=_("Written task"), field="score")
+    if interview.application.status != Status.INTERVIEW:
+        raise SelectionError(_("Stage two of this application is closed."))
+    with transaction.atomic():
+        before = interview.written_task_score
+        Interview.objects.filter(pk=interview.pk).update(written_task_score=value, written_task_by=actor)
+        interview.written_task_score = value
+        audit_record(
+            actor=actor,
+            action="selection.written_task_scored",
+            target=interview.application,
+            data={"before": before, "after": value},
+        )
+    return interview
+
+
+def interview_for_interviewer(*, interviewer: User, interview_id: int) -> Interview:
+    interview = (
+        Interview.objects.select_related("application__cycle", "application__applicant", "slot")
+        .filter(pk=interview_id, slot__panel=interviewer)
+        .first()
+    )
+    if interview is None:
+        raise NotAllowed(_("You are not on the panel of this interview."))
+    return interview
+
+
+def interview_score_submit(
+    *, interview_id: int, interviewer: User, score: Any, comment: str = ""
+) -> InterviewScore:
+    interview = interview_for_interviewer(interviewer=interviewer, interview_id=interview_id)
+    rubric = _rubric_or_default(interview.application.cycle)
+    value = _parse_score(
+        score,
+        low=rubric.interview_scale_min,
+        high=rubric.interview_scale_max,
+        label=_("Interview score"),
+        field="score",
+    )
+    if interview.application.status != Status.INTERVIEW:
+        raise SelectionError(_("Stage two of this application is closed."))
+    try:
+        with transaction.atomic():
+            if InterviewScore.objects.filter(interview=interview, interviewer=interviewer).exists():
+                raise Conflict(_("You already scored this interview; it cannot be scored twice."))
+            row = InterviewScore.objects.create(
+                interview=interview, interviewer=interviewer, score=value, comment=comment.strip()
+            )
+            audit_record(
+                actor=interviewer,
+                action="selection.interview_scored",
+                target=interview.application,
+                data={"score": value},
+            )
+    except IntegrityError:
+        raise Conflict(_("You already scored this interview; it cannot be scored twice.")) from None
+    return row
+
+
+def final_decide(
+    *, application: Application, actor: User, to: str, reason: str, expected_version: int | None
+) -> None:
+    """An officer's final decision on a MOFA-track candidate: passed / not passed, then recommended."""
+    if to not in FINAL_DECISIONS:
+        raise SelectionError(_("Decision: choose passed, not passed or recommended."), field="decision")
+    application_decide(
+        application=application,
+        to=to,
+        actor=actor,
+        reason=reason.strip() or "final decision list",
+        expected_version=expected_version,
+    )

@@ -1,0 +1,1 @@
+"""Selection pages, by role: officer (MOFA), reviewer / interviewer, organization focal point, applicant."""

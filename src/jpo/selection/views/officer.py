@@ -1,0 +1,641 @@
+"""Programme officer (MOFA) pages: run a cycle's selection from screening to the final list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jpo.accounts.models import Role, User
+from jpo.accounts.permissions import role_required
+from jpo.applications.workflow import Status
+from jpo.programme.models import Cycle, Organization
+from jpo.selection import selectors
+from jpo.selection.models import (
+    CriterionOutcome,
+    Interview,
+    Notification,
+    NotificationTemplate,
+    ScreeningCriterion,
+    ScreeningOutcome,
+    ScreeningRun,
+)
+from jpo.selection.selectors import funnel as funnel_selectors
+from jpo.selection.services import notifications as notification_services
+from jpo.selection.services import reviews as review_services
+from jpo.selection.services import screening as screening_services
+from jpo.selection.services import stage_two as stage_two_services
+from jpo.selection.services.decisions import version_from
+from jpo.selection.services.errors import SelectionError
+from jpo.selection.views.common import refused, user_of
+
+officer_only = role_required(Role.OFFICER)
+PAGE_SIZE = 100
+
+
+@officer_only
+@require_GET
+def officer_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "selection/officer_home.html", {"cycles": Cycle.objects.order_by("-fiscal_year")})
+
+
+@officer_only
+@require_GET
+def cycle_dashboard(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    return render(request, "selection/cycle.html", selectors.cycle_overview(cycle=cycle))
+
+
+# --- Screening -------------------------------------------------------------------------------------
+
+
+@officer_only
+@require_GET
+def screening_list(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    outcome = request.GET.get("outcome", "")
+    if outcome not in ("", *ScreeningOutcome.values):
+        outcome = ""
+    page = Paginator(selectors.screenings_for_cycle(cycle=cycle, outcome=outcome), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "selection/screening_list.html",
+        {
+            "cycle": cycle,
+            "page": page,
+            "outcome": outcome,
+            "outcomes": ScreeningOutcome.choices,
+            "run": ScreeningRun.objects.filter(cycle=cycle).first(),
+            "lang": _lang(request),
+        },
+    )
+
+
+def _lang(request: HttpRequest) -> str:
+    return "ja" if (getattr(request, "LANGUAGE_CODE", "ja") or "ja").startswith("ja") else "en"
+
+
+@officer_only
+@require_POST
+def screening_run(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    kind = request.POST.get("kind", ScreeningRun.Kind.SCREEN)
+    if kind not in ScreeningRun.Kind.values:
+        return refused(
+            request, SelectionError(_("Unknown kind of run.")), back=reverse("selection:screening", args=[fy])
+        )
+    try:
+        screening_services.screening_run_start(cycle=cycle, actor=user_of(request), kind=kind)
+    except SelectionError as error:
+        return refused(request, error, back=reverse("selection:screening", args=[fy]))
+    messages.success(request, _("Queued: the progress bar follows the background worker."))
+    return redirect("selection:screening", fy=fy)
+
+
+@officer_only
+@require_GET
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    run = get_object_or_404(ScreeningRun, pk=pk)
+    return render(request, "selection/_run_progress.html", {"run": run})
+
+
+@officer_only
+@require_GET
+def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_officer(pk=pk)
+    screening = getattr(application, "screening", None)
+    return render(
+        request,
+        "selection/screening_detail.html",
+        {
+            "application": application,
+            "screening": screening,
+            "criteria": screening.criteria.order_by("id") if screening else [],
+            "outcomes": CriterionOutcome.choices,
+            "lang": _lang(request),
+        },
+    )
+
+
+@officer_only
+@require_POST
+def criterion_override(request: HttpRequest, pk: int) -> HttpResponse:
+    criterion = get_object_or_404(ScreeningCriterion.objects.select_related("screening"), pk=pk)
+    back = reverse("selection:screening_detail", args=[criterion.screening.application_id])
+    try:
+        screening_services.screening_criterion_override(
+            criterion=criterion,
+            outcome=request.POST.get("outcome", ""),
+            reason=request.POST.get("reason", "")[:2000],
+            actor=user_of(request),
+            expected_version=version_from(request.POST.get("version")),
+        )
+    except SelectionError as error:
+        return refused(request, error, back=back)
+    messages.success(request, _("Override recorded."))
+    return redirect(back)
+
+
+@officer_only
+@require_POST
+def screening_apply_one(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_officer(pk=pk)
+    back = reverse("selection:screening_detail", args=[pk])
+    try:
+        moved = screening_services.screening_apply_one(
+            application=application,
+            actor=user_of(request),
+            expected_version=version_from(request.POST.get("version")),
+        )
+    except SelectionError as error:
+        return refused(request, error, back=back)
+    messages.success(
+        request, _("Status updated.") if moved else _("The status already matches the screening.")
+    )
+    return redirect(back)
+
+
+# --- Document review -------------------------------------------------------------------------------
+
+RUBRIC_ROWS = 8
+
+
+@officer_only
+@require_http_methods(["GET", "POST"])
+def rubric_edit(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    rubric = cycle.rubric if hasattr(cycle, "rubric") else None
+    error: SelectionError | None = None
+    if request.method == "POST":
+        data = request.POST
+        try:
+            criteria = []
+            for i in range(1, RUBRIC_ROWS + 1):
+                name = data.get(f"criteria-{i}-name", "").strip()
+                raw_weight = data.get(f"criteria-{i}-weight", "").strip()
+                if not name and not raw_weight:
+                    continue
+                try:
+                    weight = Decimal(raw_weight)
+                except InvalidOperation:
+                    raise SelectionError(
+                        _("Criterion %(n)s: the weight must be a number.") % {"n": i},
+                        field=f"criteria-{i}-weight",
+                    ) from None
+                criteria.append(
+                    review_services.CriterionInput(
+                        name=name, weight=weight, description=data.get(f"criteria-{i}-description", "")
+                    )
+                )
+            review_services.rubric_save(
+                cycle=cycle,
+                actor=user_of(request),
+                criteria=criteria,
+                scale_min=_int(data, "scale_min"),
+                scale_max=_int(data, "scale_max"),
+                reviewers_per_application=_int(data, "reviewers_per_application"),
+                blind=data.get("blind") == "on",
+                interview_scale_min=_int(data, "interview_scale_min"),
+                interview_scale_max=_int(data, "interview_scale_max"),
+                written_task_max=_int(data, "written_task_max"),
+            )
+        except SelectionError as exc:
+            error = exc
+        else:
+            messages.success(request, _("Rubric saved."))
+            return redirect("selection:cycle", fy=fy)
+    rows = []
+    existing = list(rubric.criteria.all()) if rubric else []
+    for i in range(1, RUBRIC_ROWS + 1):
+        c = existing[i - 1] if i <= len(existing) else None
+        if request.method == "POST":
+            rows.append(
+                {
+                    "i": i,
+                    "name": request.POST.get(f"criteria-{i}-name", ""),
+                    "weight": request.POST.get(f"criteria-{i}-weight", ""),
+                    "description": request.POST.get(f"criteria-{i}-description", ""),
+                }
+            )
+        else:
+            rows.append(
+                {
+                    "i": i,
+                    "name": c.name if c else "",
+                    "weight": c.weight if c else "",
+                    "description": c.description if c else "",
+                }
+            )
+    values = request.POST if request.method == "POST" else None
+    return render(
+        request,
+        "selection/rubric.html",
+        {"cycle": cycle, "rubric": rubric, "rows": rows, "error": error, "values": values},
+        status=error.status_code if error else 200,
+    )
+
+
+def _int(data: object, field: str) -> int:
+    raw = data.get(field, "")  # type: ignore[attr-defined]
+    try:
+        return int(str(raw).strip())
+    except ValueError:
+        raise SelectionError(_("%(field)s: give a whole number.") % {"field": field}, field=field) from None
+
+
+@officer_only
+@require_http_methods(["GET", "POST"])
+def conflicts(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    back = reverse("selection:conflicts", args=[fy])
+    if request.method == "POST":
+        reviewer = User.objects.filter(pk=request.POST.get("reviewer") or 0, role=Role.REVIEWER).first()
+        application = cycle.applications.filter(
+            receipt_number=request.POST.get("receipt_number", "").strip()
+        ).first()
+        try:
+            if reviewer is None:
+                raise SelectionError(_("Reviewer: choose a reviewer."), field="reviewer")
+            if application is None:
+                raise SelectionError(
+                    _("Receipt number: no application of this cycle has it."), field="receipt_number"
+                )
+            review_services.conflict_declare(
+                reviewer=reviewer,
+                application=application,
+                reason=request.POST.get("reason", "")[:2000],
+                recorded_by=user_of(request),
+            )
+        except SelectionError as error:
+            return refused(request, error, back=back)
+        messages.success(request, _("Conflict of interest recorded."))
+        return redirect(back)
+    return render(
+        request,
+        "selection/conflicts.html",
+        {
+            "cycle": cycle,
+            "conflicts": selectors.conflicts_for_cycle(cycle=cycle),
+            "reviewers": selectors.reviewers_for_select(),
+        },
+    )
+
+
+@officer_only
+@require_GET
+def reviews_overview(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    return render(
+        request,
+        "selection/reviews.html",
+        {
+            "cycle": cycle,
+            "loads": selectors.reviewer_loads(cycle=cycle),
+            "reviewers": selectors.reviewers_for_select(),
+        },
+    )
+
+
+@officer_only
+@require_POST
+def reviews_assign(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    back = reverse("selection:reviews", args=[fy])
+    chosen = request.POST.getlist("reviewers")
+    pool = list(User.objects.filter(pk__in=chosen, role=Role.REVIEWER)) if chosen else None
+    try:
+        result = review_services.reviews_assign(cycle=cycle, actor=user_of(request), reviewers=pool)
+    except SelectionError as error:
+        return refused(request, error, back=back)
+    messages.success(
+        request,
+        _("%(created)s assignments created for %(apps)s applications.")
+        % {"created": result.created, "apps": result.applications},
+    )
+    for application, missing in result.short:
+        messages.warning(
+            request,
+            _("%(receipt)s lacks %(n)s reviewer(s): every other reviewer is assigned or declared a conflict.")
+            % {"receipt": application.receipt_number or application.pk, "n": missing},
+        )
+    return redirect(back)
+
+
+@officer_only
+@require_http_methods(["GET", "POST"])
+def ranking(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    source = request.POST if request.method == "POST" else request.GET
+    method = source.get("method", "z")
+    if method not in ("z", "raw"):
+        method = "z"
+    cutoff: int | None
+    try:
+        cutoff = int(source.get("cutoff", "")) if source.get("cutoff") else None
+    except ValueError:
+        cutoff = None
+    error: SelectionError | None = None
+    if request.method == "POST":
+        try:
+            if cutoff is None:
+                raise SelectionError(_("Places on the shortlist: give a whole number."), field="cutoff")
+            review_services.shortlist_close(cycle=cycle, actor=user_of(request), cutoff=cutoff, method=method)
+        except SelectionError as exc:
+            error = exc
+        else:
+            messages.success(request, _("The shortlist is closed; every applicant is being told by e-mail."))
+            return redirect("selection:ranking", fy=fy)
+    table = selectors.ranking(cycle=cycle, method=method, cutoff=cutoff)
+    rubric = cycle.rubric if hasattr(cycle, "rubric") else None
+    shortlist = getattr(cycle, "shortlist", None) if hasattr(cycle, "shortlist") else None
+    return render(
+        request,
+        "selection/ranking.html",
+        {
+            "cycle": cycle,
+            "table": table,
+            "method": method,
+            "cutoff": cutoff,
+            "error": error,
+            "rubric": rubric,
+            "shortlist": shortlist,
+        },
+        status=error.status_code if error else 200,
+    )
+
+
+# --- Stage two -------------------------------------------------------------------------------------
+
+
+@officer_only
+@require_GET
+def stage_two(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    context = selectors.stage_two_overview(cycle=cycle)
+    context["cycle"] = cycle
+    return render(request, "selection/stage_two.html", context)
+
+
+@officer_only
+@require_POST
+def stage_two_invite(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    back = reverse("selection:stage_two", args=[fy])
+    try:
+        n = stage_two_services.stage_two_invite(cycle=cycle, actor=user_of(request))
+    except SelectionError as error:
+        return refused(request, error, back=back)
+    messages.success(request, _("%(n)s applicants invited to stage two.") % {"n": n})
+    return redirect(back)
+
+
+@officer_only
+@require_POST
+def forward_all(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    back = reverse("selection:stage_two", args=[fy])
+    try:
+        n, left = stage_two_services.cycle_forward_shortlisted(cycle=cycle, actor=user_of(request))
+    except SelectionError as error:
+        return refused(request, error, back=back)
+    messages.success(request, _("%(n)s candidates forwarded to their organization.") % {"n": n})
+    for application in left:
+        messages.warning(
+            request,
+            _("%(receipt)s names no organization of the organization track: forward it by hand.")
+            % {"receipt": application.receipt_number},
+        )
+    return redirect(back)
+
+
+@officer_only
+@require_POST
+def forward_one(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_officer(pk=pk)
+    back = reverse("selection:stage_two", args=[application.cycle.fiscal_year])
+    organization = Organization.objects.filter(pk=request.POST.get("organization") or 0).first()
+    try:
+        if organization is None:
+            raise SelectionError(_("Organization: choose one."), field="organization")
+        stage_two_services.application_forward(
+            application=application,
+            organization=organization,
+            actor=user_of(request),
+            expected_version=version_from(request.POST.get("version")),
+        )
+    except SelectionError as error:
+        return refused(request, error, back=back)
+    messages.success(request, _("Forwarded to %(org)s.") % {"org": organization})
+    return redirect(back)
+
+
+@officer_only
+@require_POST
+def slot_create(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    back = reverse("selection:stage_two", args=[fy])
+    try:
+        starts = _aware(request.POST.get("starts_at", ""), "starts_at")
+        ends = _aware(request.POST.get("ends_at", ""), "ends_at")
+        panel = list(User.objects.filter(pk__in=request.POST.getlist("panel")))
+        stage_two_services.slot_create(
+            cycle=cycle,
+            actor=user_of(request),
+            starts_at=starts,
+            ends_at=ends,
+            meeting_url=request.POST.get("meeting_url", "")[:500],
+            panel=panel,
+        )
+    except SelectionError as error:
+        return refused(request, error, back=back)
+    messages.success(request, _("Slot added."))
+    return redirect(back)
+
+
+def _aware(raw: str, field: str) -> dt.datetime:
+    """A date-time typed in a form (datetime-local): Tokyo time unless it says otherwise."""
+    value = parse_datetime(raw.strip()) if raw else None
+    if value is None:
+        raise SelectionError(
+            _("%(field)s: give a date and time (YYYY-MM-DD HH:MM).") % {"field": field}, field=field
+        )
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+@officer_only
+@require_POST
+def written_task(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = get_object_or_404(Interview.objects.select_related("application__cycle"), pk=pk)
+    back = reverse("selection:stage_two", args=[interview.application.cycle.fiscal_year])
+    try:
+        stage_two_services.written_task_record(
+            interview=interview, actor=user_of(request), score=request.POST.get("score", "")
+        )
+    except SelectionError as error:
+        return refused(request, error, back=back)
+    messages.success(request, _("Written-task score recorded."))
+    return redirect(back)
+
+
+@officer_only
+@require_GET
+def final(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    return render(
+        request,
+        "selection/final.html",
+        {"cycle": cycle, "rows": selectors.final_list(cycle=cycle), "S": Status},
+    )
+
+
+@officer_only
+@require_POST
+def final_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.application_for_officer(pk=pk)
+    back = reverse("selection:final", args=[application.cycle.fiscal_year])
+    try:
+        stage_two_services.final_decide(
+            application=application,
+            actor=user_of(request),
+            to=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", "")[:2000],
+            expected_version=version_from(request.POST.get("version")),
+        )
+    except SelectionError as error:
+        return refused(request, error, back=back)
+    messages.success(request, _("Decision recorded; the applicant is being told by e-mail."))
+    return redirect(back)
+
+
+# --- Notifications ---------------------------------------------------------------------------------
+
+
+@officer_only
+@require_GET
+def templates(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    custom = {(t.status, t.language): t for t in NotificationTemplate.objects.filter(cycle=cycle)}
+    rows = [
+        {
+            "status": status,
+            "label": Status(status).label,
+            "languages": [(code, name, custom.get((status, code))) for code, name in settings.LANGUAGES],
+        }
+        for status in notification_services.NOTIFY_STATUSES
+    ]
+    return render(request, "selection/templates.html", {"cycle": cycle, "rows": rows})
+
+
+@officer_only
+@require_http_methods(["GET", "POST"])
+def template_edit(request: HttpRequest, fy: int, status: str, language: str) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    if status not in notification_services.NOTIFY_STATUSES or language not in dict(settings.LANGUAGES):
+        raise Http404
+    error: SelectionError | None = None
+    if request.method == "POST":
+        subject = request.POST.get("subject", "")
+        body = request.POST.get("body", "")
+        try:
+            notification_services.notification_template_save(
+                cycle=cycle,
+                status=status,
+                language=language,
+                subject=subject,
+                body=body,
+                actor=user_of(request),
+            )
+        except SelectionError as exc:
+            error = exc
+        else:
+            messages.success(request, _("Template saved."))
+            return redirect("selection:templates", fy=fy)
+    else:
+        subject, body = notification_services.notification_template_get(
+            cycle=cycle, status=status, language=language
+        )
+    return render(
+        request,
+        "selection/template_edit.html",
+        {
+            "cycle": cycle,
+            "status": status,
+            "status_label": Status(status).label,
+            "language": language,
+            "subject": subject,
+            "body": body,
+            "error": error,
+            "variables": notification_services.VARIABLES.items(),
+        },
+        status=error.status_code if error else 200,
+    )
+
+
+@officer_only
+@require_GET
+def notifications(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    page = Paginator(selectors.notifications_for_cycle(cycle=cycle), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "selection/notifications.html", {"cycle": cycle, "page": page})
+
+
+@officer_only
+@require_POST
+def notification_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification.objects.select_related("application__cycle"), pk=pk)
+    back = reverse("selection:notifications", args=[notification.application.cycle.fiscal_year])
+    try:
+        notification_services.notification_resend(notification=notification, actor=user_of(request))
+    except SelectionError as error:
+        return refused(request, error, back=back)
+    messages.success(request, _("Queued again."))
+    return redirect(back)
+
+
+# --- Funnel ----------------------------------------------------------------------------------------
+
+
+@officer_only
+@require_GET
+def funnel(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    data = funnel_selectors.funnel(cycle=cycle)
+    return render(
+        request,
+        "selection/funnel.html",
+        {"cycle": cycle, "funnel": data, "chart": funnel_selectors.funnel_chart(data)},
+    )
+
+
+@officer_only
+@require_GET
+def funnel_export(request: HttpRequest, fy: int, fmt: str) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    data = funnel_selectors.funnel(cycle=cycle)
+    if fmt == "csv":
+        response = HttpResponse(funnel_selectors.funnel_csv(data), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            funnel_selectors.funnel_xlsx(data),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="funnel-{cycle.code}.{fmt}"'
+    return response

@@ -1,0 +1,234 @@
+"""Pages of reviewers / interviewers (only what is assigned to them), organization focal points (only
+candidates forwarded to their organization) and applicants (their own interview slot)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jpo.accounts.models import Role
+from jpo.accounts.permissions import role_required
+from jpo.applications.models import Application, DocumentKind
+from jpo.applications.workflow import Status
+from jpo.selection import selectors
+from jpo.selection.models import InterviewSlot, ReviewAssignment
+from jpo.selection.services import reviews as review_services
+from jpo.selection.services import stage_two as stage_two_services
+from jpo.selection.services.decisions import version_from
+from jpo.selection.services.errors import NotAllowed, SelectionError
+from jpo.selection.views.common import refused, user_of
+
+reviewer_only = role_required(Role.REVIEWER)
+focal_only = role_required(Role.FOCAL_POINT)
+applicant_only = role_required(Role.APPLICANT)
+
+
+# --- Reviewer ---------------------------------------------------------------------------------------
+
+
+@reviewer_only
+@require_GET
+def my_reviews(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "selection/my_reviews.html",
+        {"assignments": selectors.assignments_for_reviewer(reviewer=user_of(request))},
+    )
+
+
+def _assignment_or_404(request: HttpRequest, pk: int) -> ReviewAssignment:
+    try:
+        return review_services.assignment_for_reviewer(reviewer=user_of(request), assignment_id=pk)
+    except NotAllowed:
+        raise Http404 from None  # do not even confirm that the assignment exists
+
+
+@reviewer_only
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_or_404(request, pk)
+    error: SelectionError | None = None
+    if request.method == "POST":
+        scores = {
+            key[len("score-") :]: value for key, value in request.POST.items() if key.startswith("score-")
+        }
+        try:
+            review_services.review_submit(
+                assignment_id=assignment.pk,
+                reviewer=user_of(request),
+                scores=scores,
+                comment=request.POST.get("comment", "")[:5000],
+            )
+        except SelectionError as exc:
+            error = exc
+        else:
+            messages.success(request, _("Your review was submitted. Thank you."))
+            return redirect("selection:my_reviews")
+        assignment = _assignment_or_404(request, pk)
+    context = selectors.review_page(assignment=assignment)
+    posted = request.POST if error else {}
+    context.update(
+        {
+            "assignment": assignment,
+            "error": error,
+            "posted": posted,
+            "rows": [
+                {"c": c, "value": posted.get(f"score-{c.pk}") or context["scores"].get(c.pk)}
+                for c in context["rubric"].criteria.all()
+            ],
+        }
+    )
+    return render(request, "selection/review.html", context, status=error.status_code if error else 200)
+
+
+@reviewer_only
+@require_POST
+def review_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_or_404(request, pk)
+    try:
+        review_services.conflict_declare(
+            reviewer=user_of(request),
+            application=assignment.application,
+            reason=request.POST.get("reason", "")[:2000],
+            recorded_by=user_of(request),
+        )
+    except SelectionError as error:
+        return refused(request, error, back=reverse("selection:review", args=[pk]))
+    messages.success(request, _("Conflict declared: this application was taken off your list."))
+    return redirect("selection:my_reviews")
+
+
+@reviewer_only
+@require_GET
+def review_document(request: HttpRequest, pk: int, kind: str) -> FileResponse:
+    assignment = _assignment_or_404(request, pk)
+    if kind not in DocumentKind.values:
+        raise Http404
+    document = assignment.application.documents.filter(kind=kind).first()
+    if document is None:
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{assignment.application.receipt_number or assignment.application_id}-{kind}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@reviewer_only
+@require_GET
+def my_interviews(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "selection/my_interviews.html",
+        {"interviews": selectors.interviews_for_interviewer(interviewer=user_of(request))},
+    )
+
+
+@reviewer_only
+@require_http_methods(["GET", "POST"])
+def interview_score(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        interview = stage_two_services.interview_for_interviewer(
+            interviewer=user_of(request), interview_id=pk
+        )
+    except NotAllowed:
+        raise Http404 from None
+    error: SelectionError | None = None
+    if request.method == "POST":
+        try:
+            stage_two_services.interview_score_submit(
+                interview_id=pk,
+                interviewer=user_of(request),
+                score=request.POST.get("score", ""),
+                comment=request.POST.get("comment", "")[:5000],
+            )
+        except SelectionError as exc:
+            error = exc
+        else:
+            messages.success(request, _("Your interview score was submitted."))
+            return redirect("selection:my_interviews")
+    rubric = getattr(interview.application.cycle, "rubric", None)
+    mine = interview.scores.filter(interviewer=user_of(request)).first()
+    return render(
+        request,
+        "selection/interview_score.html",
+        {"interview": interview, "rubric": rubric, "mine": mine, "error": error, "posted": request.POST},
+        status=error.status_code if error else 200,
+    )
+
+
+# --- Organization focal point ------------------------------------------------------------------------
+
+
+@focal_only
+@require_GET
+def focal_candidates(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "selection/focal_candidates.html",
+        {"candidates": selectors.focal_candidates(user=user_of(request))},
+    )
+
+
+@focal_only
+@require_http_methods(["GET", "POST"])
+def focal_candidate(request: HttpRequest, pk: int) -> HttpResponse:
+    application = selectors.focal_candidate(user=user_of(request), pk=pk)
+    if request.method == "POST":
+        try:
+            stage_two_services.focal_decide(
+                application=application,
+                actor=user_of(request),
+                to=request.POST.get("decision", ""),
+                reason=request.POST.get("reason", "")[:2000],
+                expected_version=version_from(request.POST.get("version")),
+            )
+        except SelectionError as error:
+            return refused(request, error, back=reverse("selection:focal_candidate", args=[pk]))
+        messages.success(request, _("The organization's decision was recorded; the candidate is being told."))
+        return redirect("selection:focal_candidates")
+    return render(
+        request,
+        "selection/focal_candidate.html",
+        {"application": application, "S": Status},
+    )
+
+
+# --- Applicant -------------------------------------------------------------------------------------
+
+
+@applicant_only
+@require_GET
+def my_stage_two(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "selection/my_stage_two.html", {"rows": selectors.my_stage_two(user=user_of(request))}
+    )
+
+
+@applicant_only
+@require_POST
+def slot_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    application = (
+        Application.objects.select_related("applicant", "cycle")
+        .filter(pk=pk, applicant__user=user_of(request))
+        .first()
+    )
+    if application is None:
+        raise Http404
+    slot = get_object_or_404(InterviewSlot, pk=request.POST.get("slot") or 0, cycle_id=application.cycle_id)
+    try:
+        stage_two_services.slot_confirm(
+            application=application, user=user_of(request), slot=slot, now=timezone.now()
+        )
+    except SelectionError as error:
+        return refused(request, error, back=reverse("selection:my_stage_two"))
+    messages.success(request, _("Your interview time is confirmed."))
+    return redirect("selection:my_stage_two")
