@@ -7,6 +7,7 @@ Refuses to run when settings.PRODUCTION is true (exit status 2).
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -39,7 +40,7 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise ValueError(f"--today must be a date like 2026-11-30, not {value!r}") from exc
+        raise argparse.ArgumentTypeError(f"expected a date like 2026-11-30, not {value!r}") from exc
 
 
 class Command(BaseCommand):
