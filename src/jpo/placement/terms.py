@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from jpo.policy import parameters as _policy
+from jpo.policy import parameter as _parameter
 
 # Posts in a duty station at MOFA danger level 3 or 4 are refused.
 # FACTS §1.2, FY2026 row: "The chosen post must not be in a duty station at MOFA danger level 3 or 4"
@@ -54,8 +54,8 @@ def _source_label(value: Any) -> str:
 def dispatch_terms(fiscal_year: int) -> DispatchTerms:
     """Length in principle and maximum length of a dispatch for a cycle, or None where unknown."""
     try:
-        years = _policy.parameter("dispatch_years", fiscal_year)
-        maximum = _policy.parameter("dispatch_years_maximum", fiscal_year)
+        years = _parameter("dispatch_years", fiscal_year)
+        maximum = _parameter("dispatch_years_maximum", fiscal_year)
     except (KeyError, ValueError):
         return DispatchTerms(fiscal_year, None, None, "")
     return DispatchTerms(
@@ -69,7 +69,7 @@ def dispatch_terms(fiscal_year: int) -> DispatchTerms:
 def max_organizations(fiscal_year: int) -> int | None:
     """How many organizations an application may name (None: unknown, so every preference counts)."""
     try:
-        value = _policy.parameter("max_organizations", fiscal_year).value
+        value = _parameter("max_organizations", fiscal_year).value
     except (KeyError, ValueError):
         return None
     return _known_int(value)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,6 +44,11 @@ FOCAL = Role.FOCAL_POINT
 MINISTRY = Role.MINISTRY_HR
 APPLICANT = Role.APPLICANT
 ANALYST = Role.ANALYST
+
+
+def _actor(request: HttpRequest) -> User:
+    """The signed-in user (the middleware and role_required have ensured there is one)."""
+    return cast(User, request.user)
 
 
 def _cycle(request: HttpRequest) -> Cycle | None:
@@ -102,11 +107,12 @@ def post_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = forms.PostForm(request.POST or None)
     if access.is_focal_point(request.user):
-        form.fields["organization"].queryset = Organization.objects.filter(pk=request.user.organization_id)
-        form.fields["organization"].initial = request.user.organization_id
+        field = cast(Any, form.fields["organization"])
+        field.queryset = Organization.objects.filter(focal_points=_actor(request))
+        form.fields["organization"].initial = _actor(request).organization_id
     if request.method == "POST" and form.is_valid():
         try:
-            post = post_services.post_propose(actor=request.user, cycle=cycle, **form.cleaned_data)
+            post = post_services.post_propose(actor=_actor(request), cycle=cycle, **form.cleaned_data)
         except ValidationError as error:
             forms.apply_errors(form, error)
         else:
@@ -134,11 +140,11 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         reason = request.POST.get("reason", "")
         try:
             if action == "approve":
-                post_services.post_approve(actor=request.user, post=post)
+                post_services.post_approve(actor=_actor(request), post=post)
             elif action == "refuse":
-                post_services.post_refuse(actor=request.user, post=post, reason=reason)
+                post_services.post_refuse(actor=_actor(request), post=post, reason=reason)
             elif action == "withdraw":
-                post_services.post_withdraw(actor=request.user, post=post, reason=reason)
+                post_services.post_withdraw(actor=_actor(request), post=post, reason=reason)
             else:
                 raise ValidationError(_("Unknown action."))
         except ValidationError as error:
@@ -182,7 +188,7 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
                 if application is None:
                     raise ValidationError(_("No cycle."))
                 matching_services.rating_record(
-                    actor=request.user,
+                    actor=_actor(request),
                     organization=form.cleaned_data["organization"],
                     application=application,
                     score=form.cleaned_data["score"],
@@ -201,7 +207,7 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
             status = 400
     candidates = list(selectors.candidate_list(user=request.user, cycle=cycle)) if cycle else []
     organizations = (
-        Organization.objects.filter(pk=request.user.organization_id)
+        Organization.objects.filter(focal_points=_actor(request))
         if access.is_focal_point(request.user)
         else Organization.objects.all()
     )
@@ -232,7 +238,9 @@ def matching(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                run = matching_services.match_run_create(actor=request.user, cycle=cycle, **form.cleaned_data)
+                run = matching_services.match_run_create(
+                    actor=_actor(request), cycle=cycle, **form.cleaned_data
+                )
             except ValidationError as error:
                 forms.apply_errors(form, error)
             else:
@@ -261,7 +269,7 @@ def match_run(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "send":
-                offers = matching_services.match_run_send(actor=request.user, run=run)
+                offers = matching_services.match_run_send(actor=_actor(request), run=run)
                 messages.success(
                     request, _("%(n)s offers sent to the organizations and candidates.") % {"n": len(offers)}
                 )
@@ -272,7 +280,9 @@ def match_run(request: HttpRequest, pk: int) -> HttpResponse:
             application = get_object_or_404(Application, pk=form.cleaned_data["application"], cycle=run.cycle)
             post_id = form.cleaned_data["post"]
             post = get_object_or_404(Post, pk=post_id, cycle=run.cycle) if post_id else None
-            matching_services.match_pair_set(actor=request.user, run=run, application=application, post=post)
+            matching_services.match_pair_set(
+                actor=_actor(request), run=run, application=application, post=post
+            )
             messages.success(request, _("Recommendation adjusted."))
             return redirect("placement:match_run", run.pk)
         except ValidationError as error:
@@ -306,7 +316,7 @@ def offer_respond(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(_("Choose a response."))
-        matching_services.offer_respond(actor=request.user, offer=offer, **form.cleaned_data)
+        matching_services.offer_respond(actor=_actor(request), offer=offer, **form.cleaned_data)
     except ValidationError as error:
         _fail(request, error)
         return render(
@@ -326,7 +336,7 @@ def offer_reserve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if offer.run is None or offer.status not in (OfferStatus.DECLINED, OfferStatus.REFUSED):
             raise ValidationError(_("The reserve list is used after a declined or refused offer."))
-        new = matching_services.offer_from_reserve(actor=request.user, run=offer.run, post=offer.post)
+        new = matching_services.offer_from_reserve(actor=_actor(request), run=offer.run, post=offer.post)
     except ValidationError as error:
         _fail(request, error)
         return redirect("placement:offer_list")
@@ -345,7 +355,9 @@ def dispatch_new(request: HttpRequest, offer_pk: int) -> HttpResponse:
     form = forms.DispatchForm(request.POST or None, initial={"duty_station": offer.post.duty_station})
     if request.method == "POST" and form.is_valid():
         try:
-            dispatch = dispatch_services.dispatch_create(actor=request.user, offer=offer, **form.cleaned_data)
+            dispatch = dispatch_services.dispatch_create(
+                actor=_actor(request), offer=offer, **form.cleaned_data
+            )
         except ValidationError as error:
             forms.apply_errors(form, error)
         else:
@@ -408,15 +420,16 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if access.is_ministry_hr(request.user) or request.user.role == APPLICANT:
+        if access.is_ministry_hr(request.user) or _actor(request).role == APPLICANT:
             raise PermissionDenied
+        form: Any
         if action == "milestone":
             form = forms.MilestoneForm(request.POST)
             if form.is_valid():
                 milestone = get_object_or_404(Milestone, pk=form.cleaned_data["milestone"], dispatch=dispatch)
                 try:
                     dispatch_services.milestone_complete(
-                        actor=request.user,
+                        actor=_actor(request),
                         milestone=milestone,
                         done_on=form.cleaned_data["done_on"],
                         notes=form.cleaned_data["notes"],
@@ -505,11 +518,11 @@ def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 if action == "plan":
                     secondment_services.secondment_plan(
-                        actor=request.user, secondment=secondment, **form.cleaned_data
+                        actor=_actor(request), secondment=secondment, **form.cleaned_data
                     )
                 else:
                     secondment_services.secondment_record_return(
-                        actor=request.user, secondment=secondment, **form.cleaned_data
+                        actor=_actor(request), secondment=secondment, **form.cleaned_data
                     )
             except ValidationError as error:
                 forms.apply_errors(form, error)
@@ -598,7 +611,7 @@ def alumni(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 batch = alumni_services.alumni_import(
-                    actor=request.user, name=upload.name, content=upload.read()
+                    actor=_actor(request), name=upload.name, content=upload.read()
                 )
             except alumni_services.AlumniImportError as error:
                 errors = error.errors
@@ -627,10 +640,10 @@ def alumni(request: HttpRequest) -> HttpResponse:
 
 @role_required(OFFICER)
 def organization_list(request: HttpRequest) -> HttpResponse:
-    from jpo.policy import parameters as policy
+    from jpo.policy import parameter
 
     cycle = _cycle(request)
-    track = policy.parameter("organization_track", cycle.fiscal_year) if cycle else None
+    track = parameter("organization_track", cycle.fiscal_year) if cycle else None
     organizations = Organization.objects.prefetch_related(
         Prefetch("agreements", queryset=Agreement.objects.order_by("starts_fiscal_year")),
         Prefetch("focal_points", queryset=User.objects.filter(role=Role.FOCAL_POINT, is_active=True)),

@@ -89,7 +89,7 @@ def read_rows(*, name: str, content: bytes) -> list[dict[str, str]]:
     unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         raise AlumniImportError([RowError(1, h, _("Unknown column.")) for h in unknown])
-    rows = []
+    rows: list[dict[str, str]] = []
     for raw in values[1:]:
         if not any(raw):
             rows.append({})

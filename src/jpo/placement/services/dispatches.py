@@ -4,6 +4,7 @@ the policy maximum, the actual end, milestones."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -92,7 +93,7 @@ def dispatch_create(
     ).get(pk=offer.pk)
     application = offer.application
     cycle = application.cycle
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Any]] = {}
     if offer.status != OfferStatus.ACCEPTED:
         raise ValidationError(_("Only an accepted offer can become a dispatch."))
     if hasattr(application, "dispatch"):
@@ -163,7 +164,7 @@ def dispatch_create(
     return dispatch
 
 
-def _past_maximum(terms, start: dt.date, cycle) -> str:  # type: ignore[no-untyped-def]
+def _past_maximum(terms, start: dt.date, cycle) -> str:
     assert terms.maximum_years is not None
     return PAST_MAXIMUM % {
         "years": terms.maximum_years,
@@ -181,7 +182,7 @@ def dispatch_extend(*, actor: User, dispatch: Dispatch, new_planned_end: dt.date
             Dispatch.objects.select_for_update().select_related("application__cycle").get(pk=dispatch.pk)
         )
         cycle = dispatch.application.cycle
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[Any]] = {}
         if not reason.strip():
             errors["reason"] = [NO_REASON]
         if dispatch.end_date is not None:

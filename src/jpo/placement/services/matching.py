@@ -67,7 +67,7 @@ def rating_record(
     return rating
 
 
-def open_candidates(cycle: Cycle):  # type: ignore[no-untyped-def]
+def open_candidates(cycle: Cycle):
     """Recommended or forwarded applications of the cycle with no open offer and no dispatch yet."""
     open_offer = Offer.objects.filter(application=OuterRef("pk"), status__in=OPEN_OFFER_STATUSES)
     return (
@@ -79,7 +79,7 @@ def open_candidates(cycle: Cycle):  # type: ignore[no-untyped-def]
     )
 
 
-def open_posts(cycle: Cycle):  # type: ignore[no-untyped-def]
+def open_posts(cycle: Cycle):
     open_offer = Offer.objects.filter(post=OuterRef("pk"), status__in=OPEN_OFFER_STATUSES)
     return (
         Post.objects.filter(cycle=cycle, status=PostStatus.APPROVED)

@@ -41,7 +41,9 @@ def _recipients(milestone: Milestone) -> list[tuple[User | None, str]]:
             role=Role.FOCAL_POINT, organization_id=dispatch.post.organization_id, is_active=True
         )
     ]
-    officers = [(u, u.email) for u in User.objects.filter(role=Role.OFFICER, is_active=True)]
+    officers: list[tuple[User | None, str]] = [
+        (u, u.email) for u in User.objects.filter(role=Role.OFFICER, is_active=True)
+    ]
     if milestone.kind == MilestoneKind.RETENTION_OUTLOOK:
         return jpo + focal
     if milestone.kind == MilestoneKind.OUTCOME:

@@ -94,7 +94,7 @@ def post(
 def candidate(
     *,
     cycle_row: Cycle,
-    preferences: list[Organization] = (),  # type: ignore[assignment]
+    preferences: tuple[Organization, ...] | list[Organization] = (),
     actor: User | None = None,
     civil_servant: bool = False,
     ministry_row: Ministry | None = None,
@@ -148,7 +148,7 @@ def dispatched(
     start: dt.date = dt.date(2025, 1, 6),
     civil_servant: bool = False,
     **extra: Any,
-):  # type: ignore[no-untyped-def]
+):
     cycle_row = cycle_row or cycle(2024)
     org = org or organization()
     post_row = post(actor=actor, cycle_row=cycle_row, org=org, title=f"Post {_next()}")

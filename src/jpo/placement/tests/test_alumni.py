@@ -86,7 +86,7 @@ def test_reimporting_the_same_people_is_refused() -> None:
     assert AlumniRecord.objects.count() == 2
 
 
-def test_cli_exit_status_2_on_bad_rows(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_exit_status_2_on_bad_rows(tmp_path, capsys) -> None:
     f.organization("UNDP")
     bad = tmp_path / "bad.csv"
     bad.write_text(

@@ -8,7 +8,7 @@ import pytest
 from jpo.placement import solver
 
 
-def _instance(seed: int, n: int, m: int):  # type: ignore[no-untyped-def]
+def _instance(seed: int, n: int, m: int):
     rng = np.random.default_rng(seed)
     allowed = rng.random((n, m)) < 0.6
     fit = np.where(allowed, rng.random((n, m)), 0.0)

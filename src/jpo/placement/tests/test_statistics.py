@@ -9,7 +9,9 @@ from jpo.placement.statistics import RetentionRow, chart_bars, wilson
 @pytest.mark.parametrize(("k", "n"), [(0, 10), (3, 10), (10, 10), (45, 100), (1, 1)])
 def test_wilson_matches_scipy(k: int, n: int) -> None:
     expected = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
-    low, high = wilson(k, n)  # type: ignore[misc]
+    interval = wilson(k, n)
+    assert interval is not None
+    low, high = interval
     assert low == pytest.approx(expected.low)
     assert high == pytest.approx(expected.high)
 

@@ -19,7 +19,7 @@ from jpo.placement.tests import factories as f
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_dispatch_enqueues_one_task_per_milestone_and_the_worker_runs_them(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_dispatch_enqueues_one_task_per_milestone_and_the_worker_runs_them(make_user) -> None:
     officer = f.officer()
     today = dt.date.today()
     cycle = f.cycle(today.year if today.month >= 4 else today.year - 1)
@@ -42,7 +42,7 @@ def test_dispatch_enqueues_one_task_per_milestone_and_the_worker_runs_them(make_
     assert not Reminder.objects.filter(milestone__kind=MilestoneKind.OUTCOME).exists()
 
 
-def test_reminders_are_sent_once_and_stop_when_the_outcome_is_recorded(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_reminders_are_sent_once_and_stop_when_the_outcome_is_recorded(make_user) -> None:
     officer = f.officer()
     dispatch = f.dispatched(actor=officer, start=dt.date(2025, 1, 6))
     before_departure = dispatch.milestones.filter(
@@ -66,7 +66,7 @@ def test_reminders_are_sent_once_and_stop_when_the_outcome_is_recorded(make_user
     assert outcome_milestone.done_on == dt.date(2027, 1, 6)
 
 
-def test_extension_moves_the_reminders(make_user) -> None:  # type: ignore[no-untyped-def]
+def test_extension_moves_the_reminders(make_user) -> None:
     officer = f.officer()
     dispatch = f.dispatched(actor=officer, start=dt.date(2025, 1, 6))
     dispatch.milestones.filter(kind__in=[MilestoneKind.HEALTH_CHECK, MilestoneKind.TRAINING]).update(
@@ -82,7 +82,7 @@ def test_extension_moves_the_reminders(make_user) -> None:  # type: ignore[no-un
     assert reminders_send_due(today=dt.date(2027, 7, 5)) >= 1
 
 
-def test_sweep_command_runs_now(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_sweep_command_runs_now(capsys) -> None:
     call_command("placement_reminders", "--now")
     assert "reminders sent" in capsys.readouterr().out
     call_command("placement_reminders")

@@ -21,7 +21,7 @@ OFFICER_ONLY = ["placement:matching", "placement:budget", "placement:alumni", "p
 STAFF = ["placement:index", "placement:dispatch_list", "placement:reminder_list"]
 
 
-def _login(client, make_user, role, **extra):  # type: ignore[no-untyped-def]
+def _login(client, make_user, role, **extra):
     user = make_user(role, **extra)
     client.force_login(user)
     return user
@@ -30,7 +30,7 @@ def _login(client, make_user, role, **extra):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     "name", OFFICER_ONLY + STAFF + ["placement:post_list", "placement:secondment_list", "placement:retention"]
 )
-def test_officer_opens_every_page(client, make_user, name) -> None:  # type: ignore[no-untyped-def]
+def test_officer_opens_every_page(client, make_user, name) -> None:
     f.cycle(2024)
     _login(client, make_user, Role.OFFICER)
     assert client.get(reverse(name)).status_code == 200
@@ -38,18 +38,18 @@ def test_officer_opens_every_page(client, make_user, name) -> None:  # type: ign
 
 @pytest.mark.parametrize("role", [Role.APPLICANT, Role.REVIEWER, Role.ANALYST])
 @pytest.mark.parametrize("name", OFFICER_ONLY)
-def test_other_roles_are_refused_officer_pages(client, make_user, role, name) -> None:  # type: ignore[no-untyped-def]
+def test_other_roles_are_refused_officer_pages(client, make_user, role, name) -> None:
     f.cycle(2024)
     _login(client, make_user, role)
     assert client.get(reverse(name)).status_code == 403
 
 
-def test_anonymous_is_sent_to_login(client) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_is_sent_to_login(client) -> None:
     response = client.get(reverse("placement:dispatch_list"))
     assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_focal_point_sees_only_own_posts_and_dispatches(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_focal_point_sees_only_own_posts_and_dispatches(client, make_user) -> None:
     officer = f.officer()
     undp, wfp = f.organization("UNDP"), f.organization("WFP")
     cycle = f.cycle(2024)
@@ -65,7 +65,7 @@ def test_focal_point_sees_only_own_posts_and_dispatches(client, make_user) -> No
     assert client.get(reverse("placement:secondment_list")).status_code == 403
 
 
-def test_ministry_hr_sees_only_own_civil_servants(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_ministry_hr_sees_only_own_civil_servants(client, make_user) -> None:
     officer = f.officer()
     own = f.dispatched(actor=officer, civil_servant=True)
     other_ministry = f.ministry("meti")
@@ -80,7 +80,7 @@ def test_ministry_hr_sees_only_own_civil_servants(client, make_user) -> None:  #
     assert str(own.application.applicant) in client.get(reverse("placement:secondment_list")).content.decode()
 
 
-def test_post_proposal_with_danger_level_4_shows_the_rule(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_post_proposal_with_danger_level_4_shows_the_rule(client, make_user) -> None:
     org = f.organization()
     f.cycle(2025)
     _login(client, make_user, Role.OFFICER)
@@ -98,7 +98,7 @@ def test_post_proposal_with_danger_level_4_shows_the_rule(client, make_user) -> 
     assert "danger level 4" in response.content.decode()
 
 
-def test_dispatch_form_refuses_missing_consent_and_saves_nothing(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_dispatch_form_refuses_missing_consent_and_saves_nothing(client, make_user) -> None:
     officer = f.officer()
     cycle = f.cycle(2024)
     org = f.organization()
@@ -120,7 +120,7 @@ def test_dispatch_form_refuses_missing_consent_and_saves_nothing(client, make_us
     assert Dispatch.objects.get().secondment.consent_recorded_on == dt.date(2024, 11, 1)
 
 
-def test_extension_past_maximum_is_a_400_with_the_field_named(client) -> None:  # type: ignore[no-untyped-def]
+def test_extension_past_maximum_is_a_400_with_the_field_named(client) -> None:
     officer = f.officer()
     dispatch = f.dispatched(actor=officer)
     client.force_login(officer)
@@ -138,7 +138,7 @@ def test_extension_past_maximum_is_a_400_with_the_field_named(client) -> None:  
     assert dispatch.planned_end_date == dt.date(2027, 1, 5)
 
 
-def test_match_run_adjust_and_send_through_the_pages(client) -> None:  # type: ignore[no-untyped-def]
+def test_match_run_adjust_and_send_through_the_pages(client) -> None:
     officer = f.officer()
     cycle = f.cycle(2025)
     undp = f.organization("UNDP")
@@ -163,7 +163,7 @@ def test_match_run_adjust_and_send_through_the_pages(client) -> None:  # type: i
     assert Offer.objects.get().application == other
 
 
-def test_match_run_without_candidates_is_a_clear_400(client) -> None:  # type: ignore[no-untyped-def]
+def test_match_run_without_candidates_is_a_clear_400(client) -> None:
     officer = f.officer()
     f.cycle(2025)
     client.force_login(officer)
@@ -174,7 +174,7 @@ def test_match_run_without_candidates_is_a_clear_400(client) -> None:  # type: i
     assert not MatchRun.objects.exists()
 
 
-def test_applicant_accepts_own_offer(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_applicant_accepts_own_offer(client, make_user) -> None:
     officer = f.officer()
     cycle = f.cycle(2024)
     org = f.organization()
@@ -189,7 +189,7 @@ def test_applicant_accepts_own_offer(client, make_user) -> None:  # type: ignore
     assert offer.status == "accepted"
 
 
-def test_alumni_import_bad_rows_listed_nothing_written(client) -> None:  # type: ignore[no-untyped-def]
+def test_alumni_import_bad_rows_listed_nothing_written(client) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from jpo.placement.models import AlumniRecord
@@ -204,7 +204,7 @@ def test_alumni_import_bad_rows_listed_nothing_written(client) -> None:  # type:
     assert not AlumniRecord.objects.exists()
 
 
-def test_retention_page_renders_svg_chart(client, make_user) -> None:  # type: ignore[no-untyped-def]
+def test_retention_page_renders_svg_chart(client, make_user) -> None:
     from jpo.placement.services.outcomes import outcome_record
 
     officer = f.officer()
@@ -221,7 +221,7 @@ def test_retention_page_renders_svg_chart(client, make_user) -> None:  # type: i
     assert "<svg" in page and "FY2024" in page and "n=1" in page
 
 
-def _count_queries(client, url) -> int:  # type: ignore[no-untyped-def]
+def _count_queries(client, url) -> int:
     with CaptureQueriesContext(connection) as context:
         assert client.get(url).status_code == 200
     return len(context.captured_queries)
@@ -239,7 +239,7 @@ def _count_queries(client, url) -> int:  # type: ignore[no-untyped-def]
         "placement:index",
     ],
 )
-def test_list_query_counts_do_not_grow_with_rows(client, name) -> None:  # type: ignore[no-untyped-def]
+def test_list_query_counts_do_not_grow_with_rows(client, name) -> None:
     officer = f.officer()
     f.cost_table(2020)
     cycle = f.cycle(2024)
@@ -252,7 +252,7 @@ def test_list_query_counts_do_not_grow_with_rows(client, name) -> None:  # type:
     assert _count_queries(client, url) == before
 
 
-def test_post_and_candidate_lists_query_counts_do_not_grow(client) -> None:  # type: ignore[no-untyped-def]
+def test_post_and_candidate_lists_query_counts_do_not_grow(client) -> None:
     officer = f.officer()
     f.cost_table(2020)
     cycle = f.cycle(2024)
@@ -271,7 +271,7 @@ def test_post_and_candidate_lists_query_counts_do_not_grow(client) -> None:  # t
     assert [_count_queries(client, u) for u in urls] == before
 
 
-def test_match_run_page_query_count_does_not_grow(client) -> None:  # type: ignore[no-untyped-def]
+def test_match_run_page_query_count_does_not_grow(client) -> None:
     officer = f.officer()
     cycle = f.cycle(2024)
     org = f.organization()
