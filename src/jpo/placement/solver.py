@@ -59,7 +59,7 @@ def solve(
     *,
     cost: Sequence[float] | np.ndarray | None = None,
     budget: float | None = None,
-    time_limit: float = 60.0,
+    time_limit: float = 10.0,
 ) -> Solution:
     """Best matching for a (candidates × posts) fit matrix and a boolean mask of allowed pairs."""
     fit = np.asarray(fit, dtype=float)
@@ -113,12 +113,21 @@ def _solve_milp(
         bounds=Bounds(0, 1),
         options={"time_limit": time_limit, "mip_rel_gap": 0},
     )
-    if result.x is None:
-        return Solution([], 0.0, "milp", False, [str(result.message)])
-    chosen = result.x > 0.5
-    pairs = [(int(r), int(c)) for r, c in zip(rows[chosen], cols[chosen], strict=True)]
-    objective = float(values[chosen].sum())
-    return Solution(pairs, objective, "milp", bool(result.status == 0), [str(result.message)])
+    if result.status == 0 and result.x is not None:
+        chosen = result.x > 0.5
+        pairs = [(int(r), int(c)) for r, c in zip(rows[chosen], cols[chosen], strict=True)]
+        return Solution(pairs, float(values[chosen].sum()), "milp", True, [str(result.message)])
+    # Time limit (ties make optimality slow to prove): keep the better of HiGHS's incumbent and the
+    # Lagrangian solution, and say that optimality was not proven.
+    fallback = _solve_lagrangian(fit, allowed, costs, budget)
+    messages = [str(result.message), *fallback.messages]
+    if result.x is not None:
+        chosen = result.x > 0.5
+        objective = float(values[chosen].sum())
+        if objective >= fallback.objective:
+            pairs = [(int(r), int(c)) for r, c in zip(rows[chosen], cols[chosen], strict=True)]
+            return Solution(pairs, objective, "milp", False, messages)
+    return Solution(fallback.pairs, fallback.objective, fallback.solver, fallback.optimal, messages)
 
 
 def _priced(
