@@ -162,7 +162,8 @@ def conflict_declare(
             target=application,
             data={"reviewer": reviewer.pk, "reason": reason, "was_assigned": assignment is not None},
         )
-        if assignment is not None and application.status == Status.UNDER_REVIEW:
+        status = Application.objects.filter(pk=application.pk).values_list("status", flat=True).get()
+        if assignment is not None and status == Status.UNDER_REVIEW:
             reviews_assign(cycle=application.cycle, actor=recorded_by, only=[application.pk])
     return conflict
 

@@ -1,0 +1,174 @@
+"""Bulk screening with jpo.policy: stored criteria and rules version, idempotent re-runs, overrides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from jpo.accounts.models import AuditEvent
+from jpo.applications.models import StatusChange
+from jpo.applications.workflow import Status
+from jpo.policy import CRITERIA_IDS, rules_version
+from jpo.selection.models import RunStatus, Screening, ScreeningCriterion, ScreeningRun
+from jpo.selection.services import screening
+from jpo.selection.services.errors import Conflict, SelectionError
+
+pytestmark = pytest.mark.django_db
+
+
+def test_screening_stores_every_criterion_and_the_rules_version(make_submitted: Any, cycle: Any) -> None:
+    a, b = make_submitted(), make_submitted()
+    result = screening.cycle_screen(cycle=cycle)
+    assert result == {"total": 2, "changed": 2}
+    for application in (a, b):
+        s = Screening.objects.get(application=application)
+        assert s.rules_version == rules_version()
+        assert [c.criterion for c in s.criteria.order_by("id")] == list(CRITERIA_IDS)
+        experience = s.criteria.get(criterion="experience")
+        # FY2026's work-experience rule is unpublished: the engine says so, in both languages.
+        assert experience.outcome == "needs_review"
+        assert "FY2026" in experience.message_en and experience.message_ja
+        assert s.outcome == s.engine_outcome == "needs_review"
+
+
+def test_rescreening_is_idempotent_and_keeps_overrides(make_submitted: Any, cycle: Any, officer: Any) -> None:
+    application = make_submitted()
+    screening.cycle_screen(cycle=cycle)
+    s = Screening.objects.get(application=application)
+    criterion = s.criteria.get(criterion="experience")
+    screening.screening_criterion_override(
+        criterion=criterion, outcome="passed", reason="checked", actor=officer, expected_version=s.version
+    )
+    ids = sorted(ScreeningCriterion.objects.values_list("pk", flat=True))
+    again = screening.cycle_screen(cycle=cycle)
+    assert again == {"total": 1, "changed": 0}
+    assert sorted(ScreeningCriterion.objects.values_list("pk", flat=True)) == ids
+    s.refresh_from_db()
+    assert s.outcome == "eligible"
+
+    # A changed profile is judged again; the officer's override stays.
+    Screening.objects.filter(pk=s.pk).update(profile_sha256="stale")
+    assert screening.cycle_screen(cycle=cycle)["changed"] == 1
+    s.refresh_from_db()
+    assert s.outcome == "eligible"
+    assert s.criteria.get(criterion="experience").override == "passed"
+    assert ScreeningCriterion.objects.count() == len(CRITERIA_IDS)
+
+
+def test_override_needs_a_reason_and_a_fresh_version(make_submitted: Any, cycle: Any, officer: Any) -> None:
+    application = make_submitted()
+    screening.cycle_screen(cycle=cycle)
+    s = Screening.objects.get(application=application)
+    criterion = s.criteria.get(criterion="experience")
+    with pytest.raises(SelectionError) as err:
+        screening.screening_criterion_override(
+            criterion=criterion, outcome="passed", reason="  ", actor=officer, expected_version=s.version
+        )
+    assert err.value.field == "reason"
+    with pytest.raises(SelectionError):
+        screening.screening_criterion_override(
+            criterion=criterion, outcome="maybe", reason="x", actor=officer, expected_version=s.version
+        )
+    screening.screening_criterion_override(
+        criterion=criterion,
+        outcome="failed",
+        reason="only 18 months",
+        actor=officer,
+        expected_version=s.version,
+    )
+    # A second officer working from the same page (old version) is told, and nothing is overwritten.
+    with pytest.raises(Conflict):
+        screening.screening_criterion_override(
+            criterion=criterion,
+            outcome="passed",
+            reason="looks fine",
+            actor=officer,
+            expected_version=s.version,
+        )
+    criterion.refresh_from_db()
+    assert (criterion.override, criterion.override_reason) == ("failed", "only 18 months")
+    event = AuditEvent.objects.get(action="selection.criterion_override")
+    assert event.data["reason"] == "only 18 months" and event.data["after"] == "failed"
+
+
+def test_apply_moves_statuses_through_the_workflow_and_emails_the_screened_out(
+    make_submitted: Any, cycle: Any, officer: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    ok, out, unsure = make_submitted(), make_submitted(), make_submitted()
+    screening.cycle_screen(cycle=cycle)
+    for application, outcome in ((ok, "passed"), (out, "failed")):
+        s = Screening.objects.get(application=application)
+        screening.screening_criterion_override(
+            criterion=s.criteria.get(criterion="experience"),
+            outcome=outcome,
+            reason="checked the CV",
+            actor=officer,
+            expected_version=s.version,
+        )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = screening.cycle_screening_apply(cycle=cycle, actor=officer)
+    assert result == {"total": 2, "changed": 2, "errors": 0}
+    for application, status in (
+        (ok, Status.ELIGIBLE),
+        (out, Status.SCREENED_OUT),
+        (unsure, Status.SUBMITTED),
+    ):
+        application.refresh_from_db()
+        assert application.status == status
+    change = StatusChange.objects.get(application=out, to_status=Status.SCREENED_OUT)
+    assert change.actor == officer and "screening" in change.reason
+    assert [m.to for m in mail.outbox] == [[out.applicant.user.email]]
+    # Applying again changes nothing.
+    assert screening.cycle_screening_apply(cycle=cycle, actor=officer)["changed"] == 0
+
+
+def test_applying_one_with_a_stale_version_is_refused(make_submitted: Any, cycle: Any, officer: Any) -> None:
+    application = make_submitted()
+    screening.cycle_screen(cycle=cycle)
+    s = Screening.objects.get(application=application)
+    screening.screening_criterion_override(
+        criterion=s.criteria.get(criterion="experience"),
+        outcome="passed",
+        reason="ok",
+        actor=officer,
+        expected_version=s.version,
+    )
+    read = application.version
+    assert screening.screening_apply_one(application=application, actor=officer, expected_version=read)
+    application.refresh_from_db()
+    s.refresh_from_db()
+    screening.screening_criterion_override(
+        criterion=s.criteria.get(criterion="experience"),
+        outcome="failed",
+        reason="second look",
+        actor=officer,
+        expected_version=s.version,
+    )
+    with pytest.raises(Conflict):
+        screening.screening_apply_one(application=application, actor=officer, expected_version=read)
+    application.refresh_from_db()
+    assert application.status == Status.ELIGIBLE
+
+
+def test_run_as_background_task_records_progress(
+    make_submitted: Any, cycle: Any, officer: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    make_submitted()
+    make_submitted()
+    with django_capture_on_commit_callbacks(execute=True):  # the task is queued on commit
+        run = screening.screening_run_start(cycle=cycle, actor=officer)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    assert (run.total, run.processed, run.changed, run.progress_percent) == (2, 2, 2, 100)
+    assert run.rules_version == rules_version()
+    assert AuditEvent.objects.filter(action="selection.screen_done").count() == 1
+
+
+def test_a_second_run_while_one_is_open_is_refused(cycle: Any, officer: Any) -> None:
+    ScreeningRun.objects.create(cycle=cycle, started_by=officer, status=RunStatus.RUNNING)
+    with pytest.raises(Conflict):
+        screening.screening_run_start(cycle=cycle, actor=officer)
+    assert ScreeningRun.objects.count() == 1
