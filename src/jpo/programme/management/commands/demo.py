@@ -19,21 +19,16 @@ from django.utils import timezone
 
 from jpo.programme.demo.load import demo_load
 from jpo.programme.services import ReferenceDataError
+from jpo.representation.services import representation_load_reference_data
+from jpo.workforce.services import workforce_load_reference_data
 
 PRODUCTION_REFUSAL = "jpo demo refuses to run in production (JPO_ENV=production): it creates demo logins with a public password."
 
-# -------------------------------------------------------------------------------------------------
-# LOADERS OF OTHER APPS' REFERENCE DATA — call sites to be completed by the lead.
-# Each is called as loader(stdout=self.stdout) at the end of `jpo demo`, after the programme's data.
-# Import them directly, without try/except ImportError, once their modules exist:
-#     from jpo.representation.services import representation_load_reference_data
-#     from jpo.workforce.services import workforce_load_reference_data
-# and list them here:
+# Other apps' real reference data, loaded after the programme's (each idempotent, each prints progress).
 REFERENCE_LOADERS: list[Callable[..., Any]] = [
-    # representation_load_reference_data,
-    # workforce_load_reference_data,
+    representation_load_reference_data,
+    workforce_load_reference_data,
 ]
-# -------------------------------------------------------------------------------------------------
 
 
 def _date(value: str) -> dt.date:
