@@ -61,7 +61,9 @@ def timed(function, *args, **kwargs):  # type: ignore[no-untyped-def]
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--smoke", action="store_true", help="small instance, quick")
     parser.add_argument("--candidates", type=int, default=5000)
     parser.add_argument("--posts", type=int, default=1000)
@@ -76,17 +78,25 @@ def main() -> int:
     print(f"machine: {platform.machine()} {platform.processor() or ''} python {platform.python_version()}")
     print(f"instance: {n} candidates x {m} posts, {int(allowed.sum())} allowed pairs")
     print(f"build     {build_s:8.3f} s")
-    print(f"solve     {solve_s:8.3f} s  ({exact.solver}, {len(exact.pairs)} pairs, total fit {exact.objective:.3f})"
-          f"  target < {TARGET_S:.0f} s: {'met' if solve_s < TARGET_S else 'MISSED'}")
+    print(
+        f"solve     {solve_s:8.3f} s  ({exact.solver}, {len(exact.pairs)} pairs, total fit {exact.objective:.3f})"
+        f"  target < {TARGET_S:.0f} s: {'met' if solve_s < TARGET_S else 'MISSED'}"
+    )
     print(f"greedy    {greedy_s:8.3f} s  ({len(naive.pairs)} pairs, total fit {naive.objective:.3f})")
-    print(f"ratio     solve/greedy time {solve_s / greedy_s:.2f}x; greedy reaches {naive.objective / exact.objective:.4%} of the optimum")
+    print(
+        f"ratio     solve/greedy time {solve_s / greedy_s:.2f}x; greedy reaches {naive.objective / exact.objective:.4%} of the optimum"
+    )
     assert naive.objective <= exact.objective + 1e-6
     if not args.no_budget:
         budget = float(cost[allowed.any(axis=0)].sum()) * 0.8
-        budgeted, budget_s = timed(solver.solve, fit, allowed, cost=cost, budget=budget, time_limit=2.0 if args.smoke else 10.0)
+        budgeted, budget_s = timed(
+            solver.solve, fit, allowed, cost=cost, budget=budget, time_limit=2.0 if args.smoke else 10.0
+        )
         spent = sum(cost[j] for _, j in budgeted.pairs)
-        print(f"budgeted  {budget_s:8.3f} s  ({budgeted.solver}, {len(budgeted.pairs)} pairs, total fit "
-              f"{budgeted.objective:.3f}, {'; '.join(budgeted.messages)}, within budget: {spent <= budget})")
+        print(
+            f"budgeted  {budget_s:8.3f} s  ({budgeted.solver}, {len(budgeted.pairs)} pairs, total fit "
+            f"{budgeted.objective:.3f}, {'; '.join(budgeted.messages)}, within budget: {spent <= budget})"
+        )
         assert spent <= budget + 1e-6
     return 0 if (args.smoke or solve_s < TARGET_S) else 1
 
