@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template import Context, Engine, TemplateSyntaxError
-from django.template.base import Variable, VariableNode
+from django.template.base import TextNode, Variable, VariableNode
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -222,6 +222,14 @@ def template_problems(text: str) -> list[str]:
     except TemplateSyntaxError as error:
         return [_("Template syntax error: %(error)s") % {"error": error}]
     problems: list[str] = []
+    for text_node in template.nodelist.get_nodes_by_type(TextNode):
+        for mark in ("{{", "}}", "{%", "%}"):
+            if mark in text_node.s:  # type: ignore[attr-defined]
+                snippet = text_node.s[max(text_node.s.index(mark) - 20, 0) :][:40]  # type: ignore[attr-defined]
+                problems.append(
+                    _("Unbalanced “%(mark)s” near “%(snippet)s”.") % {"mark": mark, "snippet": snippet}
+                )
+                break
     for node in template.nodelist.get_nodes_by_type(VariableNode):
         var = node.filter_expression.var  # type: ignore[attr-defined]
         if isinstance(var, Variable) and var.lookups:

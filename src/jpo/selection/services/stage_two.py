@@ -110,6 +110,7 @@ def focal_decide(
     *, application: Application, actor: User, to: str, reason: str, expected_version: int | None
 ) -> None:
     """The organization's focal point records its decision on a candidate forwarded to it."""
+    application = Application.objects.select_related("applicant", "cycle", "track").get(pk=application.pk)
     if actor.role != Role.FOCAL_POINT or actor.organization_id is None:
         raise NotAllowed(_("Only the organization's focal point records its decision."))
     if application.forwarded_to_id != actor.organization_id or application.status != Status.FORWARDED:
@@ -190,6 +191,7 @@ def slot_create(
 
 def slot_confirm(*, application: Application, user: User, slot: InterviewSlot, now: dt.datetime) -> Interview:
     """The applicant confirms an interview slot (or moves to another free one before their slot starts)."""
+    application = Application.objects.select_related("applicant").get(pk=application.pk)
     if application.applicant.user_id != user.pk:
         raise NotAllowed(_("This is not your application."))
     if application.status != Status.INTERVIEW:

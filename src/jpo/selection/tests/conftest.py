@@ -143,3 +143,19 @@ def score_all(cycle: Cycle, scores: Callable[[Application, User], int]) -> None:
             reviewer=assignment.reviewer,
             scores={str(c.pk): value for c in rubric.criteria.all()},
         )
+
+
+def shortlist_all(cycle: Cycle, officer: User, reviewer: User) -> None:
+    """Screen, review (one reviewer, distinct scores: no tie) and shortlist every application of the cycle."""
+    from jpo.selection.models import ReviewAssignment
+
+    screen_and_accept(cycle, officer)
+    set_rubric(cycle, officer, reviewers_per_application=1)
+    reviews.reviews_assign(cycle=cycle, actor=officer, reviewers=[reviewer])
+    n = ReviewAssignment.objects.filter(application__cycle=cycle).count()
+    assert n <= 5
+    ordered = sorted(
+        ReviewAssignment.objects.filter(application__cycle=cycle).values_list("application_id", flat=True)
+    )
+    score_all(cycle, lambda application, _r: 5 - ordered.index(application.pk))
+    reviews.shortlist_close(cycle=cycle, actor=officer, cutoff=n)

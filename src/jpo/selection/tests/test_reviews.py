@@ -52,7 +52,7 @@ def test_assignment_is_balanced_and_never_against_a_conflict(
     apps = [make_submitted() for _ in range(5)]
     screen_and_accept(cycle, officer)
     set_rubric(cycle, officer, reviewers_per_application=2)
-    r1, r2, r3 = make_reviewers(3)
+    r1, _r2, _r3 = make_reviewers(3)
     reviews.conflict_declare(reviewer=r1, application=apps[0], reason="former colleague", recorded_by=officer)
     result = reviews.reviews_assign(cycle=cycle, actor=officer)
     assert result.created == 10 and not result.short

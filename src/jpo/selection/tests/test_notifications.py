@@ -1,0 +1,143 @@
+"""Result e-mails: officer templates checked before use, the applicant's language, a record of each
+e-mail, and the status change in the same transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from jpo.applications.workflow import Status
+from jpo.selection.models import Notification, NotificationStatus, NotificationTemplate, Screening
+from jpo.selection.services import notifications, screening
+from jpo.selection.services.errors import SelectionError
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Dear {{ applicant_nam }}",  # a typo
+        "{% if receipt_number %}{{ secret_field }}{% endif %}",  # inside a branch a sample might not reach
+        "Dear {{ applicant_name.upper.nothing }}",  # an attribute that does not exist
+        "Dear {{ applicant_name }",  # unclosed
+        "{% load static %}{% static 'x' %}",  # no other tag library
+        "{% include 'web/base.html' %}",  # no files
+    ],
+)
+def test_a_broken_placeholder_is_refused_and_nothing_is_saved(cycle: Any, officer: Any, body: str) -> None:
+    with pytest.raises(SelectionError) as err:
+        notifications.notification_template_save(
+            cycle=cycle, status=Status.SHORTLISTED, language="en", subject="Result", body=body, actor=officer
+        )
+    assert err.value.field == "body" and err.value.message
+    assert not NotificationTemplate.objects.exists()
+
+
+def test_subject_is_checked_too(cycle: Any, officer: Any) -> None:
+    with pytest.raises(SelectionError) as err:
+        notifications.notification_template_save(
+            cycle=cycle,
+            status=Status.SHORTLISTED,
+            language="en",
+            subject="{{ nope }}",
+            body="ok",
+            actor=officer,
+        )
+    assert err.value.field == "subject"
+
+
+def test_every_default_template_is_valid() -> None:
+    for status, by_language in notifications.DEFAULTS.items():
+        assert status in notifications.NOTIFY_STATUSES
+        for subject, body in by_language.values():
+            assert notifications.template_problems(subject) == []
+            assert notifications.template_problems(body) == []
+
+
+def test_results_go_out_in_the_applicants_language_with_a_record(
+    make_submitted: Any, cycle: Any, officer: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    ja, en = make_submitted(language="ja"), make_submitted(language="en")
+    notifications.notification_template_save(
+        cycle=cycle,
+        status=Status.SCREENED_OUT,
+        language="en",
+        subject="JPO {{ cycle }}: screening",
+        body="Dear {{ applicant_name }}, receipt {{ receipt_number }}: {{ status }}.",
+        actor=officer,
+    )
+    screening.cycle_screen(cycle=cycle)
+    for s in Screening.objects.all():
+        screening.screening_criterion_override(
+            criterion=s.criteria.get(criterion="experience"),
+            outcome="failed",
+            reason="18 months only",
+            actor=officer,
+            expected_version=s.version,
+        )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        screening.cycle_screening_apply(cycle=cycle, actor=officer)
+    by_recipient = {m.to[0]: m for m in mail.outbox}
+    en_mail = by_recipient[en.applicant.user.email]
+    assert en_mail.subject == "JPO FY2026: screening"
+    assert (
+        en_mail.body
+        == f"Dear {en.applicant.family_name} {en.applicant.given_name}, receipt {en.receipt_number}: Screened out."
+    )
+    assert "応募資格" in by_recipient[ja.applicant.user.email].subject
+    rows = Notification.objects.order_by("pk")
+    assert [(n.recipient, n.language, n.state) for n in rows] == [
+        (ja.applicant.user.email, "ja", NotificationStatus.SENT),
+        (en.applicant.user.email, "en", NotificationStatus.SENT),
+    ]
+    assert all(n.sent_at for n in rows)
+    # Sending again (a retried task) sends nothing twice.
+    assert notifications.notifications_send(ids=[n.pk for n in rows]) == {"sent": 0, "failed": 0}
+
+
+def test_a_template_broken_after_saving_blocks_the_decision_and_the_status(
+    make_submitted: Any, cycle: Any, officer: Any
+) -> None:
+    application = make_submitted()
+    screening.cycle_screen(cycle=cycle)
+    s = Screening.objects.get()
+    screening.screening_criterion_override(
+        criterion=s.criteria.get(criterion="experience"),
+        outcome="failed",
+        reason="x",
+        actor=officer,
+        expected_version=s.version,
+    )
+    # Written around the checks (e.g. in the admin): the decision refuses it rather than send garbage.
+    NotificationTemplate.objects.create(
+        cycle=cycle, status=Status.SCREENED_OUT, language="en", subject="x", body="{{ oops }}"
+    )
+    with pytest.raises(SelectionError):
+        screening.screening_apply_one(
+            application=application, actor=officer, expected_version=application.version
+        )
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+    assert not Notification.objects.exists()
+
+
+def test_a_failed_send_is_recorded_and_can_be_resent(
+    make_submitted: Any, cycle: Any, officer: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    application = make_submitted()
+    notification = notifications.notification_prepare(application=application, status=Status.SHORTLISTED)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    assert notifications.notifications_send(ids=[notification.pk]) == {"sent": 0, "failed": 1}
+    notification.refresh_from_db()
+    assert notification.state == NotificationStatus.FAILED and notification.error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notification_resend(notification=notification, actor=officer)
+    notification.refresh_from_db()
+    assert notification.state == NotificationStatus.SENT
+    assert len(mail.outbox) == 1
