@@ -135,19 +135,44 @@ def _chunks(iterator: Iterator[RowValues], size: int) -> Iterator[list[RowValues
         yield chunk
 
 
-def _upsert_sql() -> str:
-    """INSERT … ON CONFLICT (natural key) DO UPDATE: the same statement on SQLite (3.24+) and PostgreSQL."""
+def census_row_insert_sql(*, upsert: bool = True) -> str:
+    """INSERT of checked rows, by default ON CONFLICT (natural key) DO UPDATE (SQLite 3.24+ and PostgreSQL).
+
+    SQLite: one row of parameters, run for every row (executemany). PostgreSQL: one array parameter per
+    column, sent in binary (%b) and unnested into rows, so a whole chunk is one statement and one round trip.
+    Every name comes from the model and is quoted; values are bound parameters.
+    """
     quote = connection.ops.quote_name
     table = quote(CensusRow._meta.db_table)
     columns = ", ".join(quote(c) for c in COLUMNS)
-    placeholders = ", ".join(["%s"] * len(COLUMNS))
-    key = ", ".join(quote(c) for c in KEY_FIELDS)
-    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in UPDATE_COLUMNS)
-    # Every name comes from the model and is quoted; values are bound parameters.
-    return (
-        f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) "  # noqa: S608
-        f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
-    )
+    if connection.vendor == "postgresql":
+        fields = {f.column: f for f in CensusRow._meta.concrete_fields}
+        arrays = ", ".join(f"%b::{fields[c].db_type(connection)}[]" for c in COLUMNS)
+        sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608
+    else:
+        placeholders = ", ".join(["%s"] * len(COLUMNS))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    if upsert:
+        key = ", ".join(quote(c) for c in KEY_FIELDS)
+        updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in UPDATE_COLUMNS)
+        sql += f" ON CONFLICT ({key}) DO UPDATE SET {updates}"
+    return sql
+
+
+def census_rows_write(rows: list[RowValues], *, upsert: bool = True) -> None:
+    """Write checked rows (COLUMNS order) in as few statements as the database allows, in the current
+    transaction. On PostgreSQL this uses a server-side-binding psycopg cursor on Django's own connection
+    (Django's cursors bind parameters on the client, which is slow for large arrays)."""
+    sql = census_row_insert_sql(upsert=upsert)
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as raw:
+            raw.execute(sql.encode(), [list(column) for column in zip(*rows, strict=True)])
+    else:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
 
 
 def _write_all(
@@ -156,13 +181,12 @@ def _write_all(
     """Check and write every row in one transaction; any bad row rolls back everything written before it."""
     validator = CensusValidator(source=census_import.source)
     written = 0
-    sql = _upsert_sql()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic():
         good = validated_rows(rows, validator=validator, census_import_id=census_import.pk)
         for chunk in _chunks(good, WRITE_CHUNK):
             if validator.error_count:
                 continue  # keep checking to list every error, but write nothing more (rolled back below)
-            cursor.executemany(sql, chunk)
+            census_rows_write(chunk)
             written += len(chunk)
             report("writing", written)
         if validator.error_count:
