@@ -99,9 +99,11 @@ def screen_and_accept(cycle: Cycle, officer: User) -> None:
     FY2026 application needs this officer's decision before it can become eligible.
     """
     screening.cycle_screen(cycle=cycle)
-    for s in Screening.objects.filter(application__cycle=cycle).prefetch_related("criteria"):
+    for s in Screening.objects.filter(
+        application__cycle=cycle, application__status__in=screening.SCREENABLE
+    ).prefetch_related("criteria"):
         for c in s.criteria.all():
-            if c.outcome == "needs_review":
+            if c.outcome == "needs_review" and not c.override:
                 s = screening.screening_criterion_override(
                     criterion=c,
                     outcome="passed",
