@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def test_rubric_refuses_bad_scales_and_weights(cycle: Any, officer: Any) -> None:
     good = [reviews.CriterionInput(name="Motivation", weight=Decimal("1"))]
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"criteria": good, "scale_min": 5, "scale_max": 5}, "scale_max"),
         ({"criteria": [], "scale_min": 1, "scale_max": 5}, "criteria"),
         (

@@ -82,7 +82,9 @@ def test_reviewers_see_only_their_assignments_and_counts_do_not_grow(
     assert len(many) == len(few)
     assert response.content.decode().count(reverse("selection:review", args=[0])[:-2]) >= 5
     # Someone else's assignment does not exist for this reviewer.
-    assignment = ReviewAssignment.objects.filter(reviewer=r1).first()
+    assignment = ReviewAssignment.objects.filter(reviewer=r1).get(
+        application__pk=ReviewAssignment.objects.filter(reviewer=r1).values("application")[:1]
+    )
     client.force_login(outsider)
     assert client.get(reverse("selection:review", args=[assignment.pk])).status_code == 404
     assert client.get(reverse("selection:my_reviews")).content.decode().count("JPO-2026") == 0
