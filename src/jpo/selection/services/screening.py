@@ -11,17 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
-from jpo.applications.models import Application
-from jpo.applications.selfcheck import application_profile
+from jpo.applications.models import Application, Degree, EmploymentPeriod, LanguageTest
 from jpo.applications.workflow import Status
 from jpo.policy import ProfileError, evaluate, rules_version
 from jpo.programme.models import Cycle
@@ -81,52 +81,149 @@ def _criterion_rows(decision: Any) -> list[tuple[str, str, str, str]]:
     return [(c.id, str(c.outcome), c.message["en"], c.message["ja"]) for c in decision.criteria]
 
 
-def _screen_chunk(ids: Sequence[int], *, version: str, run: ScreeningRun | None) -> int:
-    """Screen one chunk of applications in one transaction; returns how many screenings changed."""
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _score(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def profiles_for(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The `jpo.policy` profile of each application, as `jpo.applications.selfcheck.application_profile`
+    builds it, read with four flat queries (no model instances: bulk screening reads 100,000 of them).
+    A test checks that both give the same profile."""
+    profiles: dict[int, dict[str, Any]] = {}
+    for pk, birth, nationalities, civil, former, io_staff in Application.objects.filter(
+        pk__in=ids
+    ).values_list(
+        "pk",
+        "applicant__birth_date",
+        "applicant__nationalities",
+        "is_civil_servant",
+        "former_jpo",
+        "international_organization_staff",
+    ):
+        profiles[pk] = {
+            "birth_date": _iso(birth),
+            "nationalities": list(nationalities or []),
+            "degrees": [],
+            "employment": [],
+            "language_tests": [],
+            "national_civil_servant": civil,
+            "former_jpo": former,
+            "international_organization_staff": io_staff,
+        }
+    for app_id, level, field, awarded, expected in (
+        Degree.objects.filter(application_id__in=ids)
+        .order_by("application_id", "id")
+        .values_list("application_id", "level", "field", "awarded", "expected")
+    ):
+        row: dict[str, Any] = {"level": level, "field": field}
+        if awarded is not None:
+            row["awarded"] = _iso(awarded)
+        else:
+            row["expected"] = _iso(expected)
+        profiles[app_id]["degrees"].append(row)
+    for app_id, start, end, kind, sector in (
+        EmploymentPeriod.objects.filter(application_id__in=ids)
+        .order_by("application_id", "start", "id")
+        .values_list("application_id", "start", "end", "type", "sector")
+    ):
+        profiles[app_id]["employment"].append(
+            {"start": _iso(start), "end": _iso(end), "type": kind, "sector": sector}
+        )
+    for app_id, test, score, taken in (
+        LanguageTest.objects.filter(application_id__in=ids)
+        .order_by("application_id", "taken", "id")
+        .values_list("application_id", "test", "score", "taken")
+    ):
+        profiles[app_id]["language_tests"].append(
+            {"test": test, "score": _score(score), "taken": _iso(taken)}
+        )
+    return profiles
+
+
+def _evaluate(profile: dict[str, Any], cycle_code: str) -> tuple[list[tuple[str, str, str, str]], str]:
+    try:
+        decision = evaluate(profile, cycle_code)
+    except (ProfileError, LookupError, ValueError) as exc:
+        return [], str(exc)
+    return [(c.id, str(c.outcome), c.message["en"], c.message["ja"]) for c in decision.criteria], ""
+
+
+SCREENING_COLUMNS = (
+    "application_id",
+    "run_id",
+    "rules_version",
+    "profile_sha256",
+    "engine_outcome",
+    "outcome",
+    "error",
+    "screened_at",
+    "version",
+)
+CRITERION_COLUMNS = (
+    "screening_id",
+    "criterion",
+    "outcome",
+    "message_en",
+    "message_ja",
+    "override",
+    "override_reason",
+)
+
+
+def _insert_sql(table: str, columns: Sequence[str]) -> str:
+    """Table and column names come from our models (never from input); values are parameters."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    return f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+
+
+def _screen_chunk(ids: Sequence[int], *, cycle: Cycle, version: str, run: ScreeningRun | None) -> int:
+    """Screen one chunk of applications in one transaction; returns how many screenings changed.
+
+    New results are written with plain multi-row inserts (the ORM's per-object work would cost more
+    than the rules themselves at 100,000 applications); changed ones through the ORM.
+    """
     now = timezone.now()
-    applications = (
-        Application.objects.filter(pk__in=ids)
-        .select_related("applicant", "cycle")
-        .prefetch_related("degrees", "employment", "language_tests")
-    )
-    existing = {
-        s.application_id: s
-        for s in Screening.objects.filter(application_id__in=ids).prefetch_related(
-            Prefetch("criteria", queryset=ScreeningCriterion.objects.order_by("id"))
+    profiles = profiles_for(ids)
+    known = {
+        app_id: (rules, digest)
+        for app_id, rules, digest in Screening.objects.filter(application_id__in=ids).values_list(
+            "application_id", "rules_version", "profile_sha256"
         )
     }
-    new_screenings: list[Screening] = []
-    new_rows: list[list[tuple[str, str, str, str]]] = []
+    digests = {app_id: profile_digest(profile) for app_id, profile in profiles.items()}
+    todo = [
+        app_id for app_id in ids if app_id in profiles and known.get(app_id) != (version, digests[app_id])
+    ]
+    if not todo:
+        return 0  # idempotent: same facts, same rules everywhere
+    changed_ids = [app_id for app_id in todo if app_id in known]
+    existing = (
+        {
+            s.application_id: s
+            for s in Screening.objects.filter(application_id__in=changed_ids).prefetch_related(
+                Prefetch("criteria", queryset=ScreeningCriterion.objects.order_by("id"))
+            )
+        }
+        if changed_ids
+        else {}
+    )
+    results = [_evaluate(profiles[app_id], cycle.code) for app_id in todo]
+    new: list[tuple[int, str, str, list[tuple[str, str, str, str]], str]] = []
     updated: list[Screening] = []
     updated_criteria: list[ScreeningCriterion] = []
     created_criteria: list[ScreeningCriterion] = []
     deleted_criteria: list[int] = []
-    for application in applications:
-        profile = application_profile(application)
-        digest = profile_digest(profile)
-        old = existing.get(application.pk)
-        if old is not None and old.rules_version == version and old.profile_sha256 == digest:
-            continue  # idempotent: same facts, same rules
-        error = ""
-        try:
-            rows = _criterion_rows(evaluate(profile, application.cycle.code))
-        except (ProfileError, LookupError, ValueError) as exc:
-            rows, error = [], str(exc)
+    for app_id, (rows, error) in zip(todo, results, strict=True):
+        digest = digests[app_id]
+        old = existing.get(app_id)
         engine = overall_outcome([r[1] for r in rows], error=error)
         if old is None:
-            new_screenings.append(
-                Screening(
-                    application_id=application.pk,
-                    run=run,
-                    rules_version=version,
-                    profile_sha256=digest,
-                    engine_outcome=engine,
-                    outcome=engine,
-                    error=error,
-                    screened_at=now,
-                )
-            )
-            new_rows.append(rows)
+            new.append((app_id, digest, engine, rows, error))
             continue
         by_id = {c.criterion: c for c in old.criteria.all()}
         effective = []
@@ -147,22 +244,29 @@ def _screen_chunk(ids: Sequence[int], *, version: str, run: ScreeningRun | None)
         old.outcome = overall_outcome(effective, error=error)
         old.version += 1
         updated.append(old)
-    with transaction.atomic():
-        if new_screenings:
-            Screening.objects.bulk_create(new_screenings, batch_size=CHUNK)
-            ScreeningCriterion.objects.bulk_create(
+    with transaction.atomic(), connection.cursor() as cursor:
+        if new:
+            at = connection.ops.adapt_datetimefield_value(now)
+            run_id = run.pk if run is not None else None
+            cursor.executemany(
+                _insert_sql(Screening._meta.db_table, SCREENING_COLUMNS),
                 [
-                    ScreeningCriterion(
-                        screening_id=screening.pk,
-                        criterion=cid,
-                        outcome=outcome,
-                        message_en=en,
-                        message_ja=ja,
-                    )
-                    for screening, rows in zip(new_screenings, new_rows, strict=True)
+                    (app_id, run_id, version, digest, engine, engine, error, at, 1)
+                    for app_id, digest, engine, _r, error in new
+                ],
+            )
+            pks = dict(
+                Screening.objects.filter(application_id__in=[n[0] for n in new]).values_list(
+                    "application_id", "pk"
+                )
+            )
+            cursor.executemany(
+                _insert_sql(ScreeningCriterion._meta.db_table, CRITERION_COLUMNS),
+                [
+                    (pks[app_id], cid, outcome, en, ja, "", "")
+                    for app_id, _d, _e, rows, _err in new
                     for cid, outcome, en, ja in rows
                 ],
-                batch_size=CHUNK * 7,
             )
         if updated:
             Screening.objects.bulk_update(
@@ -184,7 +288,7 @@ def _screen_chunk(ids: Sequence[int], *, version: str, run: ScreeningRun | None)
             ScreeningCriterion.objects.bulk_create(created_criteria)
         if deleted_criteria:
             ScreeningCriterion.objects.filter(pk__in=deleted_criteria).delete()
-    return len(new_screenings) + len(updated)
+    return len(new) + len(updated)
 
 
 def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
@@ -206,7 +310,7 @@ def cycle_screen(*, cycle: Cycle, run: ScreeningRun | None = None, chunk_size: i
         )
     processed = changed = 0
     for chunk in _chunks(ids, chunk_size):
-        changed += _screen_chunk(chunk, version=version, run=run)
+        changed += _screen_chunk(chunk, cycle=cycle, version=version, run=run)
         processed += len(chunk)
         if run is not None:
             ScreeningRun.objects.filter(pk=run.pk).update(processed=processed, changed=changed)

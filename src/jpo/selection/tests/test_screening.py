@@ -172,3 +172,13 @@ def test_a_second_run_while_one_is_open_is_refused(cycle: Any, officer: Any) -> 
     with pytest.raises(Conflict):
         screening.screening_run_start(cycle=cycle, actor=officer)
     assert ScreeningRun.objects.count() == 1
+
+
+def test_bulk_profiles_equal_the_portals_profile_builder(make_submitted: Any) -> None:
+    from jpo.applications.models import Application
+    from jpo.applications.selfcheck import application_profile
+
+    apps = [make_submitted(), make_submitted(track="organization", sex="male")]
+    profiles = screening.profiles_for([a.pk for a in apps])
+    for application in Application.objects.filter(pk__in=[a.pk for a in apps]):
+        assert profiles[application.pk] == application_profile(application)

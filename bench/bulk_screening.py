@@ -1,0 +1,279 @@
+"""Benchmark: bulk screening of N synthetic submitted applications (default 100,000) with jpo.policy,
+storing every criterion result (7 rows per application), on SQLite or PostgreSQL.
+
+Figures printed:
+  screening     `jpo.selection.services.screening.cycle_screen` on the cycle: load each application's
+                declared facts (the portal's own profile builder), evaluate the cycle's rules, store one
+                Screening and seven ScreeningCriterion rows per application, progress committed per chunk
+  re-screening  the same call again: nothing changed, so nothing is written (idempotency)
+  raw insert    the same criterion rows, already as Python tuples, inserted with one executemany() in one
+                transaction (baseline); the screening's ratio to it is printed
+  evaluate only the policy engine alone on the same profiles (to show where the time goes)
+
+Targets (issue 4): screening under 60 s for 100,000 applications, within 3x the raw insert.
+
+The synthetic applications (FY2022 rules, which are all published) vary birth date, degree, work
+history and language score so that every outcome occurs. Uses its own database: a SQLite file under
+var/bench/ (--db sqlite) or a PostgreSQL database it creates and drops (--db postgres). Examples:
+  .venv/bin/python bench/bulk_screening.py --smoke
+  .venv/bin/python bench/bulk_screening.py --db sqlite
+  .venv/bin/python bench/bulk_screening.py --db postgres
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+TARGET_S = 60.0
+TARGET_RATIO = 3.0
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--n", type=int, default=100_000, help="applications")
+    parser.add_argument("--chunk", type=int, default=2000, help="applications per transaction")
+    parser.add_argument("--smoke", action="store_true", help="a tiny run (500 applications)")
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("JPO_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+    )
+    args = parser.parse_args()
+    if args.smoke:
+        args.n = 500
+    return args
+
+
+def setup_database(args: argparse.Namespace) -> tuple[str, object]:
+    if args.db == "sqlite":
+        bench_dir = ROOT / "var" / "bench"
+        bench_dir.mkdir(parents=True, exist_ok=True)
+        path = bench_dir / "screening.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return f"sqlite:///{path}", None
+    import psycopg
+
+    name = f"jpo_bench_screening_{os.getpid()}"
+    admin = psycopg.connect(f"{args.pg_url}/postgres", autocommit=True)
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    return f"{args.pg_url}/{name}", (admin, name)
+
+
+def drop_database(handle: object) -> None:
+    if handle is None:
+        return
+    admin, name = handle  # type: ignore[misc]
+    from django.db import connections
+
+    connections.close_all()
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def make_applications(n: int) -> object:
+    """N submitted FY2022 applications with their degrees, jobs and language tests (bulk inserts)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from jpo.applications.models import Applicant, Application, Degree, EmploymentPeriod, LanguageTest
+    from jpo.programme.models import Cycle, Track
+
+    rng = random.Random(2022)
+    cycle = Cycle.objects.create(fiscal_year=2022)
+    track = Track.objects.create(cycle=cycle, kind="mofa")
+    now = timezone.now()
+    step = 5000
+    with transaction.atomic():
+        for start in range(0, n, step):
+            count = min(step, n - start)
+            applicants = Applicant.objects.bulk_create(
+                [
+                    Applicant(
+                        family_name="Bench",
+                        given_name=f"A{start + i}",
+                        birth_date=dt.date(1983, 1, 1) + dt.timedelta(days=rng.randrange(0, 16 * 365)),
+                        sex=rng.choice(["female", "male"]),
+                        email=f"bench{start + i}@example.jp",
+                        nationalities=["JP"] if rng.random() > 0.01 else ["US"],
+                        is_synthetic=True,
+                    )
+                    for i in range(count)
+                ]
+            )
+            applications = Application.objects.bulk_create(
+                [
+                    Application(
+                        applicant=a,
+                        cycle=cycle,
+                        track=track,
+                        status="submitted",
+                        submitted_at=now,
+                        receipt_number=f"JPO-2022-{start + i + 1:06d}",
+                    )
+                    for i, a in enumerate(applicants)
+                ]
+            )
+            degrees, jobs, tests = [], [], []
+            for app in applications:
+                awarded = dt.date(2012, 3, 20) + dt.timedelta(days=rng.randrange(0, 11 * 365))
+                degrees.append(
+                    Degree(
+                        application=app,
+                        level=rng.choice(["master", "master", "master", "bachelor", "doctorate"]),
+                        field="economics",
+                        institution="Bench University",
+                        awarded=awarded,
+                    )
+                )
+                job_start = awarded + dt.timedelta(days=rng.randrange(0, 6 * 365))
+                jobs.append(
+                    EmploymentPeriod(
+                        application=app,
+                        employer="Bench K.K.",
+                        title="Analyst",
+                        start=job_start,
+                        end=None
+                        if rng.random() < 0.7
+                        else job_start + dt.timedelta(days=rng.randrange(200, 1500)),
+                        type=rng.choice(["full_time", "full_time", "full_time", "part_time"]),
+                        sector="private",
+                    )
+                )
+                tests.append(
+                    LanguageTest(
+                        application=app,
+                        test=rng.choice(["toefl_ibt", "ielts"]),
+                        score=rng.randrange(80, 118) if rng.random() < 0.6 else rng.randrange(5, 9),
+                        taken=dt.date(2019, 6, 1) + dt.timedelta(days=rng.randrange(0, 3 * 365)),
+                    )
+                )
+            Degree.objects.bulk_create(degrees)
+            EmploymentPeriod.objects.bulk_create(jobs)
+            LanguageTest.objects.bulk_create(tests)
+    return cycle
+
+
+def raw_insert(rows: list[tuple[object, ...]]) -> float:
+    """Baseline: the same criterion rows in one executemany() and one transaction, no ORM, no checks."""
+    from django.db import connection, transaction
+
+    from jpo.selection.models import ScreeningCriterion
+
+    table = ScreeningCriterion._meta.db_table
+    columns = [
+        "screening_id",
+        "criterion",
+        "outcome",
+        "message_en",
+        "message_ja",
+        "override",
+        "override_reason",
+    ]
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    with transaction.atomic():
+        ScreeningCriterion.objects.all().delete()
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    args = parse_args()
+    database_url, handle = setup_database(args)
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jpo.settings")
+    os.environ.setdefault("JPO_LOG_LEVEL", "ERROR")
+    import django
+
+    django.setup()
+    from collections import Counter
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from jpo.applications.models import Application
+    from jpo.applications.selfcheck import application_profile
+    from jpo.policy import evaluate
+    from jpo.selection.models import Screening, ScreeningCriterion
+    from jpo.selection.services.screening import cycle_screen
+
+    try:
+        call_command("migrate", verbosity=0)
+        t0 = time.perf_counter()
+        cycle = make_applications(args.n)
+        print(
+            f"database      {connection.vendor} ({args.db}); {args.n:,} synthetic applications made in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
+
+        start = time.perf_counter()
+        result = cycle_screen(cycle=cycle, chunk_size=args.chunk)  # type: ignore[arg-type]
+        screening_s = time.perf_counter() - start
+        rows = ScreeningCriterion.objects.count()
+        assert result["changed"] == args.n and rows == 7 * args.n, (result, rows)
+        outcomes = Counter(Screening.objects.values_list("outcome", flat=True))
+        print(
+            f"screening     {screening_s:8.2f} s  {args.n:,} applications, {rows:,} criterion rows "
+            f"({args.n / screening_s:,.0f} applications/s); outcomes {dict(outcomes)}"
+        )
+
+        start = time.perf_counter()
+        again = cycle_screen(cycle=cycle, chunk_size=args.chunk)  # type: ignore[arg-type]
+        print(f"re-screening  {time.perf_counter() - start:8.2f} s  changed {again['changed']} (idempotent)")
+
+        sample = list(
+            Application.objects.filter(cycle=cycle)
+            .select_related("applicant", "cycle")
+            .prefetch_related("degrees", "employment", "language_tests")[: min(args.n, 5000)]
+        )
+        profiles = [application_profile(a) for a in sample]
+        start = time.perf_counter()
+        for profile in profiles:
+            evaluate(profile, "FY2022")
+        per_app = (time.perf_counter() - start) / len(profiles)
+        print(
+            f"evaluate only {per_app * 1e6:8.0f} µs per application (jpo.policy, {len(profiles):,} profiles) "
+            f"= {per_app * args.n:.1f} s for {args.n:,}"
+        )
+
+        values = list(
+            ScreeningCriterion.objects.order_by("pk").values_list(
+                "screening_id",
+                "criterion",
+                "outcome",
+                "message_en",
+                "message_ja",
+                "override",
+                "override_reason",
+            )
+        )
+        raw_s = raw_insert(values)
+        ratio = screening_s / raw_s
+        print(f"raw insert    {raw_s:8.2f} s  {len(values):,} rows, one executemany()")
+        print(f"ratio         {ratio:8.2f} x  screening / raw insert")
+        ok_time = screening_s < TARGET_S * args.n / 100_000
+        ok_ratio = ratio <= TARGET_RATIO
+        print(
+            f"targets       time {'met' if ok_time else 'MISSED'} (< {TARGET_S:.0f} s per 100,000); "
+            f"ratio {'met' if ok_ratio else 'MISSED'} (<= {TARGET_RATIO:.0f}x)"
+        )
+    finally:
+        drop_database(handle)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
