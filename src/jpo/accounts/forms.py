@@ -48,6 +48,7 @@ def validate_birth_date(value: dt.date) -> None:
 class SignupForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
+        max_length=150,  # it becomes the user name (150 characters at most)
         help_text=_("You will log in with this address. We send a link to check it."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

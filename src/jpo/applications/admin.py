@@ -2,7 +2,17 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from jpo.applications.models import Applicant, Application, Preference, StatusChange
+from jpo.applications.models import (
+    Applicant,
+    Application,
+    Document,
+    DuplicateFlag,
+    EligibilityCheck,
+    EndorsementRequest,
+    Preference,
+    StatusChange,
+    Submission,
+)
 
 
 class PreferenceInline(admin.TabularInline):
@@ -36,3 +46,51 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     # Status moves only through the workflow (application_transition), never by editing the field.
     readonly_fields = ["status", "submitted_at", "version"]
     inlines = [PreferenceInline, StatusChangeInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by the portal's services: officers read them here, never edit them."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["receipt_number", "application", "submitted_at", "snapshot_sha256"]
+    list_select_related = ["application", "application__applicant", "application__cycle"]
+    search_fields = ["receipt_number", "application__applicant__family_name"]
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyAdmin):
+    list_display = ["application", "kind", "original_name", "size", "pages", "sha256", "uploaded_at"]
+    list_select_related = ["application", "application__applicant", "application__cycle"]
+    exclude = ["file"]  # downloads go through the permission-checked portal view only
+
+
+@admin.register(EligibilityCheck)
+class EligibilityCheckAdmin(ReadOnlyAdmin):
+    list_display = ["application", "kind", "at", "eligible", "needs_review", "reviewed_at"]
+    list_filter = ["kind", "eligible", "needs_review"]
+    list_select_related = ["application", "application__applicant", "application__cycle"]
+
+
+@admin.register(DuplicateFlag)
+class DuplicateFlagAdmin(ReadOnlyAdmin):
+    list_display = ["applicant", "other", "reason", "flagged_at", "resolved_at"]
+    list_filter = ["reason"]
+    list_select_related = ["applicant", "other"]
+
+
+@admin.register(EndorsementRequest)
+class EndorsementRequestAdmin(ReadOnlyAdmin):
+    list_display = ["application", "ministry", "status", "requested_at", "decided_at"]
+    list_filter = ["status", "ministry"]
+    list_select_related = ["application", "application__applicant", "application__cycle", "ministry"]

@@ -104,6 +104,21 @@ def employment_overlaps(rows: list[dict[str, Any]]) -> list[tuple[int, int]]:
     return found
 
 
+def application_for_submission(*, pk: int) -> Application:
+    """The application with everything a submission reads (checks, self-check, snapshot) in 7 queries."""
+    return (
+        _application_queryset()
+        .prefetch_related(
+            "degrees",
+            "employment",
+            "language_tests",
+            "documents",
+            Prefetch("preferences", queryset=Preference.objects.select_related("organization", "post")),
+        )
+        .get(pk=pk)
+    )
+
+
 def application_missing(application: Application) -> list[dict[str, Any]]:
     """What still stops a submission, each with the step where it is fixed."""
     missing: list[dict[str, Any]] = []
@@ -120,13 +135,13 @@ def application_missing(application: Application) -> list[dict[str, Any]]:
         )
     if not application.applicant.nationalities:
         missing.append({"step": "personal", "message": _("Personal data: give your nationality.")})
-    if not application.degrees.exists():
+    if not application.degrees.all():
         missing.append({"step": "education", "message": _("Degrees: add at least one degree.")})
     if application.is_civil_servant and application.ministry_id is None:
         missing.append({"step": "service", "message": _("Civil service: name your ministry.")})
-    if not application.preferences.exists():
+    if not application.preferences.all():
         missing.append({"step": "preferences", "message": _("Preferences: name at least one organization.")})
-    have = set(application.documents.values_list("kind", flat=True))
+    have = {d.kind for d in application.documents.all()}
     for kind in REQUIRED_DOCUMENTS:
         if kind.value not in have:
             missing.append(
@@ -199,7 +214,7 @@ def application_snapshot(
                 "post": p.post_id,
                 "post_title": p.post.title if p.post else None,
             }
-            for p in application.preferences.select_related("organization", "post")
+            for p in application.preferences.all()
         ],
         "documents": [
             {

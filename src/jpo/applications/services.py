@@ -370,11 +370,13 @@ def application_self_check_store(*, application: Application, kind: str) -> Elig
 
 
 def _next_receipt_number(cycle: Cycle) -> str:
-    ReceiptCounter.objects.get_or_create(cycle=cycle)
-    updated = ReceiptCounter.objects.filter(cycle=cycle).update(last=F("last") + 1)
-    assert updated == 1
-    last = ReceiptCounter.objects.values_list("last", flat=True).get(cycle=cycle)
-    return f"JPO-{cycle.fiscal_year}-{last:06d}"
+    """Draw the cycle's next number: the counter row stays locked until the caller's transaction ends."""
+    if not ReceiptCounter.objects.filter(cycle=cycle).exists():
+        ReceiptCounter.objects.get_or_create(cycle=cycle)
+    counter = ReceiptCounter.objects.select_for_update().get(cycle=cycle)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"JPO-{cycle.fiscal_year}-{counter.last:06d}"
 
 
 def application_submit(
@@ -400,6 +402,7 @@ def application_submit(
         refusal = windows.submission_refusal(locked.cycle, now)
         if refusal:
             raise ApplicationError(refusal)
+        locked = selectors.application_for_submission(pk=locked.pk)  # everything, loaded once
         missing = selectors.application_missing(locked)
         if missing:
             raise ApplicationError(" ".join(str(item["message"]) for item in missing))
@@ -430,14 +433,18 @@ def application_submit(
             EndorsementRequest.objects.get_or_create(
                 application=locked, defaults={"ministry_id": locked.ministry_id}
             )
-        receipt = _next_receipt_number(locked.cycle)  # last: the counter row is locked until commit
-        Application.objects.filter(pk=locked.pk).update(receipt_number=receipt)
-        locked.refresh_from_db()
-        snapshot = selectors.application_snapshot(locked, receipt_number=receipt, check=check)
+        locked.refresh_from_db(fields=["status", "submitted_at", "version", "updated_at"])
+        assert locked.submitted_at is not None
+        snapshot = selectors.application_snapshot(locked, receipt_number="", check=check)
+        # From here to the commit the cycle's counter row is locked: only a few short writes follow,
+        # so concurrent submissions queue for milliseconds, not for the whole submission.
+        receipt = _next_receipt_number(locked.cycle)
+        snapshot["receipt_number"] = receipt
         digest = hashlib.sha256(
             json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode("utf-8")
         ).hexdigest()
-        assert locked.submitted_at is not None
+        Application.objects.filter(pk=locked.pk).update(receipt_number=receipt)
+        locked.receipt_number = receipt
         submission = Submission.objects.create(
             application=locked,
             receipt_number=receipt,
@@ -458,7 +465,7 @@ def application_submit(
         )
         if locked.is_civil_servant:
             transaction.on_commit(lambda: notifications.endorsement_requested(application=locked))
-    application.refresh_from_db()
+    application.refresh_from_db(fields=["status", "submitted_at", "receipt_number", "version", "updated_at"])
     return submission, True
 
 
