@@ -118,7 +118,6 @@ def seed(n: int, small_pdf: bytes) -> list[dict[str, Any]]:
         EmploymentPeriod,
         LanguageTest,
         Preference,
-        ReceiptCounter,
     )
     from jpo.programme.models import Cycle, Organization, Track
 
@@ -133,7 +132,6 @@ def seed(n: int, small_pdf: bytes) -> list[dict[str, Any]]:
     undp = Organization.objects.create(
         code="UNDP", name_en="UNDP", name_ja="国連開発計画", kind="fund_programme"
     )
-    ReceiptCounter.objects.create(cycle=cycle)
     password = make_password(secrets.token_urlsafe(16))
     small_sha = hashlib.sha256(small_pdf).hexdigest()
     people: list[dict[str, Any]] = []

@@ -375,20 +375,6 @@ class Submission(models.Model):
         return self.receipt_number
 
 
-class ReceiptCounter(models.Model):
-    """The last receipt number given in a cycle (one row per cycle, locked while a number is drawn)."""
-
-    cycle = models.OneToOneField("programme.Cycle", on_delete=models.CASCADE, related_name="+")
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("receipt counter")
-        verbose_name_plural = _("receipt counters")
-
-    def __str__(self) -> str:
-        return f"{self.cycle_id}: {self.last}"
-
-
 class CheckKind(models.TextChoices):
     SELF = "self", _("Self-check")
     SUBMISSION = "submission", _("At submission")

@@ -31,7 +31,6 @@ from jpo.applications.models import (
     EndorsementRequest,
     LanguageTest,
     Preference,
-    ReceiptCounter,
     StatusChange,
     Submission,
 )
@@ -174,7 +173,6 @@ def application_start(*, user: User, cycle: Cycle, now: dt.datetime) -> Applicat
     try:
         with transaction.atomic():
             application = Application.objects.create(applicant=applicant, cycle=cycle, track=track)
-            ReceiptCounter.objects.get_or_create(cycle=cycle)
             audit_record(
                 actor=user, action="application.started", target=application, data={"cycle": cycle.code}
             )
@@ -369,14 +367,10 @@ def application_self_check_store(*, application: Application, kind: str) -> Elig
     )
 
 
-def _next_receipt_number(cycle: Cycle) -> str:
-    """Draw the cycle's next number: the counter row stays locked until the caller's transaction ends."""
-    if not ReceiptCounter.objects.filter(cycle=cycle).exists():
-        ReceiptCounter.objects.get_or_create(cycle=cycle)
-    counter = ReceiptCounter.objects.select_for_update().get(cycle=cycle)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"JPO-{cycle.fiscal_year}-{counter.last:06d}"
+def receipt_number_for(application: Application) -> str:
+    """`JPO-<fiscal year>-<application number>`: unique (one application per applicant and cycle) and
+    drawn without any lock, so a deadline surge never queues on a shared counter."""
+    return f"JPO-{application.cycle.fiscal_year}-{application.pk:06d}"
 
 
 def application_submit(
@@ -435,11 +429,8 @@ def application_submit(
             )
         locked.refresh_from_db(fields=["status", "submitted_at", "version", "updated_at"])
         assert locked.submitted_at is not None
-        snapshot = selectors.application_snapshot(locked, receipt_number="", check=check)
-        # From here to the commit the cycle's counter row is locked: only a few short writes follow,
-        # so concurrent submissions queue for milliseconds, not for the whole submission.
-        receipt = _next_receipt_number(locked.cycle)
-        snapshot["receipt_number"] = receipt
+        receipt = receipt_number_for(locked)
+        snapshot = selectors.application_snapshot(locked, receipt_number=receipt, check=check)
         digest = hashlib.sha256(
             json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode("utf-8")
         ).hexdigest()
