@@ -297,3 +297,39 @@ def test_funnel_counts_and_exports(
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert [c.value for c in sheet[1]][2:] == headers
     assert client.get(reverse("selection:funnel_export", args=[2026, "pdf"])).status_code == 404
+
+
+def test_officer_pages_render_with_a_cycle_in_stage_two(
+    client: Any, make_submitted: Any, cycle: Any, officer: Any, make_reviewers: Any, make_user: Any
+) -> None:
+    from jpo.selection.tests.conftest import jst
+
+    mofa = make_submitted()
+    make_submitted(track="organization")
+    (reviewer,) = make_reviewers(1)
+    shortlist_all(cycle, officer, reviewer)
+    stage_two.stage_two_invite(cycle=cycle, actor=officer)
+    slot = stage_two.slot_create(
+        cycle=cycle,
+        actor=officer,
+        starts_at=jst(2026, 5, 20, 10),
+        ends_at=jst(2026, 5, 20, 11),
+        meeting_url="https://meet.example.jp/x",
+        panel=[reviewer],
+    )
+    stage_two.slot_confirm(application=mofa, user=mofa.applicant.user, slot=slot, now=jst(2026, 5, 1))
+    client.force_login(officer)
+    for name, kwargs in OFFICER_PAGES:
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 200, name
+    assert client.get(reverse("selection:screening_detail", args=[mofa.pk])).status_code == 200
+    page = client.get(reverse("selection:stage_two", args=[2026])).content.decode()
+    assert "meet.example.jp/x" in page and mofa.receipt_number in page
+    client.force_login(reviewer)
+    interviews = client.get(reverse("selection:my_interviews")).content.decode()
+    assert mofa.receipt_number in interviews
+    interview_url = reverse("selection:interview_score", args=[mofa.interview.pk])
+    assert client.post(interview_url, {"score": "9"}).status_code == 400
+    assert client.post(interview_url, {"score": "4"}).status_code == 302
+    assert client.post(interview_url, {"score": "4"}).status_code == 409
+    client.force_login(make_user(Role.REVIEWER, username="not-on-panel"))
+    assert client.get(interview_url).status_code == 404
