@@ -68,7 +68,9 @@ class Table:
         Python because the template loop over thousands of cells dominated the dashboard's time)."""
         return mark_safe(  # noqa: S308 - every value is escaped here
             "".join(
-                f'<tr title="{escape(title)}">' + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>\n"
+                f'<tr title="{escape(title)}">'
+                + "".join(f"<td>{escape(cell)}</td>" for cell in row)
+                + "</tr>\n"
                 for title, row in zip(self.row_titles, self.rows, strict=True)
             )
         )
