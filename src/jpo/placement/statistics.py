@@ -53,6 +53,26 @@ class RetentionRow:
         return self.interval[1] if self.interval else None
 
 
+SMALL_GROUP_MINIMUM = 5
+
+
+def pool_small_groups(rows: list[RetentionRow], *, minimum: int, label: str) -> list[RetentionRow]:
+    """Aggregates only, for people who must not see individuals: groups with fewer than `minimum`
+    dispatches are pooled into one row, and that row too is left out when it stays below `minimum`."""
+    kept = [row for row in rows if row.dispatches >= minimum]
+    pooled = RetentionRow(key="pooled", label=label)
+    for row in rows:
+        if row.dispatches < minimum:
+            pooled.dispatches += row.dispatches
+            pooled.retained += row.retained
+            pooled.not_retained += row.not_retained
+            pooled.unknown += row.unknown
+            pooled.pending += row.pending
+    if pooled.dispatches >= minimum:
+        kept.append(pooled)
+    return kept
+
+
 @dataclass
 class Bar:
     label: str

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jpo.accounts.models import Role, User
-from jpo.accounts.permissions import role_required
+from jpo.accounts.permissions import has_role, role_required
 from jpo.applications.models import Application
 from jpo.placement import access, forms, selectors
 from jpo.placement.models import (
@@ -34,7 +34,7 @@ from jpo.placement.services import posts as post_services
 from jpo.placement.services import secondments as secondment_services
 from jpo.placement.services.costs import rates
 from jpo.placement.services.secondments import needs_npa_consultation
-from jpo.placement.statistics import chart_bars
+from jpo.placement.statistics import SMALL_GROUP_MINIMUM, chart_bars, pool_small_groups
 from jpo.placement.tasks import today_in_tokyo
 from jpo.placement.terms import DANGER_RULE_SOURCE, NPA_SOURCE, dispatch_terms
 from jpo.programme.models import Agreement, Cycle, Organization, Post
@@ -583,6 +583,13 @@ def retention(request: HttpRequest) -> HttpResponse:
         ("civil_servant", _("Civil servants and others")),
     ):
         rows = selectors.retention(grouping=grouping, include_alumni=include_alumni)
+        if not has_role(request.user, OFFICER):
+            # Analysts see aggregates only: a group of one or two would show a person's outcome.
+            rows = pool_small_groups(
+                rows,
+                minimum=SMALL_GROUP_MINIMUM,
+                label=_("Groups of fewer than %(n)d dispatches, combined") % {"n": SMALL_GROUP_MINIMUM},
+            )
         bars = chart_bars(rows)
         sections.append(
             {

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from scipy.stats import binomtest
 
-from jpo.placement.statistics import RetentionRow, chart_bars, wilson
+from jpo.placement.statistics import RetentionRow, chart_bars, pool_small_groups, wilson
 
 
 @pytest.mark.parametrize(("k", "n"), [(0, 10), (3, 10), (10, 10), (45, 100), (1, 1)])
@@ -28,3 +28,18 @@ def test_chart_bars_skip_groups_without_known_outcomes() -> None:
     assert len(bars) == 1
     assert bars[0].width == pytest.approx(75)
     assert bars[0].low_x < 75 < bars[0].high_x
+
+
+def test_small_groups_are_pooled_and_a_small_pool_is_left_out() -> None:
+    rows = [
+        RetentionRow(key="a", label="A", dispatches=12, retained=6, not_retained=6),
+        RetentionRow(key="b", label="B", dispatches=3, retained=3),
+        RetentionRow(key="c", label="C", dispatches=2, not_retained=2),
+        RetentionRow(key="d", label="D", dispatches=1, retained=1),
+    ]
+    pooled = pool_small_groups(rows, minimum=5, label="small")
+    assert [(r.key, r.dispatches, r.retained, r.not_retained) for r in pooled] == [
+        ("a", 12, 6, 6),
+        ("pooled", 6, 4, 2),
+    ]
+    assert [r.key for r in pool_small_groups(rows[:1] + rows[3:], minimum=5, label="small")] == ["a"]

@@ -216,9 +216,14 @@ def test_retention_page_renders_svg_chart(client, make_user) -> None:
         grade="P-3",
         recorded_on=dt.date(2027, 1, 6),
     )
-    _login(client, make_user, Role.ANALYST)
+    client.force_login(officer)
     page = client.get(reverse("placement:retention")).content.decode()
     assert "<svg" in page and "FY2024" in page and "n=1" in page
+
+    # An analyst sees aggregates only: a group of one person is neither listed nor charted.
+    _login(client, make_user, Role.ANALYST)
+    page = client.get(reverse("placement:retention")).content.decode()
+    assert "FY2024" not in page and "n=1" not in page
 
 
 def _count_queries(client, url) -> int:
