@@ -21,7 +21,7 @@ from jpo.selection.tests.conftest import screen_and_accept, set_rubric, shortlis
 
 pytestmark = pytest.mark.django_db
 
-OFFICER_PAGES = [
+OFFICER_PAGES: list[tuple[str, dict[str, Any]]] = [
     ("selection:officer_home", {}),
     ("selection:cycle", {"fy": 2026}),
     ("selection:screening", {"fy": 2026}),
