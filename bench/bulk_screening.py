@@ -6,8 +6,9 @@ Figures printed:
                 declared facts (the portal's own profile builder), evaluate the cycle's rules, store one
                 Screening and seven ScreeningCriterion rows per application, progress committed per chunk
   re-screening  the same call again: nothing changed, so nothing is written (idempotency)
-  raw insert    the same criterion rows, already as Python tuples, inserted with one executemany() in one
-                transaction (baseline); the screening's ratio to it is printed
+  raw insert    the same criterion rows, already as Python tuples, in one transaction: with one
+                executemany() through Django's cursor, and the fastest plain way (COPY on PostgreSQL);
+                the faster of the two is the baseline of the ratio
   evaluate only the policy engine alone on the same profiles (to show where the time goes)
 
 Targets (issue 4): screening under 60 s for 100,000 applications, within 3x the raw insert.
@@ -165,28 +166,25 @@ def make_applications(n: int) -> object:
     return cycle
 
 
-def raw_insert(rows: list[tuple[object, ...]]) -> float:
-    """Baseline: the same criterion rows in one executemany() and one transaction, no ORM, no checks."""
+def raw_insert(rows: list[tuple[object, ...]], *, multi_row: bool) -> float:
+    """Baseline: the same criterion rows in one transaction, no ORM, no checks: either one executemany()
+    or the fastest plain way (COPY on PostgreSQL, executemany on SQLite: the helper the service uses)."""
     from django.db import connection, transaction
 
     from jpo.selection.models import ScreeningCriterion
+    from jpo.selection.services.screening import CRITERION_COLUMNS, insert_rows
 
     table = ScreeningCriterion._meta.db_table
-    columns = [
-        "screening_id",
-        "criterion",
-        "outcome",
-        "message_en",
-        "message_ja",
-        "override",
-        "override_reason",
-    ]
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    sql = f"INSERT INTO {table} ({', '.join(CRITERION_COLUMNS)}) VALUES ({', '.join(['%s'] * len(CRITERION_COLUMNS))})"
     with transaction.atomic():
         ScreeningCriterion.objects.all().delete()
     start = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    with transaction.atomic():
+        if multi_row:
+            insert_rows(table, CRITERION_COLUMNS, rows)
+        else:
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, rows)
     return time.perf_counter() - start
 
 
@@ -196,6 +194,7 @@ def main() -> int:
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jpo.settings")
     os.environ.setdefault("JPO_LOG_LEVEL", "ERROR")
+    os.environ.setdefault("JPO_DEBUG", "0")  # no per-query logging, as in production
     import django
 
     django.setup()
@@ -260,10 +259,18 @@ def main() -> int:
                 "override_reason",
             )
         )
-        raw_s = raw_insert(values)
+        many_s = raw_insert(values, multi_row=False)
+        print(
+            f"raw insert    {many_s:8.2f} s  {len(values):,} rows, one executemany() (ratio {screening_s / many_s:.2f}x)"
+        )
+        raw_s = raw_insert(values, multi_row=True)
+        print(
+            f"raw insert    {raw_s:8.2f} s  {len(values):,} rows, "
+            f"{'COPY' if args.db == 'postgres' else 'executemany() again'}"
+        )
+        raw_s = min(raw_s, many_s)
         ratio = screening_s / raw_s
-        print(f"raw insert    {raw_s:8.2f} s  {len(values):,} rows, one executemany()")
-        print(f"ratio         {ratio:8.2f} x  screening / raw insert")
+        print(f"ratio         {ratio:8.2f} x  screening / the faster raw insert")
         ok_time = screening_s < TARGET_S * args.n / 100_000
         ok_ratio = ratio <= TARGET_RATIO
         print(
