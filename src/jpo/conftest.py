@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -26,11 +27,17 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings: Any, tmp_path: Path) -> None:
+def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.AXES_ENABLED = False
+    # Tests speak English unless they choose Japanese (a language cookie, Accept-Language, or
+    # translation.override("ja")): assertions then read like the msgids. The site's default stays
+    # Japanese, and the browser tests run with a Japanese locale.
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -125,7 +125,9 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_ENABLED = os.environ.get("JPO_AXES_ENABLED", "1") == "1"
 
-LANGUAGE_CODE = "ja"
+LANGUAGE_CODE = os.environ.get("JPO_LANGUAGE", "ja")  # the site's default; each user may switch
+if LANGUAGE_CODE not in {"ja", "en"}:
+    raise ImproperlyConfigured(f"JPO_LANGUAGE must be ja or en, not {LANGUAGE_CODE!r}")
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "jpo_language"

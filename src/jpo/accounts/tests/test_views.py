@@ -55,7 +55,7 @@ def test_signup_sends_a_link_that_verifies_the_address(
 
 
 def test_signup_mail_is_in_japanese_for_a_japanese_page(client: Client) -> None:
-    client.post("/accounts/signup/", SIGNUP)
+    client.post("/accounts/signup/", SIGNUP, HTTP_ACCEPT_LANGUAGE="ja")
     assert User.objects.get().preferred_language == "ja"
 
 

@@ -20,7 +20,7 @@ HEADER = "iso3,name,assessment_pct,population,staff\n"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jpo.settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jpo.settings", "JPO_LANGUAGE": "en"}
     return subprocess.run([str(JPO), "ranges", *args], capture_output=True, text=True, env=env, timeout=120)
 
 
