@@ -142,7 +142,9 @@ def test_published_windows_are_exact():
     programme_load_reference_data()
     fy2022 = Cycle.objects.get(fiscal_year=2022)
     assert fy2022.preregistration_opens == dt.datetime(2022, 1, 6, 10, 0, tzinfo=TOKYO)
-    assert fy2022.preregistration_closes == dt.datetime(2022, 3, 7, 23, 59, tzinfo=TOKYO)
+    # A published "23:59" (or a date alone) closes at the end of that minute: 23:59:59 is still accepted.
+    assert fy2022.preregistration_closes == dt.datetime(2022, 3, 7, 23, 59, 59, tzinfo=TOKYO)
+    assert fy2022.applications_close == dt.datetime(2022, 3, 7, 23, 59, 59, tzinfo=TOKYO)
     assert fy2022.applications_open == dt.datetime(2022, 2, 1, 0, 0, tzinfo=TOKYO)
     fy2026 = Cycle.objects.get(fiscal_year=2026)
     assert fy2026.applications_close == dt.datetime(2026, 3, 3, 18, 0, tzinfo=TOKYO)
@@ -198,7 +200,7 @@ def test_a_malformed_reference_file_names_the_row_and_writes_nothing(tmp_path: P
     shutil.copytree(services.REFERENCE_DIR, directory)
     text = (directory / "cycles.yaml").read_text(encoding="utf-8")
     (directory / "cycles.yaml").write_text(
-        text.replace('"2024-03-04T23:59:00+09:00"', '"2024-03-04 23:59"'), encoding="utf-8"
+        text.replace('"2024-03-04T23:59:59+09:00"', '"2024-03-04 23:59"'), encoding="utf-8"
     )
     monkeypatch.setattr(services, "REFERENCE_DIR", directory)
     with pytest.raises(ReferenceDataError, match=r"cycles.yaml row 8 \(FY2024\).applications_close"):
