@@ -32,6 +32,10 @@ DEBUG = os.environ.get("JPO_DEBUG", "0" if PRODUCTION else "1") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("JPO_ALLOWED_HOSTS", "" if PRODUCTION else "*").split(",") if h]
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("JPO_ALLOWED_HOSTS must be set when JPO_ENV=production")
+# Absolute links in e-mails (verification, results, interview slots) start with this address.
+JPO_BASE_URL = os.environ.get("JPO_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not JPO_BASE_URL:
+    raise ImproperlyConfigured("JPO_BASE_URL must be set when JPO_ENV=production (links in e-mails)")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JPO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [

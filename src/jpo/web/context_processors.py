@@ -27,6 +27,7 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("My interviews"), "selection:my_interviews", frozenset({Role.REVIEWER})),
     (_("Forwarded candidates"), "selection:focal_candidates", frozenset({Role.FOCAL_POINT})),
     (_("Placement"), "placement:index", frozenset({Role.OFFICER, Role.FOCAL_POINT, Role.MINISTRY_HR})),
+    (_("Written task and interview"), "selection:my_stage_two", frozenset({Role.APPLICANT})),
     (_("My offers"), "placement:offer_list", frozenset({Role.APPLICANT})),
     (_("Civil servants on dispatch"), "placement:secondment_list", frozenset({Role.MINISTRY_HR})),
     (_("Retention"), "placement:retention", frozenset({Role.OFFICER, Role.ANALYST})),
@@ -39,5 +40,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.is_authenticated:
         for label, name, roles in NAVIGATION:
             if roles is None or user.is_superuser or getattr(user, "role", None) in roles:
-                items.append({"label": label, "url": reverse(name), "active": request.path == reverse(name)})
+                url = reverse(name)
+                items.append({"label": label, "url": url, "active": request.path == url})
     return {"nav_items": items}

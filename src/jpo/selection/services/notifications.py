@@ -314,7 +314,7 @@ def notification_context(*, application: Application, status: str, language: str
     from django.utils import translation
 
     applicant = application.applicant
-    base = getattr(settings, "JPO_BASE_URL", "").rstrip("/")
+    base = settings.JPO_BASE_URL
     with translation.override(language):
         status_label = str(Status(status).label)
         track_label = str(application.track.get_kind_display())
