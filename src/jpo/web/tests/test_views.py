@@ -62,3 +62,10 @@ def test_officer_home_lists_cycles_in_constant_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get("/")
     assert "FY2019" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_visitors_find_sign_up_and_password_reset(client: Any) -> None:
+    assert 'href="/accounts/signup/"' in client.get("/").content.decode()
+    login = client.get("/accounts/login/").content.decode()
+    assert 'href="/accounts/signup/"' in login and 'href="/accounts/password-reset/"' in login
