@@ -1,6 +1,12 @@
 """One function per eligibility criterion. Each reads the parameters in force for the cycle, compares
 the applicant's profile, and returns a CriterionResult: passed, failed, or needs_review when a fact
 the rule needs is unknown for that cycle and the answer would differ between its possible values.
+
+Speed: bulk screening evaluates 100,000 profiles per cycle, so whatever depends only on the cycle (the
+parameters in force, the dates they resolve to, the wording of each rule) is worked out once per fiscal
+year (and exception organization) by the `_*_rule` functions below, cached, and shared; only what
+depends on the applicant is computed per call. Cached values are immutable (strings, dates, tuples):
+every dict or list that goes into a CriterionResult is built fresh for each call.
 """
 
 from __future__ import annotations
@@ -8,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from jpo.policy import text as t
@@ -28,6 +35,9 @@ FAILED = "failed"
 NEEDS_REVIEW = "needs_review"
 OUTCOMES = (PASSED, FAILED, NEEDS_REVIEW)
 CRITERIA_IDS = ("nationality", "age", "degree", "experience", "language", "prior_service", "civil_servant")
+
+# Per-cycle caches hold one entry per fiscal year (and exception organization): a few dozen in practice.
+_RULES_CACHE = 512
 
 
 @dataclass(frozen=True)
@@ -80,12 +90,7 @@ def _result(
 ) -> CriterionResult:
     title = t.CRITERION_TITLES[cid]
     verdict = t.VERDICT[outcome]
-    uncertain = [p for p in parameters if p.uncertain or p.external]
-    caveat_en = caveat_ja = ""
-    if uncertain:
-        names = ", ".join(p.name for p in uncertain)
-        caveat_en = f" (Source for {names} is weak or outside the official record; see the parameter note.)"
-        caveat_ja = f"（{names} の出典は確度が低いか公式資料外です。パラメータの注記を参照。）"
+    caveat_en, caveat_ja = _caveat(parameters)
     message = {
         "en": f"{title['en']}: {rule[0]} {detail[0]} {verdict['en']}{caveat_en}".replace("  ", " ").strip(),
         "ja": f"{title['ja']}：{rule[1]}{detail[1]}{verdict['ja']}{caveat_ja}".strip(),
@@ -101,15 +106,33 @@ def _result(
     )
 
 
+def _caveat(parameters: tuple[ParameterValue, ...]) -> tuple[str, str]:
+    for p in parameters:
+        if p.uncertain or p.external:
+            break
+    else:
+        return "", ""
+    names = ", ".join(p.name for p in parameters if p.uncertain or p.external)
+    return (
+        f" (Source for {names} is weak or outside the official record; see the parameter note.)",
+        f"（{names} の出典は確度が低いか公式資料外です。パラメータの注記を参照。）",
+    )
+
+
+@lru_cache(maxsize=_RULES_CACHE)
+def _unknown_rule_text(name: str, fy: int, why: str) -> tuple[str, str]:
+    return (
+        f"The {name.replace('_', ' ')} rule for {t.fy_en(fy)} is not known ({why}).",
+        f"{t.fy_ja(fy)}の{name}の条件は資料で確認できません（{why}）。",
+    )
+
+
 def _unknown_rule(cid: str, p: ParameterValue, fy: int, applicant_value: Any) -> CriterionResult:
     why = p.note or (p.source.label if p.source else "")
     return _result(
         cid,
         NEEDS_REVIEW,
-        rule=(
-            f"The {p.name.replace('_', ' ')} rule for {t.fy_en(fy)} is not known ({why}).",
-            f"{t.fy_ja(fy)}の{p.name}の条件は資料で確認できません（{why}）。",
-        ),
+        rule=_unknown_rule_text(p.name, fy, why),
         detail=("It cannot be decided automatically.", "自動では判定できません。"),
         parameters=(p,),
         applied={p.name: UNKNOWN},
@@ -143,6 +166,15 @@ def _dates_phrase(dates: list[date], p: ParameterValue, fy: int) -> tuple[str, s
 # --- nationality --------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=_RULES_CACHE)
+def _nationality_rule(fy: int) -> tuple[str, str]:
+    p = parameter("nationality", fy)
+    return (
+        f"Japanese nationality ({p.value}) is required ({t.fy_en(fy)} rule).",
+        f"日本国籍（{p.value}）が必要です（{t.fy_ja(fy)}の条件）。",
+    )
+
+
 def check_nationality(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
     p = parameter("nationality", fy)
     if not p.known:
@@ -154,10 +186,7 @@ def check_nationality(profile: Profile, fy: int, info: CycleInfo) -> CriterionRe
     return _result(
         "nationality",
         outcome,
-        rule=(
-            f"Japanese nationality ({p.value}) is required ({t.fy_en(fy)} rule).",
-            f"日本国籍（{p.value}）が必要です（{t.fy_ja(fy)}の条件）。",
-        ),
+        rule=_nationality_rule(fy),
         detail=(f"Your nationalities: {yours_en}.", f"あなたの国籍：{yours_ja}。"),
         parameters=(p,),
         applied={"nationality": p.value},
@@ -172,15 +201,47 @@ def _age(birth: date, on: date) -> int:
     return age_on(birth, on) if on >= birth else 0
 
 
+@dataclass(frozen=True)
+class _AgeRule:
+    """The age rule of one cycle (known age limit), with everything that does not depend on the applicant."""
+
+    limit: int
+    dates: tuple[date, ...]  # the possible reference dates (one if known)
+    known: bool
+    boundary: date | None  # born on or after (known reference date only)
+    rule: tuple[str, str]
+
+
+@lru_cache(maxsize=_RULES_CACHE)
+def _age_rule(fy: int) -> _AgeRule:
+    limit = int(parameter("age_limit", fy).value)
+    ref_p = parameter("age_reference_date", fy)
+    dates, known = _possible_dates(ref_p, fy)
+    low = dates[0]
+    if known:
+        boundary = born_on_or_after_for_limit(limit, low)
+        rule = (
+            f"{limit} or younger on {t.d_en(low)} ({t.fy_en(fy)} rule), i.e. born on or after {t.d_en(boundary)}.",
+            f"{t.d_ja(low)}時点で満{limit}歳以下（{t.fy_ja(fy)}の条件）、すなわち{t.d_ja(boundary)}以降の生まれ。",
+        )
+        return _AgeRule(limit, tuple(dates), True, boundary, rule)
+    phrase = _dates_phrase(dates, ref_p, fy)
+    rule = (
+        f"{limit} or younger on the reference date of {t.fy_en(fy)}: {phrase[0]}.",
+        f"{t.fy_ja(fy)}の基準日時点で満{limit}歳以下。基準日は{phrase[1]}です。",
+    )
+    return _AgeRule(limit, tuple(dates), False, None, rule)
+
+
 def check_age(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
     limit_p = parameter("age_limit", fy)
     ref_p = parameter("age_reference_date", fy)
     birth = profile.birth_date
     if not limit_p.known:
         return _unknown_rule("age", limit_p, fy, birth)
-    limit = int(limit_p.value)
-    dates, known = _possible_dates(ref_p, fy)
-    low, high = dates[0], dates[-1]
+    cached = _age_rule(fy)
+    limit, rule = cached.limit, cached.rule
+    low, high = cached.dates[0], cached.dates[-1]
     age_low, age_high = _age(birth, low), _age(birth, high)
     if age_high <= limit:
         outcome = PASSED
@@ -189,23 +250,17 @@ def check_age(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
     else:
         outcome = NEEDS_REVIEW
     params = (limit_p, ref_p)
-    if known:
-        boundary = born_on_or_after_for_limit(limit, low)
-        rule = (
-            f"{limit} or younger on {t.d_en(low)} ({t.fy_en(fy)} rule), i.e. born on or after {t.d_en(boundary)}.",
-            f"{t.d_ja(low)}時点で満{limit}歳以下（{t.fy_ja(fy)}の条件）、すなわち{t.d_ja(boundary)}以降の生まれ。",
-        )
+    if cached.known:
         detail = (
             f"You were born on {t.d_en(birth)} and are {age_low} on that date.",
             f"あなたは{t.d_ja(birth)}生まれで、その日に満{age_low}歳です。",
         )
-        applied: dict[str, Any] = {"age_limit": limit, "reference_date": low, "born_on_or_after": boundary}
+        applied: dict[str, Any] = {
+            "age_limit": limit,
+            "reference_date": low,
+            "born_on_or_after": cached.boundary,
+        }
     else:
-        phrase = _dates_phrase(dates, ref_p, fy)
-        rule = (
-            f"{limit} or younger on the reference date of {t.fy_en(fy)}: {phrase[0]}.",
-            f"{t.fy_ja(fy)}の基準日時点で満{limit}歳以下。基準日は{phrase[1]}です。",
-        )
         ages_en = f"{age_low}" if age_low == age_high else f"{age_low} to {age_high}"
         ages_ja = f"満{age_low}歳" if age_low == age_high else f"満{age_low}歳から満{age_high}歳"
         if outcome == NEEDS_REVIEW:
@@ -217,7 +272,11 @@ def check_age(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
             f"You were born on {t.d_en(birth)} and are {ages_en} on those dates,{tail_en}",
             f"あなたは{t.d_ja(birth)}生まれで、これらの日には{ages_ja}です{tail_ja}",
         )
-        applied = {"age_limit": limit, "reference_date": UNKNOWN, "possible_reference_dates": dates}
+        applied = {
+            "age_limit": limit,
+            "reference_date": UNKNOWN,
+            "possible_reference_dates": list(cached.dates),
+        }
     return _result(
         "age", outcome, rule=rule, detail=detail, parameters=params, applied=applied, applicant_value=birth
     )
@@ -242,6 +301,54 @@ def _exceptions_note(p: ParameterValue, used: str | None, fy: int) -> tuple[str,
     return f" ({en})", f"（{ja}）"
 
 
+@dataclass(frozen=True)
+class _DegreeRule:
+    """The degree rule of one cycle for one exception organization (or none), applicant-independent."""
+
+    levels: tuple[str, ...]
+    kind: str  # "at_application", "unknown" or "date"
+    low: date
+    high: date
+    rule: tuple[str, str]
+
+
+@lru_cache(maxsize=_RULES_CACHE)
+def _degree_rule(fy: int, used_org: str | None, window: tuple[date, date] | None) -> _DegreeRule:
+    """`window` is the cycle's application dates, given only when the deadline is 'at_application'."""
+    level_p = parameter("degree_level", fy)
+    deadline_p = parameter("degree_deadline", fy)
+    levels = tuple(level_p.value)
+    lowest = t.DEGREE_NAMES[levels[0]]
+    levels_en = f"{lowest['en']} degree or higher" if len(levels) > 1 else f"{lowest['en']} degree"
+    levels_ja = f"{lowest['ja']}以上" if len(levels) > 1 else lowest["ja"]
+    rule_value = deadline_p.value if used_org is None else deadline_p.exceptions[used_org]
+    exc_en, exc_ja = _exceptions_note(deadline_p, used_org, fy)
+    who_en = f" for {used_org} applicants" if used_org else ""
+    who_ja = f"（{used_org}志望者）" if used_org else ""
+
+    if rule_value == "at_application":
+        assert window is not None
+        low, high = window
+        deadline_en = f"completed when applying (applications {t.d_en(low)} to {t.d_en(high)})"
+        deadline_ja = f"応募時に取得済み（応募期間 {t.d_ja(low)}〜{t.d_ja(high)}）"
+        kind = "at_application"
+    elif rule_value is UNKNOWN:
+        dates, _ = _possible_dates(deadline_p, fy)
+        low, high = dates[0], dates[-1]
+        phrase = _dates_phrase(dates, deadline_p, fy)
+        deadline_en, deadline_ja = f"by {phrase[0]}", f"期限（{phrase[1]}）までに"
+        kind = "unknown"
+    else:
+        low = high = resolve_date(rule_value, fy)
+        deadline_en, deadline_ja = f"by {t.d_en(low)}", f"{t.d_ja(low)}までに"
+        kind = "date"
+    rule = (
+        f"A {levels_en}, obtained or expected {deadline_en}{who_en} ({t.fy_en(fy)} rule){exc_en}.",
+        f"{levels_ja}の学位を{deadline_ja}取得済みまたは取得見込み{who_ja}（{t.fy_ja(fy)}の条件）{exc_ja}。",
+    )
+    return _DegreeRule(levels, kind, low, high, rule)
+
+
 def check_degree(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
     level_p = parameter("degree_level", fy)
     deadline_p = parameter("degree_deadline", fy)
@@ -251,40 +358,18 @@ def check_degree(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
     ]
     if not level_p.known:
         return _unknown_rule("degree", level_p, fy, applicant)
-    levels = list(level_p.value)
-    lowest = t.DEGREE_NAMES[levels[0]]
-    levels_en = f"{lowest['en']} degree or higher" if len(levels) > 1 else f"{lowest['en']} degree"
-    levels_ja = f"{lowest['ja']}以上" if len(levels) > 1 else lowest["ja"]
     used_org, rule_value = _exception_for(deadline_p, profile)
-    exc_en, exc_ja = _exceptions_note(deadline_p, used_org, fy)
-    who_en = f" for {used_org} applicants" if used_org else ""
-    who_ja = f"（{used_org}志望者）" if used_org else ""
-
-    if rule_value == "at_application":
-        low, high = info.application_dates()
-        deadline_en = f"completed when applying (applications {t.d_en(low)} to {t.d_en(high)})"
-        deadline_ja = f"応募時に取得済み（応募期間 {t.d_ja(low)}〜{t.d_ja(high)}）"
-        applied: dict[str, Any] = {
-            "levels": levels,
-            "deadline": "at_application",
-            "application_window": [low, high],
-        }
-    elif rule_value is UNKNOWN:
-        dates, _ = _possible_dates(deadline_p, fy)
-        low, high = dates[0], dates[-1]
-        phrase = _dates_phrase(dates, deadline_p, fy)
-        deadline_en, deadline_ja = f"by {phrase[0]}", f"期限（{phrase[1]}）までに"
-        applied = {"levels": levels, "deadline": UNKNOWN, "possible_deadlines": [low, high]}
+    cached = _degree_rule(fy, used_org, info.application_dates() if rule_value == "at_application" else None)
+    levels, low, high, rule = cached.levels, cached.low, cached.high, cached.rule
+    applied: dict[str, Any]
+    if cached.kind == "at_application":
+        applied = {"levels": list(levels), "deadline": "at_application", "application_window": [low, high]}
+    elif cached.kind == "unknown":
+        applied = {"levels": list(levels), "deadline": UNKNOWN, "possible_deadlines": [low, high]}
     else:
-        low = high = resolve_date(rule_value, fy)
-        deadline_en, deadline_ja = f"by {t.d_en(low)}", f"{t.d_ja(low)}までに"
-        applied = {"levels": levels, "deadline": low}
+        applied = {"levels": list(levels), "deadline": low}
     if used_org:
         applied["exception"] = used_org
-    rule = (
-        f"A {levels_en}, obtained or expected {deadline_en}{who_en} ({t.fy_en(fy)} rule){exc_en}.",
-        f"{levels_ja}の学位を{deadline_ja}取得済みまたは取得見込み{who_ja}（{t.fy_ja(fy)}の条件）{exc_ja}。",
-    )
     qualifying = [d for d in profile.degrees if d.level in levels]
     if not qualifying:
         listed_en = t.join_en([t.DEGREE_NAMES[d.level]["en"] for d in profile.degrees], "and") or "none"
@@ -351,16 +436,24 @@ def experience_months(jobs: list[Employment], until: date) -> tuple[int, int]:
     return whole + days // 31, whole + days // 28
 
 
-def check_experience(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
+@dataclass(frozen=True)
+class _ExperienceRule:
+    """The experience rule of one cycle for one exception organization (or none), applicant-independent."""
+
+    types: tuple[str, ...]
+    low: date
+    high: date
+    required: int | None  # None: the number of months is not known for the cycle
+    rule: tuple[str, str]  # empty strings when `required` is None
+
+
+@lru_cache(maxsize=_RULES_CACHE)
+def _experience_rule(fy: int, used_org: str | None) -> _ExperienceRule:
     months_p = parameter("experience_months", fy)
     types_p = parameter("experience_types", fy)
     deadline_p = parameter("experience_deadline", fy)
-    types = list(types_p.value) if types_p.known else ["full_time"]
-    counted = [job for job in profile.employment if job.type in types]
-    excluded = sorted({job.type for job in profile.employment if job.type not in types})
-    params = (months_p, types_p, deadline_p)
-
-    used_org, rule_value = _exception_for(deadline_p, profile)
+    types = tuple(types_p.value) if types_p.known else ("full_time",)
+    rule_value = deadline_p.value if used_org is None else deadline_p.exceptions[used_org]
     if rule_value is UNKNOWN:
         dates, _ = _possible_dates(deadline_p, fy)
         low, high = dates[0], dates[-1]
@@ -370,16 +463,8 @@ def check_experience(profile: Profile, fy: int, info: CycleInfo) -> CriterionRes
         low = high = resolve_date(rule_value, fy)
         by_en, by_ja = f"by {t.d_en(low)}", f"{t.d_ja(low)}までに"
     exc_en, exc_ja = _exceptions_note(deadline_p, used_org, fy)
-    lower, _ = experience_months(counted, low)
-    _, upper = experience_months(counted, high)
-    applicant = {"months_lower_bound": lower, "months_upper_bound": upper, "not_counted": excluded}
-
     if not months_p.known:
-        result = _unknown_rule("experience", months_p, fy, applicant)
-        return CriterionResult(
-            id=result.id, outcome=result.outcome, rule=result.rule, parameters=params,
-            applied={"months": UNKNOWN}, applicant_value=applicant, message=result.message,
-        )  # fmt: skip
+        return _ExperienceRule(types, low, high, None, ("", ""))
     required = int(months_p.value)
     types_en = t.join_en([t.EMPLOYMENT_NAMES[x]["en"] for x in types])
     types_ja = "、".join(t.EMPLOYMENT_NAMES[x]["ja"] for x in types)
@@ -389,6 +474,33 @@ def check_experience(profile: Profile, fy: int, info: CycleInfo) -> CriterionRes
         f"{by_ja}{types_ja}の職務経験が{required}か月（{required // 12}年）以上（{t.fy_ja(fy)}の条件）。"
         f"パートタイム・アルバイトとインターンシップは算入せず、重複する期間は一度だけ数えます{exc_ja}。",
     )
+    return _ExperienceRule(types, low, high, required, rule)
+
+
+def check_experience(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
+    months_p = parameter("experience_months", fy)
+    types_p = parameter("experience_types", fy)
+    deadline_p = parameter("experience_deadline", fy)
+    params = (months_p, types_p, deadline_p)
+    used_org, _ = _exception_for(deadline_p, profile)
+    cached = _experience_rule(fy, used_org)
+    types, low, high = cached.types, cached.low, cached.high
+    counted = [job for job in profile.employment if job.type in types]
+    excluded = sorted({job.type for job in profile.employment if job.type not in types})
+    if low == high:  # the same date: count once
+        lower, upper = experience_months(counted, low)
+    else:
+        lower, _ = experience_months(counted, low)
+        _, upper = experience_months(counted, high)
+    applicant = {"months_lower_bound": lower, "months_upper_bound": upper, "not_counted": excluded}
+
+    if cached.required is None:
+        result = _unknown_rule("experience", months_p, fy, applicant)
+        return CriterionResult(
+            id=result.id, outcome=result.outcome, rule=result.rule, parameters=params,
+            applied={"months": UNKNOWN}, applicant_value=applicant, message=result.message,
+        )  # fmt: skip
+    required, rule = cached.required, cached.rule
     if low == high:
         have_en = f"{lower} months" if lower == upper else f"{lower} to {upper} months"
         have_ja = f"{lower}か月" if lower == upper else f"{lower}〜{upper}か月"
@@ -409,7 +521,7 @@ def check_experience(profile: Profile, fy: int, info: CycleInfo) -> CriterionRes
         outcome = NEEDS_REVIEW
     applied: dict[str, Any] = {
         "months": required,
-        "types": types,
+        "types": list(types),
         "deadline": low if low == high else UNKNOWN,
     }
     if low != high:
@@ -423,6 +535,43 @@ def check_experience(profile: Profile, fy: int, info: CycleInfo) -> CriterionRes
 
 
 # --- language -----------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=_RULES_CACHE)
+def _optional_language_rule(fy: int) -> tuple[str, str]:
+    rule_value = parameter("language_test", fy).value
+    return (
+        f"{rule_value.get('language', 'English')} is required and assessed in the selection; "
+        f"no test score is required to apply ({t.fy_en(fy)} rule).",
+        f"{'英語' if rule_value.get('language') == 'English' else rule_value.get('language')}が必要で、"
+        f"選考の中で評価されます。応募に語学試験のスコアは必須ではありません（{t.fy_ja(fy)}の条件）。",
+    )
+
+
+@dataclass(frozen=True)
+class _MandatoryLanguageRule:
+    accepted: tuple[str, ...]
+    months: int
+    names: tuple[str, str]
+    rule: tuple[str, str]
+
+
+@lru_cache(maxsize=_RULES_CACHE)
+def _mandatory_language_rule(fy: int, window: tuple[date, date]) -> _MandatoryLanguageRule:
+    rule_value = parameter("language_test", fy).value
+    accepted = tuple(rule_value.get("accepted_tests") or [])
+    months = int(parameter("language_score_validity", fy).value)
+    opens, closes = window
+    names_en = t.join_en([t.TEST_NAMES[x]["en"] for x in accepted])
+    names_ja = t.join_ja([t.TEST_NAMES[x]["ja"] for x in accepted])
+    rule = (
+        f"A {names_en} score valid at the time of application is mandatory, with no waiver or late "
+        f"submission ({t.fy_en(fy)} rule; applications {t.d_en(opens)} to {t.d_en(closes)}; scores count as "
+        f"valid for {months} months from the test date, the test owners' period).",
+        f"応募時点で有効な{names_ja}のスコアが必須で、免除や後日提出は認められません（{t.fy_ja(fy)}の条件。"
+        f"応募期間 {t.d_ja(opens)}〜{t.d_ja(closes)}。スコアは受験日から{months}か月有効（試験実施団体の定め）として判定）。",
+    )
+    return _MandatoryLanguageRule(accepted, months, (names_en, names_ja), rule)
 
 
 def check_language(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
@@ -448,29 +597,17 @@ def check_language(profile: Profile, fy: int, info: CycleInfo) -> CriterionResul
         return _result(
             "language",
             PASSED,
-            rule=(
-                f"{rule_value.get('language', 'English')} is required and assessed in the selection; "
-                f"no test score is required to apply ({t.fy_en(fy)} rule).",
-                f"{'英語' if rule_value.get('language') == 'English' else rule_value.get('language')}が必要で、"
-                f"選考の中で評価されます。応募に語学試験のスコアは必須ではありません（{t.fy_ja(fy)}の条件）。",
-            ),
+            rule=_optional_language_rule(fy),
             detail=(f"Your scores: {listed_en}.", f"あなたのスコア：{listed_ja}。"),
             parameters=(test_p,),
             applied={"score_mandatory": False},
             applicant_value=tests,
         )
-    accepted = list(rule_value.get("accepted_tests") or [])
-    months = int(validity_p.value)
-    opens, closes = info.application_dates()
-    names_en = t.join_en([t.TEST_NAMES[x]["en"] for x in accepted])
-    names_ja = t.join_ja([t.TEST_NAMES[x]["ja"] for x in accepted])
-    rule = (
-        f"A {names_en} score valid at the time of application is mandatory, with no waiver or late "
-        f"submission ({t.fy_en(fy)} rule; applications {t.d_en(opens)} to {t.d_en(closes)}; scores count as "
-        f"valid for {months} months from the test date, the test owners' period).",
-        f"応募時点で有効な{names_ja}のスコアが必須で、免除や後日提出は認められません（{t.fy_ja(fy)}の条件。"
-        f"応募期間 {t.d_ja(opens)}〜{t.d_ja(closes)}。スコアは受験日から{months}か月有効（試験実施団体の定め）として判定）。",
-    )
+    window = info.application_dates()
+    cached = _mandatory_language_rule(fy, window)
+    accepted, months, rule = cached.accepted, cached.months, cached.rule
+    names_en, names_ja = cached.names
+    opens, closes = window
     usable = [x for x in profile.language_tests if x.test in accepted]
     valid_throughout = [x for x in usable if x.taken <= opens and add_months(x.taken, months) > closes]
     if valid_throughout:
@@ -503,13 +640,33 @@ def check_language(profile: Profile, fy: int, info: CycleInfo) -> CriterionResul
         rule=rule,
         detail=detail,
         parameters=(test_p, validity_p),
-        applied={"score_mandatory": True, "accepted_tests": accepted, "validity_months": months,
+        applied={"score_mandatory": True, "accepted_tests": list(accepted), "validity_months": months,
                  "application_window": [opens, closes]},
         applicant_value=tests,
     )  # fmt: skip
 
 
 # --- prior service ------------------------------------------------------------------------------------
+
+
+_PRIOR_SERVICE_EN = {
+    "former_jpo": "former JPO",
+    "international_organization_staff": "current or former regular professional staff of an international "
+    "organization",
+}
+_PRIOR_SERVICE_JA = {
+    "former_jpo": "JPO経験者",
+    "international_organization_staff": "国際機関の正規専門職員（現職・経験者）",
+}
+
+
+@lru_cache(maxsize=_RULES_CACHE)
+def _prior_service_rule(fy: int) -> tuple[str, str]:
+    return (
+        f"Former JPOs and current or former regular professional staff of an international organization may "
+        f"not apply ({t.fy_en(fy)} rule).",
+        f"JPO経験者、および国際機関の正規専門職員（現職・経験者）は応募できません（{t.fy_ja(fy)}の条件）。",
+    )
 
 
 def check_prior_service(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
@@ -521,30 +678,17 @@ def check_prior_service(profile: Profile, fy: int, info: CycleInfo) -> Criterion
     if not p.known:
         return _unknown_rule("prior_service", p, fy, applicant)
     barred = [flag for flag in p.value if applicant.get(flag)]
-    yours_en = {
-        "former_jpo": "former JPO",
-        "international_organization_staff": "current or former regular professional staff of an international "
-        "organization",
-    }
-    yours_ja = {
-        "former_jpo": "JPO経験者",
-        "international_organization_staff": "国際機関の正規専門職員（現職・経験者）",
-    }
     if barred:
         detail = (
-            f"You declared: {t.join_en([yours_en[b] for b in barred], 'and')}.",
-            f"あなたの申告：{'、'.join(yours_ja[b] for b in barred)}。",
+            f"You declared: {t.join_en([_PRIOR_SERVICE_EN[b] for b in barred], 'and')}.",
+            f"あなたの申告：{'、'.join(_PRIOR_SERVICE_JA[b] for b in barred)}。",
         )
     else:
         detail = ("You declared neither.", "あなたはいずれにも該当しないと申告しています。")
     return _result(
         "prior_service",
         FAILED if barred else PASSED,
-        rule=(
-            f"Former JPOs and current or former regular professional staff of an international organization may "
-            f"not apply ({t.fy_en(fy)} rule).",
-            f"JPO経験者、および国際機関の正規専門職員（現職・経験者）は応募できません（{t.fy_ja(fy)}の条件）。",
-        ),
+        rule=_prior_service_rule(fy),
         detail=detail,
         parameters=(p,),
         applied={"barred": list(p.value)},
@@ -553,6 +697,21 @@ def check_prior_service(profile: Profile, fy: int, info: CycleInfo) -> Criterion
 
 
 # --- national civil servants --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=_RULES_CACHE)
+def _civil_servant_rule(fy: int, allowed: bool) -> tuple[str, str]:
+    if allowed:
+        since = " while keeping their status (from FY2019)" if fy >= 2019 else ""
+        since_ja = "（2019年度から、身分を保ったまま派遣）" if fy >= 2019 else ""
+        return (
+            f"Serving national civil servants may apply{since} ({t.fy_en(fy)} rule).",
+            f"現職の国家公務員も応募できます{since_ja}（{t.fy_ja(fy)}の条件）。",
+        )
+    return (
+        f"Serving national civil servants may not apply (excluded FY2006 to FY2018; {t.fy_en(fy)} rule).",
+        f"現職の国家公務員は応募できません（2006年度から2018年度まで対象外。{t.fy_ja(fy)}の条件）。",
+    )
 
 
 def check_civil_servant(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
@@ -569,18 +728,10 @@ def check_civil_servant(profile: Profile, fy: int, info: CycleInfo) -> Criterion
         "あなたは国家公務員です。" if profile.national_civil_servant else "あなたは国家公務員ではありません。"
     )
     if p.value == "allowed":
-        since = " while keeping their status (from FY2019)" if fy >= 2019 else ""
-        since_ja = "（2019年度から、身分を保ったまま派遣）" if fy >= 2019 else ""
-        rule = (
-            f"Serving national civil servants may apply{since} ({t.fy_en(fy)} rule).",
-            f"現職の国家公務員も応募できます{since_ja}（{t.fy_ja(fy)}の条件）。",
-        )
+        rule = _civil_servant_rule(fy, True)
         outcome = PASSED
     else:
-        rule = (
-            f"Serving national civil servants may not apply (excluded FY2006 to FY2018; {t.fy_en(fy)} rule).",
-            f"現職の国家公務員は応募できません（2006年度から2018年度まで対象外。{t.fy_ja(fy)}の条件）。",
-        )
+        rule = _civil_servant_rule(fy, False)
         opens, _ = info.application_dates()
         government = [
             job for job in profile.employment

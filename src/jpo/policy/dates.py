@@ -27,13 +27,24 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def parse_iso_date(text: str) -> date:
     """Parse a strict ISO 8601 calendar date (YYYY-MM-DD); ValueError otherwise."""
-    if not isinstance(text, str) or not _ISO_DATE.match(text):
+    if not isinstance(text, str):
+        raise ValueError(text)
+    return _parse_iso_text(text)
+
+
+@lru_cache(maxsize=65536)
+def _parse_iso_text(text: str) -> date:
+    # Cached: bulk screening parses the same few thousand dates over and over (dates are immutable;
+    # a failure is not cached and raises again).
+    if not _ISO_DATE.match(text):
         raise ValueError(text)
     return date.fromisoformat(text)
 
@@ -107,7 +118,7 @@ def add_months(day: date, months: int) -> date:
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
     month += 1
-    last = calendar.monthrange(year, month)[1]
+    last = 29 if month == 2 and calendar.isleap(year) else _DAYS_IN_MONTH[month - 1]
     if day.day > last:
         return date(year, month, last) + timedelta(days=1)
     return date(year, month, day.day)

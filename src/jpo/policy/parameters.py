@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -199,14 +199,20 @@ def definitions() -> dict[str, ParameterDefinition]:
 def parameter(name: str, fiscal_year: int) -> ParameterValue:
     """The value of parameter `name` in force for the cycle of `fiscal_year`, with its source.
 
+    Resolved once per (name, fiscal year) and then shared: the parameter files are read once per
+    process (`definitions()`), so the answer cannot change. Treat the result as read-only.
+
     >>> parameter("organization_track", 2020).value
     ['UNDP', 'WFP', 'OECD', 'OPCW']
     """
-    try:
-        definition = definitions()[name]
-    except KeyError:
-        raise UnknownParameterError(name) from None
-    return definition.at(fiscal_year)
+    if name not in definitions():
+        raise UnknownParameterError(name)
+    return _resolved(name, fiscal_year)
+
+
+@lru_cache(maxsize=4096)
+def _resolved(name: str, fiscal_year: int) -> ParameterValue:
+    return definitions()[name].at(fiscal_year)
 
 
 def parameter_names() -> list[str]:
@@ -303,6 +309,7 @@ def known_fiscal_years() -> list[int]:
     return list(cycles())
 
 
+@lru_cache(maxsize=512)
 def unknown_date_bounds(fiscal_year: int) -> tuple[date, date]:
     """Earliest and latest date an unknown date of this cycle could be (see `cycles.yaml`)."""
     bounds = _cycles_data()["unknown_date_bounds"]
