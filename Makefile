@@ -20,12 +20,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 ## run: install, migrate the SQLite database, load demo data, serve on http://127.0.0.1:8000
+## (with the background task worker beside the web server; Ctrl-C stops both)
 run: $(STAMP)
 	@mkdir -p var
 	$(BIN)/jpo migrate --noinput
 	$(BIN)/jpo demo --seed $(SEED)
 	@$(BIN)/jpo demo_logins
-	$(BIN)/jpo runserver $(HOST):$(PORT)
+	@echo "Background tasks: jpo db_worker runs beside the server (imports, screening, e-mails, reminders)."
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/jpo db_worker --no-reload --no-startup-delay & \
+	  $(BIN)/jpo runserver $(HOST):$(PORT)
 
 ## test: install what tests need and run the whole suite
 test: $(STAMP)
