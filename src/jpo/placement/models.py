@@ -10,6 +10,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jpo.programme.models import Grade
@@ -54,7 +55,7 @@ class SalaryRate(models.Model):
         CostTable, verbose_name=_("cost table"), on_delete=models.CASCADE, related_name="salary_rates"
     )
     grade = models.CharField(_("grade"), max_length=3, choices=Grade.choices)
-    step = models.PositiveSmallIntegerField(_("step"))
+    step = models.PositiveSmallIntegerField(pgettext_lazy("salary", "step"))
     annual_yen = models.BigIntegerField(_("annual amount (yen)"))
 
     class Meta:
