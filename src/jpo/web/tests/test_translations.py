@@ -19,8 +19,8 @@ def test_every_message_has_a_japanese_translation() -> None:
 def test_compiled_catalogue_matches_the_source() -> None:
     source = polib.pofile(str(LOCALE / "ja" / "LC_MESSAGES" / "django.po"))
     compiled = polib.mofile(str(LOCALE / "ja" / "LC_MESSAGES" / "django.mo"))
-    compiled_map = {entry.msgid: entry.msgstr for entry in compiled}
+    compiled_map = {(entry.msgctxt, entry.msgid): entry.msgstr for entry in compiled}
     for entry in source.translated_entries():
         if entry.msgid_plural:
             continue
-        assert compiled_map.get(entry.msgid) == entry.msgstr, entry.msgid
+        assert compiled_map.get((entry.msgctxt, entry.msgid)) == entry.msgstr, entry.msgid
