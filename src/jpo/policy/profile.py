@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from jpo.policy.dates import parse_iso_date
+from jpo.policy.dates import _parse_iso_text, parse_iso_date
 
 DEGREE_LEVELS = ("bachelor", "master", "doctorate")
 EMPLOYMENT_TYPES = ("full_time", "part_time", "internship")
@@ -136,6 +136,131 @@ def _optional_text(value: Any, path: str) -> str | None:
 
 def parse_profile(data: Any) -> Profile:
     """Check and convert the JSON object of the contract (see docs/applicant.md)."""
+    profile = _parse_plain(data)
+    if profile is not None:
+        return profile
+    return _parse_checked(data)
+
+
+def _parse_plain(data: Any) -> Profile | None:
+    """The common case, quickly: plain dicts, lists and strings, every field well formed.
+
+    Returns None at the first thing out of the ordinary (a missing or malformed field, another type,
+    `organizations`); `_parse_checked` then parses that profile field by field and names the field in
+    its error. Whatever this returns equals what `_parse_checked` returns for the same data (tested).
+    Bulk screening parses 100,000 profiles, where the per-field helpers and error paths built for
+    every field cost more than the rules themselves.
+    """
+    if type(data) is not dict or data.get("organizations") is not None:
+        return None
+    try:
+        birth = data["birth_date"]
+        codes = data["nationalities"]
+        raw_degrees = data["degrees"]
+        raw_employment = data["employment"]
+        raw_tests = data["language_tests"]
+        civil_servant = data["national_civil_servant"]
+        former_jpo = data["former_jpo"]
+        io_staff = data["international_organization_staff"]
+    except KeyError:
+        return None
+    if (
+        type(birth) is not str
+        or type(codes) is not list
+        or type(raw_degrees) is not list
+        or type(raw_employment) is not list
+        or type(raw_tests) is not list
+        or type(civil_servant) is not bool
+        or type(former_jpo) is not bool
+        or type(io_staff) is not bool
+    ):
+        return None
+    try:
+        birth_date = _parse_iso_text(birth)
+        nationalities = []
+        for code in codes:
+            if type(code) is not str or len(code) != 2 or not code.isalpha():
+                return None
+            nationalities.append(code.upper())
+
+        degrees = []
+        for item in raw_degrees:
+            if type(item) is not dict:
+                return None
+            level, field = item.get("level"), item.get("field")
+            awarded, expected = item.get("awarded"), item.get("expected")
+            if (
+                type(level) is not str
+                or level not in DEGREE_LEVELS
+                or (field is not None and type(field) is not str)
+            ):
+                return None
+            if awarded is not None:
+                if type(awarded) is not str:
+                    return None
+                awarded = _parse_iso_text(awarded)
+            if expected is not None:
+                if type(expected) is not str:
+                    return None
+                expected = _parse_iso_text(expected)
+            if awarded is None and expected is None:
+                return None
+            degrees.append(Degree(level, field, awarded, expected))
+
+        employment = []
+        for item in raw_employment:
+            if type(item) is not dict or "end" not in item:
+                return None
+            start, end, kind = item.get("start"), item["end"], item.get("type")
+            sector, ministry = item.get("sector"), item.get("ministry")
+            if (
+                type(start) is not str
+                or type(kind) is not str
+                or kind not in EMPLOYMENT_TYPES
+                or (sector is not None and type(sector) is not str)
+                or (ministry is not None and type(ministry) is not str)
+            ):
+                return None
+            start = _parse_iso_text(start)
+            if end is not None:
+                if type(end) is not str:
+                    return None
+                end = _parse_iso_text(end)
+                if end < start:
+                    return None
+            employment.append(Employment(start=start, end=end, type=kind, sector=sector, ministry=ministry))
+
+        tests = []
+        for item in raw_tests:
+            if type(item) is not dict or "score" not in item:
+                return None
+            test, score, taken = item.get("test"), item["score"], item.get("taken")
+            if (
+                type(test) is not str
+                or test not in LANGUAGE_TESTS
+                or (type(score) is not int and type(score) is not float)
+                or score < 0
+                or type(taken) is not str
+            ):
+                return None
+            tests.append(LanguageTest(test, float(score), _parse_iso_text(taken)))
+    except ValueError:  # a malformed date
+        return None
+
+    return Profile(
+        birth_date=birth_date,
+        nationalities=tuple(nationalities),
+        degrees=tuple(degrees),
+        employment=tuple(employment),
+        language_tests=tuple(tests),
+        national_civil_servant=civil_servant,
+        former_jpo=former_jpo,
+        international_organization_staff=io_staff,
+    )
+
+
+def _parse_checked(data: Any) -> Profile:
+    """Parse field by field; the first problem raises ProfileError naming the field."""
     root = _object(data, "profile")
     for key in REQUIRED_FIELDS:
         _require(root, key, key)

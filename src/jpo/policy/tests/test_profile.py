@@ -50,8 +50,8 @@ def test_extra_fields_are_allowed() -> None:
     assert parse_profile(data).organizations == ("UNDP",)
 
 
-def _broken(path: list[Any], value: Any) -> dict[str, Any]:
-    data = copy.deepcopy(EXAMPLE)
+def _broken(path: list[Any], value: Any, base: dict[str, Any] = EXAMPLE) -> dict[str, Any]:
+    data = copy.deepcopy(base)
     target: Any = data
     for key in path[:-1]:
         target = target[key]
@@ -100,3 +100,69 @@ def test_errors_name_the_field(path: list[Any], value: Any, message: str) -> Non
 def test_not_an_object() -> None:
     with pytest.raises(ProfileError, match=r"^profile: not an object"):
         parse_profile(["JP"])
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every key path inside a profile (dict keys and list indexes)."""
+    found = [prefix] if prefix else []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*prefix, index))
+    return found
+
+
+class _Text(str):
+    pass
+
+
+ODD_VALUES: list[Any] = [
+    KeyError, None, "", "JP", "jp", "JPN", "1990-05-01", "2016-03-24", "1990-02-30", "19900501",
+    _Text("master"), _Text("2016-03-24"), "master", "ielts", "other", "internship", "full_time",
+    0, -1, 7.5, float("nan"), True, False, 105, [], ["JP"], {}, {"level": "master"}, ("JP",),
+]  # fmt: skip
+
+
+def _plain_agrees(data: Any) -> Any:
+    """The quick path answers only what the checked path answers, and never where it raises."""
+    from jpo.policy.profile import _parse_checked, _parse_plain
+
+    quick = _parse_plain(data)
+    try:
+        checked = _parse_checked(data)
+    except ProfileError:
+        assert quick is None, data
+        return None
+    assert quick is None or quick == checked, data
+    assert parse_profile(data) == checked
+    return quick
+
+
+def test_the_quick_path_takes_every_well_formed_case_and_agrees() -> None:
+    from jpo.policy.tests.test_cases import CASES, _jsonish
+
+    profiles = [EXAMPLE] + [_jsonish(param.values[1]) for param in CASES]
+    for data in profiles:
+        if data.get("organizations") is None:
+            assert _plain_agrees(data) is not None, data
+        else:
+            _plain_agrees(data)
+
+
+def test_the_quick_path_agrees_with_the_checked_path_on_odd_values() -> None:
+    import random
+
+    rng = random.Random(2026)
+    paths = _paths(EXAMPLE)
+    for path in paths:
+        for value in ODD_VALUES:
+            _plain_agrees(_broken(list(path), value))
+    for _ in range(3000):  # several odd values at once
+        data = copy.deepcopy(EXAMPLE)
+        for _ in range(rng.randrange(1, 4)):
+            data = _broken(list(rng.choice(_paths(data))), rng.choice(ODD_VALUES), data)
+        _plain_agrees(data)
+    _plain_agrees({**EXAMPLE, "organizations": ["undp"]})
+    _plain_agrees(dict(EXAMPLE, degrees=[{"level": "master", "field": None, "awarded": "2016-03-24"}]))
