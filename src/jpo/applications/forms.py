@@ -360,3 +360,26 @@ class DocumentUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         self.sha256, self.pages = inspect_pdf(upload)
         return upload
+
+
+class EndorsementDecisionForm(forms.Form):
+    """The ministry HR officer's decision: the button pressed (endorse / decline) and, to decline, a reason."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("endorsed", _("Endorse")), ("declined", _("Decline"))],
+        error_messages={"required": _("Choose to endorse or to decline.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to decline; shown to the applicant and the programme officer."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("decision") == "declined" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", _("Write the reason for declining the endorsement."))
+        return cleaned

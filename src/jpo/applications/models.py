@@ -454,10 +454,35 @@ class EndorsementRequest(models.Model):
     )
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(
+        _("reason"), blank=True, help_text=_("Required when the endorsement is declined.")
+    )
 
     class Meta:
         verbose_name = _("endorsement request")
         verbose_name_plural = _("endorsement requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="requested", decided_at__isnull=True)
+                | (~models.Q(status="requested") & models.Q(decided_at__isnull=False)),
+                name="endorsement_decided_has_time",
+                violation_error_message=_("A decided endorsement records when it was decided."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | ~models.Q(reason=""),
+                name="endorsement_decline_has_reason",
+                violation_error_message=_("A declined endorsement gives its reason."),
+            ),
+        ]
+        indexes = [models.Index(fields=["ministry", "status"])]
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.ministry_id} {self.status}"

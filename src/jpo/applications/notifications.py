@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from jpo.accounts.models import Role, User
-from jpo.applications.models import Application, Submission
+from jpo.applications.models import Application, EndorsementRequest, Submission
 from jpo.applications.windows import format_instant
 
 
@@ -41,3 +41,23 @@ def endorsement_requested(*, application: Application) -> None:
             }
             body = render_to_string("applications/email/endorsement.txt", {"application": application})
         send_mail(subject, body, None, [officer.email])
+
+
+def endorsement_decided(*, endorsement: EndorsementRequest) -> None:
+    """Tell the applicant the ministry's decision, in the applicant's preferred language."""
+    application = Application.objects.select_related("applicant__user", "cycle", "ministry").get(
+        pk=endorsement.application_id
+    )
+    user = application.applicant.user
+    recipient = user.email if user else application.applicant.email
+    language = (user.preferred_language if user else "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject = _("Your ministry's endorsement: %(status)s (%(cycle)s)") % {
+            "status": endorsement.get_status_display(),
+            "cycle": application.cycle.code,
+        }
+        body = render_to_string(
+            "applications/email/endorsement_decided.txt",
+            {"application": application, "endorsement": endorsement},
+        )
+    send_mail(subject, body, None, [recipient])

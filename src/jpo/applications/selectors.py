@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,8 @@ from jpo.applications.models import (
     DraftStep,
     DuplicateFlag,
     EligibilityCheck,
+    EndorsementRequest,
+    EndorsementStatus,
     Preference,
 )
 from jpo.applications.workflow import Status
@@ -240,6 +242,7 @@ def application_snapshot(
 def application_status_page(*, application: Application) -> dict[str, Any]:
     application = (
         _application_queryset()
+        .select_related("endorsement", "endorsement__decided_by")
         .prefetch_related(
             "status_changes",
             "documents",
@@ -267,7 +270,11 @@ def needs_review_checks() -> list[EligibilityCheck]:
         EligibilityCheck.objects.filter(kind="submission", needs_review=True, reviewed_at__isnull=True)
         .exclude(application__status=Status.WITHDRAWN)
         .select_related(
-            "application", "application__applicant", "application__cycle", "application__submission"
+            "application",
+            "application__applicant",
+            "application__cycle",
+            "application__submission",
+            "application__endorsement",
         )
         .order_by("at", "id")
     )
@@ -275,3 +282,46 @@ def needs_review_checks() -> list[EligibilityCheck]:
 
 def is_applicant(user: User) -> bool:
     return bool(user.is_authenticated and user.role == Role.APPLICANT)
+
+
+def _endorsement_queryset() -> QuerySet[EndorsementRequest]:
+    return EndorsementRequest.objects.select_related(
+        "ministry",
+        "decided_by",
+        "application",
+        "application__applicant",
+        "application__cycle",
+        "application__track",
+    )
+
+
+def endorsement_requests_for_ministry_hr(*, user: User) -> list[EndorsementRequest]:
+    """The requests of the officer's own ministry: pending first (oldest first), then decided (newest first)."""
+    if user.ministry_id is None:
+        return []
+    return list(
+        _endorsement_queryset()
+        .filter(ministry_id=user.ministry_id)
+        .annotate(
+            decided=Case(
+                When(status=EndorsementStatus.REQUESTED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by(
+            "decided",
+            F("decided_at").desc(nulls_last=True),
+            "application__submitted_at",
+            "requested_at",
+            "id",
+        )
+    )
+
+
+def endorsement_get_for_ministry_hr(*, user: User, pk: int) -> EndorsementRequest:
+    """One request if it belongs to the officer's own ministry; 404 otherwise (nothing about others leaks)."""
+    endorsement = _endorsement_queryset().filter(pk=pk).first()
+    if endorsement is None or user.ministry_id is None or endorsement.ministry_id != user.ministry_id:
+        raise Http404
+    return endorsement

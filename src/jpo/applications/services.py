@@ -29,6 +29,7 @@ from jpo.applications.models import (
     EligibilityCheck,
     EmploymentPeriod,
     EndorsementRequest,
+    EndorsementStatus,
     LanguageTest,
     Preference,
     StatusChange,
@@ -489,3 +490,71 @@ def eligibility_check_mark_reviewed(*, check: EligibilityCheck, actor: User) -> 
     with transaction.atomic():
         EligibilityCheck.objects.filter(pk=check.pk).update(reviewed_at=timezone.now(), reviewed_by=actor)
         audit_record(actor=actor, action="eligibility.reviewed", target=check.application)
+
+
+# --- The ministry's endorsement of a civil servant's application -----------------------------------
+
+ENDORSEMENT_DECISIONS = frozenset({EndorsementStatus.ENDORSED, EndorsementStatus.DECLINED})
+
+
+class EndorsementError(Exception):
+    """The decision cannot be recorded. `already_decided` tells a second decision (HTTP 409) apart."""
+
+    def __init__(self, message: str, *, field: str | None = None, already_decided: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.already_decided = already_decided
+
+
+def endorsement_decide(
+    *,
+    endorsement: EndorsementRequest,
+    actor: User,
+    decision: str,
+    reason: str = "",
+    now: dt.datetime,
+) -> EndorsementRequest:
+    """The ministry HR officer endorses or declines (declining needs a written reason).
+
+    One decision per request: a second one (another officer, a stale page, a double click) is
+    refused with `already_decided=True` and nothing is written. The applicant is told by e-mail,
+    in their preferred language, once the decision is committed.
+    """
+    reason = reason.strip()
+    if decision not in ENDORSEMENT_DECISIONS:
+        raise EndorsementError(_("Choose to endorse or to decline."), field="decision")
+    if decision == EndorsementStatus.DECLINED and not reason:
+        raise EndorsementError(_("Write the reason for declining the endorsement."), field="reason")
+    with transaction.atomic():
+        locked = (
+            EndorsementRequest.objects.select_for_update()
+            .select_related("application")
+            .get(pk=endorsement.pk)
+        )
+        if actor.ministry_id is None or locked.ministry_id != actor.ministry_id:
+            raise EndorsementError(_("Only your own ministry's endorsement requests can be decided."))
+        if locked.status != EndorsementStatus.REQUESTED:
+            raise EndorsementError(
+                _("This endorsement request was already decided (%(status)s); nothing was changed.")
+                % {"status": locked.get_status_display()},
+                already_decided=True,
+            )
+        if locked.application.status == Status.WITHDRAWN:
+            raise EndorsementError(_("The applicant withdrew this application; no decision is needed."))
+        locked.status = decision
+        locked.reason = reason
+        locked.decided_at = now
+        locked.decided_by = actor
+        locked.full_clean(exclude=["application", "ministry"])
+        locked.save(update_fields=["status", "reason", "decided_at", "decided_by"])
+        audit_record(
+            actor=actor,
+            action=f"endorsement.{decision}",
+            target=locked.application,
+            data={"endorsement": locked.pk, "ministry": locked.ministry_id, "reason": reason},
+        )
+        decided = locked
+        transaction.on_commit(lambda: notifications.endorsement_decided(endorsement=decided))
+    endorsement.refresh_from_db()
+    return endorsement

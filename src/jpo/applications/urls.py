@@ -19,6 +19,12 @@ urlpatterns = [
         views.officer_duplicate_resolve,
         name="officer_duplicate_resolve",
     ),
+    path("ministry/endorsements/", views.ministry_endorsements, name="ministry_endorsements"),
+    path(
+        "ministry/endorsements/<int:pk>/",
+        views.ministry_endorsement_detail,
+        name="ministry_endorsement_detail",
+    ),
     path("officer/needs-review/", views.officer_needs_review, name="officer_needs_review"),
     path(
         "officer/needs-review/<int:pk>/reviewed/", views.officer_check_reviewed, name="officer_check_reviewed"

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jpo.accounts.models import Role, User
 from jpo.accounts.permissions import public, role_required
 from jpo.applications import selectors, selfcheck, services, steps, windows
-from jpo.applications.forms import DocumentUploadForm, raw_from_post
+from jpo.applications.forms import DocumentUploadForm, EndorsementDecisionForm, raw_from_post
 from jpo.applications.models import Document, DocumentKind, DraftStep, DuplicateFlag, EligibilityCheck
 from jpo.applications.workflow import Status
 from jpo.programme.models import Cycle
@@ -411,3 +411,67 @@ def officer_check_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     services.eligibility_check_mark_reviewed(check=check, actor=_user(request))
     messages.success(request, _("Marked as reviewed."))
     return redirect("portal:officer_needs_review")
+
+
+# --- Ministry HR officers: the ministry's endorsement of its civil servants' applications ----------
+
+
+@role_required(Role.MINISTRY_HR)
+@require_GET
+def ministry_endorsements(request: HttpRequest) -> HttpResponse:
+    endorsements = selectors.endorsement_requests_for_ministry_hr(user=_user(request))
+    return render(request, "applications/ministry_endorsements.html", {"endorsements": endorsements})
+
+
+@role_required(Role.MINISTRY_HR)
+@require_http_methods(["GET", "POST"])
+def ministry_endorsement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    endorsement = selectors.endorsement_get_for_ministry_hr(user=_user(request), pk=pk)
+    form = EndorsementDecisionForm()
+    status = 200
+    refusal = None
+    if request.method == "POST":
+        form = EndorsementDecisionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.endorsement_decide(
+                    endorsement=endorsement,
+                    actor=_user(request),
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data["reason"],
+                    now=_now(),
+                )
+            except services.EndorsementError as error:
+                if error.field:
+                    form.add_error(error.field, error.message)
+                    status = 400
+                else:
+                    refusal = error.message
+                    status = 409 if error.already_decided else 400
+                endorsement = selectors.endorsement_get_for_ministry_hr(user=_user(request), pk=pk)
+            else:
+                messages.success(request, _("Your decision was recorded and the applicant was informed."))
+                return redirect("portal:ministry_endorsements")
+        else:
+            status = 400
+    errors = [
+        {"anchor": form[name].id_for_label if name in form.fields else "", "text": message}
+        for name, messages_ in form.errors.items()
+        for message in messages_
+    ]
+    application = endorsement.application
+    return render(
+        request,
+        "applications/ministry_endorsement_detail.html",
+        {
+            "endorsement": endorsement,
+            "application": application,
+            "submitted_at": windows.format_instant(application.submitted_at)
+            if application.submitted_at
+            else None,
+            "form": form,
+            "errors": errors,
+            "refusal": refusal,
+        },
+        status=status,
+    )

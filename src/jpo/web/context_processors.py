@@ -30,6 +30,7 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Written task and interview"), "selection:my_stage_two", frozenset({Role.APPLICANT})),
     (_("My offers"), "placement:offer_list", frozenset({Role.APPLICANT})),
     (_("Civil servants on dispatch"), "placement:secondment_list", frozenset({Role.MINISTRY_HR})),
+    (_("Endorsement requests"), "portal:ministry_endorsements", frozenset({Role.MINISTRY_HR})),
     (_("Retention"), "placement:retention", frozenset({Role.OFFICER, Role.ANALYST})),
 ]
 
