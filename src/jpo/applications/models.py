@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jpo.applications.workflow import Status
@@ -439,9 +440,9 @@ class DuplicateFlag(models.Model):
 
 
 class EndorsementStatus(models.TextChoices):
-    REQUESTED = "requested", _("Requested")
-    ENDORSED = "endorsed", _("Endorsed")
-    DECLINED = "declined", _("Declined")
+    REQUESTED = "requested", pgettext_lazy("endorsement status", "Requested")
+    ENDORSED = "endorsed", pgettext_lazy("endorsement status", "Endorsed")
+    DECLINED = "declined", pgettext_lazy("endorsement status", "Declined")
 
 
 class EndorsementRequest(models.Model):
