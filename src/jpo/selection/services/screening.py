@@ -25,7 +25,7 @@ from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.applications.models import Applicant, Application, Degree, EmploymentPeriod, LanguageTest
 from jpo.applications.workflow import Status
-from jpo.policy import ProfileError, evaluate, rules_version
+from jpo.policy import ProfileError, evaluate, parse_cycle, rules_version
 from jpo.programme.models import Cycle
 from jpo.selection.models import (
     CriterionOutcome,
@@ -59,7 +59,8 @@ def overall_outcome(effective: Sequence[str], *, error: str = "") -> str:
 
 # One encoder for every digest (json.dumps would build a new one per call); same bytes as
 # json.dumps(profile, sort_keys=True, separators=(",", ":")).
-_DIGEST_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+# (check_circular off: a profile is a tree of plain dicts and lists, never a cycle).
+_DIGEST_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), check_circular=False)
 
 
 def profile_digest(profile: dict[str, Any]) -> str:
@@ -225,9 +226,9 @@ def profiles_for(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     return profiles
 
 
-def _evaluate(profile: dict[str, Any], cycle_code: str) -> tuple[list[tuple[str, str, str, str]], str]:
+def _evaluate(profile: dict[str, Any], cycle: str | int) -> tuple[list[tuple[str, str, str, str]], str]:
     try:
-        decision = evaluate(profile, cycle_code)
+        decision = evaluate(profile, cycle)
     except (ProfileError, LookupError, ValueError) as exc:
         return [], str(exc)
     return [(c.id, str(c.outcome), c.message["en"], c.message["ja"]) for c in decision.criteria], ""
@@ -310,8 +311,11 @@ def _screen_chunk(ids: Sequence[int], *, cycle: Cycle, version: str, run: Screen
         if changed_ids
         else {}
     )
-    code = cycle.code
-    results = [_evaluate(profiles[app_id], code) for app_id in todo]
+    try:  # the rules' own reading of the code, once (each evaluation would parse it again)
+        policy_cycle: str | int = parse_cycle(cycle.code)
+    except ValueError:
+        policy_cycle = cycle.code  # then every evaluation says why, as it would anyway
+    results = [_evaluate(profiles[app_id], policy_cycle) for app_id in todo]
     new: list[tuple[int, str, str, list[tuple[str, str, str, str]], str]] = []
     updated: list[Screening] = []
     updated_criteria: list[ScreeningCriterion] = []
