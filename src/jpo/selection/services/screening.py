@@ -106,12 +106,14 @@ def _column(model: type[Model], field: str) -> str:
 
 
 def _value(model: type[Model], field: str, alias: str = "") -> str:
-    """A column as selected; on SQLite a date column as its stored ISO text (the driver would turn
-    each one into a date, which the profile turns back into the same text)."""
+    """A column as selected; a date column as its ISO text, as the profile has it (the driver would
+    otherwise make a date of each value, which the profile turns back into the same text)."""
     column = f"{alias}.{_column(model, field)}" if alias else _column(model, field)
-    if connection.vendor == "sqlite" and model._meta.get_field(field).get_internal_type() == "DateField":
-        return f"CAST({column} AS TEXT)"
-    return column
+    if model._meta.get_field(field).get_internal_type() != "DateField":
+        return column
+    if connection.vendor == "postgresql":
+        return f"to_char({column}, 'YYYY-MM-DD')"
+    return f"CAST({column} AS TEXT)"  # SQLite stores dates as ISO text
 
 
 def _ids_match(column: str, ids: Sequence[int]) -> tuple[str, Any]:
@@ -136,11 +138,6 @@ def _select_by_ids(
     if order:
         sql += " ORDER BY " + ", ".join(_column(model, f) for f in order)
     return _fetch(sql, param)
-
-
-def _raw_iso(value: Any) -> str | None:
-    """A date column as the profile's ISO string (SQLite returns the stored text already)."""
-    return value if value is None or value.__class__ is str else value.isoformat()
 
 
 def _raw_score(value: Any) -> int | float:
@@ -181,7 +178,7 @@ def profiles_for(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
                 parsed[nationalities] = json.loads(nationalities)
             nationalities = parsed[nationalities]
         profiles[pk] = {
-            "birth_date": _raw_iso(birth),
+            "birth_date": birth,
             "nationalities": list(nationalities or []),
             "degrees": [],
             "employment": [],
@@ -199,9 +196,9 @@ def profiles_for(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     ):
         row: dict[str, Any] = {"level": level, "field": field}
         if awarded is not None:
-            row["awarded"] = _raw_iso(awarded)
+            row["awarded"] = awarded
         else:
-            row["expected"] = _raw_iso(expected)
+            row["expected"] = expected
         profiles[app_id]["degrees"].append(row)
     for app_id, start, end, kind, sector in _select_by_ids(
         EmploymentPeriod,
@@ -210,9 +207,7 @@ def profiles_for(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         ids,
         ("application", "start", "id"),
     ):
-        profiles[app_id]["employment"].append(
-            {"start": _raw_iso(start), "end": _raw_iso(end), "type": kind, "sector": sector}
-        )
+        profiles[app_id]["employment"].append({"start": start, "end": end, "type": kind, "sector": sector})
     for app_id, test, score, taken in _select_by_ids(
         LanguageTest,
         ("application", "test", "score", "taken"),
@@ -220,9 +215,7 @@ def profiles_for(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         ids,
         ("application", "taken", "id"),
     ):
-        profiles[app_id]["language_tests"].append(
-            {"test": test, "score": _raw_score(score), "taken": _raw_iso(taken)}
-        )
+        profiles[app_id]["language_tests"].append({"test": test, "score": _raw_score(score), "taken": taken})
     return profiles
 
 
@@ -315,18 +308,22 @@ def _screen_chunk(ids: Sequence[int], *, cycle: Cycle, version: str, run: Screen
         policy_cycle: str | int = parse_cycle(cycle.code)
     except ValueError:
         policy_cycle = cycle.code  # then every evaluation says why, as it would anyway
-    results = [_evaluate(profiles[app_id], policy_cycle) for app_id in todo]
-    new: list[tuple[int, str, str, list[tuple[str, str, str, str]], str]] = []
+    at = connection.ops.adapt_datetimefield_value(now)
+    run_id = run.pk if run is not None else None
+    new: list[tuple[Any, ...]] = []  # Screening rows, as SCREENING_COLUMNS
+    new_criteria: list[tuple[int, list[tuple[str, str, str, str]]]] = []  # (application, its rows)
     updated: list[Screening] = []
     updated_criteria: list[ScreeningCriterion] = []
     created_criteria: list[ScreeningCriterion] = []
     deleted_criteria: list[int] = []
-    for app_id, (rows, error) in zip(todo, results, strict=True):
+    for app_id in todo:
+        rows, error = _evaluate(profiles[app_id], policy_cycle)
         digest = digests[app_id]
-        old = existing.get(app_id)
         engine = overall_outcome([r[1] for r in rows], error=error)
+        old = existing.get(app_id)
         if old is None:
-            new.append((app_id, digest, engine, rows, error))
+            new.append((app_id, run_id, version, digest, engine, engine, error, at, 1))
+            new_criteria.append((app_id, rows))
             continue
         by_id = {c.criterion: c for c in old.criteria.all()}
         effective = []
@@ -349,23 +346,15 @@ def _screen_chunk(ids: Sequence[int], *, cycle: Cycle, version: str, run: Screen
         updated.append(old)
     with transaction.atomic():
         if new:
-            at = connection.ops.adapt_datetimefield_value(now)
-            run_id = run.pk if run is not None else None
-            insert_rows(
-                Screening._meta.db_table,
-                SCREENING_COLUMNS,
-                [
-                    (app_id, run_id, version, digest, engine, engine, error, at, 1)
-                    for app_id, digest, engine, _r, error in new
-                ],
-            )
+            insert_rows(Screening._meta.db_table, SCREENING_COLUMNS, new)
             pks = dict(_select_by_ids(Screening, ("application", "id"), "application", [n[0] for n in new]))
             insert_rows(
                 ScreeningCriterion._meta.db_table,
                 CRITERION_COLUMNS,
                 [
-                    (pks[app_id], cid, outcome, en, ja, "", "")
-                    for app_id, _d, _e, rows, _err in new
+                    (pk, cid, outcome, en, ja, "", "")
+                    for app_id, rows in new_criteria
+                    for pk in (pks[app_id],)
                     for cid, outcome, en, ja in rows
                 ],
             )
