@@ -40,7 +40,7 @@ from jpo.selection.services.errors import Conflict, SelectionError
 from jpo.selection.services.notifications import notifications_enqueue_on_commit
 
 SCREENABLE = (Status.SUBMITTED, Status.ELIGIBLE, Status.SCREENED_OUT)
-CHUNK = 1000
+CHUNK = 2000  # applications per transaction: progress is committed after each (2% of 100,000)
 
 # What each screening outcome moves the application to (needs_review: nothing until an officer decides).
 TARGET = {ScreeningOutcome.ELIGIBLE: Status.ELIGIBLE, ScreeningOutcome.NOT_ELIGIBLE: Status.SCREENED_OUT}
