@@ -78,6 +78,9 @@ class CriterionResult:
         }
 
 
+_new_object = object.__new__
+
+
 def _result(
     cid: str,
     outcome: str,
@@ -88,21 +91,35 @@ def _result(
     applied: dict[str, Any],
     applicant_value: Any,
 ) -> CriterionResult:
-    title = t.CRITERION_TITLES[cid]
-    verdict = t.VERDICT[outcome]
-    caveat_en, caveat_ja = _caveat(parameters)
-    message = {
-        "en": f"{title['en']}: {rule[0]} {detail[0]} {verdict['en']}{caveat_en}".replace("  ", " ").strip(),
-        "ja": f"{title['ja']}：{rule[1]}{detail[1]}{verdict['ja']}{caveat_ja}".strip(),
-    }
-    return CriterionResult(
+    prefix_en, prefix_ja, suffix_en, suffix_ja = _message_frame(cid, outcome, rule, _caveat(parameters))
+    result = _new_object(CriterionResult)
+    # The fields of a frozen dataclass, set without its generic __init__ (the same object, made faster);
+    # every dict here is new for this call.
+    result.__dict__.update(
         id=cid,
         outcome=outcome,
         rule={"en": rule[0], "ja": rule[1]},
         parameters=parameters,
         applied=applied,
         applicant_value=applicant_value,
-        message=message,
+        message={
+            "en": (prefix_en + detail[0] + suffix_en).replace("  ", " ").strip(),
+            "ja": (prefix_ja + detail[1] + suffix_ja).strip(),
+        },
+    )
+    return result
+
+
+@lru_cache(maxsize=_RULES_CACHE)
+def _message_frame(cid: str, outcome: str, rule: tuple[str, str], caveat: tuple[str, str]) -> tuple[str, ...]:
+    """The message around the applicant's detail: `{title}: {rule} ` + detail + ` {verdict}{caveat}`."""
+    title = t.CRITERION_TITLES[cid]
+    verdict = t.VERDICT[outcome]
+    return (
+        f"{title['en']}: {rule[0]} ",
+        f"{title['ja']}：{rule[1]}",
+        f" {verdict['en']}{caveat[0]}",
+        f"{verdict['ja']}{caveat[1]}",
     )
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from jpo.policy.criteria import CHECKS, FAILED, NEEDS_REVIEW, CriterionResult
-from jpo.policy.parameters import cycle_code, cycles, parse_cycle, rules_version
+from jpo.policy.parameters import CycleInfo, cycle_code, cycles, parse_cycle, rules_version
 from jpo.policy.profile import Profile, parse_profile
 
 
@@ -54,14 +55,22 @@ def evaluate(profile: Profile | Mapping[str, Any], cycle: str | int) -> Decision
 
     Raises ProfileError (bad profile), CycleFormatError or UnknownCycleError (bad cycle).
     """
-    fiscal_year = parse_cycle(cycle)
+    if type(cycle) is str or type(cycle) is int:
+        fiscal_year, code, info = _cycle(cycle)
+    else:  # anything else (possibly unhashable) takes the plain path, with its errors
+        fiscal_year, code, info = _cycle.__wrapped__(cycle)
     if not isinstance(profile, Profile):
         profile = parse_profile(profile)
-    info = cycles()[fiscal_year]
-    results = tuple(check(profile, fiscal_year, info) for check in CHECKS.values())
-    return Decision(
-        cycle=cycle_code(fiscal_year),
-        fiscal_year=fiscal_year,
-        criteria=results,
-        rules_version=rules_version(),
-    )
+    results = tuple([check(profile, fiscal_year, info) for check in _CHECKS])
+    return Decision(cycle=code, fiscal_year=fiscal_year, criteria=results, rules_version=rules_version())
+
+
+_CHECKS = tuple(CHECKS.values())
+
+
+@lru_cache(maxsize=64, typed=True)
+def _cycle(cycle: str | int) -> tuple[int, str, CycleInfo]:
+    """The fiscal year, code and CycleInfo of a cycle as given (typed: 2022 and "FY2022" are separate
+    entries); a bad cycle raises and is not cached."""
+    fiscal_year = parse_cycle(cycle)
+    return fiscal_year, cycle_code(fiscal_year), cycles()[fiscal_year]
