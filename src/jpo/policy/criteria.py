@@ -442,6 +442,12 @@ def experience_months(jobs: list[Employment], until: date) -> tuple[int, int]:
     left over from several separate periods are added as months of 31 days (lower bound) and of 28 days
     (upper bound): whether they make up a month is not decided here.
     """
+    if len(jobs) <= 1:  # one period or none: nothing to merge, and its whole months are exact
+        if not jobs or jobs[0].start > until:
+            return 0, 0
+        job = jobs[0]
+        months, _ = whole_months_and_days(job.start, min(job.end or until, until))
+        return months, months
     periods = _merged_periods(jobs, until)
     whole = days = 0
     for start, end in periods:
@@ -598,19 +604,23 @@ def check_language(profile: Profile, fy: int, info: CycleInfo) -> CriterionResul
     if not test_p.known:
         return _unknown_rule("language", test_p, fy, tests)
     rule_value = test_p.value
-    listed_en = (
-        ", ".join(
-            f"{t.TEST_NAMES[x.test]['en']} {x.score:g} ({t.d_en(x.taken)})" for x in profile.language_tests
+
+    def listed() -> tuple[str, str]:  # the applicant's scores, worded only where a message shows them
+        return (
+            ", ".join(
+                f"{t.TEST_NAMES[x.test]['en']} {x.score:g} ({t.d_en(x.taken)})"
+                for x in profile.language_tests
+            )
+            or "none",
+            "、".join(
+                f"{t.TEST_NAMES[x.test]['ja']} {x.score:g}（{t.d_ja(x.taken)}）"
+                for x in profile.language_tests
+            )
+            or "なし",
         )
-        or "none"
-    )
-    listed_ja = (
-        "、".join(
-            f"{t.TEST_NAMES[x.test]['ja']} {x.score:g}（{t.d_ja(x.taken)}）" for x in profile.language_tests
-        )
-        or "なし"
-    )
+
     if not rule_value.get("mandatory"):
+        listed_en, listed_ja = listed()
         return _result(
             "language",
             PASSED,
@@ -638,12 +648,14 @@ def check_language(profile: Profile, fy: int, info: CycleInfo) -> CriterionResul
         )
     elif not usable or all(x.taken > closes for x in usable):
         outcome = FAILED
+        listed_en, listed_ja = listed()
         detail = (
             f"Your scores: {listed_en}; none is a {names_en} score taken by {t.d_en(closes)}.",
             f"あなたのスコア：{listed_ja}。{t.d_ja(closes)}までに受験した{names_ja}のスコアがありません。",
         )
     else:
         outcome = NEEDS_REVIEW
+        listed_en, listed_ja = listed()
         detail = (
             f"Your scores: {listed_en}. None is valid throughout the window under a {months}-month validity "
             "(taken during the window, or older than that at some point of it); whether it counts as valid "
