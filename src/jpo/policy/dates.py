@@ -131,6 +131,8 @@ def whole_months_and_days(start: date, end_inclusive: date) -> tuple[int, int]:
     """
     stop = end_inclusive + timedelta(days=1)
     months = (stop.year - start.year) * 12 + (stop.month - start.month)
-    while months > 0 and add_months(start, months) > stop:
+    reached = add_months(start, months)
+    while months > 0 and reached > stop:
         months -= 1
-    return months, (stop - add_months(start, months)).days
+        reached = add_months(start, months)
+    return months, (stop - reached).days

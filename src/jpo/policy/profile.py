@@ -142,6 +142,11 @@ def parse_profile(data: Any) -> Profile:
     return _parse_checked(data)
 
 
+# The quick path sets the fields of its frozen dataclasses without their generic __init__ (the same
+# objects, every field given; the dataclasses have no __post_init__), which costs more than the parsing.
+_new_object = object.__new__
+
+
 def _parse_plain(data: Any) -> Profile | None:
     """The common case, quickly: plain dicts, lists and strings, every field well formed.
 
@@ -205,7 +210,9 @@ def _parse_plain(data: Any) -> Profile | None:
                 expected = _parse_iso_text(expected)
             if awarded is None and expected is None:
                 return None
-            degrees.append(Degree(level, field, awarded, expected))
+            degree = _new_object(Degree)
+            degree.__dict__.update(level=level, field=field, awarded=awarded, expected=expected)
+            degrees.append(degree)
 
         employment = []
         for item in raw_employment:
@@ -228,7 +235,9 @@ def _parse_plain(data: Any) -> Profile | None:
                 end = _parse_iso_text(end)
                 if end < start:
                     return None
-            employment.append(Employment(start=start, end=end, type=kind, sector=sector, ministry=ministry))
+            job = _new_object(Employment)
+            job.__dict__.update(start=start, end=end, type=kind, sector=sector, ministry=ministry)
+            employment.append(job)
 
         tests = []
         for item in raw_tests:
@@ -243,11 +252,14 @@ def _parse_plain(data: Any) -> Profile | None:
                 or type(taken) is not str
             ):
                 return None
-            tests.append(LanguageTest(test, float(score), _parse_iso_text(taken)))
+            language_test = _new_object(LanguageTest)
+            language_test.__dict__.update(test=test, score=float(score), taken=_parse_iso_text(taken))
+            tests.append(language_test)
     except ValueError:  # a malformed date
         return None
 
-    return Profile(
+    profile = _new_object(Profile)
+    profile.__dict__.update(
         birth_date=birth_date,
         nationalities=tuple(nationalities),
         degrees=tuple(degrees),
@@ -256,7 +268,9 @@ def _parse_plain(data: Any) -> Profile | None:
         national_civil_servant=civil_servant,
         former_jpo=former_jpo,
         international_organization_staff=io_staff,
+        organizations=(),
     )
+    return profile
 
 
 def _parse_checked(data: Any) -> Profile:
