@@ -23,7 +23,7 @@ from jpo.policy.parameters import (
     UNKNOWN,
     CycleInfo,
     ParameterValue,
-    parameter,
+    _resolved,
     resolve_date,
     to_jsonable,
     unknown_date_bounds,
@@ -35,6 +35,9 @@ FAILED = "failed"
 NEEDS_REVIEW = "needs_review"
 OUTCOMES = (PASSED, FAILED, NEEDS_REVIEW)
 CRITERIA_IDS = ("nationality", "age", "degree", "experience", "language", "prior_service", "civil_servant")
+
+# `parameter()` without its name check (the names here are fixed): one cached look-up per call.
+parameter = _resolved
 
 # Per-cycle caches hold one entry per fiscal year (and exception organization): a few dozen in practice.
 _RULES_CACHE = 512
