@@ -306,6 +306,8 @@ def check_age(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
 
 
 def _exception_for(p: ParameterValue, profile: Profile) -> tuple[str | None, Any]:
+    if not profile.organizations:  # the common case: no organization named, so no exception applies
+        return None, p.value
     for org, value in p.exceptions.items():
         if org.upper() in profile.organizations:
             return org, value
@@ -397,7 +399,7 @@ def check_degree(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
         detail = (f"Your degrees: {listed_en}.", f"あなたの学位：{listed_ja}。")
         outcome = FAILED
     else:
-        best = min(qualifying, key=lambda d: d.date)
+        best = qualifying[0] if len(qualifying) == 1 else min(qualifying, key=lambda d: d.date)
         status_en = "awarded" if best.awarded else "expected"
         status_ja = "取得" if best.awarded else "取得見込み"
         name = t.DEGREE_NAMES[best.level]
@@ -642,7 +644,11 @@ def check_language(profile: Profile, fy: int, info: CycleInfo) -> CriterionResul
     valid_throughout = [x for x in usable if x.taken <= opens and add_months(x.taken, months) > closes]
     if valid_throughout:
         outcome = PASSED
-        best = max(valid_throughout, key=lambda x: x.taken)
+        best = (
+            valid_throughout[0]
+            if len(valid_throughout) == 1
+            else max(valid_throughout, key=lambda x: x.taken)
+        )
         detail = (
             f"Your {t.TEST_NAMES[best.test]['en']} score {best.score:g} of {t.d_en(best.taken)} is valid "
             "throughout the application window.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 MONTHS_EN = (
     "January", "February", "March", "April", "May", "June",
@@ -69,10 +70,14 @@ EMPLOYMENT_NAMES = {
 }
 
 
+# Dates are worded in every message; bulk screening words the same few thousand dates over and over
+# (dates and strings are immutable).
+@lru_cache(maxsize=65536)
 def d_en(day: date) -> str:
     return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
 
+@lru_cache(maxsize=65536)
 def d_ja(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
