@@ -31,6 +31,8 @@ import sys
 import time
 from pathlib import Path
 
+import benchdb
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -56,31 +58,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def setup_database(args: argparse.Namespace) -> tuple[str, object]:
-    if args.db == "sqlite":
-        bench_dir = ROOT / "var" / "bench"
-        bench_dir.mkdir(parents=True, exist_ok=True)
-        path = bench_dir / "screening.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        return f"sqlite:///{path}", None
-    import psycopg
-
-    name = f"jpo_bench_screening_{os.getpid()}"
-    admin = psycopg.connect(f"{args.pg_url}/postgres", autocommit=True)
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.execute(f'CREATE DATABASE "{name}"')
-    return f"{args.pg_url}/{name}", (admin, name)
-
-
-def drop_database(handle: object) -> None:
-    if handle is None:
-        return
-    admin, name = handle  # type: ignore[misc]
-    from django.db import connections
-
-    connections.close_all()
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.close()
+    return benchdb.setup_database(db=args.db, label="screening", pg_url=args.pg_url)
 
 
 def make_applications(n: int) -> object:
@@ -278,7 +256,7 @@ def main() -> int:
             f"ratio {'met' if ok_ratio else 'MISSED'} (<= {TARGET_RATIO:.0f}x)"
         )
     finally:
-        drop_database(handle)
+        benchdb.drop_database(handle)
     return 0
 
 
