@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SEED ?= 2026
 
-.PHONY: run test install lint typecheck check messages worker bench-smoke clean
+.PHONY: run test install lint typecheck check messages catalogue worker bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,7 @@ bench-smoke: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3 .pytest_cache .mypy_cache .ruff_cache
+
+## catalogue: recompile the Japanese catalogue (django.mo) from django.po without reordering it
+catalogue: $(STAMP)
+	$(BIN)/python -c "import polib; p = 'src/jpo/locale/ja/LC_MESSAGES/django'; polib.pofile(p + '.po').save_as_mofile(p + '.mo')"

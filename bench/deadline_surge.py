@@ -195,7 +195,10 @@ def seed(n: int, small_pdf: bytes) -> list[dict[str, Any]]:
         LanguageTest.objects.bulk_create(
             [
                 LanguageTest(
-                    application=a, test="toefl_ibt", score=105, taken=datetime(2025, 6, 1).date(),
+                    application=a,
+                    test="toefl_ibt",
+                    score=105,
+                    taken=datetime(2025, 6, 1).date(),
                 )
                 for a in applications
             ]
@@ -347,7 +350,9 @@ def applicant_client(base: str, person: dict[str, Any], cv: bytes) -> Outcome:
                 if response.status_code == 302:  # refused: the page shows why
                     page = client.get(response.headers["location"]).text
                     start_at = page.find('<ul class="messages"')
-                    outcome.error += " " + " ".join(page[start_at : page.find("</ul>", start_at)].split())[:300]
+                    outcome.error += (
+                        " " + " ".join(page[start_at : page.find("</ul>", start_at)].split())[:300]
+                    )
         except httpx.HTTPError as error:
             outcome.error = f"{type(error).__name__}: {error}"
     return outcome
@@ -488,9 +493,7 @@ def main(argv: list[str] | None = None) -> int:
         outcomes: list[Outcome] = []
         start = time.perf_counter()
         with ThreadPoolExecutor(args.concurrency) as pool:
-            futures = [
-                pool.submit(applicant_client, base, p, cvs.for_applicant(p["n"])) for p in people
-            ]
+            futures = [pool.submit(applicant_client, base, p, cvs.for_applicant(p["n"])) for p in people]
             outcomes = [f.result() for f in futures]
         wall = time.perf_counter() - start
 

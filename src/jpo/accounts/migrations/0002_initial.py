@@ -6,46 +6,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('programme', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("programme", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='ministry',
-            field=models.ForeignKey(blank=True, help_text='For ministry HR officers: the ministry whose civil servants they see.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='hr_officers', to='programme.ministry', verbose_name='ministry'),
+            model_name="user",
+            name="ministry",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="For ministry HR officers: the ministry whose civil servants they see.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="hr_officers",
+                to="programme.ministry",
+                verbose_name="ministry",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='organization',
-            field=models.ForeignKey(blank=True, help_text='For organization focal points: the organization they act for.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='focal_points', to='programme.organization', verbose_name='organization'),
+            model_name="user",
+            name="organization",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="For organization focal points: the organization they act for.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="focal_points",
+                to="programme.organization",
+                verbose_name="organization",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='user_permissions',
-            field=models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions'),
+            model_name="user",
+            name="user_permissions",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Specific permissions for this user.",
+                related_name="user_set",
+                related_query_name="user",
+                to="auth.permission",
+                verbose_name="user permissions",
+            ),
         ),
         migrations.AddField(
-            model_name='auditevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor'),
+            model_name="auditevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="actor",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role', 'focal_point'), _negated=True), ('organization__isnull', False), _connector='OR'), name='focal_point_has_organization', violation_error_message='An organization focal point must belong to an organization.'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("role", "focal_point"), _negated=True),
+                    ("organization__isnull", False),
+                    _connector="OR",
+                ),
+                name="focal_point_has_organization",
+                violation_error_message="An organization focal point must belong to an organization.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role', 'ministry_hr'), _negated=True), ('ministry__isnull', False), _connector='OR'), name='ministry_hr_has_ministry', violation_error_message='A ministry HR officer must belong to a ministry.'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("role", "ministry_hr"), _negated=True),
+                    ("ministry__isnull", False),
+                    _connector="OR",
+                ),
+                name="ministry_hr_has_ministry",
+                violation_error_message="A ministry HR officer must belong to a ministry.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='auditevent',
-            index=models.Index(fields=['target_type', 'target_id'], name='accounts_au_target__6d660f_idx'),
+            model_name="auditevent",
+            index=models.Index(fields=["target_type", "target_id"], name="accounts_au_target__6d660f_idx"),
         ),
     ]

@@ -7,187 +7,624 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programme', '0001_initial'),
+        ("programme", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Applicant',
+            name="Applicant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('family_name', models.CharField(max_length=100, verbose_name='family name')),
-                ('given_name', models.CharField(max_length=100, verbose_name='given name')),
-                ('family_name_kana', models.CharField(blank=True, max_length=100, verbose_name='family name (kana)')),
-                ('given_name_kana', models.CharField(blank=True, max_length=100, verbose_name='given name (kana)')),
-                ('birth_date', models.DateField(verbose_name='date of birth')),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('undisclosed', 'Prefer not to say')], default='undisclosed', max_length=12, verbose_name='sex')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail address')),
-                ('nationalities', models.JSONField(default=list, help_text='ISO 3166 alpha-2 codes.', verbose_name='nationalities')),
-                ('is_synthetic', models.BooleanField(default=False, help_text='Created by `jpo demo`; not a real person.', verbose_name='synthetic (demonstration) person')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='applicant', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("family_name", models.CharField(max_length=100, verbose_name="family name")),
+                ("given_name", models.CharField(max_length=100, verbose_name="given name")),
+                (
+                    "family_name_kana",
+                    models.CharField(blank=True, max_length=100, verbose_name="family name (kana)"),
+                ),
+                (
+                    "given_name_kana",
+                    models.CharField(blank=True, max_length=100, verbose_name="given name (kana)"),
+                ),
+                ("birth_date", models.DateField(verbose_name="date of birth")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("undisclosed", "Prefer not to say"),
+                        ],
+                        default="undisclosed",
+                        max_length=12,
+                        verbose_name="sex",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail address")),
+                (
+                    "nationalities",
+                    models.JSONField(
+                        default=list, help_text="ISO 3166 alpha-2 codes.", verbose_name="nationalities"
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Created by `jpo demo`; not a real person.",
+                        verbose_name="synthetic (demonstration) person",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="applicant",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'applicant',
-                'verbose_name_plural': 'applicants',
-                'ordering': ['family_name', 'given_name'],
+                "verbose_name": "applicant",
+                "verbose_name_plural": "applicants",
+                "ordering": ["family_name", "given_name"],
             },
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('screened_out', 'Screened out'), ('eligible', 'Eligible'), ('under_review', 'Under review'), ('shortlisted', 'Shortlisted'), ('not_shortlisted', 'Not shortlisted'), ('interview', 'Interview'), ('passed', 'Passed'), ('not_passed', 'Not passed'), ('recommended', 'Recommended to organizations'), ('forwarded', 'Forwarded to the organization'), ('selected', 'Selected by an organization'), ('not_selected', 'Not selected'), ('withdrawn', 'Withdrawn')], default='draft', max_length=20, verbose_name='status')),
-                ('receipt_number', models.CharField(blank=True, max_length=32, null=True, unique=True, verbose_name='receipt number')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('is_civil_servant', models.BooleanField(default=False, verbose_name='national civil servant')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Guards against lost updates.', verbose_name='version')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('applicant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='applications.applicant', verbose_name='applicant')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='programme.cycle', verbose_name='cycle')),
-                ('forwarded_to', models.ForeignKey(blank=True, help_text='Organization track: the organization whose focal point runs stage two.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='forwarded_applications', to='programme.organization', verbose_name='forwarded to')),
-                ('ministry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='programme.ministry', verbose_name='home ministry')),
-                ('track', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='programme.track', verbose_name='track')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("screened_out", "Screened out"),
+                            ("eligible", "Eligible"),
+                            ("under_review", "Under review"),
+                            ("shortlisted", "Shortlisted"),
+                            ("not_shortlisted", "Not shortlisted"),
+                            ("interview", "Interview"),
+                            ("passed", "Passed"),
+                            ("not_passed", "Not passed"),
+                            ("recommended", "Recommended to organizations"),
+                            ("forwarded", "Forwarded to the organization"),
+                            ("selected", "Selected by an organization"),
+                            ("not_selected", "Not selected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "receipt_number",
+                    models.CharField(
+                        blank=True, max_length=32, null=True, unique=True, verbose_name="receipt number"
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="submitted at")),
+                (
+                    "is_civil_servant",
+                    models.BooleanField(default=False, verbose_name="national civil servant"),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, help_text="Guards against lost updates.", verbose_name="version"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="applications.applicant",
+                        verbose_name="applicant",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="programme.cycle",
+                        verbose_name="cycle",
+                    ),
+                ),
+                (
+                    "forwarded_to",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Organization track: the organization whose focal point runs stage two.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="forwarded_applications",
+                        to="programme.organization",
+                        verbose_name="forwarded to",
+                    ),
+                ),
+                (
+                    "ministry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="programme.ministry",
+                        verbose_name="home ministry",
+                    ),
+                ),
+                (
+                    "track",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="programme.track",
+                        verbose_name="track",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'application',
-                'verbose_name_plural': 'applications',
-                'ordering': ['-cycle__fiscal_year', 'applicant__family_name'],
+                "verbose_name": "application",
+                "verbose_name_plural": "applications",
+                "ordering": ["-cycle__fiscal_year", "applicant__family_name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalApplicant',
+            name="HistoricalApplicant",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('family_name', models.CharField(max_length=100, verbose_name='family name')),
-                ('given_name', models.CharField(max_length=100, verbose_name='given name')),
-                ('family_name_kana', models.CharField(blank=True, max_length=100, verbose_name='family name (kana)')),
-                ('given_name_kana', models.CharField(blank=True, max_length=100, verbose_name='given name (kana)')),
-                ('birth_date', models.DateField(verbose_name='date of birth')),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('undisclosed', 'Prefer not to say')], default='undisclosed', max_length=12, verbose_name='sex')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail address')),
-                ('nationalities', models.JSONField(default=list, help_text='ISO 3166 alpha-2 codes.', verbose_name='nationalities')),
-                ('is_synthetic', models.BooleanField(default=False, help_text='Created by `jpo demo`; not a real person.', verbose_name='synthetic (demonstration) person')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("family_name", models.CharField(max_length=100, verbose_name="family name")),
+                ("given_name", models.CharField(max_length=100, verbose_name="given name")),
+                (
+                    "family_name_kana",
+                    models.CharField(blank=True, max_length=100, verbose_name="family name (kana)"),
+                ),
+                (
+                    "given_name_kana",
+                    models.CharField(blank=True, max_length=100, verbose_name="given name (kana)"),
+                ),
+                ("birth_date", models.DateField(verbose_name="date of birth")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("undisclosed", "Prefer not to say"),
+                        ],
+                        default="undisclosed",
+                        max_length=12,
+                        verbose_name="sex",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail address")),
+                (
+                    "nationalities",
+                    models.JSONField(
+                        default=list, help_text="ISO 3166 alpha-2 codes.", verbose_name="nationalities"
+                    ),
+                ),
+                (
+                    "is_synthetic",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Created by `jpo demo`; not a real person.",
+                        verbose_name="synthetic (demonstration) person",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical applicant',
-                'verbose_name_plural': 'historical applicants',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical applicant",
+                "verbose_name_plural": "historical applicants",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalApplication',
+            name="HistoricalApplication",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('screened_out', 'Screened out'), ('eligible', 'Eligible'), ('under_review', 'Under review'), ('shortlisted', 'Shortlisted'), ('not_shortlisted', 'Not shortlisted'), ('interview', 'Interview'), ('passed', 'Passed'), ('not_passed', 'Not passed'), ('recommended', 'Recommended to organizations'), ('forwarded', 'Forwarded to the organization'), ('selected', 'Selected by an organization'), ('not_selected', 'Not selected'), ('withdrawn', 'Withdrawn')], default='draft', max_length=20, verbose_name='status')),
-                ('receipt_number', models.CharField(blank=True, db_index=True, max_length=32, null=True, verbose_name='receipt number')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('is_civil_servant', models.BooleanField(default=False, verbose_name='national civil servant')),
-                ('version', models.PositiveIntegerField(default=1, help_text='Guards against lost updates.', verbose_name='version')),
-                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('applicant', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='applications.applicant', verbose_name='applicant')),
-                ('cycle', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programme.cycle', verbose_name='cycle')),
-                ('forwarded_to', models.ForeignKey(blank=True, db_constraint=False, help_text='Organization track: the organization whose focal point runs stage two.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programme.organization', verbose_name='forwarded to')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ministry', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programme.ministry', verbose_name='home ministry')),
-                ('track', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programme.track', verbose_name='track')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("screened_out", "Screened out"),
+                            ("eligible", "Eligible"),
+                            ("under_review", "Under review"),
+                            ("shortlisted", "Shortlisted"),
+                            ("not_shortlisted", "Not shortlisted"),
+                            ("interview", "Interview"),
+                            ("passed", "Passed"),
+                            ("not_passed", "Not passed"),
+                            ("recommended", "Recommended to organizations"),
+                            ("forwarded", "Forwarded to the organization"),
+                            ("selected", "Selected by an organization"),
+                            ("not_selected", "Not selected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "receipt_number",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=32, null=True, verbose_name="receipt number"
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="submitted at")),
+                (
+                    "is_civil_servant",
+                    models.BooleanField(default=False, verbose_name="national civil servant"),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1, help_text="Guards against lost updates.", verbose_name="version"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(blank=True, editable=False, verbose_name="updated at")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="applications.applicant",
+                        verbose_name="applicant",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programme.cycle",
+                        verbose_name="cycle",
+                    ),
+                ),
+                (
+                    "forwarded_to",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="Organization track: the organization whose focal point runs stage two.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programme.organization",
+                        verbose_name="forwarded to",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ministry",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programme.ministry",
+                        verbose_name="home ministry",
+                    ),
+                ),
+                (
+                    "track",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programme.track",
+                        verbose_name="track",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical application',
-                'verbose_name_plural': 'historical applications',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical application",
+                "verbose_name_plural": "historical applications",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Preference',
+            name="Preference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.PositiveSmallIntegerField(verbose_name='rank')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='preferences', to='applications.application')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='programme.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rank", models.PositiveSmallIntegerField(verbose_name="rank")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="preferences",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="programme.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'preference',
-                'verbose_name_plural': 'preferences',
-                'ordering': ['application', 'rank'],
+                "verbose_name": "preference",
+                "verbose_name_plural": "preferences",
+                "ordering": ["application", "rank"],
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='preferred_organizations',
-            field=models.ManyToManyField(blank=True, related_name='preferred_by', through='applications.Preference', to='programme.organization', verbose_name='preferred organizations'),
+            model_name="application",
+            name="preferred_organizations",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="preferred_by",
+                through="applications.Preference",
+                to="programme.organization",
+                verbose_name="preferred organizations",
+            ),
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('screened_out', 'Screened out'), ('eligible', 'Eligible'), ('under_review', 'Under review'), ('shortlisted', 'Shortlisted'), ('not_shortlisted', 'Not shortlisted'), ('interview', 'Interview'), ('passed', 'Passed'), ('not_passed', 'Not passed'), ('recommended', 'Recommended to organizations'), ('forwarded', 'Forwarded to the organization'), ('selected', 'Selected by an organization'), ('not_selected', 'Not selected'), ('withdrawn', 'Withdrawn')], max_length=20, verbose_name='from')),
-                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('screened_out', 'Screened out'), ('eligible', 'Eligible'), ('under_review', 'Under review'), ('shortlisted', 'Shortlisted'), ('not_shortlisted', 'Not shortlisted'), ('interview', 'Interview'), ('passed', 'Passed'), ('not_passed', 'Not passed'), ('recommended', 'Recommended to organizations'), ('forwarded', 'Forwarded to the organization'), ('selected', 'Selected by an organization'), ('not_selected', 'Not selected'), ('withdrawn', 'Withdrawn')], max_length=20, verbose_name='to')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='at')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='applications.application')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("screened_out", "Screened out"),
+                            ("eligible", "Eligible"),
+                            ("under_review", "Under review"),
+                            ("shortlisted", "Shortlisted"),
+                            ("not_shortlisted", "Not shortlisted"),
+                            ("interview", "Interview"),
+                            ("passed", "Passed"),
+                            ("not_passed", "Not passed"),
+                            ("recommended", "Recommended to organizations"),
+                            ("forwarded", "Forwarded to the organization"),
+                            ("selected", "Selected by an organization"),
+                            ("not_selected", "Not selected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("screened_out", "Screened out"),
+                            ("eligible", "Eligible"),
+                            ("under_review", "Under review"),
+                            ("shortlisted", "Shortlisted"),
+                            ("not_shortlisted", "Not shortlisted"),
+                            ("interview", "Interview"),
+                            ("passed", "Passed"),
+                            ("not_passed", "Not passed"),
+                            ("recommended", "Recommended to organizations"),
+                            ("forwarded", "Forwarded to the organization"),
+                            ("selected", "Selected by an organization"),
+                            ("not_selected", "Not selected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=20,
+                        verbose_name="to",
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="at")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="applications.application",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'status change',
-                'verbose_name_plural': 'status changes',
-                'ordering': ['application', 'at', 'id'],
+                "verbose_name": "status change",
+                "verbose_name_plural": "status changes",
+                "ordering": ["application", "at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='applicant',
-            index=models.Index(fields=['family_name', 'given_name', 'birth_date'], name='application_family__b3733a_idx'),
+            model_name="applicant",
+            index=models.Index(
+                fields=["family_name", "given_name", "birth_date"], name="application_family__b3733a_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='preference',
-            constraint=models.UniqueConstraint(fields=('application', 'rank'), name='preference_unique_rank'),
+            model_name="preference",
+            constraint=models.UniqueConstraint(fields=("application", "rank"), name="preference_unique_rank"),
         ),
         migrations.AddConstraint(
-            model_name='preference',
-            constraint=models.UniqueConstraint(fields=('application', 'organization'), name='preference_unique_organization'),
+            model_name="preference",
+            constraint=models.UniqueConstraint(
+                fields=("application", "organization"), name="preference_unique_organization"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='preference',
-            constraint=models.CheckConstraint(condition=models.Q(('rank__gte', 1)), name='preference_rank_from_one'),
+            model_name="preference",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rank__gte", 1)), name="preference_rank_from_one"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['cycle', 'status'], name='application_cycle_i_d47f5b_idx'),
+            model_name="application",
+            index=models.Index(fields=["cycle", "status"], name="application_cycle_i_d47f5b_idx"),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(fields=('applicant', 'cycle'), name='application_one_per_cycle'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                fields=("applicant", "cycle"), name="application_one_per_cycle"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('is_civil_servant', False), ('ministry__isnull', False), _connector='OR'), name='application_civil_servant_has_ministry', violation_error_message='A national civil servant must name a home ministry.'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("is_civil_servant", False), ("ministry__isnull", False), _connector="OR"),
+                name="application_civil_servant_has_ministry",
+                violation_error_message="A national civil servant must name a home ministry.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('submitted_at__isnull', False), ('status', 'withdrawn'), _connector='OR'), name='application_submitted_has_time', violation_error_message='A submitted application records when it was submitted.'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draft"),
+                    ("submitted_at__isnull", False),
+                    ("status", "withdrawn"),
+                    _connector="OR",
+                ),
+                name="application_submitted_has_time",
+                violation_error_message="A submitted application records when it was submitted.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'screened_out', 'eligible', 'under_review', 'shortlisted', 'not_shortlisted', 'interview', 'passed', 'not_passed', 'recommended', 'forwarded', 'selected', 'not_selected', 'withdrawn'])), name='application_status_known'),
+            model_name="application",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "draft",
+                            "submitted",
+                            "screened_out",
+                            "eligible",
+                            "under_review",
+                            "shortlisted",
+                            "not_shortlisted",
+                            "interview",
+                            "passed",
+                            "not_passed",
+                            "recommended",
+                            "forwarded",
+                            "selected",
+                            "not_selected",
+                            "withdrawn",
+                        ],
+                    )
+                ),
+                name="application_status_known",
+            ),
         ),
     ]

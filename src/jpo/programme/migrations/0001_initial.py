@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,163 +15,477 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Ministry',
+            name="Ministry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=20, unique=True, verbose_name='code')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('name_ja', models.CharField(max_length=200, verbose_name='name (Japanese)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=20, unique=True, verbose_name="code")),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("name_ja", models.CharField(max_length=200, verbose_name="name (Japanese)")),
             ],
             options={
-                'verbose_name': 'ministry',
-                'verbose_name_plural': 'ministries',
-                'ordering': ['code'],
+                "verbose_name": "ministry",
+                "verbose_name_plural": "ministries",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(help_text='Acronym, e.g. UNDP.', max_length=20, unique=True, verbose_name='code')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('name_ja', models.CharField(max_length=200, verbose_name='name (Japanese)')),
-                ('kind', models.CharField(choices=[('secretariat', 'UN Secretariat'), ('fund_programme', 'UN fund or programme'), ('specialized_agency', 'Specialized agency'), ('related', 'Related organization'), ('other', 'Other international organization')], max_length=24, verbose_name='kind')),
-                ('headquarters', models.CharField(blank=True, max_length=100, verbose_name='headquarters')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Acronym, e.g. UNDP.", max_length=20, unique=True, verbose_name="code"
+                    ),
+                ),
+                ("name_en", models.CharField(max_length=200, verbose_name="name (English)")),
+                ("name_ja", models.CharField(max_length=200, verbose_name="name (Japanese)")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("secretariat", "UN Secretariat"),
+                            ("fund_programme", "UN fund or programme"),
+                            ("specialized_agency", "Specialized agency"),
+                            ("related", "Related organization"),
+                            ("other", "Other international organization"),
+                        ],
+                        max_length=24,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("headquarters", models.CharField(blank=True, max_length=100, verbose_name="headquarters")),
+                ("source", models.CharField(blank=True, max_length=500, verbose_name="source")),
             ],
             options={
-                'verbose_name': 'organization',
-                'verbose_name_plural': 'organizations',
-                'ordering': ['code'],
+                "verbose_name": "organization",
+                "verbose_name_plural": "organizations",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Cycle',
+            name="Cycle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(unique=True, verbose_name='fiscal year')),
-                ('reference_date', models.DateField(blank=True, help_text='Date on which the age limit is measured.', null=True, verbose_name='reference date')),
-                ('preregistration_opens', models.DateTimeField(blank=True, null=True, verbose_name='pre-registration opens')),
-                ('preregistration_closes', models.DateTimeField(blank=True, null=True, verbose_name='pre-registration closes')),
-                ('applications_open', models.DateTimeField(blank=True, null=True, verbose_name='applications open')),
-                ('applications_close', models.DateTimeField(blank=True, null=True, verbose_name='applications close')),
-                ('slots', models.PositiveIntegerField(blank=True, null=True, verbose_name='slots')),
-                ('budget_yen', models.BigIntegerField(blank=True, null=True, verbose_name='budget (yen)')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source of the windows')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("fiscal_year", models.PositiveSmallIntegerField(unique=True, verbose_name="fiscal year")),
+                (
+                    "reference_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="Date on which the age limit is measured.",
+                        null=True,
+                        verbose_name="reference date",
+                    ),
+                ),
+                (
+                    "preregistration_opens",
+                    models.DateTimeField(blank=True, null=True, verbose_name="pre-registration opens"),
+                ),
+                (
+                    "preregistration_closes",
+                    models.DateTimeField(blank=True, null=True, verbose_name="pre-registration closes"),
+                ),
+                (
+                    "applications_open",
+                    models.DateTimeField(blank=True, null=True, verbose_name="applications open"),
+                ),
+                (
+                    "applications_close",
+                    models.DateTimeField(blank=True, null=True, verbose_name="applications close"),
+                ),
+                ("slots", models.PositiveIntegerField(blank=True, null=True, verbose_name="slots")),
+                ("budget_yen", models.BigIntegerField(blank=True, null=True, verbose_name="budget (yen)")),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=500, verbose_name="source of the windows"),
+                ),
             ],
             options={
-                'verbose_name': 'cycle',
-                'verbose_name_plural': 'cycles',
-                'ordering': ['-fiscal_year'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('fiscal_year__gte', 1974), ('fiscal_year__lte', 2100)), name='cycle_fiscal_year_range', violation_error_message='Japan joined the JPO programme in 1974.'), models.CheckConstraint(condition=models.Q(('applications_close__isnull', True), ('applications_open__isnull', True), ('applications_close__gt', models.F('applications_open')), _connector='OR'), name='cycle_application_window_order', violation_error_message='The application window must close after it opens.'), models.CheckConstraint(condition=models.Q(('preregistration_closes__isnull', True), ('preregistration_opens__isnull', True), ('preregistration_closes__gt', models.F('preregistration_opens')), _connector='OR'), name='cycle_preregistration_window_order', violation_error_message='The pre-registration window must close after it opens.'), models.CheckConstraint(condition=models.Q(('budget_yen__isnull', True), ('budget_yen__gte', 0), _connector='OR'), name='cycle_budget_not_negative')],
+                "verbose_name": "cycle",
+                "verbose_name_plural": "cycles",
+                "ordering": ["-fiscal_year"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("fiscal_year__gte", 1974), ("fiscal_year__lte", 2100)),
+                        name="cycle_fiscal_year_range",
+                        violation_error_message="Japan joined the JPO programme in 1974.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("applications_close__isnull", True),
+                            ("applications_open__isnull", True),
+                            ("applications_close__gt", models.F("applications_open")),
+                            _connector="OR",
+                        ),
+                        name="cycle_application_window_order",
+                        violation_error_message="The application window must close after it opens.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("preregistration_closes__isnull", True),
+                            ("preregistration_opens__isnull", True),
+                            ("preregistration_closes__gt", models.F("preregistration_opens")),
+                            _connector="OR",
+                        ),
+                        name="cycle_preregistration_window_order",
+                        violation_error_message="The pre-registration window must close after it opens.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("budget_yen__isnull", True), ("budget_yen__gte", 0), _connector="OR"
+                        ),
+                        name="cycle_budget_not_negative",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCycle',
+            name="HistoricalCycle",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('fiscal_year', models.PositiveSmallIntegerField(db_index=True, verbose_name='fiscal year')),
-                ('reference_date', models.DateField(blank=True, help_text='Date on which the age limit is measured.', null=True, verbose_name='reference date')),
-                ('preregistration_opens', models.DateTimeField(blank=True, null=True, verbose_name='pre-registration opens')),
-                ('preregistration_closes', models.DateTimeField(blank=True, null=True, verbose_name='pre-registration closes')),
-                ('applications_open', models.DateTimeField(blank=True, null=True, verbose_name='applications open')),
-                ('applications_close', models.DateTimeField(blank=True, null=True, verbose_name='applications close')),
-                ('slots', models.PositiveIntegerField(blank=True, null=True, verbose_name='slots')),
-                ('budget_yen', models.BigIntegerField(blank=True, null=True, verbose_name='budget (yen)')),
-                ('source', models.CharField(blank=True, max_length=500, verbose_name='source of the windows')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("fiscal_year", models.PositiveSmallIntegerField(db_index=True, verbose_name="fiscal year")),
+                (
+                    "reference_date",
+                    models.DateField(
+                        blank=True,
+                        help_text="Date on which the age limit is measured.",
+                        null=True,
+                        verbose_name="reference date",
+                    ),
+                ),
+                (
+                    "preregistration_opens",
+                    models.DateTimeField(blank=True, null=True, verbose_name="pre-registration opens"),
+                ),
+                (
+                    "preregistration_closes",
+                    models.DateTimeField(blank=True, null=True, verbose_name="pre-registration closes"),
+                ),
+                (
+                    "applications_open",
+                    models.DateTimeField(blank=True, null=True, verbose_name="applications open"),
+                ),
+                (
+                    "applications_close",
+                    models.DateTimeField(blank=True, null=True, verbose_name="applications close"),
+                ),
+                ("slots", models.PositiveIntegerField(blank=True, null=True, verbose_name="slots")),
+                ("budget_yen", models.BigIntegerField(blank=True, null=True, verbose_name="budget (yen)")),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=500, verbose_name="source of the windows"),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical cycle',
-                'verbose_name_plural': 'historical cycles',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical cycle",
+                "verbose_name_plural": "historical cycles",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalPost',
+            name="HistoricalPost",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('duty_station', models.CharField(max_length=100, verbose_name='duty station')),
-                ('country_iso3', models.CharField(blank=True, max_length=3, verbose_name='country (ISO 3166 alpha-3)')),
-                ('field', models.CharField(blank=True, max_length=100, verbose_name='field')),
-                ('grade', models.CharField(choices=[('P-1', 'P-1'), ('P-2', 'P-2')], default='P-2', max_length=3, verbose_name='grade')),
-                ('terms_of_reference', models.TextField(blank=True, verbose_name='terms of reference')),
-                ('danger_level', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='MOFA danger level of the duty station')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('approved', 'Approved'), ('refused', 'Refused'), ('filled', 'Filled'), ('withdrawn', 'Withdrawn')], default='proposed', max_length=16, verbose_name='status')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('cycle', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programme.cycle', verbose_name='cycle')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='programme.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("duty_station", models.CharField(max_length=100, verbose_name="duty station")),
+                (
+                    "country_iso3",
+                    models.CharField(blank=True, max_length=3, verbose_name="country (ISO 3166 alpha-3)"),
+                ),
+                ("field", models.CharField(blank=True, max_length=100, verbose_name="field")),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[("P-1", "P-1"), ("P-2", "P-2")],
+                        default="P-2",
+                        max_length=3,
+                        verbose_name="grade",
+                    ),
+                ),
+                ("terms_of_reference", models.TextField(blank=True, verbose_name="terms of reference")),
+                (
+                    "danger_level",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="MOFA danger level of the duty station"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("approved", "Approved"),
+                            ("refused", "Refused"),
+                            ("filled", "Filled"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="proposed",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programme.cycle",
+                        verbose_name="cycle",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="programme.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical post',
-                'verbose_name_plural': 'historical posts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical post",
+                "verbose_name_plural": "historical posts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_fiscal_year', models.PositiveSmallIntegerField(verbose_name='from fiscal year')),
-                ('ends_fiscal_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='to fiscal year')),
-                ('source', models.CharField(max_length=500, verbose_name='source')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreements', to='programme.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_fiscal_year", models.PositiveSmallIntegerField(verbose_name="from fiscal year")),
+                (
+                    "ends_fiscal_year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="to fiscal year"),
+                ),
+                ("source", models.CharField(max_length=500, verbose_name="source")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agreements",
+                        to="programme.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agreement',
-                'verbose_name_plural': 'agreements',
-                'ordering': ['organization__code', 'starts_fiscal_year'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_fiscal_year__isnull', True), ('ends_fiscal_year__gte', models.F('starts_fiscal_year')), _connector='OR'), name='agreement_ends_after_start', violation_error_message='An agreement cannot end before it starts.'), models.UniqueConstraint(fields=('organization', 'starts_fiscal_year'), name='agreement_unique_start')],
+                "verbose_name": "agreement",
+                "verbose_name_plural": "agreements",
+                "ordering": ["organization__code", "starts_fiscal_year"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ends_fiscal_year__isnull", True),
+                            ("ends_fiscal_year__gte", models.F("starts_fiscal_year")),
+                            _connector="OR",
+                        ),
+                        name="agreement_ends_after_start",
+                        violation_error_message="An agreement cannot end before it starts.",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("organization", "starts_fiscal_year"), name="agreement_unique_start"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('duty_station', models.CharField(max_length=100, verbose_name='duty station')),
-                ('country_iso3', models.CharField(blank=True, max_length=3, verbose_name='country (ISO 3166 alpha-3)')),
-                ('field', models.CharField(blank=True, max_length=100, verbose_name='field')),
-                ('grade', models.CharField(choices=[('P-1', 'P-1'), ('P-2', 'P-2')], default='P-2', max_length=3, verbose_name='grade')),
-                ('terms_of_reference', models.TextField(blank=True, verbose_name='terms of reference')),
-                ('danger_level', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='MOFA danger level of the duty station')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('approved', 'Approved'), ('refused', 'Refused'), ('filled', 'Filled'), ('withdrawn', 'Withdrawn')], default='proposed', max_length=16, verbose_name='status')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='programme.cycle', verbose_name='cycle')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='programme.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("duty_station", models.CharField(max_length=100, verbose_name="duty station")),
+                (
+                    "country_iso3",
+                    models.CharField(blank=True, max_length=3, verbose_name="country (ISO 3166 alpha-3)"),
+                ),
+                ("field", models.CharField(blank=True, max_length=100, verbose_name="field")),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[("P-1", "P-1"), ("P-2", "P-2")],
+                        default="P-2",
+                        max_length=3,
+                        verbose_name="grade",
+                    ),
+                ),
+                ("terms_of_reference", models.TextField(blank=True, verbose_name="terms of reference")),
+                (
+                    "danger_level",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="MOFA danger level of the duty station"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("approved", "Approved"),
+                            ("refused", "Refused"),
+                            ("filled", "Filled"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="proposed",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to="programme.cycle",
+                        verbose_name="cycle",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to="programme.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'post',
-                'verbose_name_plural': 'posts',
-                'ordering': ['cycle', 'organization__code', 'title'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('danger_level__isnull', True), ('danger_level__lte', 4), _connector='OR'), name='post_danger_level_0_to_4', violation_error_message='MOFA danger levels run from 0 to 4.')],
+                "verbose_name": "post",
+                "verbose_name_plural": "posts",
+                "ordering": ["cycle", "organization__code", "title"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("danger_level__isnull", True), ("danger_level__lte", 4), _connector="OR"
+                        ),
+                        name="post_danger_level_0_to_4",
+                        violation_error_message="MOFA danger levels run from 0 to 4.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Track',
+            name="Track",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('mofa', 'MOFA track'), ('organization', 'Organization track')], max_length=16, verbose_name='kind')),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tracks', to='programme.cycle', verbose_name='cycle')),
-                ('organizations', models.ManyToManyField(blank=True, help_text='For the organization track: the organizations that run their own second stage.', related_name='tracks', to='programme.organization', verbose_name='organizations')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("mofa", "MOFA track"), ("organization", "Organization track")],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tracks",
+                        to="programme.cycle",
+                        verbose_name="cycle",
+                    ),
+                ),
+                (
+                    "organizations",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="For the organization track: the organizations that run their own second stage.",
+                        related_name="tracks",
+                        to="programme.organization",
+                        verbose_name="organizations",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'track',
-                'verbose_name_plural': 'tracks',
-                'ordering': ['cycle', 'kind'],
-                'constraints': [models.UniqueConstraint(fields=('cycle', 'kind'), name='track_unique_per_cycle')],
+                "verbose_name": "track",
+                "verbose_name_plural": "tracks",
+                "ordering": ["cycle", "kind"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("cycle", "kind"), name="track_unique_per_cycle")
+                ],
             },
         ),
     ]

@@ -32,7 +32,12 @@ def test_production_without_base_url_is_a_startup_error() -> None:
 
 
 def test_production_with_its_settings_starts() -> None:
-    result = _django_check(JPO_ENV="production", JPO_ALLOWED_HOSTS="jpo.example.jp", JPO_SECRET_KEY="x" * 50, JPO_BASE_URL="https://jpo.example.jp")
+    result = _django_check(
+        JPO_ENV="production",
+        JPO_ALLOWED_HOSTS="jpo.example.jp",
+        JPO_SECRET_KEY="x" * 50,
+        JPO_BASE_URL="https://jpo.example.jp",
+    )
     assert result.returncode == 0, result.stderr
 
 
