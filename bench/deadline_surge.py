@@ -17,6 +17,7 @@ What it does, by itself, on this machine:
     .venv/bin/python bench/deadline_surge.py                 # 1,000 applicants, 32 concurrent clients
     .venv/bin/python bench/deadline_surge.py --smoke         # 20 applicants: a quick check
     .venv/bin/python bench/deadline_surge.py --applicants 2000 --concurrency 64 --workers 4
+    .venv/bin/python bench/deadline_surge.py --db sqlite --applicants 200 --concurrency 8   # file SQLite
 
 Exit status 0 when every check holds (and, outside --smoke, the p95 of a submission is under 1 s), 1 otherwise.
 """
@@ -447,6 +448,12 @@ def main(argv: list[str] | None = None) -> int:
         "--database-url",
         default=os.environ.get("JPO_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
     )
+    parser.add_argument(
+        "--db",
+        choices=["postgres", "sqlite"],
+        default="postgres",
+        help="sqlite: a file database in a scratch directory, as `make run` uses",
+    )
     parser.add_argument("--smoke", action="store_true", help="20 applicants, 4 clients: a quick check")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = parser.parse_args(argv)
@@ -456,7 +463,10 @@ def main(argv: list[str] | None = None) -> int:
     dbname = f"jpo_bench_surge_{os.getpid()}"
     media = Path(tempfile.mkdtemp(prefix="jpo-bench-media-"))
     log = media.parent / f"{media.name}-gunicorn.log"
-    database_url = with_dbname(args.database_url, dbname)
+    if args.db == "sqlite":
+        database_url = f"sqlite:///{media.parent / (media.name + '.sqlite3')}"
+    else:
+        database_url = with_dbname(args.database_url, dbname)
     env = {
         "DATABASE_URL": database_url,
         "JPO_ENV": "development",
@@ -469,8 +479,9 @@ def main(argv: list[str] | None = None) -> int:
         "JPO_LOG_LEVEL": "ERROR",
         "DJANGO_SETTINGS_MODULE": "jpo.settings",
     }
-    with admin_connect(args.database_url) as admin:
-        admin.execute(f'CREATE DATABASE "{dbname}"')
+    if args.db == "postgres":
+        with admin_connect(args.database_url) as admin:
+            admin.execute(f'CREATE DATABASE "{dbname}"')
     server: subprocess.Popen[bytes] | None = None
     try:
         django_setup(env)
@@ -504,6 +515,7 @@ def main(argv: list[str] | None = None) -> int:
         rate = check["accepted"] / wall
         errors = [o.error for o in outcomes if o.error]
         figures = {
+            "database": args.db,
             "applicants": args.applicants,
             "concurrency": args.concurrency,
             "gunicorn": f"{args.workers} workers x {args.threads} threads",
@@ -547,12 +559,16 @@ def main(argv: list[str] | None = None) -> int:
             connections.close_all()
         except Exception:
             pass
-        with admin_connect(args.database_url) as admin:
-            admin.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                [dbname],
-            )
-            admin.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
+        if args.db == "postgres":
+            with admin_connect(args.database_url) as admin:
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [dbname],
+                )
+                admin.execute(f'DROP DATABASE IF EXISTS "{dbname}"')
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                Path(database_url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
         shutil.rmtree(media, ignore_errors=True)
         log.unlink(missing_ok=True)
 

@@ -101,11 +101,16 @@ DATABASES = {
         conn_max_age=int(os.environ.get("JPO_DB_CONN_MAX_AGE", "0")),
     )
 }
+# WAL and a busy timeout let the web server and the task worker share the file. IMMEDIATE takes the
+# write lock when a transaction begins, so a transaction that reads and then writes waits its turn
+# (busy timeout) instead of failing with "database is locked" when another writer got there first.
+JPO_SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the web server and the task worker share the file.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(JPO_SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
