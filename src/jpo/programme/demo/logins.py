@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from jpo.accounts.access import officer_group_permissions
 from jpo.accounts.models import Role, User
 from jpo.accounts.services import audit_record
 from jpo.programme.demo import catalogue as cat
@@ -53,7 +53,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin(
         "officer",
         Role.OFFICER,
-        _("Everything in the programme; the Django admin with all permissions of the jpo apps"),
+        _("Everything in the programme; the Django admin for programme data (not accounts)"),
         is_staff=True,
     ),
     DemoLogin("reviewer", Role.REVIEWER, _("Only the applications and interviews assigned to them")),
@@ -78,17 +78,12 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
 )
 
 
-def _jpo_permissions() -> list[Permission]:
-    labels = [c.label for c in apps.get_app_configs() if c.name.startswith("jpo.")]
-    return list(Permission.objects.filter(content_type__app_label__in=labels))
-
-
 @transaction.atomic
 def demo_logins_upsert() -> dict[str, User]:
     """Create or repair the demo users (role, scope, flags, password) and the programme officers' group."""
     password = make_password(DEMO_PASSWORD, salt=_DEMO_SALT)
     group, _created = Group.objects.get_or_create(name=OFFICERS_GROUP)
-    permissions = _jpo_permissions()
+    permissions = officer_group_permissions()
     if set(group.permissions.values_list("pk", flat=True)) != {p.pk for p in permissions}:
         group.permissions.set(permissions)
     organizations = {o.code: o for o in Organization.objects.filter(code=cat.DEMO_FOCAL_POINT_ORGANIZATION)}
