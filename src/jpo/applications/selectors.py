@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jpo.accounts import access
 from jpo.accounts.models import Role, User
 from jpo.applications.models import (
     Application,
@@ -48,9 +49,9 @@ def _application_queryset() -> QuerySet[Application]:
 
 
 def application_get_for_user(*, user: User, pk: int) -> Application:
-    """The application if `user` may see it (rule applications.view_application); 404 otherwise."""
-    application = _application_queryset().filter(pk=pk).first()
-    if application is None or not user.has_perm("applications.view_application", application):
+    """The application if `user` may see it (`access.scope_applications`); 404 otherwise."""
+    application = access.scope_applications(user, _application_queryset()).filter(pk=pk).first()
+    if application is None:
         raise Http404
     return application
 
@@ -65,11 +66,11 @@ def application_get_own(*, user: User, pk: int) -> Application:
 
 def document_get_for_user(*, user: User, public_id: Any) -> Document:
     document = (
-        Document.objects.select_related("application", "application__applicant")
+        access.scope_documents(user, Document.objects.select_related("application", "application__applicant"))
         .filter(public_id=public_id)
         .first()
     )
-    if document is None or not user.has_perm("applications.view_application", document.application):
+    if document is None:
         raise Http404
     return document
 

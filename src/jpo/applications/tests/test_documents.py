@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from jpo.accounts.models import Role
 from jpo.applications.models import Document
@@ -129,6 +130,10 @@ def test_downloads_only_for_the_applicant_and_staff_allowed_to_see_it(
     application.is_civil_servant, application.ministry = True, ministry
     application.forwarded_to = undp
     application.save()
-    assert status_for(make_user(Role.MINISTRY_HR, ministry=ministry)) == 200
+    hr = make_user(Role.MINISTRY_HR, ministry=ministry)
+    assert status_for(hr) == 404  # still a draft: the applicant's alone
+    application.status, application.submitted_at = "submitted", timezone.now()
+    application.save()
+    assert status_for(hr) == 200
     assert status_for(make_user(Role.FOCAL_POINT, organization=undp)) == 200
     assert Client().get(path).status_code == 302  # anonymous: to the login page

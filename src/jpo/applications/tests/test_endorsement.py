@@ -359,3 +359,36 @@ def test_ministry_hr_officer_logs_in_and_endorses(
     # The decided request no longer offers the buttons.
     page.goto(detail(endorsement))
     assert page.locator("#decision-form").count() == 0
+
+
+# --- Drafts stay private until submission -----------------------------------------------------------
+
+
+def test_ministry_hr_cannot_read_a_civil_servants_draft_or_its_documents(
+    clock: Clock, cycle: Cycle, signup: Callable[..., User], mlit: Ministry, hr: User, client: Client
+) -> None:
+    """Before submission the draft is the applicant's alone: the page and every document answer 404 to
+    their ministry's HR officer; after submission both open."""
+    user = signup()
+    application = services.application_start(user=user, cycle=cycle, now=clock.now)
+    fill_eligible(application, user, clock.now)
+    services.application_service_save(
+        application=application,
+        data={
+            "is_civil_servant": True,
+            "ministry": mlit,
+            "civil_servant_position": "Section chief",
+            "former_jpo": False,
+            "international_organization_staff": False,
+            "prior_service_details": "",
+        },
+        now=clock.now,
+    )
+    document = application.documents.first()
+    assert document is not None
+    client.force_login(hr)
+    assert client.get(f"/portal/applications/{application.pk}/").status_code == 404
+    assert client.get(f"/portal/documents/{document.public_id}/").status_code == 404
+    services.application_submit(application=application, actor=user, language="en", now=clock.now)
+    assert client.get(f"/portal/applications/{application.pk}/").status_code == 200
+    assert client.get(f"/portal/documents/{document.public_id}/").status_code == 200
