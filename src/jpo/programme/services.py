@@ -303,8 +303,13 @@ class LoadCounts:
 
 
 @transaction.atomic
-def programme_load_reference_data(*, actor: User | None = None) -> dict[str, LoadCounts]:
+def programme_load_reference_data(
+    *, actor: User | None = None, only_missing: bool = False
+) -> dict[str, LoadCounts]:
     """Upsert organizations, agreements, ministries, cycles FY2017-FY2026 and their tracks.
+
+    With `only_missing`, rows that exist already (by natural key) are left exactly as they are, so
+    what an officer has edited since (a cycle's deadline, an organization's name) survives (`jpo demo`).
 
     Organizations, ministries and cycle windows come from the YAML files of `reference/`; the cycles'
     age reference dates and the organization-track organizations come from `jpo.policy`.
@@ -315,8 +320,29 @@ def programme_load_reference_data(*, actor: User | None = None) -> dict[str, Loa
         name: LoadCounts() for name in ("organizations", "agreements", "ministries", "cycles", "tracks")
     }
     organizations: dict[str, Organization] = {}
+    if only_missing:
+        organizations = {o.code: o for o in Organization.objects.all()}
+        present_agreements = set(Agreement.objects.values_list("organization__code", "starts_fiscal_year"))
+        present_ministries = set(Ministry.objects.values_list("code", flat=True))
+        present_cycles = set(Cycle.objects.values_list("fiscal_year", flat=True))
     for i, row in enumerate(reference_organizations(), start=1):
         where = f"organizations.yaml row {i} ({row.get('code')})"
+        if only_missing and row.get("code") in organizations:
+            counts["organizations"].add("unchanged")
+            agreement = row.get("agreement") or {}
+            key = (row.get("code"), int(agreement.get("starts_fiscal_year", 0)))
+            if key in present_agreements:
+                counts["agreements"].add("unchanged")
+                continue
+            _, change = agreement_upsert(
+                organization=organizations[row["code"]],
+                starts_fiscal_year=int(agreement["starts_fiscal_year"]),
+                ends_fiscal_year=agreement.get("ends_fiscal_year"),
+                source=agreement["source"],
+                actor=actor,
+            )
+            counts["agreements"].add(change)
+            continue
         try:
             org, change = organization_upsert(
                 code=row["code"],
@@ -345,6 +371,9 @@ def programme_load_reference_data(*, actor: User | None = None) -> dict[str, Loa
                 raise
             raise ReferenceDataError(f"{where}: {exc}") from exc
     for i, row in enumerate(reference_ministries(), start=1):
+        if only_missing and row.get("code") in present_ministries:
+            counts["ministries"].add("unchanged")
+            continue
         try:
             _, change = ministry_upsert(
                 code=row["code"], name_en=row["name_en"], name_ja=row["name_ja"], actor=actor
@@ -354,6 +383,9 @@ def programme_load_reference_data(*, actor: User | None = None) -> dict[str, Loa
         counts["ministries"].add(change)
     for i, row in enumerate(reference_cycles(), start=1):
         where = f"cycles.yaml row {i} (FY{row.get('fiscal_year')})"
+        if only_missing and row.get("fiscal_year") in present_cycles:
+            counts["cycles"].add("unchanged")
+            continue  # its tracks too: an officer may have changed them
         try:
             fiscal_year = int(row["fiscal_year"])
             cycle, change = cycle_upsert(

@@ -1,17 +1,21 @@
 """Write the demonstration data set to the database, idempotently, in one transaction.
 
-Idempotency strategy: *keyed, not replaced*. Reference data is upserted by natural keys
-(jpo.programme.services). Synthetic people are keyed by their e-mail address
+Idempotency strategy: *create what is missing, never overwrite*. Reference data is created by natural
+keys where it is missing (jpo.programme.services, `only_missing=True`): a cycle, organization or demo
+login an officer has edited is left as it is. Synthetic people are keyed by their e-mail address
 (demo.applicant.00017@example.jp), their applications by (person, cycle), posts by a reference written
 into their terms of reference (DEMO-FY2019-P007), dispatches by application. A run computes the
 deterministic plan (jpo.programme.demo.plan), compares it with what the database holds and writes
-only what is missing; a second run therefore writes nothing and takes seconds. The one thing that
-depends on the date is which dispatches have ended (end date, outcome, return to the ministry): it
-is brought in line with `today` on every run, in both directions.
+only what is missing; a second run therefore writes nothing and takes seconds.
 
-If the database holds synthetic people that the plan does not know (another --seed or --scale, or
-data edited by hand), nothing synthetic is written and the run says so; `--reset` deletes every
-synthetic person, application, dispatch and demo post first and loads the plan afresh.
+The plan is placed relative to the day of the first load (its *anchor*, kept in the audit trail as a
+`demo.load` event): later runs rebuild the same plan from that anchor, so nothing moves. Later runs
+only add what time has brought: the end (date and outcome) of a dispatch whose end day has passed,
+never undoing an end or an outcome recorded since.
+
+If the database holds synthetic people that the plan does not know (another --seed or --scale),
+nothing synthetic is written and the run says so; `--reset` deletes every synthetic person,
+application, dispatch, demo post and synthetic cycle first and loads the plan afresh around today.
 """
 
 from __future__ import annotations
@@ -22,8 +26,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import ProtectedError
 
-from jpo.accounts.models import User
+from jpo.accounts.models import AuditEvent, User
+from jpo.accounts.services import audit_record
 from jpo.applications.models import Applicant, Application, Preference, StatusChange
 from jpo.applications.services import application_transition
 from jpo.applications.workflow import Status
@@ -32,6 +38,7 @@ from jpo.programme.demo.logins import demo_logins_upsert
 from jpo.programme.demo.plan import (
     APPLICANT_MOVES,
     DEMO_APPLICANT_EMAIL,
+    SYNTHETIC_CYCLE_SOURCE,
     ApplicationPlan,
     DispatchPlan,
     PersonPlan,
@@ -39,14 +46,18 @@ from jpo.programme.demo.plan import (
     PostPlan,
     build_plan,
 )
-from jpo.programme.models import Cycle, Ministry, Organization, Post, Track
-from jpo.programme.services import programme_load_reference_data
+from jpo.programme.models import Cycle, Ministry, Organization, Post, Track, TrackKind
+from jpo.programme.services import (
+    cycle_reference_date,
+    cycle_upsert,
+    programme_load_reference_data,
+    track_upsert,
+)
 
 POST_MARKER = "SYNTHETIC DEMONSTRATION POST"
 _POST_REF = re.compile(r"\((DEMO-FY\d{4}-P\d{3})\)")
-OUTCOME_NOTE = (
-    "Synthetic outcome (jpo demo). No official post-JPO retention rate is published (FACTS.md §4.3)."
-)
+OUTCOME_NOTE = "Synthetic outcome (jpo demo). No official post-JPO retention rate is published."
+LOAD_ACTION = "demo.load"
 RETURN_ASSIGNMENT = "A division of the home ministry (synthetic)"
 BATCH = 500
 
@@ -61,7 +72,9 @@ class DemoResult:
     transitions: int = 0
     created_posts: int = 0
     created_dispatches: int = 0
+    created_cycles: int = 0
     endings_changed: int = 0
+    anchor: dt.date | None = None
     deleted: dict[str, int] = field(default_factory=dict)
     conflict: str = ""
 
@@ -74,7 +87,8 @@ def _post_terms(post: PostPlan) -> str:
 
 
 def demo_delete_synthetic() -> dict[str, int]:
-    """Delete every synthetic person and what hangs on them, and the demo posts. Real data is untouched."""
+    """Delete every synthetic person and what hangs on them, the demo posts and the synthetic cycles
+    (those still holding other data are kept). Real data is untouched."""
     dispatches = Dispatch.objects.filter(application__applicant__is_synthetic=True)
     counts = {
         "outcomes": Outcome.objects.filter(dispatch__in=dispatches).delete()[0],
@@ -84,29 +98,35 @@ def demo_delete_synthetic() -> dict[str, int]:
     counts["applications"] = Application.objects.filter(applicant__is_synthetic=True).delete()[0]
     counts["applicants"] = Applicant.objects.filter(is_synthetic=True).delete()[0]
     counts["posts"] = Post.objects.filter(terms_of_reference__startswith=POST_MARKER).delete()[0]
+    counts["cycles"] = 0
+    for cycle in Cycle.objects.filter(source=SYNTHETIC_CYCLE_SOURCE):
+        try:
+            with transaction.atomic():
+                counts["cycles"] += cycle.delete()[0]
+        except ProtectedError:
+            pass  # someone's own data hangs on it: keep it
     return counts
 
 
 def _conflicts(plan: Plan) -> str:
-    """Why the synthetic data in the database is not (a part of) this plan; "" when it is."""
-    people = {p.email: p for p in plan.people}
-    statuses = {(p.email, a.fiscal_year): a.status.value for p, a in plan.applications()}
-    for email, family, given, birth in Applicant.objects.filter(is_synthetic=True).values_list(
-        "email", "family_name", "given_name", "birth_date"
-    ):
-        person = people.get(email)
-        if person is None or (person.family_name, person.given_name, person.birth_date) != (
-            family,
-            given,
-            birth,
-        ):
+    """Why the synthetic data in the database is not (a part of) this plan; "" when it is.
+
+    Only people the plan does not know count: an officer's edits of names or statuses do not."""
+    people = {p.email for p in plan.people}
+    for email in Applicant.objects.filter(is_synthetic=True).values_list("email", flat=True):
+        if email not in people:
             return f"synthetic applicant {email} is not part of this seed and scale"
-    for email, fy, status in Application.objects.filter(applicant__is_synthetic=True).values_list(
-        "applicant__email", "cycle__fiscal_year", "status"
-    ):
-        if statuses.get((email, fy)) != status:
-            return f"the FY{fy} application of {email} is “{status}”, the plan says “{statuses.get((email, fy))}”"
     return ""
+
+
+def _anchor(*, seed: int, scale: float) -> dt.date | None:
+    """The day the demo with this seed and scale was first loaded (None if never, or after a reset)."""
+    event = AuditEvent.objects.filter(action=LOAD_ACTION).order_by("-at", "-id").first()
+    if event is None or event.data.get("seed") != seed or event.data.get("scale") != scale:
+        return None
+    if not Applicant.objects.filter(is_synthetic=True).exists():
+        return None
+    return dt.date.fromisoformat(event.data["anchor"])
 
 
 def demo_load(
@@ -114,21 +134,25 @@ def demo_load(
 ) -> DemoResult:
     """Load reference data, demo logins and the synthetic data set for `seed`; see the module docstring."""
     with transaction.atomic():
-        counts = programme_load_reference_data()
+        counts = programme_load_reference_data(only_missing=True)
         for name, count in counts.items():
             progress(f"reference data: {name}: {count}")
         users = demo_logins_upsert()
         progress(f"demo logins: {len(users)} users (password in `jpo demo_logins`)")
-        plan = build_plan(seed=seed, scale=scale)
-        result = DemoResult(plan=plan)
+        if reset:
+            deleted = demo_delete_synthetic()
+            progress(f"reset: deleted {deleted}")
+        stored = _anchor(seed=seed, scale=scale)
+        anchor = stored or today
+        plan = build_plan(seed=seed, scale=scale, today=anchor)
+        result = DemoResult(plan=plan, anchor=anchor)
+        if reset:
+            result.deleted = deleted
         n_apps = len(plan.applications())
         progress(
-            f"synthetic plan (seed {seed}, scale {scale}): {len(plan.people)} people, {n_apps} applications, "
-            f"{len(plan.posts)} posts — SYNTHETIC people, not real applicants"
+            f"synthetic plan (seed {seed}, scale {scale}, as of {anchor.isoformat()}): {len(plan.people)} people, "
+            f"{n_apps} applications, {len(plan.posts)} posts — SYNTHETIC people, not real applicants"
         )
-        if reset:
-            result.deleted = demo_delete_synthetic()
-            progress(f"reset: deleted {result.deleted}")
         result.conflict = _conflicts(plan)
         if result.conflict:
             progress(
@@ -136,11 +160,48 @@ def demo_load(
                 "Run `jpo demo --reset` to replace it with this seed's data."
             )
             return result
+        _load_cycles(plan, result, progress)
         posts = _load_posts(plan, result, progress)
         _load_people(plan, users, result, progress)
         _load_dispatches(plan, posts, result, progress)
-        _reconcile_endings(plan, today, result, progress)
+        _record_endings(plan, today, result, progress)
+        if stored is None:
+            audit_record(
+                actor=None,
+                action=LOAD_ACTION,
+                target=Cycle.objects.get(fiscal_year=plan.open_cycle.fiscal_year),
+                data={"seed": seed, "scale": scale, "anchor": anchor.isoformat()},
+            )
     return result
+
+
+def _load_cycles(plan: Plan, result: DemoResult, progress: Progress) -> None:
+    """Create the synthetic cycles after the reference data (windows around the anchor) where missing."""
+    existing = set(Cycle.objects.values_list("fiscal_year", flat=True))
+    organizations = {o.code: o for o in Organization.objects.all()}
+    for info in plan.cycles:
+        if not info.synthetic or info.fiscal_year in existing:
+            continue
+        cycle, _ = cycle_upsert(
+            fiscal_year=info.fiscal_year,
+            reference_date=info.age_day if cycle_reference_date(info.fiscal_year) else None,
+            applications_open=info.opens,
+            applications_close=info.closes,
+            source=SYNTHETIC_CYCLE_SOURCE,
+        )
+        track_upsert(cycle=cycle, kind=TrackKind.MOFA)
+        if info.organization_track:
+            track_upsert(
+                cycle=cycle,
+                kind=TrackKind.ORGANIZATION,
+                organizations=[organizations[c] for c in info.organization_track],
+            )
+        result.created_cycles += 1
+    open_cycle = plan.open_cycle
+    progress(
+        f"cycles: {result.created_cycles} synthetic created; FY{open_cycle.fiscal_year} takes applications "
+        f"from {open_cycle.opens:%Y-%m-%d %H:%M} to {open_cycle.closes:%Y-%m-%d %H:%M} JST"
+    )
 
 
 def _load_posts(plan: Plan, result: DemoResult, progress: Progress) -> dict[str, Post]:
@@ -293,59 +354,46 @@ def _load_dispatches(plan: Plan, posts: dict[str, Post], result: DemoResult, pro
     )
 
 
-def _reconcile_endings(plan: Plan, today: dt.date, result: DemoResult, progress: Progress) -> None:
-    """Make end dates, outcomes and returns match `today`: a dispatch has ended when its end day is past."""
+def _record_endings(plan: Plan, today: dt.date, result: DemoResult, progress: Progress) -> None:
+    """Record the end (date, outcome, return to the ministry) of each dispatch whose end day has passed
+    by `today` and that has no end yet. An end or outcome already recorded is never changed."""
     planned = _planned_dispatches(plan)
     organizations = {o.code: o for o in Organization.objects.all()}
-    dispatches = Dispatch.objects.filter(application__applicant__is_synthetic=True).select_related(
-        "application__applicant", "application__cycle", "outcome", "secondment"
-    )
-    ended_count = 0
+    dispatches = Dispatch.objects.filter(
+        application__applicant__is_synthetic=True, end_date__isnull=True
+    ).select_related("application__applicant", "application__cycle", "outcome", "secondment")
     for dispatch in dispatches:
         key = (dispatch.application.applicant.email, dispatch.application.cycle.fiscal_year)
         if key not in planned:
             continue
         _, d = planned[key]
-        ended = d.actual_end <= today
-        ended_count += ended
-        changed = False
-        end_date = d.actual_end if ended else None
-        if dispatch.end_date != end_date:
-            dispatch.end_date = end_date
-            dispatch.save(update_fields=["end_date"])
-            changed = True
-        outcome = getattr(dispatch, "outcome", None)
-        if ended:
-            wanted = {
-                "kind": d.outcome_kind,
-                "organization": organizations[d.outcome_organization] if d.outcome_organization else None,
-                "grade": d.outcome_grade,
-                "contract_type": d.outcome_contract,
-                "recorded_on": min(d.actual_end + dt.timedelta(days=d.outcome_delay_days), today),
-                "notes": OUTCOME_NOTE,
-            }
-            if outcome is None:
-                Outcome.objects.create(dispatch=dispatch, **wanted)
-                changed = True
-            elif any(getattr(outcome, k) != v for k, v in wanted.items()):
-                for k, v in wanted.items():
-                    setattr(outcome, k, v)
-                outcome.save()
-                changed = True
-        elif outcome is not None:
-            outcome.delete()
-            changed = True
+        if d.actual_end > today:
+            continue
+        dispatch.end_date = d.actual_end
+        dispatch.save(update_fields=["end_date"])
+        if getattr(dispatch, "outcome", None) is None:
+            Outcome.objects.create(
+                dispatch=dispatch,
+                kind=d.outcome_kind,
+                organization=organizations[d.outcome_organization] if d.outcome_organization else None,
+                grade=d.outcome_grade,
+                contract_type=d.outcome_contract,
+                recorded_on=min(d.actual_end + dt.timedelta(days=d.outcome_delay_days), today),
+                notes=OUTCOME_NOTE,
+            )
         secondment = getattr(dispatch, "secondment", None)
-        if secondment is not None:
-            back = d.actual_end + dt.timedelta(days=1)
-            returned = ended and d.outcome_kind == "returned_to_ministry" and back <= today
-            wanted_return = (back, RETURN_ASSIGNMENT) if returned else (None, "")
-            if (secondment.returned_on, secondment.assignment_after_return) != wanted_return:
-                secondment.returned_on, secondment.assignment_after_return = wanted_return
-                secondment.save(update_fields=["returned_on", "assignment_after_return"])
-                changed = True
-        result.endings_changed += changed
+        back = d.actual_end + dt.timedelta(days=1)
+        if (
+            secondment is not None
+            and secondment.returned_on is None
+            and d.outcome_kind == "returned_to_ministry"
+            and back <= today
+        ):
+            secondment.returned_on, secondment.assignment_after_return = back, RETURN_ASSIGNMENT
+            secondment.save(update_fields=["returned_on", "assignment_after_return"])
+        result.endings_changed += 1
+    ended = Dispatch.objects.filter(application__applicant__is_synthetic=True, end_date__isnull=False).count()
     progress(
-        f"dispatch endings as of {today.isoformat()}: {ended_count} ended, "
-        f"{result.endings_changed} updated (outcomes are synthetic)"
+        f"dispatch endings as of {today.isoformat()}: {ended} ended, "
+        f"{result.endings_changed} recorded by this run (outcomes are synthetic)"
     )

@@ -73,14 +73,22 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin(
         "applicant",
         Role.APPLICANT,
-        _("Only their own applicant record and applications (FY2025 not passed, FY2026 at interview)"),
+        _(
+            "Only their own applicant record and applications (one in the previous cycle, "
+            "one submitted in the open cycle)"
+        ),
     ),
 )
 
 
 @transaction.atomic
 def demo_logins_upsert() -> dict[str, User]:
-    """Create or repair the demo users (role, scope, flags, password) and the programme officers' group."""
+    """Create the demo users and the programme officers' group where missing.
+
+    An existing demo user is left exactly as it is: what an officer changed (a name, an
+    e-mail address, a password) survives another `jpo demo`; `jpo demo --reset` does not
+    touch logins either (delete a user in the admin to have it recreated). The group's permissions are
+    brought in line with `officer_group_permissions()` on every run (new apps, never user admin)."""
     password = make_password(DEMO_PASSWORD, salt=_DEMO_SALT)
     group, _created = Group.objects.get_or_create(name=OFFICERS_GROUP)
     permissions = officer_group_permissions()
@@ -88,31 +96,27 @@ def demo_logins_upsert() -> dict[str, User]:
         group.permissions.set(permissions)
     organizations = {o.code: o for o in Organization.objects.filter(code=cat.DEMO_FOCAL_POINT_ORGANIZATION)}
     ministries = {m.code: m for m in Ministry.objects.filter(code=cat.DEMO_HR_MINISTRY)}
+    existing = {u.username: u for u in User.objects.filter(username__in=[d.username for d in DEMO_LOGINS])}
     users: dict[str, User] = {}
     for login in DEMO_LOGINS:
-        wanted = {
-            "email": login.email,
-            "role": login.role,
-            "organization": organizations[login.organization] if login.organization else None,
-            "ministry": ministries[login.ministry] if login.ministry else None,
-            "is_staff": login.is_staff,
-            "is_superuser": login.is_superuser,
-            "is_active": True,
-            "password": password,
-        }
-        user = User.objects.filter(username=login.username).first()
+        user = existing.get(login.username)
         if user is None:
-            user = User(username=login.username, first_name="Demo", last_name=login.username, **wanted)
+            user = User(
+                username=login.username,
+                first_name="Demo",
+                last_name=login.username,
+                email=login.email,
+                role=login.role,
+                organization=organizations[login.organization] if login.organization else None,
+                ministry=ministries[login.ministry] if login.ministry else None,
+                is_staff=login.is_staff,
+                is_superuser=login.is_superuser,
+                is_active=True,
+                password=password,
+            )
             user.save()
             audit_record(actor=None, action="demo.login.create", target=user, data={"role": login.role})
-        else:
-            changed = [k for k, v in wanted.items() if getattr(user, k) != v]
-            if changed:
-                for k in changed:
-                    setattr(user, k, wanted[k])
-                user.save(update_fields=changed)
-                audit_record(actor=None, action="demo.login.repair", target=user, data={"fields": changed})
-        if login.username == "officer" and not user.groups.filter(pk=group.pk).exists():
-            user.groups.add(group)
+            if login.username == "officer":
+                user.groups.add(group)
         users[login.username] = user
     return users

@@ -1,10 +1,16 @@
 """The synthetic demonstration data as a plan: pure Python, no database, deterministic for a seed.
 
-`build_plan(seed=..., scale=...)` returns the same people, applications, status paths, posts and
-dispatches every time for the same arguments: every random draw comes from a `random.Random` (and a
-Faker instance) seeded from the seed and a stable key ("person:17", "cycle:2019", ...), never from
-the clock. Only `jpo.programme.demo.load` touches the database, and only it looks at "today" (to
-decide which dispatches have ended).
+`build_plan(seed=..., scale=..., today=...)` returns the same people, applications, status paths, posts
+and dispatches every time for the same arguments: every random draw comes from a `random.Random` (and
+a Faker instance) seeded from the seed and a stable key ("person:17", "cycle:2019", ...), never from
+the clock. Only `jpo.programme.demo.load` touches the database.
+
+The plan is placed relative to `today` (the day the demo is first loaded): the real cycles of the
+reference data keep their real windows; after the last of them, SYNTHETIC cycles follow, one per
+fiscal year, up to the cycle that is open for applications on `today` (its window is placed around
+`today`). The cycle before it is in its later stages, older ones are finished. Nothing dated after
+`today` has happened yet: a status change after `today` is left out, an application created after
+`today` does not exist.
 """
 
 from __future__ import annotations
@@ -160,15 +166,21 @@ class CycleInfo:
     organization_track: list[str]
     organizations: list[str]  # with an agreement in force
     max_preferences: int
+    synthetic: bool = False  # a demo cycle after the reference data: its window is written to the cycle
 
 
 @dataclass
 class Plan:
     seed: int
     scale: float
+    today: dt.date
     people: list[PersonPlan]
     posts: list[PostPlan]
     cycles: list[CycleInfo]
+
+    @property
+    def open_cycle(self) -> CycleInfo:
+        return self.cycles[-1]
 
     def applications(self) -> list[tuple[PersonPlan, ApplicationPlan]]:
         return [(p, a) for p in self.people for a in p.applications]
@@ -218,7 +230,45 @@ def _at(rng: random.Random, day: dt.date, *, office_hours: bool = True) -> dt.da
     return dt.datetime(day.year, day.month, day.day, hour, rng.randint(0, 59), tzinfo=TOKYO)
 
 
-def _cycle_infos() -> list[CycleInfo]:
+class DemoDateError(ValueError):
+    """`today` is too early for the demo (before the last real cycle of the reference data opened)."""
+
+
+# Synthetic cycles: the window of the open one starts this many days before `today` and closes this
+# many days after it (18:00 JST, as FY2026's did); earlier synthetic cycles get the window pattern of
+# FY2019-FY2026 (early February to early March). Demo choices, labelled synthetic on the cycle.
+OPEN_DAYS_BEFORE = 14
+OPEN_DAYS_AFTER = 30
+SYNTHETIC_CYCLE_SOURCE = (
+    "SYNTHETIC demonstration cycle (jpo demo): its windows are placed relative to the day the demo was "
+    "loaded; not a real call for applications."
+)
+
+
+def _organizations_in_force(fy: int, agreements: dict[str, int]) -> list[str]:
+    return sorted(code for code, start in agreements.items() if start <= fy)
+
+
+def _info(fy: int, open_at: dt.datetime, close_at: dt.datetime, agreements: dict[str, int]) -> CycleInfo:
+    # Ages are generated against the policy's reference date; where it is unknown, against the
+    # nearest pattern (1 April up to FY2018, 1 February from FY2019) — for synthetic birth dates only.
+    age_day = cycle_reference_date(fy) or (dt.date(fy, 2, 1) if fy >= 2019 else dt.date(fy, 4, 1))
+    return CycleInfo(
+        fiscal_year=fy,
+        opens=open_at,
+        closes=close_at,
+        age_day=age_day,
+        # Synthetic organization-track applications only where the policy knows the list.
+        organization_track=organization_track_codes(fy) or [],
+        organizations=_organizations_in_force(fy, agreements),
+        # Up to 3 organizations from FY2025 (jpo.policy max_organizations). Before: unknown; the
+        # 2019 guide speaks of a "first-choice organization", so the demo names up to 2.
+        max_preferences=max_organizations(fy) or 2,
+    )
+
+
+def _cycle_infos(today: dt.date) -> list[CycleInfo]:
+    """The reference cycles, then synthetic ones up to the cycle open for applications on `today`."""
     agreements = {
         row["code"]: int(row["agreement"]["starts_fiscal_year"]) for row in reference_organizations()
     }
@@ -241,23 +291,38 @@ def _cycle_infos() -> list[CycleInfo]:
         )
         if not close:
             close_at = max(close_at, open_at + dt.timedelta(days=31))
-        # Ages are generated against the policy's reference date; where it is unknown, against the
-        # nearest pattern (1 April up to FY2018, 1 February from FY2019) — for synthetic birth dates only.
-        age_day = cycle_reference_date(fy) or (dt.date(fy, 2, 1) if fy >= 2019 else dt.date(fy, 4, 1))
-        infos.append(
-            CycleInfo(
-                fiscal_year=fy,
-                opens=open_at,
-                closes=close_at,
-                age_day=age_day,
-                # Synthetic organization-track applications only where the policy knows the list.
-                organization_track=organization_track_codes(fy) or [],
-                organizations=sorted(code for code, start in agreements.items() if start <= fy),
-                # Up to 3 organizations from FY2025 (jpo.policy max_organizations). Before: unknown; the
-                # 2019 guide speaks of a "first-choice organization", so the demo names up to 2.
-                max_preferences=max_organizations(fy) or 2,
-            )
+        infos.append(_info(fy, open_at, close_at, agreements))
+    last = infos[-1]
+    if today < last.opens.date():
+        raise DemoDateError(
+            f"the demo needs a day on or after {last.opens.date().isoformat()} (when FY{last.fiscal_year}, "
+            f"the last cycle of the reference data, opened), not {today.isoformat()}"
         )
+    if today <= last.closes.date():
+        return infos  # the last real cycle is itself open on `today`
+    # The cycle of fiscal year N takes applications early in calendar year N (FY2026: February 2026);
+    # from April, the next one to open is N + 1.
+    open_fy = max(last.fiscal_year + 1, today.year if today.month <= 3 else today.year + 1)
+    for fy in range(last.fiscal_year + 1, open_fy):
+        info = _info(
+            fy,
+            dt.datetime(fy, 2, 1, tzinfo=TOKYO),
+            dt.datetime(fy, 3, 3, 18, 0, tzinfo=TOKYO),
+            agreements,
+        )
+        info.synthetic = True
+        infos.append(info)
+    previous_close = infos[-1].closes.date()
+    opens_on = max(today - dt.timedelta(days=OPEN_DAYS_BEFORE), previous_close + dt.timedelta(days=1))
+    closes_on = today + dt.timedelta(days=OPEN_DAYS_AFTER)
+    info = _info(
+        open_fy,
+        dt.datetime(opens_on.year, opens_on.month, opens_on.day, tzinfo=TOKYO),
+        dt.datetime(closes_on.year, closes_on.month, closes_on.day, 18, 0, tzinfo=TOKYO),
+        agreements,
+    )
+    info.synthetic = True
+    infos.append(info)
     return infos
 
 
@@ -350,17 +415,30 @@ def _steps(
 # --- the plan ------------------------------------------------------------------------------------
 
 
-def build_plan(*, seed: int, scale: float = 1.0) -> Plan:
-    """The whole synthetic data set for `seed` at `scale` (1.0 = a few hundred applicants per cycle)."""
+def _until(steps: list[Step], cutoff: dt.datetime) -> list[Step]:
+    """The steps that have happened before `cutoff` (a path is cut, never reordered)."""
+    kept = []
+    for step in steps:
+        if step.at >= cutoff:
+            break
+        kept.append(step)
+    return kept
+
+
+def build_plan(*, seed: int, scale: float = 1.0, today: dt.date) -> Plan:
+    """The whole synthetic data set for `seed` at `scale` (1.0 = a few hundred applicants per cycle),
+    as it stands at the end of `today` (see the module docstring)."""
     if scale <= 0:
         raise ValueError("scale must be positive")
     facts = reference_cycle_facts()
-    infos = _cycle_infos()
+    infos = _cycle_infos(today)
+    cutoff = dt.datetime(today.year, today.month, today.day, tzinfo=TOKYO) + dt.timedelta(days=1)
     ministries = {row["code"]: row.get("established") for row in reference_ministries()}
     factory = _PersonFactory(seed)
     people: list[PersonPlan] = []
     posts: list[PostPlan] = []
-    latest = infos[-1].fiscal_year
+    open_fy = infos[-1].fiscal_year
+    previous_fy = infos[-2].fiscal_year  # in its later stages: decisions pending, no dispatch yet
     # Unsuccessful earlier applicants who may try again: (person, fiscal year of last application).
     pool: list[PersonPlan] = []
 
@@ -416,7 +494,7 @@ def build_plan(*, seed: int, scale: float = 1.0) -> Plan:
         rng.shuffle(candidates)
         returning = candidates[:reapply]
         # Latest cycle: the fixed "snapshot" (decisions pending, some applications held at each stage).
-        held = _held_indexes(entries, rng) if fy == latest else {}
+        held = _held_indexes(entries, rng) if fy == previous_fy else {}
 
         cycle_posts: list[PostPlan] = []
         # National civil servants: excluded FY2006-FY2018, allowed again from FY2019 (FACTS.md §2.3).
@@ -454,10 +532,14 @@ def build_plan(*, seed: int, scale: float = 1.0) -> Plan:
                     else app_rng.choice([26, 27, 28, 28, 29, 29, 30, 30, 31, 31, 32, 33, 34, 35])
                 )
                 person = factory.make(age_day=info.age_day, age=age)
-                people.append(person)
             if i in held:
                 path = path[: path.index(held[i]) + 1]
             created, steps = _steps(path=path, info=info, rng=app_rng, screening_reason=reason)
+            if created >= cutoff:
+                continue  # not started yet on `today`
+            steps = _until(steps, cutoff)
+            if not person.applications:
+                people.append(person)
             if i in held and held[i] not in {S.RECOMMENDED, S.FORWARDED}:
                 last = steps[-1]
                 steps[-1] = Step(status=last.status, at=last.at, reason=HELD)
@@ -478,37 +560,45 @@ def build_plan(*, seed: int, scale: float = 1.0) -> Plan:
                     app.ministry = cat.DEMO_HR_MINISTRY
                 else:
                     app.ministry = _ministry(app_rng, ministries, info)
-            if app.status == S.SELECTED or label == "declined":
+            if app.status == S.SELECTED or (label == "declined" and app.status == S.WITHDRAWN):
                 post = _post(app_rng, fy, len(cycle_posts) + 1, app.forwarded_to or app.preferences[0])
                 cycle_posts.append(post)
                 if label == "declined":
                     post.status = "withdrawn"
-                elif fy < latest:
+                elif fy < previous_fy:
                     post.status = "filled"
                     app.dispatch = _dispatch(app_rng, app, post)
                 else:
                     post.status = "approved"
             person.applications.append(app)
-            if app.status not in {S.SELECTED} and label not in {"draft", "declined"}:
+            if app.status not in {S.SELECTED} and label not in {"draft", "declined"} and fy != open_fy:
                 pool.append(person)
         # Posts that were not filled (proposed, refused, withdrawn or left open).
         for _ in range(max(1, round(offers * 0.3))):
             org = rng.choice(info.organizations)
             post = _post(rng, fy, len(cycle_posts) + 1, org)
             post.status = rng.choice(
-                ["proposed", "approved"] if fy == latest else ["approved", "refused", "withdrawn"]
+                ["proposed", "approved"] if fy >= previous_fy else ["approved", "refused", "withdrawn"]
             )
             cycle_posts.append(post)
         posts.extend(cycle_posts)
         _assign_outcomes(_rng(f"{seed}:outcomes:{fy}"), fy, people, infos)
 
-    # The demo login's own applications: one finished (not passed) and one in progress (interview).
+    # The demo login's own applications: one in the previous cycle (not passed in the end, as far as
+    # it has got by `today`) and one submitted in the open cycle.
     demo_rng = _rng(f"{seed}:demo-applicant")
     for info, path in (
         (infos[-2], PATHS["not_passed"]),
-        (infos[-1], PATHS["not_passed"][:-1]),
+        (infos[-1], PATHS["submitted_withdrawn"][:-1]),
     ):
         created, steps = _steps(path=path, info=info, rng=demo_rng, screening_reason="")
+        if info is infos[-1]:  # submitted in the open window, by `today`
+            created = info.opens
+            at = min(info.opens + dt.timedelta(hours=2), cutoff - dt.timedelta(hours=1))
+            steps = [
+                Step(status=S.SUBMITTED, at=max(at, created + dt.timedelta(minutes=30)), reason=SYNTHETIC)
+            ]
+        steps = _until(steps, cutoff)
         demo_person.applications.append(
             ApplicationPlan(
                 fiscal_year=info.fiscal_year,
@@ -519,7 +609,7 @@ def build_plan(*, seed: int, scale: float = 1.0) -> Plan:
             )
         )
     people.insert(0, demo_person)
-    return Plan(seed=seed, scale=scale, people=people, posts=posts, cycles=infos)
+    return Plan(seed=seed, scale=scale, today=today, people=people, posts=posts, cycles=infos)
 
 
 def _mofa_funnel(n: int, offers: int) -> list[str]:
@@ -629,7 +719,7 @@ def _dispatch(rng: random.Random, app: ApplicationPlan, post: PostPlan) -> Dispa
         planned_end=planned_end,
         actual_end=planned_end,
         extension_reason=(
-            "Extended to a third year to raise the chance of a regular appointment (synthetic; at most 3 years, FACTS.md §3.1)"
+            "Extended to a third year to raise the chance of a regular appointment (synthetic; at most 3 years)"
             if extended
             else ""
         ),

@@ -1,4 +1,5 @@
-"""`jpo demo`: determinism, idempotency, workflow-consistent statuses, dispatch rules, logins, refusal.
+"""`jpo demo`: placed around today, determinism, never overwriting, workflow-consistent statuses, dispatch
+rules, logins, refusal.
 
 The demo is loaded once per module at a small scale (--scale 0.1, about 30 applicants per cycle) inside
 a transaction that is rolled back at the end, so the rest of the suite never sees it.
@@ -113,7 +114,7 @@ def test_every_person_is_synthetic_with_a_demo_e_mail(demo: str) -> None:
 
 
 def test_the_database_holds_exactly_the_plan(demo: str) -> None:
-    plan = build_plan(seed=int(SEED), scale=float(SCALE))
+    plan = build_plan(seed=int(SEED), scale=float(SCALE), today=dt.date.fromisoformat(TODAY))
     in_db = sorted((email, fy, track, status) for email, _, _, _, fy, track, status, *_ in summary())
     planned = sorted((p.email, a.fiscal_year, a.track, a.status.value) for p, a in plan.applications())
     assert in_db == planned
@@ -132,8 +133,15 @@ def test_same_seed_gives_the_same_people_and_statuses_after_a_reset(demo: str) -
     output = run_demo("--reset")
     assert "reset: deleted" in output
     assert summary() == people
-    assert build_plan(seed=int(SEED), scale=0.1).summary() == build_plan(seed=int(SEED), scale=0.1).summary()
-    assert build_plan(seed=8, scale=0.1).summary() != build_plan(seed=int(SEED), scale=0.1).summary()
+    day = dt.date.fromisoformat(TODAY)
+    assert (
+        build_plan(seed=int(SEED), scale=0.1, today=day).summary()
+        == build_plan(seed=int(SEED), scale=0.1, today=day).summary()
+    )
+    assert (
+        build_plan(seed=8, scale=0.1, today=day).summary()
+        != build_plan(seed=int(SEED), scale=0.1, today=day).summary()
+    )
 
 
 def test_another_seed_leaves_the_data_alone_unless_reset(demo: str) -> None:
@@ -228,16 +236,106 @@ def test_secondments_for_civil_servants_only(demo: str) -> None:
     assert Secondment.objects.exists()
 
 
-def test_today_decides_which_dispatches_have_ended_both_ways(demo: str) -> None:
+def test_a_later_run_records_the_dispatches_ended_since_and_never_undoes_an_end(demo: str) -> None:
     before = counts()
-    run_demo(today="2024-06-01")
-    assert Outcome.objects.count() < before["Outcome"]
-    assert not Dispatch.objects.filter(end_date__gt=dt.date(2024, 6, 1)).exists()
-    run_demo()
-    after = counts()
-    assert {k: v for k, v in after.items() if k != "AuditEvent"} == {
+    later = "2028-06-01"
+    run_demo(today=later)
+    ended_later = Outcome.objects.count()
+    assert ended_later > before["Outcome"]
+    assert not Dispatch.objects.filter(end_date__gt=dt.date.fromisoformat(later)).exists()
+    output = run_demo()  # an earlier day again: nothing is undone, nothing moves
+    assert Outcome.objects.count() == ended_later
+    assert "placed around" not in output or TODAY in output
+    assert summary() == sorted(summary())
+
+
+TODAY_ANYWHERE = ["2026-04-01", "2026-09-30", "2026-12-31", "2027-03-15", "2026-12-01", "2026-02-20"]
+
+
+@pytest.mark.parametrize("day", TODAY_ANYWHERE)
+def test_one_cycle_is_open_on_any_day_the_previous_one_is_in_later_stages(day: str) -> None:
+    today = dt.date.fromisoformat(day)
+    plan = build_plan(seed=int(SEED), scale=0.05, today=today)
+    end_of_today = dt.datetime.combine(
+        today + dt.timedelta(days=1), dt.time(), tzinfo=plan.open_cycle.opens.tzinfo
+    )
+    open_now = [
+        c for c in plan.cycles if c.opens.date() <= today and end_of_today <= c.closes + dt.timedelta(days=1)
+    ]
+    assert [c.fiscal_year for c in open_now] == [plan.open_cycle.fiscal_year]
+    assert plan.open_cycle.opens.date() <= today < plan.open_cycle.closes.date()
+    years = [c.fiscal_year for c in plan.cycles]
+    assert years == list(range(years[0], years[-1] + 1))  # no gap
+    by_cycle: dict[int, Counter[str]] = defaultdict(Counter)
+    for _, application in plan.applications():
+        assert application.created_at < end_of_today
+        assert all(step.at < end_of_today for step in application.steps)
+        by_cycle[application.fiscal_year][application.status.value] += 1
+    # Open: drafts and submissions only. Previous: past screening, some decisions still to come.
+    assert set(by_cycle[plan.open_cycle.fiscal_year]) <= {"draft", "submitted", "withdrawn"}
+    previous = by_cycle[plan.cycles[-2].fiscal_year]
+    assert set(previous) - {"draft", "submitted", "withdrawn"}
+    # Older cycles: finished (every application at a final status).
+    final = {
+        "draft",
+        "withdrawn",
+        "screened_out",
+        "not_shortlisted",
+        "not_passed",
+        "not_selected",
+        "selected",
+    }
+    for cycle in plan.cycles[:-2]:
+        assert set(by_cycle[cycle.fiscal_year]) <= final, cycle.fiscal_year
+
+
+def test_a_day_before_the_last_real_cycle_opened_exits_with_status_2() -> None:
+    before = counts()
+    with pytest.raises(CommandError) as error:
+        call_command("demo", "--scale", "0.1", "--today", "2025-12-01", stdout=StringIO())
+    assert error.value.returncode == 2
+    assert "--today" in str(error.value) and "2026-02-02" in str(error.value)
+    assert counts() == before
+
+
+def test_the_open_cycle_is_open_today_and_synthetic(demo: str) -> None:
+    now = dt.datetime.fromisoformat(TODAY + "T12:00:00+09:00")
+    open_cycles = Cycle.objects.filter(applications_open__lte=now, applications_close__gt=now)
+    assert [c.fiscal_year for c in open_cycles] == [2027]
+    assert open_cycles[0].source.startswith("SYNTHETIC")
+    assert Track.objects.filter(cycle__fiscal_year=2027, kind="mofa").exists()
+    assert Application.objects.filter(cycle__fiscal_year=2027).exists()
+
+
+def test_an_officers_edits_survive_another_run_and_reset_rebuilds(demo: str) -> None:
+    cycle = Cycle.objects.get(fiscal_year=2026)
+    open_cycle = Cycle.objects.get(fiscal_year=2027)
+    assert cycle.applications_close is not None and open_cycle.applications_close is not None
+    extended = cycle.applications_close + dt.timedelta(days=7)
+    Cycle.objects.filter(pk=cycle.pk).update(applications_close=extended)
+    Cycle.objects.filter(pk=open_cycle.pk).update(
+        applications_close=open_cycle.applications_close + dt.timedelta(days=3)
+    )
+    User.objects.filter(username="officer").update(first_name="Hanako", last_name="Sato")
+    person = Applicant.objects.filter(is_synthetic=True).order_by("pk").first()
+    assert person is not None
+    Applicant.objects.filter(pk=person.pk).update(family_name="Edited")
+    before = counts()
+    output = run_demo()
+    assert "NOT loaded" not in output
+    assert Cycle.objects.get(fiscal_year=2026).applications_close == extended
+    assert Cycle.objects.get(
+        fiscal_year=2027
+    ).applications_close == open_cycle.applications_close + dt.timedelta(days=3)
+    officer = User.objects.get(username="officer")
+    assert (officer.first_name, officer.last_name) == ("Hanako", "Sato")
+    assert Applicant.objects.get(pk=person.pk).family_name == "Edited"
+    assert {k: v for k, v in counts().items() if k != "AuditEvent"} == {
         k: v for k, v in before.items() if k != "AuditEvent"
     }
+    run_demo("--reset")
+    assert not Applicant.objects.filter(family_name="Edited").exists()
+    assert Cycle.objects.get(fiscal_year=2027).applications_close == open_cycle.applications_close
 
 
 def test_one_login_per_role(demo: str) -> None:

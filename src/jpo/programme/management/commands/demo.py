@@ -1,6 +1,10 @@
-"""`jpo demo`: load real reference data, the demo logins and SYNTHETIC people (idempotent).
+"""`jpo demo`: load real reference data, the demo logins and SYNTHETIC people (only what is missing).
 
     jpo demo [--seed 2026] [--scale 1.0] [--today YYYY-MM-DD] [--reset]
+
+The synthetic data is placed relative to the day of the first load, so that one cycle is open for
+applications that day; later runs create only what is missing and never overwrite (see
+jpo.programme.demo.load).
 
 Refuses to run when settings.PRODUCTION is true (exit status 2).
 """
@@ -18,7 +22,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from jpo.programme.demo.load import demo_load
-from jpo.programme.services import ReferenceDataError
+from jpo.programme.demo.plan import DemoDateError
+from jpo.programme.models import Cycle
+from jpo.programme.services import ReferenceDataError, reference_cycles
 from jpo.representation.services import representation_load_reference_data
 from jpo.workforce.services import workforce_load_reference_data
 
@@ -31,6 +37,9 @@ REFERENCE_LOADERS: list[Callable[..., Any]] = [
 ]
 
 
+REFERENCE_LAST_CYCLE = max(int(row["fiscal_year"]) for row in reference_cycles())
+
+
 def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -41,8 +50,9 @@ def _date(value: str) -> dt.date:
 class Command(BaseCommand):
     help = (
         "Load real reference data (organizations, agreements, ministries, cycles FY2017-FY2026, tracks), "
-        "one demo login per role, and SYNTHETIC applicants, applications, posts, dispatches and outcomes. "
-        "Idempotent: a second run with the same seed changes nothing."
+        "one demo login per role, and SYNTHETIC cycles, applicants, applications, posts, dispatches and "
+        "outcomes placed around today, so that one cycle is open for applications. Creates only what is "
+        "missing: what an officer edited survives a second run; --reset rebuilds."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -59,12 +69,13 @@ class Command(BaseCommand):
             "--today",
             type=_date,
             default=None,
-            help="The day that decides which dispatches have ended (default: today in Asia/Tokyo).",
+            help="The day the demo is placed around: one cycle open for applications that day (default: "
+            "today in Asia/Tokyo). After the first load it only decides which dispatches have ended.",
         )
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Delete all synthetic people and demo posts first, then load.",
+            help="Delete all synthetic people, demo posts and synthetic cycles first, then load around --today.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -85,16 +96,28 @@ class Command(BaseCommand):
             )
         except ReferenceDataError as exc:
             raise CommandError(f"reference data: {exc}", returncode=2) from exc
+        except DemoDateError as exc:
+            raise CommandError(f"--today: {exc}", returncode=2) from exc
         for loader in REFERENCE_LOADERS:
             loader(stdout=self.stdout)
         elapsed = time.monotonic() - started
+        anchor = f", placed around {result.anchor}" if result.anchor and result.anchor != today else ""
         self.stdout.write(
             self.style.SUCCESS(
-                f"jpo demo done in {elapsed:.1f}s (seed {options['seed']}, scale {scale}, today {today}). "
+                f"jpo demo done in {elapsed:.1f}s (seed {options['seed']}, scale {scale}, today {today}{anchor}). "
                 "All applicants, applications, posts, dispatches and outcomes are SYNTHETIC "
-                "(Applicant.is_synthetic; e-mails on example.jp / example.com); "
-                "the organizations, ministries and cycles are real reference data with sources."
+                "(Applicant.is_synthetic; e-mails on example.jp / example.com), and so are the cycles after "
+                f"FY{REFERENCE_LAST_CYCLE}; the organizations, ministries and cycles up to FY{REFERENCE_LAST_CYCLE} "
+                "are real reference data with sources."
             )
         )
         if result.conflict:
             self.stdout.write(self.style.WARNING("Synthetic data was NOT loaded: " + result.conflict))
+        now = timezone.now()
+        if not Cycle.objects.filter(applications_open__lte=now, applications_close__gt=now).exists():
+            self.stdout.write(
+                self.style.WARNING(
+                    "No cycle is open for applications now (the demo was placed around "
+                    f"{result.anchor}, or an officer changed the windows): `jpo demo --reset` rebuilds it around today."
+                )
+            )
