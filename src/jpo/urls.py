@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from jpo.accounts.permissions import public
+from jpo.accounts.access import public
 from jpo.api import api
 from jpo.web import views as web_views
 

@@ -1,31 +1,107 @@
-"""Who may see or do what: the role predicates, once, and the per-object scoping every reader uses.
+"""Who may see or do what (deny by default): the role predicates, once, and the per-object scoping that
+every view, selector, API handler, service and export uses.
 
-Deny by default. A user holds a role only while signed in and active; an active superuser holds every
-role. Object scoping answers "which rows of this kind may this user see", so lists, detail pages, API
-handlers and exports narrow the same way.
+A user holds a role only while signed in and active. An active superuser is a programme officer (and
+passes every `role_required`), but never holds a scoped role (focal point, ministry HR, reviewer,
+applicant) in the predicates below, because those narrow what is seen to one organization, ministry
+or person. Object scoping answers "which rows of this kind may this user see", so a list, a detail
+page by id, the API and an export narrow the same way; out of scope is 404 (nothing confirmed).
+
+Pages: every view needs a signed-in user (see the middleware) and then one of these checks; `public`
+marks the few pages anyone may open. The authorization matrix test
+(`accounts/tests/test_authorization_matrix.py`) fails for any URL without a declared rule.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 
 from django.apps import apps
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
 from jpo.accounts.models import Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+public = login_not_required
+
+STAFF_ROLES = frozenset({Role.OFFICER, Role.REVIEWER, Role.FOCAL_POINT, Role.MINISTRY_HR, Role.ANALYST})
 
 # Permissions only superusers use: managing accounts, groups and permissions (and so passwords and the
 # superuser flag). No group ever holds them; see the admin and the migration that strips them.
 ACCOUNT_MANAGEMENT_MODELS = (("accounts", "user"), ("auth", "group"), ("auth", "permission"))
 
 
+# --- Roles ------------------------------------------------------------------------------------------
+
+
+def is_active_user(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
 def is_superuser(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+    return bool(is_active_user(user) and user.is_superuser)
 
 
 def has_role(user: Any, *roles: str) -> bool:
-    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.role in roles))
+    """`user` holds one of `roles`, or is a superuser."""
+    return bool(is_active_user(user) and (user.is_superuser or user.role in roles))
+
+
+def _holds_exactly(user: Any, role: str) -> bool:
+    return bool(is_active_user(user) and user.role == role)
+
+
+def is_officer(user: Any) -> bool:
+    return has_role(user, Role.OFFICER)
+
+
+def is_analyst(user: Any) -> bool:
+    return _holds_exactly(user, Role.ANALYST)
+
+
+def is_reviewer(user: Any) -> bool:
+    return _holds_exactly(user, Role.REVIEWER)
+
+
+def is_applicant(user: Any) -> bool:
+    return _holds_exactly(user, Role.APPLICANT)
+
+
+def is_focal_point(user: Any) -> bool:
+    return bool(_holds_exactly(user, Role.FOCAL_POINT) and user.organization_id)
+
+
+def is_ministry_hr(user: Any) -> bool:
+    return bool(_holds_exactly(user, Role.MINISTRY_HR) and user.ministry_id)
+
+
+def require_role(user: Any, *roles: str) -> None:
+    if not has_role(user, *roles):
+        raise PermissionDenied
+
+
+def role_required(*roles: str) -> Callable[[F], F]:
+    """View decorator: only users holding one of `roles` (or superusers) get through; others get 403."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            require_role(request.user, *roles)
+            return view(request, *args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+# --- The admin --------------------------------------------------------------------------------------
 
 
 def account_management_q() -> Q:
@@ -49,15 +125,13 @@ def applications_visible_q(user: Any, prefix: str = "") -> Q:
     "application__"). Officers: all. Applicants: their own. Focal points: those forwarded to their
     organization. Ministry HR: their ministry's civil servants, once submitted (a draft is the
     applicant's alone)."""
-    if has_role(user, Role.OFFICER):
+    if is_officer(user):
         return Q()
-    if not (user.is_authenticated and user.is_active):
-        return Q(pk__in=[])
-    if user.role == Role.APPLICANT:
+    if is_applicant(user):
         return Q(**{f"{prefix}applicant__user_id": user.pk})
-    if user.role == Role.FOCAL_POINT and user.organization_id:
+    if is_focal_point(user):
         return Q(**{f"{prefix}forwarded_to_id": user.organization_id})
-    if user.role == Role.MINISTRY_HR and user.ministry_id:
+    if is_ministry_hr(user):
         return Q(**{f"{prefix}ministry_id": user.ministry_id, f"{prefix}submitted_at__isnull": False})
     return Q(pk__in=[])
 
@@ -68,3 +142,77 @@ def scope_applications(user: Any, applications: QuerySet) -> QuerySet:
 
 def scope_documents(user: Any, documents: QuerySet) -> QuerySet:
     return documents.filter(applications_visible_q(user, "application__"))
+
+
+# --- Placement: posts, candidates, offers, dispatches, secondments, reminders -----------------------
+
+
+def scope_posts(user: Any, posts: QuerySet) -> QuerySet:
+    if is_officer(user):
+        return posts
+    if is_focal_point(user):
+        return posts.filter(organization_id=user.organization_id)
+    return posts.none()
+
+
+def scope_candidates(user: Any, applications: QuerySet) -> QuerySet:
+    """Focal points see the candidates who named their organization or were forwarded to it."""
+    if is_officer(user):
+        return applications
+    if is_focal_point(user):
+        org = user.organization_id
+        return applications.filter(Q(preferences__organization_id=org) | Q(forwarded_to_id=org)).distinct()
+    return applications.none()
+
+
+def scope_offers(user: Any, offers: QuerySet) -> QuerySet:
+    if is_officer(user):
+        return offers
+    if is_focal_point(user):
+        return offers.filter(post__organization_id=user.organization_id)
+    if is_applicant(user):
+        return offers.filter(application__applicant__user=user)
+    return offers.none()
+
+
+def scope_dispatches(user: Any, dispatches: QuerySet) -> QuerySet:
+    if is_officer(user):
+        return dispatches
+    if is_focal_point(user):
+        return dispatches.filter(post__organization_id=user.organization_id)
+    if is_ministry_hr(user):
+        return dispatches.filter(secondment__ministry_id=user.ministry_id)
+    if is_applicant(user):
+        return dispatches.filter(application__applicant__user=user)
+    return dispatches.none()
+
+
+def scope_secondments(user: Any, secondments: QuerySet) -> QuerySet:
+    if is_officer(user):
+        return secondments
+    if is_ministry_hr(user):
+        return secondments.filter(ministry_id=user.ministry_id)
+    return secondments.none()
+
+
+def scope_reminders(user: Any, reminders: QuerySet) -> QuerySet:
+    if is_officer(user):
+        return reminders
+    if is_active_user(user):
+        return reminders.filter(Q(recipient=user) | Q(email=user.email))
+    return reminders.none()
+
+
+def require_post_scope(user: Any, post: Any) -> None:
+    if not scope_posts(user, type(post).objects.filter(pk=post.pk)).exists():
+        raise PermissionDenied
+
+
+def require_dispatch_scope(user: Any, dispatch: Any) -> None:
+    if not scope_dispatches(user, type(dispatch).objects.filter(pk=dispatch.pk)).exists():
+        raise PermissionDenied
+
+
+def require_secondment_scope(user: Any, secondment: Any) -> None:
+    if not scope_secondments(user, type(secondment).objects.filter(pk=secondment.pk)).exists():
+        raise PermissionDenied

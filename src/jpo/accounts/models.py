@@ -65,10 +65,6 @@ class User(AbstractUser):
         ]
 
     @property
-    def is_officer(self) -> bool:
-        return self.role == Role.OFFICER
-
-    @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
 

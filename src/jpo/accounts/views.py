@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from jpo.accounts import services
+from jpo.accounts.access import public, role_required
 from jpo.accounts.forms import ProfileForm, SignupForm
 from jpo.accounts.models import Role, User
-from jpo.accounts.permissions import public, role_required
 
 
 def _send_verification(request: HttpRequest, user: Any) -> None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jpo.accounts import access
-from jpo.accounts.models import Role, User
+from jpo.accounts.models import User
 from jpo.applications.models import (
     Application,
     Document,
@@ -279,10 +279,6 @@ def needs_review_checks() -> list[EligibilityCheck]:
         )
         .order_by("at", "id")
     )
-
-
-def is_applicant(user: User) -> bool:
-    return bool(user.is_authenticated and user.role == Role.APPLICANT)
 
 
 def _endorsement_queryset() -> QuerySet[EndorsementRequest]:

@@ -15,8 +15,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jpo.accounts import access
+from jpo.accounts.access import public, role_required
 from jpo.accounts.models import Role, User
-from jpo.accounts.permissions import public, role_required
 from jpo.applications import selectors, selfcheck, services, steps, windows
 from jpo.applications.forms import DocumentUploadForm, EndorsementDecisionForm, raw_from_post
 from jpo.applications.models import Document, DocumentKind, DraftStep, DuplicateFlag, EligibilityCheck
@@ -60,7 +61,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         for cycle in cycles
     ]
     user = _user(request)
-    mine = selectors.applications_of_user(user=user) if selectors.is_applicant(user) else []
+    mine = selectors.applications_of_user(user=user) if access.is_applicant(user) else []
     started = {a.cycle_id for a in mine}
     return render(
         request,

@@ -8,9 +8,8 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
-from jpo.accounts.models import Role
+from jpo.accounts import access
 from jpo.applications.models import Application
-from jpo.placement import access
 from jpo.placement.models import (
     RETAINED_KINDS,
     AlumniRecord,
@@ -85,13 +84,7 @@ def offer_list(*, user: Any, cycle: Cycle | None = None) -> QuerySet[Offer]:
     ).annotate(has_dispatch=Exists(Dispatch.objects.filter(offer=OuterRef("pk"))))
     if cycle is not None:
         offers = offers.filter(application__cycle=cycle)
-    if access.is_officer(user):
-        return offers
-    if access.is_focal_point(user):
-        return offers.filter(post__organization_id=user.organization_id)
-    if user.is_authenticated and user.role == Role.APPLICANT:
-        return offers.filter(application__applicant__user=user)
-    return offers.none()
+    return access.scope_offers(user, offers)
 
 
 def dispatch_list(*, user: Any, cycle: Cycle | None = None) -> QuerySet[Dispatch]:
@@ -120,20 +113,14 @@ def secondment_list(*, user: Any) -> QuerySet[Secondment]:
     secondments = Secondment.objects.select_related(
         "ministry", "dispatch__application__applicant", "dispatch__post__organization", "dispatch__outcome"
     ).order_by("planned_return_date", "pk")
-    if access.is_officer(user):
-        return secondments
-    if access.is_ministry_hr(user):
-        return secondments.filter(ministry_id=user.ministry_id)
-    return secondments.none()
+    return access.scope_secondments(user, secondments)
 
 
 def reminder_list(*, user: Any) -> QuerySet[Reminder]:
     reminders = Reminder.objects.select_related(
         "milestone__dispatch__application__applicant", "milestone__dispatch__post__organization"
     )
-    if access.is_officer(user):
-        return reminders
-    return reminders.filter(Q(recipient=user) | Q(email=user.email))
+    return access.scope_reminders(user, reminders)
 
 
 def overdue_outcomes(*, user: Any, today: dt.date) -> QuerySet[Dispatch]:

@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jpo.accounts import access
+from jpo.accounts.access import has_role, role_required
 from jpo.accounts.models import Role, User
-from jpo.accounts.permissions import has_role, role_required
 from jpo.applications.models import Application
-from jpo.placement import access, forms, selectors
+from jpo.placement import forms, selectors
 from jpo.placement.models import (
     AlumniImport,
     CostTable,

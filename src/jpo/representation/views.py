@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from jpo.accounts.access import role_required
 from jpo.accounts.models import Role
-from jpo.accounts.permissions import role_required
 from jpo.representation.calculator import Position, ResolvedParameters, StateRange, Status, UnknownParameter
 from jpo.representation.charts import range_chart
 from jpo.representation.exports import ranges_csv_response, ranges_xlsx_response

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jpo.accounts import access
 from jpo.accounts.models import Role
 
 # (label, url name, roles allowed; None means every signed-in user)
@@ -40,7 +41,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     if user.is_authenticated:
         for label, name, roles in NAVIGATION:
-            if roles is None or user.is_superuser or getattr(user, "role", None) in roles:
+            if roles is None or access.has_role(user, *roles):
                 url = reverse(name)
                 items.append({"label": label, "url": url, "active": request.path == url})
-    return {"nav_items": items}
+    # Templates ask the access module, never compare roles themselves (superusers are officers too).
+    return {"nav_items": items, "viewer_is_officer": access.is_officer(user)}

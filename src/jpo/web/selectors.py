@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Count
 
-from jpo.accounts.models import Role
+from jpo.accounts import access
 from jpo.applications.models import Application
 from jpo.programme.models import Cycle
 
@@ -12,11 +12,11 @@ from jpo.programme.models import Cycle
 def home_summary(*, user: Any) -> dict[str, Any]:
     """What the home page shows a signed-in user: only figures their role may see."""
     summary: dict[str, Any] = {}
-    if user.is_superuser or user.role == Role.OFFICER:
+    if access.is_officer(user):
         summary["cycles"] = list(
             Cycle.objects.annotate(application_count=Count("applications")).order_by("-fiscal_year")[:10]
         )
-    if user.role == Role.APPLICANT:
+    if access.is_applicant(user):
         summary["my_applications"] = list(
             Application.objects.filter(applicant__user=user)
             .select_related("cycle", "track")

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from jpo.accounts.permissions import public
+from jpo.accounts.access import public
 from jpo.web.selectors import home_summary
 
 

@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from jpo.accounts.access import has_role
 from jpo.accounts.models import Role
-from jpo.accounts.permissions import has_role
 from jpo.workforce.selectors import Observation, japan_series, target_statuses
 
 router = Router(tags=["workforce"])

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jpo.accounts.access import has_role, role_required
 from jpo.accounts.models import Role
-from jpo.accounts.permissions import has_role, role_required
 from jpo.workforce import charts
 from jpo.workforce.exports import table_csv, table_xlsx
 from jpo.workforce.forms import CensusUploadForm

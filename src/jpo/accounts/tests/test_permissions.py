@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from jpo.accounts.access import has_role, role_required
 from jpo.accounts.models import Role
-from jpo.accounts.permissions import has_role, role_required
 
 PUBLIC = {"/", "/healthz", "/about/", "/accounts/login/", "/admin/login/", "/api/docs", "/api/openapi.json"}
 # The applicant portal's public pages: landing, sign-up and Django's password-reset steps.

@@ -13,9 +13,9 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jpo.accounts import access
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
-from jpo.placement import access
 from jpo.placement.models import AlumniImport, AlumniRecord, OutcomeKind
 from jpo.programme.models import Organization
 

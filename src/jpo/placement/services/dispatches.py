@@ -12,9 +12,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jpo.accounts import access
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
-from jpo.placement import access
 from jpo.placement.models import Dispatch, Extension, Milestone, MilestoneKind, Offer, OfferStatus, Secondment
 from jpo.placement.services.costs import dispatch_costs_refresh
 from jpo.placement.terms import START_DEADLINE_SOURCE, dispatch_terms, end_after_years, start_deadline

@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jpo.accounts import access
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.applications.models import Application
 from jpo.applications.services import application_transition
 from jpo.applications.workflow import Status
-from jpo.placement import access, solver
+from jpo.placement import solver
 from jpo.placement.models import (
     OPEN_OFFER_STATUSES,
     CandidateRating,

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from jpo.accounts import access
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
-from jpo.placement import access
 from jpo.placement.services.costs import CostEstimate, estimate, rates
 from jpo.placement.terms import (
     DANGER_RULE_SOURCE,

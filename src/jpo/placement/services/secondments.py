@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jpo.accounts import access
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
-from jpo.placement import access
 from jpo.placement.models import Dispatch, MilestoneKind, Outcome, OutcomeKind, Secondment
 from jpo.placement.services.costs import dispatch_costs_refresh
 from jpo.placement.terms import NPA_CONSULTATION_YEARS, add_years

@@ -16,8 +16,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jpo.accounts.access import role_required
 from jpo.accounts.models import Role, User
-from jpo.accounts.permissions import role_required
 from jpo.applications.workflow import Status
 from jpo.programme.models import Cycle, Organization
 from jpo.selection import selectors

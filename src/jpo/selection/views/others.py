@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jpo.accounts.access import role_required
 from jpo.accounts.models import Role
-from jpo.accounts.permissions import role_required
 from jpo.applications.models import Application, DocumentKind
 from jpo.applications.workflow import Status
 from jpo.selection import selectors
