@@ -2,9 +2,19 @@
 
 Deny by default: every operation needs a signed-in session (with CSRF) unless it says `auth=None`.
 Schema at /api/openapi.json, docs at /api/docs.
+
+Every refused request answers 4xx with `{"detail": "...", "field": ...}` (the `ErrorOut` schema):
+the handlers below cover what django-ninja or Django raise before or around an operation.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from jpo.applications.api import router as applications_router
@@ -19,3 +29,32 @@ api = NinjaAPI(
 )
 api.add_router("/", applications_router)
 api.add_router("/", workforce_router)
+
+_LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+def _refusal(request: HttpRequest, status: int, detail: str, field: str | None) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "field": field}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A parameter or body that does not fit the operation's schema: 422 naming the first field."""
+    problems: list[tuple[str, str]] = []
+    for error in exc.errors[:10]:
+        where = [str(p) for p in error.get("loc", ()) if str(p) not in _LOCATIONS]
+        problems.append((".".join(where), str(error.get("msg", "invalid"))))
+    field = problems[0][0] if problems and problems[0][0] else None
+    detail = "; ".join(f"{name}: {message}" if name else message for name, message in problems)
+    return _refusal(request, 422, detail or "invalid request", field)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: Any) -> HttpResponse:
+    return _refusal(request, 413, "body: larger than the request limit", "body")
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: Any) -> HttpResponse:
+    """Malformed requests Django refuses (too many fields, a bad Host header, ...)."""
+    return _refusal(request, 400, "the request was refused as malformed", None)

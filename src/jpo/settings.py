@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jpo.safety.middleware.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -147,6 +148,13 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(os.environ.get("JPO_MEDIA_ROOT", VAR_DIR / "media"))
 # Applicants' documents live under MEDIA_ROOT, never served by URL: downloads go through a permission-checked view.
 JPO_MAX_UPLOAD_MB = int(os.environ.get("JPO_MAX_UPLOAD_MB", "10"))
+# Request size limits (docs/operators.md), enforced from Content-Length before a body is read:
+# officers upload census files, other users documents (JPO_MAX_UPLOAD_MB), visitors only forms.
+JPO_MAX_IMPORT_MB = int(os.environ.get("JPO_MAX_IMPORT_MB", "200"))
+JPO_MAX_ANONYMOUS_REQUEST_KB = int(os.environ.get("JPO_MAX_ANONYMOUS_REQUEST_KB", "512"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields and JSON bodies, files excluded
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger files are streamed to a temporary file
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

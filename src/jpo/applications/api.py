@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest
@@ -10,6 +9,7 @@ from ninja import Router, Status
 
 from jpo.applications.schemas import DecisionOut, ErrorOut, ProfileIn, inline_json_schema
 from jpo.policy import CycleFormatError, ProfileError, UnknownCycleError, evaluate
+from jpo.safety.jsonio import JSONInputError, load_json
 
 router = Router(tags=["applications"])
 
@@ -23,8 +23,10 @@ Checks an applicant profile against the eligibility rules of one cycle, exactly 
   `civil_servant`) is `passed`, `failed` or `needs_review` (a fact the rule needs is not known for that
   cycle and the answer depends on it), with a message in English and Japanese, the value that applied
   and its source. `eligible` is true only when every criterion passed.
-- Errors: `400` body is not a JSON object; `422` a missing or malformed field (`field` names it, e.g.
-  `degrees[1].awarded`) or a malformed cycle; `404` a cycle the rules do not cover.
+- Errors: `400` body is not a JSON object (or is over 1 MB, nested more than 20 levels deep, holds
+  `NaN`, `Infinity`, a number out of range or a NUL character); `413` a request over the size limit;
+  `422` a missing or malformed field (`field` names it, e.g. `degrees[1].awarded`) or a malformed
+  cycle; `404` a cycle the rules do not cover.
 """.strip()
 
 
@@ -35,7 +37,7 @@ def _error(field: str | None, detail: str) -> dict[str, Any]:
 @router.post(
     "/eligibility",
     auth=None,
-    response={200: DecisionOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: DecisionOut, 400: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut},
     summary="Eligibility self-check",
     description=ELIGIBILITY_DESCRIPTION,
     operation_id="eligibility_check",
@@ -50,12 +52,9 @@ def eligibility(request: HttpRequest, cycle: str | None = None) -> Status[dict[s
     if not cycle:
         return Status(422, _error("cycle", "cycle: missing (a query parameter such as ?cycle=FY2022)"))
     try:
-        data = json.loads(request.body.decode("utf-8-sig") or "null")
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        where = (
-            f" at line {error.lineno} column {error.colno}" if isinstance(error, json.JSONDecodeError) else ""
-        )
-        return Status(400, _error("body", f"body: not valid JSON{where}"))
+        data = load_json(request.body or b"null")
+    except JSONInputError as error:
+        return Status(400, _error(error.path or "body", f"body: {error}"))
     if not isinstance(data, dict):
         return Status(400, _error("body", "body: expected a JSON object (the applicant profile)"))
     try:

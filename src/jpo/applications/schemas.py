@@ -34,7 +34,7 @@ class EmploymentIn(Schema):
 
 class LanguageTestIn(Schema):
     test: Literal["toefl_ibt", "ielts", "other"]
-    score: float = Field(ge=0)
+    score: float = Field(ge=0, le=10_000, allow_inf_nan=False)
     taken: date
 
 

@@ -16,6 +16,8 @@ from jpo.policy.dates import _parse_iso_text, parse_iso_date
 DEGREE_LEVELS = ("bachelor", "master", "doctorate")
 EMPLOYMENT_TYPES = ("full_time", "part_time", "internship")
 LANGUAGE_TESTS = ("toefl_ibt", "ielts", "other")
+# No language test scores above this; the bound keeps infinity, NaN and absurd values out of results.
+MAX_SCORE = 10_000
 REQUIRED_FIELDS = (
     "birth_date",
     "nationalities",
@@ -248,7 +250,7 @@ def _parse_plain(data: Any) -> Profile | None:
                 type(test) is not str
                 or test not in LANGUAGE_TESTS
                 or (type(score) is not int and type(score) is not float)
-                or score < 0
+                or not 0 <= score <= MAX_SCORE  # also refuses NaN, which compares false
                 or type(taken) is not str
             ):
                 return None
@@ -327,8 +329,8 @@ def _parse_checked(data: Any) -> Profile:
         item = _object(raw, path)
         test = _choice(_require(item, "test", f"{path}.test"), LANGUAGE_TESTS, f"{path}.test")
         score = _require(item, "score", f"{path}.score")
-        if isinstance(score, bool) or not isinstance(score, int | float) or score < 0:
-            raise ProfileError(f"{path}.score", f"not a non-negative number ({score!r})")
+        if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= MAX_SCORE:
+            raise ProfileError(f"{path}.score", f"not a number from 0 to {MAX_SCORE:,} ({score!r})")
         taken = _date(_require(item, "taken", f"{path}.taken"), f"{path}.taken")
         assert taken is not None
         tests.append(LanguageTest(test, float(score), taken))

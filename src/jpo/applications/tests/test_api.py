@@ -66,7 +66,7 @@ def test_failed_and_needs_review(client: Client) -> None:
 @pytest.mark.parametrize(
     ("body", "query", "status", "field", "needle"),
     [
-        ("{not json", "?cycle=FY2022", 400, "body", "not valid JSON"),
+        ("{not json", "?cycle=FY2022", 400, "body", "invalid JSON at line 1"),
         ("[1, 2]", "?cycle=FY2022", 400, "body", "expected a JSON object"),
         ("", "?cycle=FY2022", 400, "body", "expected a JSON object"),
         ("EXAMPLE", "", 422, "cycle", "cycle: missing"),
@@ -112,3 +112,45 @@ def test_openapi_schema_documents_the_endpoint(client: Client) -> None:
     ]
     assert {"200", "400", "404", "422"} <= set(operation["responses"])
     assert not operation.get("security")  # public
+
+
+# --- limits: each of these answered 500 (or passed) before ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "field", "needle"),
+    [
+        ('{"a": ' + "[" * 5000 + "]" * 5000 + "}", "body", "nested more than 20 levels deep"),
+        ('{"birth_date": ' + "9" * 5000 + "}", "body", "a number with more than 18 digits"),
+        (json.dumps(EXAMPLE).replace('"score": 105', '"score": NaN'), "body", "NaN is not a number"),
+        (json.dumps(EXAMPLE).replace('"score": 105', '"score": Infinity'), "body", "Infinity is not"),
+        (json.dumps(EXAMPLE).replace('"score": 105', '"score": 1e999'), "body", "out of range"),
+        (json.dumps(EXAMPLE).replace('"JP"', '"J\\u0000"'), "nationalities[0]", "contains a NUL character"),
+    ],
+)
+def test_json_outside_the_limits_is_400_naming_the_problem(
+    client: Client, raw: str, field: str, needle: str
+) -> None:
+    response = _post(client, raw)
+    assert response.status_code == 400
+    assert response.json()["field"] == field
+    assert needle in response.json()["detail"]
+
+
+def test_a_body_over_the_anonymous_limit_is_413_before_it_is_read(client: Client) -> None:
+    response = _post(client, {**EXAMPLE, "padding": "x" * 3_000_000})
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request is larger than the limit of 512 KB.", "field": "body"}
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_memory_limit_is_413_for_signed_in_users_too(
+    client: Client, django_user_model: Any
+) -> None:
+    # a signed-in officer may upload 200 MB files, so the middleware lets this through; Django's
+    # DATA_UPLOAD_MAX_MEMORY_SIZE then refuses the JSON body, which answered 500 before
+    officer = django_user_model.objects.create_user(username="o", password="x" * 12, role="officer")
+    client.force_login(officer)
+    response = _post(client, {**EXAMPLE, "padding": "x" * 3_000_000})
+    assert response.status_code == 413
+    assert response.json()["field"] == "body"

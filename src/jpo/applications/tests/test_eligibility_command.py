@@ -89,6 +89,13 @@ def test_exit_3_when_none_fails_but_some_need_review(console: Path, tmp_path: Pa
         (["{good}"], "the following arguments are required: --cycle"),
         (["{good}", "--cycle", "FY2022", "--format", "xml"], "argument --format: invalid choice"),
         (["{good}", "--cycle", "FY2022", "--lang", "fr"], "argument --lang: invalid choice"),
+        # each of these gave a traceback and exit 1, or passed and printed invalid JSON
+        (["{deep}", "--cycle", "FY2022"], "nested more than 20 levels deep"),
+        (["{long_int}", "--cycle", "FY2022"], "a number with more than 18 digits"),
+        (["{nan}", "--cycle", "FY2022"], "NaN is not a number JSON allows"),
+        (["{infinity}", "--cycle", "FY2022"], "a number out of range (1e999)"),
+        (["{nul}", "--cycle", "FY2022"], "degrees[0].field: contains a NUL character"),
+        (["{huge}", "--cycle", "FY2022"], "larger than 1,000,000 bytes"),
     ],
 )
 def test_exit_2_for_bad_input_with_one_line_and_no_traceback(
@@ -96,12 +103,22 @@ def test_exit_2_for_bad_input_with_one_line_and_no_traceback(
 ) -> None:
     bad_date = _profile()
     bad_date["degrees"][1]["expected"] = "2022-02-30"
+    nul = _profile()
+    nul["degrees"][0]["field"] = "law\x00"
     files = {
         "missing": str(tmp_path / "nope.json"),
         "invalid": str(_write(tmp_path, "{not json", "invalid.json")),
         "bad_date": str(_write(tmp_path, bad_date, "bad_date.json")),
         "no_birth": str(_write(tmp_path, {k: v for k, v in EXAMPLE.items() if k != "birth_date"}, "nb.json")),
         "good": str(_write(tmp_path, EXAMPLE, "good.json")),
+        "deep": str(_write(tmp_path, '{"a": ' + "[" * 5000 + "]" * 5000 + "}", "deep.json")),
+        "long_int": str(_write(tmp_path, '{"birth_date": ' + "9" * 5000 + "}", "long_int.json")),
+        "nan": str(_write(tmp_path, json.dumps(EXAMPLE).replace('"score": 105', '"score": NaN'), "nan.json")),
+        "infinity": str(
+            _write(tmp_path, json.dumps(EXAMPLE).replace('"score": 105', '"score": 1e999'), "i.json")
+        ),
+        "nul": str(_write(tmp_path, nul, "nul.json")),
+        "huge": str(_write(tmp_path, {**EXAMPLE, "padding": "x" * 1_100_000}, "huge.json")),
     }
     result = _run(*[a.format(**files) for a in args])
     assert result.returncode == 2

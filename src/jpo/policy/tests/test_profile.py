@@ -76,7 +76,11 @@ def _broken(path: list[Any], value: Any, base: dict[str, Any] = EXAMPLE) -> dict
         (["employment", 0, "end"], KeyError, "employment[0].end: missing"),
         (["employment", 0, "end"], "2015-01-01", "employment[0].end: before the start"),
         (["employment", 1], "job", "employment[1]: not an object"),
-        (["language_tests", 0, "score"], "high", "language_tests[0].score: not a non-negative number"),
+        (["language_tests", 0, "score"], "high", "language_tests[0].score: not a number from 0 to 10,000"),
+        # NaN and infinity passed the language criterion and printed invalid JSON
+        (["language_tests", 0, "score"], float("nan"), "language_tests[0].score: not a number from 0"),
+        (["language_tests", 0, "score"], float("inf"), "language_tests[0].score: not a number from 0"),
+        (["language_tests", 0, "score"], 1e300, "language_tests[0].score: not a number from 0"),
         (
             ["language_tests", 0, "test"],
             "toeic",

@@ -18,6 +18,7 @@ from jpo.accounts.services import audit_record
 from jpo.applications.models import Application
 from jpo.applications.workflow import Status
 from jpo.programme.models import Cycle
+from jpo.safety.numbers import NumberError, parse_decimal
 from jpo.selection.models import (
     ConflictOfInterest,
     Review,
@@ -32,6 +33,11 @@ from jpo.selection.services.errors import Conflict, NotAllowed, SelectionError
 from jpo.selection.services.notifications import notifications_enqueue_on_commit
 
 REVIEWABLE = (Status.ELIGIBLE, Status.UNDER_REVIEW)
+# The range RubricCriterion.weight can hold (5 digits, 2 decimal places): anything else, infinity
+# included, used to be stored and broke the cycle's review pages.
+WEIGHT_MIN, WEIGHT_MAX, WEIGHT_PLACES = Decimal("0.01"), Decimal("999.99"), 2
+# Highest score on any scale: a review's weighted total (7 digits, 3 decimal places) must fit.
+SCALE_MAX = 1000
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,19 @@ def rubric_save(
     written_task_max: int = 100,
 ) -> Rubric:
     """Create or replace the cycle's rubric. Refused once a review has been submitted."""
+    for field, value in (
+        ("scale_min", scale_min),
+        ("scale_max", scale_max),
+        ("interview_scale_min", interview_scale_min),
+        ("interview_scale_max", interview_scale_max),
+        ("written_task_max", written_task_max),
+        ("reviewers_per_application", reviewers_per_application),
+    ):
+        if not 0 <= value <= SCALE_MAX:
+            raise SelectionError(
+                _("%(field)s: give a whole number from 0 to %(max)s.") % {"field": field, "max": SCALE_MAX},
+                field=field,
+            )
     if scale_max <= scale_min:
         raise SelectionError(_("Highest score: must be above the lowest score."), field="scale_max")
     if interview_scale_max <= interview_scale_min:
@@ -72,11 +91,14 @@ def rubric_save(
     for i, (name, c) in enumerate(zip(names, criteria, strict=True), start=1):
         if not name:
             raise SelectionError(_("Criterion %(n)s: give a name.") % {"n": i}, field=f"criteria-{i}-name")
-        if c.weight <= 0:
+        try:
+            parse_decimal(c.weight, minimum=WEIGHT_MIN, maximum=WEIGHT_MAX, places=WEIGHT_PLACES)
+        except NumberError:
             raise SelectionError(
-                _("Criterion %(n)s (%(name)s): the weight must be above 0.") % {"n": i, "name": name},
+                _("Criterion %(n)s: the weight must be a number from %(min)s to %(max)s.")
+                % {"n": i, "min": WEIGHT_MIN, "max": WEIGHT_MAX},
                 field=f"criteria-{i}-weight",
-            )
+            ) from None
     duplicates = [n for n, k in Counter(names).items() if k > 1]
     if duplicates:
         raise SelectionError(

@@ -17,6 +17,7 @@ from jpo.accounts.services import audit_record
 from jpo.applications.models import Application
 from jpo.applications.workflow import Status
 from jpo.programme.models import Cycle, Organization, TrackKind
+from jpo.safety.urls import is_https_url
 from jpo.selection.models import Interview, InterviewScore, InterviewSlot, Rubric
 from jpo.selection.services.decisions import application_decide
 from jpo.selection.services.errors import Conflict, NotAllowed, SelectionError
@@ -163,6 +164,12 @@ def slot_create(
     meeting_url: str,
     panel: Sequence[User],
 ) -> InterviewSlot:
+    meeting_url = meeting_url.strip()
+    if meeting_url and not is_https_url(meeting_url):
+        raise SelectionError(
+            _("Meeting link: give a web address starting with https:// (at most 500 characters)."),
+            field="meeting_url",
+        )
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise SelectionError(_("Start and end: give a time zone-aware time."), field="starts_at")
     if ends_at <= starts_at:
@@ -177,7 +184,7 @@ def slot_create(
         )
     with transaction.atomic():
         slot = InterviewSlot.objects.create(
-            cycle=cycle, starts_at=starts_at, ends_at=ends_at, meeting_url=meeting_url.strip()
+            cycle=cycle, starts_at=starts_at, ends_at=ends_at, meeting_url=meeting_url
         )
         slot.panel.set(panel)
         audit_record(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +19,7 @@ from jpo.accounts.access import role_required
 from jpo.accounts.models import Role, User
 from jpo.applications.workflow import Status
 from jpo.programme.models import Cycle, Organization
+from jpo.safety.numbers import NumberError, parse_decimal, parse_id, parse_ids, parse_int
 from jpo.selection import selectors
 from jpo.selection.models import (
     CriterionOutcome,
@@ -37,6 +37,7 @@ from jpo.selection.services import screening as screening_services
 from jpo.selection.services import stage_two as stage_two_services
 from jpo.selection.services.decisions import version_from
 from jpo.selection.services.errors import SelectionError
+from jpo.selection.services.reviews import SCALE_MAX, WEIGHT_MAX, WEIGHT_MIN, WEIGHT_PLACES
 from jpo.selection.views.common import refused, user_of
 
 officer_only = role_required(Role.OFFICER)
@@ -188,10 +189,13 @@ def rubric_edit(request: HttpRequest, fy: int) -> HttpResponse:
                 if not name and not raw_weight:
                     continue
                 try:
-                    weight = Decimal(raw_weight)
-                except InvalidOperation:
+                    weight = parse_decimal(
+                        raw_weight, minimum=WEIGHT_MIN, maximum=WEIGHT_MAX, places=WEIGHT_PLACES
+                    )
+                except NumberError:
                     raise SelectionError(
-                        _("Criterion %(n)s: the weight must be a number.") % {"n": i},
+                        _("Criterion %(n)s: the weight must be a number from %(min)s to %(max)s.")
+                        % {"n": i, "min": WEIGHT_MIN, "max": WEIGHT_MAX},
                         field=f"criteria-{i}-weight",
                     ) from None
                 criteria.append(
@@ -250,9 +254,12 @@ def rubric_edit(request: HttpRequest, fy: int) -> HttpResponse:
 def _int(data: object, field: str) -> int:
     raw = data.get(field, "")  # type: ignore[attr-defined]
     try:
-        return int(str(raw).strip())
-    except ValueError:
-        raise SelectionError(_("%(field)s: give a whole number.") % {"field": field}, field=field) from None
+        return parse_int(raw, minimum=0, maximum=SCALE_MAX)
+    except NumberError:
+        raise SelectionError(
+            _("%(field)s: give a whole number from 0 to %(max)s.") % {"field": field, "max": SCALE_MAX},
+            field=field,
+        ) from None
 
 
 @officer_only
@@ -261,7 +268,9 @@ def conflicts(request: HttpRequest, fy: int) -> HttpResponse:
     cycle = selectors.cycle_get(fy)
     back = reverse("selection:conflicts", args=[fy])
     if request.method == "POST":
-        reviewer = User.objects.filter(pk=request.POST.get("reviewer") or 0, role=Role.REVIEWER).first()
+        reviewer = User.objects.filter(
+            pk=parse_id(request.POST.get("reviewer")) or 0, role=Role.REVIEWER
+        ).first()
         application = cycle.applications.filter(
             receipt_number=request.POST.get("receipt_number", "").strip()
         ).first()
@@ -314,7 +323,12 @@ def reviews_assign(request: HttpRequest, fy: int) -> HttpResponse:
     cycle = selectors.cycle_get(fy)
     back = reverse("selection:reviews", args=[fy])
     chosen = request.POST.getlist("reviewers")
-    pool = list(User.objects.filter(pk__in=chosen, role=Role.REVIEWER)) if chosen else None
+    ids = parse_ids(chosen)
+    if ids is None:
+        return refused(
+            request, SelectionError(_("Reviewers: choose from the list."), field="reviewers"), back=back
+        )
+    pool = list(User.objects.filter(pk__in=ids, role=Role.REVIEWER)) if ids else None
     try:
         result = review_services.reviews_assign(cycle=cycle, actor=user_of(request), reviewers=pool)
     except SelectionError as error:
@@ -425,7 +439,7 @@ def forward_all(request: HttpRequest, fy: int) -> HttpResponse:
 def forward_one(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_for_officer(pk=pk)
     back = reverse("selection:stage_two", args=[application.cycle.fiscal_year])
-    organization = Organization.objects.filter(pk=request.POST.get("organization") or 0).first()
+    organization = Organization.objects.filter(pk=parse_id(request.POST.get("organization")) or 0).first()
     try:
         if organization is None:
             raise SelectionError(_("Organization: choose one."), field="organization")
@@ -449,13 +463,16 @@ def slot_create(request: HttpRequest, fy: int) -> HttpResponse:
     try:
         starts = _aware(request.POST.get("starts_at", ""), "starts_at")
         ends = _aware(request.POST.get("ends_at", ""), "ends_at")
-        panel = list(User.objects.filter(pk__in=request.POST.getlist("panel")))
+        panel_ids = parse_ids(request.POST.getlist("panel"))
+        if panel_ids is None:
+            raise SelectionError(_("Panel: choose from the list."), field="panel")
+        panel = list(User.objects.filter(pk__in=panel_ids))
         stage_two_services.slot_create(
             cycle=cycle,
             actor=user_of(request),
             starts_at=starts,
             ends_at=ends,
-            meeting_url=request.POST.get("meeting_url", "")[:500],
+            meeting_url=request.POST.get("meeting_url", ""),
             panel=panel,
         )
     except SelectionError as error:
@@ -466,7 +483,10 @@ def slot_create(request: HttpRequest, fy: int) -> HttpResponse:
 
 def _aware(raw: str, field: str) -> dt.datetime:
     """A date-time typed in a form (datetime-local): Tokyo time unless it says otherwise."""
-    value = parse_datetime(raw.strip()) if raw else None
+    try:
+        value = parse_datetime(raw.strip()) if raw else None
+    except ValueError:  # well formed but impossible, e.g. 30 February
+        value = None
     if value is None:
         raise SelectionError(
             _("%(field)s: give a date and time (YYYY-MM-DD HH:MM).") % {"field": field}, field=field

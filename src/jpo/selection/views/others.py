@@ -15,6 +15,7 @@ from jpo.accounts.access import role_required
 from jpo.accounts.models import Role
 from jpo.applications.models import Application, DocumentKind
 from jpo.applications.workflow import Status
+from jpo.safety.numbers import parse_id
 from jpo.selection import selectors
 from jpo.selection.models import InterviewSlot, ReviewAssignment
 from jpo.selection.services import reviews as review_services
@@ -223,7 +224,9 @@ def slot_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if application is None:
         raise Http404
-    slot = get_object_or_404(InterviewSlot, pk=request.POST.get("slot") or 0, cycle_id=application.cycle_id)
+    slot = get_object_or_404(
+        InterviewSlot, pk=parse_id(request.POST.get("slot")), cycle_id=application.cycle_id
+    )
     try:
         stage_two_services.slot_confirm(
             application=application, user=user_of(request), slot=slot, now=timezone.now()

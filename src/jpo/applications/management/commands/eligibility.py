@@ -27,6 +27,7 @@ from jpo.policy import (
     evaluate,
 )
 from jpo.policy.text import REPORT_TITLE, RESULT_LABEL, RULES_VERSION_LABEL, fy_en, fy_ja
+from jpo.safety.jsonio import MAX_JSON_BYTES, JSONInputError, load_json
 
 EXIT_ELIGIBLE = 0
 EXIT_FAILED = 1
@@ -50,24 +51,24 @@ class _OneLineErrorParser(CommandParser):
 
 
 def read_profile(path: str) -> Any:
-    """The profile's JSON from a file ('-' for standard input); CommandError (exit 2) naming the problem."""
+    """The profile's JSON from a file ('-' for standard input); CommandError (exit 2) naming the problem.
+
+    Limits (size, nesting, numbers, NUL characters) are those of the API: see `jpo.safety.jsonio`.
+    """
     try:
-        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        if path == "-":
+            raw = sys.stdin.buffer.read(MAX_JSON_BYTES + 1)
+        else:
+            with Path(path).open("rb") as handle:
+                raw = handle.read(MAX_JSON_BYTES + 1)
     except OSError as error:
         raise CommandError(
             f"{path}: cannot read the file ({error.strerror})", returncode=EXIT_BAD_INPUT
         ) from None
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise CommandError(f"{path}: not UTF-8 text", returncode=EXIT_BAD_INPUT) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise CommandError(
-            f"{path}: invalid JSON at line {error.lineno} column {error.colno}: {error.msg}",
-            returncode=EXIT_BAD_INPUT,
-        ) from None
+        return load_json(raw)
+    except JSONInputError as error:
+        raise CommandError(f"{path}: {error}", returncode=EXIT_BAD_INPUT) from None
 
 
 def render_text(decision: Decision, lang: str) -> str:
