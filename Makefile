@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The developer's virtualenv declares itself a development one (the settings default to production).
+DEVMARK := $(VENV)/jpo-env
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SEED ?= 2026
@@ -13,7 +15,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(DEVMARK): | $(BIN)/python
+	echo development > $(DEVMARK)
+
+$(STAMP): pyproject.toml | $(BIN)/python $(DEVMARK)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
@@ -21,6 +26,7 @@ install: $(STAMP)
 
 ## run: install, migrate the SQLite database, load demo data, serve on http://127.0.0.1:8000
 ## (with the background task worker beside the web server; Ctrl-C stops both)
+run: export JPO_ENV ?= development
 run: $(STAMP)
 	@mkdir -p var
 	$(BIN)/jpo migrate --noinput
@@ -32,6 +38,7 @@ run: $(STAMP)
 	  $(BIN)/jpo runserver $(HOST):$(PORT)
 
 ## test: install what tests need and run the whole suite
+test: export JPO_ENV ?= test
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -48,9 +55,11 @@ check: lint typecheck test
 messages: $(STAMP)
 	cd src/jpo && ../../$(BIN)/jpo makemessages -l ja -l en --no-obsolete && ../../$(BIN)/jpo compilemessages
 
+worker: export JPO_ENV ?= development
 worker: $(STAMP)
 	$(BIN)/jpo db_worker
 
+bench-smoke: export JPO_ENV ?= development
 bench-smoke: $(STAMP)
 	@for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f --smoke || exit 1; done
 

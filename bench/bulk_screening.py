@@ -171,6 +171,7 @@ def main() -> int:
     database_url, handle = setup_database(args)
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jpo.settings")
+    os.environ.setdefault("JPO_ENV", "development")  # the settings default to production
     os.environ.setdefault("JPO_LOG_LEVEL", "ERROR")
     os.environ.setdefault("JPO_DEBUG", "0")  # no per-query logging, as in production
     import django

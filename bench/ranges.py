@@ -41,6 +41,7 @@ def main() -> None:
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jpo.settings")
+    os.environ.setdefault("JPO_ENV", "development")  # the settings default to production
     os.environ["JPO_AXES_ENABLED"] = "0"
     import django
 

@@ -1,12 +1,15 @@
 """Settings, read from the environment (every variable is listed in docs/operators.md).
 
-JPO_ENV=production turns on the production checks: a missing JPO_SECRET_KEY is a startup error,
-DEBUG is off and JPO_ALLOWED_HOSTS must be set.
+Production unless said otherwise: JPO_ENV must be set to `development` (or `test`) for anything else.
+A virtualenv made by `make install` says so in its `jpo-env` file, so the developer's `jpo` command and
+`make run` need nothing more; a production install has no such file. Production refuses to start
+with a missing, weak or development secret key, with DEBUG, or without its hosts and public address.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -17,22 +20,49 @@ BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = Path(os.environ.get("JPO_PROJECT_DIR", BASE_DIR.parent.parent))
 VAR_DIR = Path(os.environ.get("JPO_VAR_DIR", PROJECT_DIR / "var"))
 
-ENV = os.environ.get("JPO_ENV", "development")
+
+def _environment() -> str:
+    if "JPO_ENV" in os.environ:
+        return os.environ["JPO_ENV"].strip()
+    marker = Path(sys.prefix) / "jpo-env"  # written by `make install` into the developer's virtualenv
+    if marker.is_file():
+        return marker.read_text(encoding="utf-8").strip()
+    return "production"
+
+
+ENV = _environment()
 PRODUCTION = ENV == "production"
 if ENV not in {"development", "production", "test"}:
     raise ImproperlyConfigured(f"JPO_ENV must be development, production or test, not {ENV!r}")
 
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret"  # noqa: S105 - refused in production (below)
 SECRET_KEY = os.environ.get("JPO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if PRODUCTION:
+if PRODUCTION:
+    if not SECRET_KEY:
         raise ImproperlyConfigured("JPO_SECRET_KEY must be set when JPO_ENV=production")
-    SECRET_KEY = "development-only-not-secret"  # noqa: S105 - never used in production (checked above)
+    if (
+        len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 10
+        or SECRET_KEY == DEVELOPMENT_SECRET_KEY
+        or SECRET_KEY.startswith("django-insecure-")
+    ):
+        raise ImproperlyConfigured(
+            "JPO_SECRET_KEY is too weak for production: use at least 50 random characters, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
+elif not SECRET_KEY:
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
 
 DEBUG = os.environ.get("JPO_DEBUG", "0" if PRODUCTION else "1") == "1"
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "JPO_DEBUG=1 is refused when JPO_ENV=production: debug pages show settings and data to anyone"
+    )
 ALLOWED_HOSTS = [h for h in os.environ.get("JPO_ALLOWED_HOSTS", "" if PRODUCTION else "*").split(",") if h]
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("JPO_ALLOWED_HOSTS must be set when JPO_ENV=production")
-# Absolute links in e-mails (verification, results, interview slots) start with this address.
+# Absolute links in e-mails (verification, password reset, results, interview slots) start with this
+# address, never with the Host header of the request (jpo.accounts.links.absolute_url).
 JPO_BASE_URL = os.environ.get("JPO_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 if PRODUCTION and not JPO_BASE_URL:
     raise ImproperlyConfigured("JPO_BASE_URL must be set when JPO_ENV=production (links in e-mails)")
@@ -128,9 +158,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Addresses (or networks, e.g. 10.0.0.0/8) of the reverse proxies in front of the app: only requests
+# from them have their X-Forwarded-For believed (jpo.accounts.network.client_ip).
+JPO_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("JPO_TRUSTED_PROXIES", "").split(",") if p.strip()]
 AXES_FAILURE_LIMIT = int(os.environ.get("JPO_AXES_FAILURE_LIMIT", "10"))
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Failures count per user name and address together (a list inside the list means "and").
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "jpo.accounts.network.client_ip"
+# Applicants wait JPO_LOCKOUT_MINUTES; staff only a short back-off (jpo.accounts.lockout).
+JPO_LOCKOUT_MINUTES = int(os.environ.get("JPO_LOCKOUT_MINUTES", "60"))
+JPO_STAFF_LOCKOUT_MINUTES = int(os.environ.get("JPO_STAFF_LOCKOUT_MINUTES", "5"))
+AXES_COOLOFF_TIME = "jpo.accounts.lockout.cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each failure expires after its own (staff or applicant) cool-off
+AXES_LOCKOUT_CALLABLE = "jpo.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Retrying while locked does not restart the wait, so "try again in N minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLED = os.environ.get("JPO_AXES_ENABLED", "1") == "1"
 
 LANGUAGE_CODE = os.environ.get("JPO_LANGUAGE", "ja")  # the site's default; each user may switch
@@ -181,11 +224,22 @@ TASKS = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+# Applicants keep their session for days (they fill in long forms over time); staff, who see many
+# people's data, for hours (set at log-in by jpo.accounts.signals).
+SESSION_COOKIE_AGE = int(os.environ.get("JPO_SESSION_DAYS", "14")) * 24 * 3600
+JPO_STAFF_SESSION_HOURS = int(os.environ.get("JPO_STAFF_SESSION_HOURS", "8"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
-    SECURE_HSTS_SECONDS = int(os.environ.get("JPO_HSTS_SECONDS", "3600"))
+    SECURE_HSTS_SECONDS = int(os.environ.get("JPO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("JPO_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+    # Joining the browsers' preload list binds the whole domain for months: the operator decides.
+    SECURE_HSTS_PRELOAD = os.environ.get("JPO_HSTS_PRELOAD", "0") == "1"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = os.environ.get("JPO_SSL_REDIRECT", "1") == "1"
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's health check speaks plain HTTP
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # preload is opt-in (JPO_HSTS_PRELOAD), see above
 
 LOGGING = {
     "version": 1,

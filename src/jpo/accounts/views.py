@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -17,12 +18,13 @@ from django.views.decorators.http import require_http_methods
 from jpo.accounts import services
 from jpo.accounts.access import public, role_required
 from jpo.accounts.forms import ProfileForm, SignupForm
+from jpo.accounts.links import absolute_url
 from jpo.accounts.models import Role, User
 
 
 def _send_verification(request: HttpRequest, user: Any) -> None:
     token = services.email_verification_token(user=user)
-    url = request.build_absolute_uri(reverse("accounts:verify", args=[token]))
+    url = absolute_url(reverse("accounts:verify", args=[token]))
     services.email_verification_send(user=user, verify_url=url)
 
 
@@ -120,8 +122,16 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
 
 
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, with the link in the e-mail built from JPO_BASE_URL rather than the Host header."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        self.extra_email_context = {"base_url": settings.JPO_BASE_URL.rstrip("/")}
+        return super().form_valid(form)
+
+
 password_reset = public(
-    auth_views.PasswordResetView.as_view(
+    PasswordResetView.as_view(
         template_name="accounts/password_reset_form.html",
         email_template_name="accounts/email/password_reset.txt",
         subject_template_name="accounts/email/password_reset_subject.txt",

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jpo.accounts import access
 from jpo.accounts.access import public, role_required
+from jpo.accounts.links import absolute_url
 from jpo.accounts.models import Role, User
 from jpo.applications import selectors, selfcheck, services, steps, windows
 from jpo.applications.forms import DocumentUploadForm, EndorsementDecisionForm, raw_from_post
@@ -297,7 +298,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
             actor=_user(request),
             language=get_language() or "ja",
             now=_now(),
-            status_url=request.build_absolute_uri(reverse("portal:status", args=[application.pk])),
+            status_url=absolute_url(reverse("portal:status", args=[application.pk])),
         )
     except services.ApplicationError as error:
         messages.error(request, error.message)
