@@ -19,11 +19,13 @@ from typing import Any
 
 from jpo.policy import text as t
 from jpo.policy.dates import add_months, age_on, born_on_or_after_for_limit, whole_months_and_days
+from jpo.policy.overlay import Overlay
 from jpo.policy.parameters import (
     UNKNOWN,
     CycleInfo,
     ParameterValue,
     _resolved,
+    definitions,
     resolve_date,
     to_jsonable,
     unknown_date_bounds,
@@ -36,11 +38,19 @@ NEEDS_REVIEW = "needs_review"
 OUTCOMES = (PASSED, FAILED, NEEDS_REVIEW)
 CRITERIA_IDS = ("nationality", "age", "degree", "experience", "language", "prior_service", "civil_servant")
 
-# `parameter()` without its name check (the names here are fixed): one cached look-up per call.
-parameter = _resolved
 
-# Per-cycle caches hold one entry per fiscal year (and exception organization): a few dozen in practice.
+# Per-cycle caches hold one entry per fiscal year and rule set (and exception organization): a few dozen
+# in practice. An overlay (rule set) is part of every key: it hashes and compares by its content, so an
+# evaluation under one rule set never reads what was cached for the YAML history or for another.
 _RULES_CACHE = 512
+
+
+@lru_cache(maxsize=_RULES_CACHE)
+def _params(fy: int, rules: Overlay | None) -> dict[str, ParameterValue]:
+    """Every parameter in force for the cycle: from the overlay if given, else the YAML history."""
+    if rules is None:
+        return {name: _resolved(name, fy) for name in definitions()}
+    return rules.resolved(fy)
 
 
 @dataclass(frozen=True)
@@ -166,7 +176,7 @@ def _possible_dates(p: ParameterValue, fy: int) -> tuple[list[date], bool]:
         return [resolve_date(p.value, fy)], True
     if p.candidates:
         return sorted(resolve_date(c, fy) for c in p.candidates), False
-    low, high = unknown_date_bounds(fy)
+    low, high = unknown_date_bounds(fy, p.name)
     return [low, high], False
 
 
@@ -187,16 +197,16 @@ def _dates_phrase(dates: list[date], p: ParameterValue, fy: int) -> tuple[str, s
 
 
 @lru_cache(maxsize=_RULES_CACHE)
-def _nationality_rule(fy: int) -> tuple[str, str]:
-    p = parameter("nationality", fy)
+def _nationality_rule(fy: int, rules: Overlay | None) -> tuple[str, str]:
+    p = _params(fy, rules)["nationality"]
     return (
         f"Japanese nationality ({p.value}) is required ({t.fy_en(fy)} rule).",
         f"日本国籍（{p.value}）が必要です（{t.fy_ja(fy)}の条件）。",
     )
 
 
-def check_nationality(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
-    p = parameter("nationality", fy)
+def check_nationality(profile: Profile, fy: int, info: CycleInfo, rules: Overlay | None) -> CriterionResult:
+    p = _params(fy, rules)["nationality"]
     if not p.known:
         return _unknown_rule("nationality", p, fy, list(profile.nationalities))
     held = list(profile.nationalities)
@@ -206,7 +216,7 @@ def check_nationality(profile: Profile, fy: int, info: CycleInfo) -> CriterionRe
     return _result(
         "nationality",
         outcome,
-        rule=_nationality_rule(fy),
+        rule=_nationality_rule(fy, rules),
         detail=(f"Your nationalities: {yours_en}.", f"あなたの国籍：{yours_ja}。"),
         parameters=(p,),
         applied={"nationality": p.value},
@@ -233,9 +243,10 @@ class _AgeRule:
 
 
 @lru_cache(maxsize=_RULES_CACHE)
-def _age_rule(fy: int) -> _AgeRule:
-    limit = int(parameter("age_limit", fy).value)
-    ref_p = parameter("age_reference_date", fy)
+def _age_rule(fy: int, rules: Overlay | None) -> _AgeRule:
+    ps = _params(fy, rules)
+    limit = int(ps["age_limit"].value)
+    ref_p = ps["age_reference_date"]
     dates, known = _possible_dates(ref_p, fy)
     low = dates[0]
     if known:
@@ -253,13 +264,14 @@ def _age_rule(fy: int) -> _AgeRule:
     return _AgeRule(limit, tuple(dates), False, None, rule)
 
 
-def check_age(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
-    limit_p = parameter("age_limit", fy)
-    ref_p = parameter("age_reference_date", fy)
+def check_age(profile: Profile, fy: int, info: CycleInfo, rules: Overlay | None) -> CriterionResult:
+    ps = _params(fy, rules)
+    limit_p = ps["age_limit"]
+    ref_p = ps["age_reference_date"]
     birth = profile.birth_date
     if not limit_p.known:
         return _unknown_rule("age", limit_p, fy, birth)
-    cached = _age_rule(fy)
+    cached = _age_rule(fy, rules)
     limit, rule = cached.limit, cached.rule
     low, high = cached.dates[0], cached.dates[-1]
     age_low, age_high = _age(birth, low), _age(birth, high)
@@ -335,10 +347,13 @@ class _DegreeRule:
 
 
 @lru_cache(maxsize=_RULES_CACHE)
-def _degree_rule(fy: int, used_org: str | None, window: tuple[date, date] | None) -> _DegreeRule:
+def _degree_rule(
+    fy: int, rules: Overlay | None, used_org: str | None, window: tuple[date, date] | None
+) -> _DegreeRule:
     """`window` is the cycle's application dates, given only when the deadline is 'at_application'."""
-    level_p = parameter("degree_level", fy)
-    deadline_p = parameter("degree_deadline", fy)
+    ps = _params(fy, rules)
+    level_p = ps["degree_level"]
+    deadline_p = ps["degree_deadline"]
     levels = tuple(level_p.value)
     lowest = t.DEGREE_NAMES[levels[0]]
     levels_en = f"{lowest['en']} degree or higher" if len(levels) > 1 else f"{lowest['en']} degree"
@@ -371,9 +386,10 @@ def _degree_rule(fy: int, used_org: str | None, window: tuple[date, date] | None
     return _DegreeRule(levels, kind, low, high, rule)
 
 
-def check_degree(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
-    level_p = parameter("degree_level", fy)
-    deadline_p = parameter("degree_deadline", fy)
+def check_degree(profile: Profile, fy: int, info: CycleInfo, rules: Overlay | None) -> CriterionResult:
+    ps = _params(fy, rules)
+    level_p = ps["degree_level"]
+    deadline_p = ps["degree_deadline"]
     applicant = [
         {"level": d.level, "date": d.date, "status": "awarded" if d.awarded else "expected"}
         for d in profile.degrees
@@ -381,7 +397,9 @@ def check_degree(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
     if not level_p.known:
         return _unknown_rule("degree", level_p, fy, applicant)
     used_org, rule_value = _exception_for(deadline_p, profile)
-    cached = _degree_rule(fy, used_org, info.application_dates() if rule_value == "at_application" else None)
+    cached = _degree_rule(
+        fy, rules, used_org, info.application_dates() if rule_value == "at_application" else None
+    )
     levels, low, high, rule = cached.levels, cached.low, cached.high, cached.rule
     applied: dict[str, Any]
     if cached.kind == "at_application":
@@ -476,10 +494,11 @@ class _ExperienceRule:
 
 
 @lru_cache(maxsize=_RULES_CACHE)
-def _experience_rule(fy: int, used_org: str | None) -> _ExperienceRule:
-    months_p = parameter("experience_months", fy)
-    types_p = parameter("experience_types", fy)
-    deadline_p = parameter("experience_deadline", fy)
+def _experience_rule(fy: int, rules: Overlay | None, used_org: str | None) -> _ExperienceRule:
+    ps = _params(fy, rules)
+    months_p = ps["experience_months"]
+    types_p = ps["experience_types"]
+    deadline_p = ps["experience_deadline"]
     types = tuple(types_p.value) if types_p.known else ("full_time",)
     rule_value = deadline_p.value if used_org is None else deadline_p.exceptions[used_org]
     if rule_value is UNKNOWN:
@@ -505,13 +524,14 @@ def _experience_rule(fy: int, used_org: str | None) -> _ExperienceRule:
     return _ExperienceRule(types, low, high, required, rule)
 
 
-def check_experience(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
-    months_p = parameter("experience_months", fy)
-    types_p = parameter("experience_types", fy)
-    deadline_p = parameter("experience_deadline", fy)
+def check_experience(profile: Profile, fy: int, info: CycleInfo, rules: Overlay | None) -> CriterionResult:
+    ps = _params(fy, rules)
+    months_p = ps["experience_months"]
+    types_p = ps["experience_types"]
+    deadline_p = ps["experience_deadline"]
     params = (months_p, types_p, deadline_p)
     used_org, _ = _exception_for(deadline_p, profile)
-    cached = _experience_rule(fy, used_org)
+    cached = _experience_rule(fy, rules, used_org)
     types, low, high = cached.types, cached.low, cached.high
     counted = [job for job in profile.employment if job.type in types]
     excluded = sorted({job.type for job in profile.employment if job.type not in types})
@@ -566,8 +586,8 @@ def check_experience(profile: Profile, fy: int, info: CycleInfo) -> CriterionRes
 
 
 @lru_cache(maxsize=_RULES_CACHE)
-def _optional_language_rule(fy: int) -> tuple[str, str]:
-    rule_value = parameter("language_test", fy).value
+def _optional_language_rule(fy: int, rules: Overlay | None) -> tuple[str, str]:
+    rule_value = _params(fy, rules)["language_test"].value
     return (
         f"{rule_value.get('language', 'English')} is required and assessed in the selection; "
         f"no test score is required to apply ({t.fy_en(fy)} rule).",
@@ -582,29 +602,39 @@ class _MandatoryLanguageRule:
     months: int
     names: tuple[str, str]
     rule: tuple[str, str]
+    minimums: dict[str, float]  # read-only; empty when the rules name no minimum score
 
 
 @lru_cache(maxsize=_RULES_CACHE)
-def _mandatory_language_rule(fy: int, window: tuple[date, date]) -> _MandatoryLanguageRule:
-    rule_value = parameter("language_test", fy).value
+def _mandatory_language_rule(
+    fy: int, rules: Overlay | None, window: tuple[date, date]
+) -> _MandatoryLanguageRule:
+    ps = _params(fy, rules)
+    rule_value = ps["language_test"].value
     accepted = tuple(rule_value.get("accepted_tests") or [])
-    months = int(parameter("language_score_validity", fy).value)
+    months = int(ps["language_score_validity"].value)
+    minimums = {str(k): float(v) for k, v in (rule_value.get("minimum_scores") or {}).items()}
     opens, closes = window
     names_en = t.join_en([t.TEST_NAMES[x]["en"] for x in accepted])
     names_ja = t.join_ja([t.TEST_NAMES[x]["ja"] for x in accepted])
+    min_en = min_ja = ""
+    if minimums:
+        min_en = " (minimum " + ", ".join(f"{t.TEST_NAMES[k]['en']} {v:g}" for k, v in minimums.items()) + ")"
+        min_ja = "（最低 " + "、".join(f"{t.TEST_NAMES[k]['ja']} {v:g}" for k, v in minimums.items()) + "）"
     rule = (
-        f"A {names_en} score valid at the time of application is mandatory, with no waiver or late "
+        f"A {names_en} score{min_en} valid at the time of application is mandatory, with no waiver or late "
         f"submission ({t.fy_en(fy)} rule; applications {t.d_en(opens)} to {t.d_en(closes)}; scores count as "
         f"valid for {months} months from the test date, the test owners' period).",
-        f"応募時点で有効な{names_ja}のスコアが必須で、免除や後日提出は認められません（{t.fy_ja(fy)}の条件。"
+        f"応募時点で有効な{names_ja}のスコア{min_ja}が必須で、免除や後日提出は認められません（{t.fy_ja(fy)}の条件。"
         f"応募期間 {t.d_ja(opens)}〜{t.d_ja(closes)}。スコアは受験日から{months}か月有効（試験実施団体の定め）として判定）。",
     )
-    return _MandatoryLanguageRule(accepted, months, (names_en, names_ja), rule)
+    return _MandatoryLanguageRule(accepted, months, (names_en, names_ja), rule, minimums)
 
 
-def check_language(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
-    test_p = parameter("language_test", fy)
-    validity_p = parameter("language_score_validity", fy)
+def check_language(profile: Profile, fy: int, info: CycleInfo, rules: Overlay | None) -> CriterionResult:
+    ps = _params(fy, rules)
+    test_p = ps["language_test"]
+    validity_p = ps["language_score_validity"]
     tests = [{"test": x.test, "score": x.score, "taken": x.taken} for x in profile.language_tests]
     if not test_p.known:
         return _unknown_rule("language", test_p, fy, tests)
@@ -629,18 +659,25 @@ def check_language(profile: Profile, fy: int, info: CycleInfo) -> CriterionResul
         return _result(
             "language",
             PASSED,
-            rule=_optional_language_rule(fy),
+            rule=_optional_language_rule(fy, rules),
             detail=(f"Your scores: {listed_en}.", f"あなたのスコア：{listed_ja}。"),
             parameters=(test_p,),
             applied={"score_mandatory": False},
             applicant_value=tests,
         )
+    if not validity_p.known:
+        return _unknown_rule("language", validity_p, fy, tests)
     window = info.application_dates()
-    cached = _mandatory_language_rule(fy, window)
-    accepted, months, rule = cached.accepted, cached.months, cached.rule
+    cached = _mandatory_language_rule(fy, rules, window)
+    accepted, months, rule, minimums = cached.accepted, cached.months, cached.rule, cached.minimums
     names_en, names_ja = cached.names
     opens, closes = window
-    usable = [x for x in profile.language_tests if x.test in accepted]
+    if minimums:
+        usable = [
+            x for x in profile.language_tests if x.test in accepted and x.score >= minimums.get(x.test, 0)
+        ]
+    else:
+        usable = [x for x in profile.language_tests if x.test in accepted]
     valid_throughout = [x for x in usable if x.taken <= opens and add_months(x.taken, months) > closes]
     if valid_throughout:
         outcome = PASSED
@@ -659,8 +696,10 @@ def check_language(profile: Profile, fy: int, info: CycleInfo) -> CriterionResul
         outcome = FAILED
         listed_en, listed_ja = listed()
         detail = (
-            f"Your scores: {listed_en}; none is a {names_en} score taken by {t.d_en(closes)}.",
-            f"あなたのスコア：{listed_ja}。{t.d_ja(closes)}までに受験した{names_ja}のスコアがありません。",
+            f"Your scores: {listed_en}; none is a {names_en} score{' at the minimum' if minimums else ''} "
+            f"taken by {t.d_en(closes)}.",
+            f"あなたのスコア：{listed_ja}。{t.d_ja(closes)}までに受験した{names_ja}のスコア"
+            f"{'（最低点以上）' if minimums else ''}がありません。",
         )
     else:
         outcome = NEEDS_REVIEW
@@ -707,8 +746,8 @@ def _prior_service_rule(fy: int) -> tuple[str, str]:
     )
 
 
-def check_prior_service(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
-    p = parameter("prior_service", fy)
+def check_prior_service(profile: Profile, fy: int, info: CycleInfo, rules: Overlay | None) -> CriterionResult:
+    p = _params(fy, rules)["prior_service"]
     applicant = {
         "former_jpo": profile.former_jpo,
         "international_organization_staff": profile.international_organization_staff,
@@ -752,8 +791,8 @@ def _civil_servant_rule(fy: int, allowed: bool) -> tuple[str, str]:
     )
 
 
-def check_civil_servant(profile: Profile, fy: int, info: CycleInfo) -> CriterionResult:
-    p = parameter("civil_servants", fy)
+def check_civil_servant(profile: Profile, fy: int, info: CycleInfo, rules: Overlay | None) -> CriterionResult:
+    p = _params(fy, rules)["civil_servants"]
     applicant = {"national_civil_servant": profile.national_civil_servant}
     if not p.known:
         return _unknown_rule("civil_servant", p, fy, applicant)
@@ -789,7 +828,7 @@ def check_civil_servant(profile: Profile, fy: int, info: CycleInfo) -> Criterion
     )  # fmt: skip
 
 
-CHECKS: dict[str, Callable[[Profile, int, CycleInfo], CriterionResult]] = {
+CHECKS: dict[str, Callable[[Profile, int, CycleInfo, Overlay | None], CriterionResult]] = {
     "nationality": check_nationality,
     "age": check_age,
     "degree": check_degree,

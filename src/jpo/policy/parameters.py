@@ -147,6 +147,9 @@ class ParameterDefinition:
     description: dict[str, str]
     unit: str | None
     entries: tuple[_Entry, ...]
+    # Where an unknown date of this parameter may fall: the span of the dates recorded for it in other
+    # years (`unknown_date_bounds:` in its file); None for a parameter that is not a date.
+    unknown_bounds: tuple[Any, Any] | None = None
 
     def at(self, fiscal_year: int) -> ParameterValue:
         instant = fiscal_year_start(fiscal_year)
@@ -190,15 +193,21 @@ def definitions() -> dict[str, ParameterDefinition]:
             (_Entry(since=_key_date(key), raw=raw) for key, raw in (data.get("values") or {}).items()),
             key=lambda e: e.since,
         )
+        bounds = data.get("unknown_date_bounds")
         result[name] = ParameterDefinition(
-            name=name, description=dict(data["description"]), unit=data.get("unit"), entries=tuple(entries)
+            name=name,
+            description=dict(data["description"]),
+            unit=data.get("unit"),
+            entries=tuple(entries),
+            unknown_bounds=(bounds["earliest"], bounds["latest"]) if bounds else None,
         )
     return result
 
 
-def parameter(name: str, fiscal_year: int) -> ParameterValue:
+def parameter(name: str, fiscal_year: int, *, rules: Any = None) -> ParameterValue:
     """The value of parameter `name` in force for the cycle of `fiscal_year`, with its source.
 
+    `rules`: an `Overlay` (a rule set); when given, its value governs instead of the YAML history.
     Resolved once per (name, fiscal year) and then shared: the parameter files are read once per
     process (`definitions()`), so the answer cannot change. Treat the result as read-only.
 
@@ -207,6 +216,8 @@ def parameter(name: str, fiscal_year: int) -> ParameterValue:
     """
     if name not in definitions():
         raise UnknownParameterError(name)
+    if rules is not None:
+        return rules.resolved(fiscal_year)[name]
     return _resolved(name, fiscal_year)
 
 
@@ -261,7 +272,8 @@ class CycleInfo:
         return cycle_code(self.fiscal_year)
 
     def application_dates(self) -> tuple[date, date]:
-        """First and last possible application day; unknown ends fall back to the unknown-date bounds."""
+        """First and last possible application day; an unknown end falls back to the span of the
+        application windows recorded in other years (`unknown_date_bounds` in `cycles.yaml`)."""
         low, high = unknown_date_bounds(self.fiscal_year)
         return (self.applications.opens or low, self.applications.closes or high)
 
@@ -310,18 +322,29 @@ def known_fiscal_years() -> list[int]:
 
 
 @lru_cache(maxsize=512)
-def unknown_date_bounds(fiscal_year: int) -> tuple[date, date]:
-    """Earliest and latest date an unknown date of this cycle could be (see `cycles.yaml`)."""
-    bounds = _cycles_data()["unknown_date_bounds"]
-    return resolve_date(bounds["earliest"], fiscal_year), resolve_date(bounds["latest"], fiscal_year)
+def unknown_date_bounds(fiscal_year: int, name: str | None = None) -> tuple[date, date]:
+    """Earliest and latest date an unknown date of this cycle could be.
+
+    For a date parameter (`name`): the span of the dates recorded for that parameter in other years,
+    given as `unknown_date_bounds:` in its file. Without a name (or for a parameter without its own
+    bounds): the span of the application windows recorded in `cycles.yaml`.
+    """
+    definition = definitions().get(name) if name else None
+    if definition is not None and definition.unknown_bounds is not None:
+        earliest, latest = definition.unknown_bounds
+    else:
+        bounds = _cycles_data()["unknown_date_bounds"]
+        earliest, latest = bounds["earliest"], bounds["latest"]
+    return resolve_date(earliest, fiscal_year), resolve_date(latest, fiscal_year)
 
 
 def cycle_code(fiscal_year: int) -> str:
     return f"FY{fiscal_year}"
 
 
-def parse_cycle(code: str | int) -> int:
-    """'FY2022' (or 2022) -> 2022. CycleFormatError for a bad format, UnknownCycleError outside the list."""
+def parse_cycle(code: str | int, *, known: bool = True) -> int:
+    """'FY2022' (or 2022) -> 2022. CycleFormatError for a bad format, UnknownCycleError outside the list
+    (with `known=False`, any fiscal year from 1974 to 2100: a cycle that a rule set may govern)."""
     if isinstance(code, bool):
         raise CycleFormatError(f"not a cycle code ({code!r}); expected FY followed by 4 digits, e.g. FY2022")
     if isinstance(code, int):
@@ -333,6 +356,12 @@ def parse_cycle(code: str | int) -> int:
                 f"not a cycle code ({code}); expected FY followed by 4 digits, e.g. FY2022"
             )
         year = int(text[2:])
+    if not known:
+        if not 1974 <= year <= 2100:
+            raise CycleFormatError(
+                f"not a cycle the programme can have (FY{year}); expected FY1974 to FY2100"
+            )
+        return year
     if year not in cycles():
         first, last = known_fiscal_years()[0], known_fiscal_years()[-1]
         raise UnknownCycleError(f"unknown cycle FY{year}: the policy knows FY{first} to FY{last}")
@@ -343,9 +372,16 @@ def cycle_info(cycle: str | int) -> CycleInfo:
     return cycles()[parse_cycle(cycle)]
 
 
+def rules_version(rules: Any = None) -> str:
+    """A stable hash of every parameter file and the cycle list (changes whenever a rule changes); with
+    `rules` (an `Overlay`), of those and the overlay's content."""
+    if rules is None:
+        return _files_version()
+    return rules.version
+
+
 @cache
-def rules_version() -> str:
-    """A stable hash of every parameter file and the cycle list (changes whenever a rule changes)."""
+def _files_version() -> str:
     digest = hashlib.sha256()
     for path in [*sorted(PARAMETERS_DIR.glob("*.yaml")), CYCLES_FILE]:
         digest.update(path.name.encode())

@@ -19,7 +19,7 @@ from .test_profile import EXAMPLE
 
 # Loaders that read the YAML files once per process; they were cached before the per-cycle caches and
 # are left alone so that a "fresh" evaluation costs milliseconds, not a re-read of every file.
-_LOADERS = {"definitions", "cycles", "_cycles_data", "rules_version"}
+_LOADERS = {"definitions", "cycles", "_cycles_data", "_files_version"}
 
 
 def _derived_caches() -> Iterator[Any]:
@@ -132,5 +132,5 @@ def test_results_share_no_mutable_state_with_the_caches(cycle: str) -> None:
 def test_rules_version_is_still_the_hash_of_the_files() -> None:
     decision_ = evaluate(copy.deepcopy(EXAMPLE), "FY2022")
     assert decision_.rules_version == rules_version()
-    rules_version.cache_clear()  # recomputed from the files: the same
+    parameters._files_version.cache_clear()  # recomputed from the files: the same
     assert rules_version() == decision_.rules_version
