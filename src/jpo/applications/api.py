@@ -10,6 +10,7 @@ from ninja import Router, Status
 from jpo.applications.schemas import DecisionOut, ErrorOut, ProfileIn, inline_json_schema
 from jpo.policy import CycleFormatError, ProfileError, UnknownCycleError, evaluate
 from jpo.safety.jsonio import JSONInputError, load_json
+from jpo.programme.rules.selectors import effective_rules
 
 router = Router(tags=["applications"])
 
@@ -17,12 +18,15 @@ ELIGIBILITY_DESCRIPTION = """
 Checks an applicant profile against the eligibility rules of one cycle, exactly as
 `jpo eligibility PROFILE.json --cycle FY2022 --format json` does, and returns the same JSON.
 
-- The cycle is the **query parameter** `cycle` (`FY2005` to `FY2026`); the body is the profile (JSON).
+- The cycle is the **query parameter** `cycle` (`FY2005` to `FY2026` from the policy files, and any
+  cycle whose rule set an officer has published); the body is the profile (JSON). A cycle's published
+  rule set governs it, as in screening and the portal.
 - Public (no login) and stores nothing.
 - Each criterion (`nationality`, `age`, `degree`, `experience`, `language`, `prior_service`,
   `civil_servant`) is `passed`, `failed` or `needs_review` (a fact the rule needs is not known for that
   cycle and the answer depends on it), with a message in English and Japanese, the value that applied
-  and its source. `eligible` is true only when every criterion passed.
+  and its source. `eligible` is true when every criterion passed, false when one failed, and null when
+  none failed but some need review.
 - Errors: `400` body is not a JSON object (or is over 1 MB, nested more than 20 levels deep, holds
   `NaN`, `Infinity`, a number out of range or a NUL character); `413` a request over the size limit;
   `422` a missing or malformed field (`field` names it, e.g. `degrees[1].awarded`) or a malformed
@@ -58,7 +62,7 @@ def eligibility(request: HttpRequest, cycle: str | None = None) -> Status[dict[s
     if not isinstance(data, dict):
         return Status(400, _error("body", "body: expected a JSON object (the applicant profile)"))
     try:
-        decision = evaluate(data, cycle)
+        decision = evaluate(data, cycle, rules=effective_rules(cycle))
     except ProfileError as error:
         return Status(422, _error(error.field, str(error)))
     except CycleFormatError as error:

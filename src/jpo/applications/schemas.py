@@ -81,7 +81,9 @@ class CriterionOut(Schema):
 
 class DecisionOut(Schema):
     cycle: str = Field(examples=["FY2022"])
-    eligible: bool = Field(description="true only if every criterion passed")
+    eligible: bool | None = Field(
+        description="true if every criterion passed, false if one failed, null if none failed but some need review"
+    )
     outcome: Literal["eligible", "not_eligible", "needs_review"]
     rules_version: str
     criteria: list[CriterionOut]

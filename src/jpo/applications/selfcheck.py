@@ -69,11 +69,13 @@ def application_profile(application: Application) -> dict[str, Any]:
 def run(application: Application) -> CheckResult:
     """Evaluate the application against its cycle's rules; never raises for bad or missing data."""
     from jpo.policy import Profile, ProfileError, evaluate
+    from jpo.programme.rules.selectors import effective_rules
 
     profile_data = application_profile(application)
     try:
         profile = Profile.from_dict(profile_data)
-        decision = evaluate(profile, application.cycle.code)
+        # The cycle's published rule set governs (else the policy files), as in screening and the API.
+        decision = evaluate(profile, application.cycle.code, rules=effective_rules(application.cycle))
     except ProfileError as error:
         return CheckResult(
             available=False, error=_("The self-check cannot run yet: %(why)s") % {"why": error}

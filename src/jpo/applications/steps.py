@@ -26,14 +26,17 @@ ROW_LABEL = {"education": _("Degree"), "employment": _("Job"), "languages": _("T
 
 
 def max_preferences(application: Application) -> int:
-    """How many organizations an application may name in its cycle (`max_organizations` in jpo.policy).
+    """How many organizations an application may name in its cycle (`max_organizations` of the cycle's
+    published rule set, else of the policy files).
 
     Where the rules do not know (before FY2025, FACTS.md §1.2), the form asks for one first choice only.
     """
     from jpo.policy import UNKNOWN, UnknownCycleError, parameter
+    from jpo.programme.rules.selectors import effective_rules
 
     try:
-        value = parameter("max_organizations", application.cycle.fiscal_year).value
+        rules = effective_rules(application.cycle)
+        value = parameter("max_organizations", application.cycle.fiscal_year, rules=rules).value
     except (UnknownCycleError, LookupError, ValueError):
         return 1
     if value is UNKNOWN or not value:

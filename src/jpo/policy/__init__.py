@@ -24,6 +24,7 @@ Rule sets (the officer's rules of a cycle, stored by the Django app `jpo.program
         "candidates", "uncertain"}} in the YAML files' format; raises RulesError (.problems: {name:
         [message]}) when a value is invalid. See `jpo.policy.overlay` for the details.
     history_rules(fiscal_year) -> {name: entry}     the YAML history of a cycle in the overlay's format
+    normalize_entry(raw) -> entry                   canonical form of one entry (dates as ISO text)
     validate_parameter(name, value, *, exceptions=None, candidates=None, fiscal_year=None) -> [problem]
     validate_entry(name, entry, *, fiscal_year=None) -> [problem]
     CRITERION_PARAMETERS {criterion: (names)}, unknown_criterion_parameters(rules) -> [name]
@@ -61,6 +62,7 @@ from jpo.policy.overlay import (
     Overlay,
     RulesError,
     history_rules,
+    normalize_entry,
     unknown_criterion_parameters,
 )
 from jpo.policy.parameters import (
@@ -122,6 +124,7 @@ __all__ = [
     "fiscal_year_start",
     "history_rules",
     "known_fiscal_years",
+    "normalize_entry",
     "parameter",
     "parameter_names",
     "parse_cycle",

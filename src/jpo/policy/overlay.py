@@ -73,7 +73,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _normal_entry(raw: Any) -> dict[str, Any]:
+def normalize_entry(raw: Any) -> dict[str, Any]:
+    """One entry in its canonical form: a mapping with "value", dates as ISO text, empty parts dropped."""
     entry = _plain(raw) if isinstance(raw, Mapping) and "value" in raw else {"value": _plain(raw)}
     # Empty optional parts are dropped so that equal rules have equal digests.
     return {k: v for k, v in entry.items() if k == "value" or v not in (None, "", {}, [], False)}
@@ -95,7 +96,7 @@ class Overlay:
         """`fiscal_year` (optional) checks that ISO dates lie within a year of the exam year."""
         if not isinstance(parameters, Mapping):
             raise RulesError({"parameters": ["expected a mapping of parameter names to values"]})
-        entries = {str(name): _normal_entry(raw) for name, raw in parameters.items()}
+        entries = {str(name): normalize_entry(raw) for name, raw in parameters.items()}
         problems = {
             name: validate_entry(name, entry, fiscal_year=fiscal_year) for name, entry in entries.items()
         }
@@ -205,14 +206,14 @@ def history_rules(fiscal_year: int) -> dict[str, dict[str, Any]]:
         if chosen is None:
             result[name] = {"value": "unknown", "note": "No dated value for this cycle in the history."}
         else:
-            result[name] = _history_entry(chosen)
+            result[name] = normalize_entry(_history_entry(chosen))
     return result
 
 
 def unknown_criterion_parameters(rules: Overlay | Mapping[str, Any]) -> list[str]:
     """The parameters of eligibility criteria that are unknown (or missing) in these rules."""
     entries = (
-        rules.entries() if isinstance(rules, Overlay) else {k: _normal_entry(v) for k, v in rules.items()}
+        rules.entries() if isinstance(rules, Overlay) else {k: normalize_entry(v) for k, v in rules.items()}
     )
     names = [name for names in CRITERION_PARAMETERS.values() for name in names]
     return [name for name in names if name not in entries or entries[name]["value"] == "unknown"]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -215,3 +216,93 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization.code}: {self.title} ({self.duty_station})"
+
+
+class RuleSetStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class RuleSet(models.Model):
+    """The eligibility and placement rules of one cycle, owned by the officer (see `jpo.programme.rules`).
+
+    A cycle has at most one draft and at most one published rule set at a time; publishing a draft
+    supersedes the published one, which is kept. Each parameter is a `RuleSetParameter` row.
+    """
+
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("cycle"), on_delete=models.PROTECT, related_name="rule_sets"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=RuleSetStatus.choices, default=RuleSetStatus.DRAFT
+    )
+    based_on = models.CharField(_("based on"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    unknown_confirmed = models.JSONField(
+        _("unknown parameters confirmed for review"), default=list, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rule set")
+        verbose_name_plural = _("rule sets")
+        ordering = ["cycle", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle"], condition=models.Q(status="draft"), name="rule_set_one_draft_per_cycle"
+            ),
+            models.UniqueConstraint(
+                fields=["cycle"],
+                condition=models.Q(status="published"),
+                name="rule_set_one_published_per_cycle",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle.code} ({self.get_status_display()})"
+
+
+class RuleSetParameter(models.Model):
+    """One parameter of a rule set: its value in the policy YAML files' format, and where it comes from."""
+
+    rule_set = models.ForeignKey(
+        RuleSet, verbose_name=_("rule set"), on_delete=models.CASCADE, related_name="parameters"
+    )
+    name = models.CharField(_("parameter"), max_length=64)
+    value = models.JSONField(_("value"), null=True, blank=True)
+    exceptions = models.JSONField(_("exceptions"), default=dict, blank=True)
+    candidates = models.JSONField(_("possible values"), default=list, blank=True)
+    uncertain = models.BooleanField(_("weak source"), default=False)
+    source_label = models.CharField(_("source"), max_length=500, blank=True)
+    source_url = models.URLField(_("source address"), max_length=1000, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rule-set parameter")
+        verbose_name_plural = _("rule-set parameters")
+        ordering = ["rule_set", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "name"], name="rule_set_parameter_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -15,6 +15,9 @@ from django.core.management import CommandError, call_command
 
 from jpo.policy.tests.test_profile import EXAMPLE
 
+# The published rule set of a cycle (database) governs its evaluation: every path reads it.
+pytestmark = pytest.mark.django_db
+
 JPO = Path(sys.executable).with_name("jpo")
 
 

@@ -25,8 +25,9 @@ from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.applications.models import Applicant, Application, Degree, EmploymentPeriod, LanguageTest
 from jpo.applications.workflow import Status
-from jpo.policy import ProfileError, evaluate, parse_cycle, rules_version
+from jpo.policy import Overlay, ProfileError, evaluate, parse_cycle, rules_version
 from jpo.programme.models import Cycle
+from jpo.programme.rules.selectors import effective_rules
 from jpo.selection.models import (
     CriterionOutcome,
     RunStatus,
@@ -219,9 +220,11 @@ def profiles_for(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     return profiles
 
 
-def _evaluate(profile: dict[str, Any], cycle: str | int) -> tuple[list[tuple[str, str, str, str]], str]:
+def _evaluate(
+    profile: dict[str, Any], cycle: str | int, rules: Overlay | None
+) -> tuple[list[tuple[str, str, str, str]], str]:
     try:
-        decision = evaluate(profile, cycle)
+        decision = evaluate(profile, cycle, rules=rules)
     except (ProfileError, LookupError, ValueError) as exc:
         return [], str(exc)
     return [(c.id, str(c.outcome), c.message["en"], c.message["ja"]) for c in decision.criteria], ""
@@ -273,7 +276,9 @@ def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
         django_cursor.executemany(sql, rows)
 
 
-def _screen_chunk(ids: Sequence[int], *, cycle: Cycle, version: str, run: ScreeningRun | None) -> int:
+def _screen_chunk(
+    ids: Sequence[int], *, cycle: Cycle, version: str, run: ScreeningRun | None, rules: Overlay | None = None
+) -> int:
     """Screen one chunk of applications in one transaction; returns how many screenings changed.
 
     New results are written with plain multi-row inserts (the ORM's per-object work would cost more
@@ -305,7 +310,7 @@ def _screen_chunk(ids: Sequence[int], *, cycle: Cycle, version: str, run: Screen
         else {}
     )
     try:  # the rules' own reading of the code, once (each evaluation would parse it again)
-        policy_cycle: str | int = parse_cycle(cycle.code)
+        policy_cycle: str | int = parse_cycle(cycle.code, known=rules is None)
     except ValueError:
         policy_cycle = cycle.code  # then every evaluation says why, as it would anyway
     at = connection.ops.adapt_datetimefield_value(now)
@@ -317,7 +322,7 @@ def _screen_chunk(ids: Sequence[int], *, cycle: Cycle, version: str, run: Screen
     created_criteria: list[ScreeningCriterion] = []
     deleted_criteria: list[int] = []
     for app_id in todo:
-        rows, error = _evaluate(profiles[app_id], policy_cycle)
+        rows, error = _evaluate(profiles[app_id], policy_cycle, rules)
         digest = digests[app_id]
         engine = overall_outcome([r[1] for r in rows], error=error)
         old = existing.get(app_id)
@@ -405,8 +410,10 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
 
 
 def cycle_screen(*, cycle: Cycle, run: ScreeningRun | None = None, chunk_size: int = CHUNK) -> dict[str, int]:
-    """Screen every screenable application of `cycle`; progress is committed to `run` after each chunk."""
-    version = rules_version()
+    """Screen every screenable application of `cycle` under the rules that govern it (its published rule
+    set, else the policy files); progress is committed to `run` after each chunk."""
+    rules = effective_rules(cycle)
+    version = rules_version(rules)
     ids = list(
         Application.objects.filter(cycle=cycle, status__in=SCREENABLE)
         .order_by("pk")
@@ -419,7 +426,7 @@ def cycle_screen(*, cycle: Cycle, run: ScreeningRun | None = None, chunk_size: i
     processed = changed = 0
     for chunk in _chunks(ids, chunk_size):
         with _cyclic_gc_paused():
-            changed += _screen_chunk(chunk, cycle=cycle, version=version, run=run)
+            changed += _screen_chunk(chunk, cycle=cycle, version=version, run=run, rules=rules)
         processed += len(chunk)
         if run is not None:
             ScreeningRun.objects.filter(pk=run.pk).update(processed=processed, changed=changed)

@@ -3,7 +3,9 @@
 A stable contract that other tools script against (issue 2, part 5; docs/operators.md):
 exit 0 every criterion passed, 1 at least one failed, 3 none failed but some need review,
 2 bad input (unreadable file, invalid JSON, a missing or malformed field, a bad or unknown cycle),
-with one line on stderr naming what is wrong. Stores nothing; needs no database.
+with one line on stderr naming what is wrong. Stores nothing. A cycle's published rule set (database)
+governs it, as in screening and the portal; without a database, or without a published rule set, the
+policy files do. In the JSON, "eligible" is true, false, or null when the outcome is needs_review.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from jpo.policy import (
     CRITERION_TITLES,
@@ -22,6 +25,7 @@ from jpo.policy import (
     OUTCOME_LABELS,
     CycleFormatError,
     Decision,
+    Overlay,
     ProfileError,
     UnknownCycleError,
     evaluate,
@@ -39,6 +43,16 @@ def exit_status(decision: Decision) -> int:
     return {"eligible": EXIT_ELIGIBLE, "not_eligible": EXIT_FAILED, "needs_review": EXIT_NEEDS_REVIEW}[
         decision.outcome
     ]
+
+
+def cycle_rules(cycle: str) -> Overlay | None:
+    """The published rule set of the cycle, or None (the policy files), also when there is no database."""
+    from jpo.programme.rules.selectors import effective_rules
+
+    try:
+        return effective_rules(cycle)
+    except DatabaseError:  # no database, or not migrated: the policy files alone
+        return None
 
 
 class _OneLineErrorParser(CommandParser):
@@ -108,7 +122,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         data = read_profile(options["profile"])
         try:
-            decision = evaluate(data, options["cycle"])
+            decision = evaluate(data, options["cycle"], rules=cycle_rules(options["cycle"]))
         except ProfileError as error:
             raise CommandError(f"{options['profile']}: {error}", returncode=EXIT_BAD_INPUT) from None
         except (CycleFormatError, UnknownCycleError) as error:
