@@ -9,8 +9,8 @@ from ninja import Router, Status
 
 from jpo.applications.schemas import DecisionOut, ErrorOut, ProfileIn, inline_json_schema
 from jpo.policy import CycleFormatError, ProfileError, UnknownCycleError, evaluate
-from jpo.safety.jsonio import JSONInputError, load_json
 from jpo.programme.rules.selectors import effective_rules
+from jpo.safety.jsonio import JSONInputError, load_json
 
 router = Router(tags=["applications"])
 
