@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -7,7 +8,13 @@ from django.utils import translation
 
 from jpo.accounts.models import AuditEvent, Role
 from jpo.applications.models import StatusChange
-from jpo.applications.services import IllegalTransition, StaleApplication, application_transition
+from jpo.applications.services import (
+    IllegalTransition,
+    PastMove,
+    StaleApplication,
+    application_transition,
+    applications_record_history,
+)
 from jpo.applications.tests.factories import make_application
 from jpo.applications.workflow import TERMINAL, TRANSITIONS, Status
 from jpo.programme.models import TrackKind
@@ -110,3 +117,28 @@ def test_every_status_is_in_the_table_and_every_target_is_a_status() -> None:
     assert set(TRANSITIONS) == set(Status)
     for targets in TRANSITIONS.values():
         assert targets <= set(Status)
+
+
+def test_past_history_is_recorded_with_its_times_and_checked_against_the_same_table() -> None:
+    first, second = make_application(), make_application()
+    start = dt.datetime(2024, 2, 10, 9, tzinfo=dt.UTC)
+    moves = [
+        PastMove(to=status, at=start + dt.timedelta(days=10 * n), actor=None, reason="past")
+        for n, status in enumerate(MOFA_PATH)
+    ]
+    illegal = [PastMove(to=Status.SELECTED, at=start, actor=None, reason="past")]
+    with pytest.raises(IllegalTransition, match="cannot move"):
+        applications_record_history(histories=[(first, moves), (second, illegal)])
+    assert not StatusChange.objects.exists()  # one refused move refuses everything
+    applications_record_history(histories=[(first, moves)])
+    first.refresh_from_db()
+    assert first.status == Status.SELECTED and first.submitted_at == start
+    assert first.version == len(MOFA_PATH) + 1
+    rows = list(StatusChange.objects.filter(application=first).values_list("from_status", "to_status", "at"))
+    assert rows == [
+        (frm, to, move.at)
+        for frm, to, move in zip([Status.DRAFT, *MOFA_PATH[:-1]], MOFA_PATH, moves, strict=True)
+    ]
+    assert (
+        AuditEvent.objects.filter(action="application.history_recorded", target_id=str(first.pk)).count() == 1
+    )

@@ -24,14 +24,28 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import ProtectedError
+from simple_history.utils import bulk_create_with_history
 
 from jpo.accounts.models import AuditEvent, User
 from jpo.accounts.services import audit_record
-from jpo.applications.models import Applicant, Application, Preference, StatusChange
-from jpo.applications.services import application_transition
+from jpo.applications.models import (
+    Applicant,
+    Application,
+    Degree,
+    EmploymentPeriod,
+    LanguageTest,
+    Preference,
+)
+from jpo.applications.services import (
+    PastMove,
+    applications_record_history,
+    receipt_number_for,
+    rows_update,
+)
 from jpo.applications.workflow import Status
 from jpo.placement.models import Dispatch, Outcome, Secondment
 from jpo.programme.demo.logins import demo_logins_upsert
@@ -58,6 +72,8 @@ POST_MARKER = "SYNTHETIC DEMONSTRATION POST"
 _POST_REF = re.compile(r"\((DEMO-FY\d{4}-P\d{3})\)")
 OUTCOME_NOTE = "Synthetic outcome (jpo demo). No official post-JPO retention rate is published."
 LOAD_ACTION = "demo.load"
+INSTITUTION = "A university (synthetic)"
+JOB_TITLE = "Staff member (synthetic)"
 RETURN_ASSIGNMENT = "A division of the home ministry (synthetic)"
 BATCH = 500
 
@@ -231,6 +247,10 @@ def _load_posts(plan: Plan, result: DemoResult, progress: Progress) -> dict[str,
 
 
 def _load_people(plan: Plan, users: dict[str, User], result: DemoResult, progress: Progress) -> None:
+    """Create the missing people with their applications, declarations and past status changes, in bulk.
+
+    Statuses are recorded through `applications_record_history`, which checks every move against the
+    workflow table exactly as `application_transition` does for one."""
     present = set(Applicant.objects.filter(is_synthetic=True).values_list("email", flat=True))
     todo = [p for p in plan.people if p.email not in present]
     cycles = {c.fiscal_year: c for c in Cycle.objects.all()}
@@ -239,69 +259,127 @@ def _load_people(plan: Plan, users: dict[str, User], result: DemoResult, progres
     ministries = {m.code: m for m in Ministry.objects.all()}
     focal = users["focal-undp"]
     focal_code = focal.organization.code if focal.organization else ""
-    changes: list[StatusChange] = []
-    applications: list[Application] = []
-    by_year: dict[int, int] = {}
-    every = max(1, len(todo) // 10)
-    for n, person in enumerate(todo, start=1):
-        if n % every == 0:
-            progress(f"synthetic people: {n}/{len(todo)} created with their applications")
-        applicant_user = users["applicant"] if person.email == DEMO_APPLICANT_EMAIL else None
-        applicant = _create_applicant(person, applicant_user)
-        result.created_people += 1
+    applicants = bulk_create_with_history(
+        [
+            _applicant(person, users["applicant"] if person.email == DEMO_APPLICANT_EMAIL else None)
+            for person in todo
+        ],
+        Applicant,
+        batch_size=BATCH,
+    )
+    result.created_people = len(applicants)
+    progress(f"synthetic people: {len(applicants)} created")
+    pairs: list[tuple[Application, ApplicationPlan]] = []
+    for person, applicant in zip(todo, applicants, strict=True):
         for app in person.applications:
-            application = Application.objects.create(
+            forwarded = app.forwarded_to and Status.FORWARDED in {s.status for s in app.steps}
+            application = Application(
                 applicant=applicant,
                 cycle=cycles[app.fiscal_year],
                 track=tracks[(app.fiscal_year, app.track)],
                 is_civil_servant=app.is_civil_servant,
                 ministry=ministries[app.ministry] if app.ministry else None,
+                forwarded_to=organizations[app.forwarded_to] if forwarded and app.forwarded_to else None,
             )
-            Preference.objects.bulk_create(
-                Preference(application=application, organization=organizations[code], rank=rank)
-                for rank, code in enumerate(app.preferences, start=1)
-            )
-            for step in app.steps:
-                if step.status == Status.FORWARDED and app.forwarded_to:
-                    Application.objects.filter(pk=application.pk).update(
-                        forwarded_to=organizations[app.forwarded_to]
-                    )
-                if step.status in APPLICANT_MOVES:
-                    actor = applicant_user
-                elif step.status in {Status.SELECTED, Status.NOT_SELECTED} and app.forwarded_to == focal_code:
-                    actor = focal  # the organization's own decision in the organization track
-                else:
-                    actor = users["officer"]
-                change = application_transition(
-                    application=application, to=step.status, actor=actor, reason=step.reason
-                )
-                change.at = step.at
-                changes.append(change)
-            # Dates as they would have been: the transitions above ran now, the plan says when.
-            application.created_at = app.created_at
-            application.submitted_at = app.submitted_at
-            application.updated_at = app.steps[-1].at if app.steps else app.created_at
-            applications.append(application)
-            result.created_applications += 1
-            result.transitions += len(app.steps)
-            by_year[app.fiscal_year] = by_year.get(app.fiscal_year, 0) + 1
-    StatusChange.objects.bulk_update(changes, ["at"], batch_size=BATCH)
-    Application.objects.bulk_update(
-        applications, ["created_at", "submitted_at", "updated_at"], batch_size=BATCH
+            pairs.append((application, app))
+    created = bulk_create_with_history([a for a, _ in pairs], Application, batch_size=BATCH)
+    pairs = list(zip(created, [app for _, app in pairs], strict=True))
+    Preference.objects.bulk_create(
+        (
+            Preference(application=application, organization=organizations[code], rank=rank)
+            for application, app in pairs
+            for rank, code in enumerate(app.preferences, start=1)
+        ),
+        batch_size=BATCH,
     )
-    for fy in sorted(by_year):
-        in_plan = [a for _, a in plan.applications() if a.fiscal_year == fy]
-        selected = sum(1 for a in in_plan if a.status == Status.SELECTED)
-        submitted = sum(1 for a in in_plan if a.submitted_at is not None)
-        progress(f"FY{fy}: {by_year[fy]} applications created ({submitted} submitted, {selected} selected)")
+    _load_declarations(pairs)
+    progress(f"applications: {len(pairs)} created with their degrees, employment and language tests")
+    histories = []
+    for application, app in pairs:
+        applicant_user = application.applicant.user
+        moves = []
+        for step in app.steps:
+            if step.status in APPLICANT_MOVES:
+                actor = applicant_user
+            elif step.status in {Status.SELECTED, Status.NOT_SELECTED} and app.forwarded_to == focal_code:
+                actor = focal  # the organization's own decision in the organization track
+            else:
+                actor = users["officer"]
+            moves.append(PastMove(to=step.status, at=step.at, actor=actor, reason=step.reason))
+        histories.append((application, moves))
+    changes = applications_record_history(histories=histories)
+    # Dates as they would have been, and the receipt number a submission gets.
+    for application, app in pairs:
+        application.created_at = app.created_at
+        application.updated_at = app.steps[-1].at if app.steps else app.created_at
+        if application.submitted_at is not None:
+            application.receipt_number = receipt_number_for(application)
+    rows_update(Application, ["created_at", "updated_at", "receipt_number"], [a for a, _ in pairs])
+    result.created_applications = len(pairs)
+    result.transitions = len(changes)
+    by_year: dict[int, list[ApplicationPlan]] = {}
+    for _, app in pairs:
+        by_year.setdefault(app.fiscal_year, []).append(app)
+    for fy, apps in sorted(by_year.items()):
+        selected = sum(1 for a in apps if a.status == Status.SELECTED)
+        submitted = sum(1 for a in apps if a.submitted_at is not None)
+        progress(f"FY{fy}: {len(apps)} applications created ({submitted} submitted, {selected} selected)")
     progress(
         f"synthetic people: {result.created_people} created, {len(plan.people) - len(todo)} already there; "
         f"{result.created_applications} applications, {result.transitions} status changes"
     )
 
 
-def _create_applicant(person: PersonPlan, user: User | None) -> Applicant:
-    return Applicant.objects.create(
+def _load_declarations(pairs: list[tuple[Application, ApplicationPlan]]) -> None:
+    """What each application declares (degrees, employment, language tests), as the plan made it."""
+    Degree.objects.bulk_create(
+        (
+            Degree(
+                application=application,
+                level=d["level"],
+                field=d["field"],
+                institution=INSTITUTION,
+                awarded=d.get("awarded"),
+                expected=d.get("expected"),
+            )
+            for application, app in pairs
+            for d in app.degrees
+        ),
+        batch_size=BATCH,
+    )
+    EmploymentPeriod.objects.bulk_create(
+        (
+            EmploymentPeriod(
+                application=application,
+                employer=str(job["employer"]),
+                title=JOB_TITLE,
+                start=str(job["start"]),
+                end=job["end"],
+                type=str(job["type"]),
+                sector=str(job["sector"]),
+            )
+            for application, app in pairs
+            for job in app.employment
+        ),
+        batch_size=BATCH,
+    )
+    LanguageTest.objects.bulk_create(
+        (
+            LanguageTest(
+                application=application,
+                test=str(t["test"]),
+                score=Decimal(str(t["score"])),
+                taken=str(t["taken"]),
+            )
+            for application, app in pairs
+            for t in app.language_tests
+        ),
+        batch_size=BATCH,
+    )
+
+
+def _applicant(person: PersonPlan, user: User | None) -> Applicant:
+    return Applicant(
         user=user,
         family_name=person.family_name,
         given_name=person.given_name,

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from faker import Faker
 
 from jpo.applications.workflow import Status
+from jpo.policy import UnknownCycleError, evaluate
 from jpo.programme.demo import catalogue as cat
 from jpo.programme.services import (
     cycle_reference_date,
@@ -83,6 +84,10 @@ _DECISION_DAYS: dict[Status, tuple[int, int]] = {
     S.NOT_SELECTED: (215, 260),
 }
 APPLICANT_MOVES = frozenset({S.SUBMITTED, S.WITHDRAWN})
+OVERRIDE_REASON = (
+    f"{SYNTHETIC}: the officer reviewed the documents and overrode the screening "
+    "(an officer's judgement, not a rule)"
+)
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,12 @@ class ApplicationPlan:
     forwarded_to: str | None = None
     ministry: str | None = None  # civil servants only (from FY2019)
     dispatch: DispatchPlan | None = None
+    # What the applicant declared, in the `jpo.policy` profile format (degrees, employment, tests),
+    # made so that the policy's answer agrees with the screening outcome of `steps`.
+    degrees: list[dict[str, str]] = field(default_factory=list)
+    employment: list[dict[str, str | None]] = field(default_factory=list)
+    language_tests: list[dict[str, object]] = field(default_factory=list)
+    screening: str = ""  # "passed" | the id of the criterion it failed | "" (never screened)
 
     @property
     def status(self) -> Status:
@@ -376,9 +387,7 @@ def _age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def _steps(
-    *, path: Sequence[Status], info: CycleInfo, rng: random.Random, screening_reason: str
-) -> tuple[dt.datetime, list[Step]]:
+def _steps(*, path: Sequence[Status], info: CycleInfo, rng: random.Random) -> tuple[dt.datetime, list[Step]]:
     """Timestamps and reasons for the moves of `path` (its first element, draft, is the starting status)."""
     window = max(1, int((info.closes - info.opens).total_seconds() // 3600))
     submitted = info.opens + dt.timedelta(hours=rng.randint(window // 3, window - 1))
@@ -401,10 +410,8 @@ def _steps(
             at = min(at, info.closes - dt.timedelta(hours=1))
         at = max(at, previous + dt.timedelta(hours=1))
         reason = SYNTHETIC
-        if status == S.SCREENED_OUT:
-            reason = f"{SYNTHETIC}: {screening_reason}"
-        elif status == S.ELIGIBLE and S.SCREENED_OUT in path:
-            reason = f"{SYNTHETIC}: re-screened after the applicant sent a missing document"
+        if status == S.ELIGIBLE and S.SCREENED_OUT in path:
+            reason = OVERRIDE_REASON
         elif status == S.WITHDRAWN:
             reason = f"{SYNTHETIC}: withdrawn by the applicant"
         steps.append(Step(status=status, at=at, reason=reason))
@@ -516,16 +523,15 @@ def build_plan(*, seed: int, scale: float = 1.0, today: dt.date) -> Plan:
         for i, (track, label) in enumerate(entries):
             app_rng = _rng(f"{seed}:application:{fy}:{i}")
             path = PATHS[label]
-            reason = app_rng.choice(
-                cat.SCREENING_REASONS + ([cat.LANGUAGE_SCREENING_REASON] if fy >= 2022 else [])
-            )
+            # The criterion a screened-out application fails (English tests mandatory from FY2022).
+            wanted = app_rng.choice(["age", "degree", "experience"] + (["language"] if fy >= 2022 else []))
             if i < len(returning):
                 person = returning[i]
                 pool.remove(person)
-                if reason == cat.SCREENING_REASONS[0]:  # a returning applicant is still within the age limit
-                    reason = cat.SCREENING_REASONS[1]
+                if wanted == "age":  # a returning applicant is still within the age limit
+                    wanted = "degree"
             else:
-                over_age = label == "screened_out" and reason == cat.SCREENING_REASONS[0]
+                over_age = label == "screened_out" and wanted == "age"
                 age = (
                     36
                     if over_age
@@ -534,13 +540,18 @@ def build_plan(*, seed: int, scale: float = 1.0, today: dt.date) -> Plan:
                 person = factory.make(age_day=info.age_day, age=age)
             if i in held:
                 path = path[: path.index(held[i]) + 1]
-            created, steps = _steps(path=path, info=info, rng=app_rng, screening_reason=reason)
+            created, steps = _steps(path=path, info=info, rng=app_rng)
             if created >= cutoff:
                 continue  # not started yet on `today`
             steps = _until(steps, cutoff)
             if not person.applications:
                 people.append(person)
-            if i in held and held[i] not in {S.RECOMMENDED, S.FORWARDED}:
+            if (
+                i in held
+                and held[i] not in {S.RECOMMENDED, S.FORWARDED}
+                and steps[-1:]
+                and steps[-1].status == held[i]
+            ):
                 last = steps[-1]
                 steps[-1] = Step(status=last.status, at=last.at, reason=HELD)
             app = ApplicationPlan(
@@ -560,6 +571,7 @@ def build_plan(*, seed: int, scale: float = 1.0, today: dt.date) -> Plan:
                     app.ministry = cat.DEMO_HR_MINISTRY
                 else:
                     app.ministry = _ministry(app_rng, ministries, info)
+            _declare(seed=seed, person=person, app=app, info=info, wanted_fail=wanted)
             if app.status == S.SELECTED or (label == "declined" and app.status == S.WITHDRAWN):
                 post = _post(app_rng, fy, len(cycle_posts) + 1, app.forwarded_to or app.preferences[0])
                 cycle_posts.append(post)
@@ -591,7 +603,7 @@ def build_plan(*, seed: int, scale: float = 1.0, today: dt.date) -> Plan:
         (infos[-2], PATHS["not_passed"]),
         (infos[-1], PATHS["submitted_withdrawn"][:-1]),
     ):
-        created, steps = _steps(path=path, info=info, rng=demo_rng, screening_reason="")
+        created, steps = _steps(path=path, info=info, rng=demo_rng)
         if info is infos[-1]:  # submitted in the open window, by `today`
             created = info.opens
             at = min(info.opens + dt.timedelta(hours=2), cutoff - dt.timedelta(hours=1))
@@ -599,15 +611,15 @@ def build_plan(*, seed: int, scale: float = 1.0, today: dt.date) -> Plan:
                 Step(status=S.SUBMITTED, at=max(at, created + dt.timedelta(minutes=30)), reason=SYNTHETIC)
             ]
         steps = _until(steps, cutoff)
-        demo_person.applications.append(
-            ApplicationPlan(
-                fiscal_year=info.fiscal_year,
-                track="mofa",
-                steps=steps,
-                created_at=created,
-                preferences=demo_rng.sample(info.organizations, info.max_preferences),
-            )
+        app = ApplicationPlan(
+            fiscal_year=info.fiscal_year,
+            track="mofa",
+            steps=steps,
+            created_at=created,
+            preferences=demo_rng.sample(info.organizations, info.max_preferences),
         )
+        _declare(seed=seed, person=demo_person, app=app, info=info, wanted_fail="")
+        demo_person.applications.append(app)
     people.insert(0, demo_person)
     return Plan(seed=seed, scale=scale, today=today, people=people, posts=posts, cycles=infos)
 
@@ -761,3 +773,145 @@ def _assign_outcomes(rng: random.Random, fy: int, people: list[PersonPlan], info
             d.outcome_organization = rng.choice([c for c in all_orgs if c != own])
             d.outcome_grade = rng.choice(["P-2", "P-3"])
             d.outcome_contract = "Fixed-term appointment"
+
+
+# --- what the applicants declared ------------------------------------------------------------------
+
+# Screened-out applications fail one criterion of the policy; the demo tries these in a random order
+# and keeps the first one that the cycle's rules do fail (a rule the policy does not know cannot fail).
+FAILABLE = ("age", "degree", "experience", "language")
+FAIL_REASONS = {
+    "age": "over the age limit on the reference date",
+    "degree": "no master's degree obtained or expected by the deadline",
+    "experience": "less than two years of full-time work experience",
+    "language": "no valid TOEFL iBT or IELTS score",
+}
+_FIELDS = [
+    "International relations",
+    "Development economics",
+    "Public health",
+    "Public policy",
+    "Environmental science",
+    "Law",
+    "Education",
+    "Agricultural economics",
+]
+_EMPLOYERS = [
+    ("A trading company (synthetic)", "private"),
+    ("A consulting firm (synthetic)", "private"),
+    ("A development NGO (synthetic)", "ngo"),
+    ("A prefectural government (synthetic)", "local_government"),
+    ("A university research centre (synthetic)", "academia"),
+    ("A bank (synthetic)", "private"),
+]
+
+
+def _profile(
+    *, rng: random.Random, birth: dt.date, window_opens: dt.date, fail: str, civil_servant: bool
+) -> tuple[list[dict[str, str]], list[dict[str, str | None]], list[dict[str, object]]]:
+    """Degrees, employment and language tests of one application: all criteria met, except `fail`."""
+    age = _age_on(birth, window_opens)
+    # Work began after the master's, at least 3 years before the window (2 years are required).
+    years_working = rng.randint(3, max(3, min(9, age - 23)))
+    start = dt.date(window_opens.year - years_working, 4, 1)
+    master = start - dt.timedelta(days=rng.randint(8, 20))
+    bachelor = add_years(master, -2)
+    field_ = rng.choice(_FIELDS)
+    degrees = [
+        {"level": "bachelor", "field": field_, "awarded": bachelor.isoformat()},
+        {"level": "master", "field": field_, "awarded": master.isoformat()},
+    ]
+    if fail == "degree":
+        degrees = degrees[:1]
+    employer, sector = rng.choice(_EMPLOYERS)
+    if civil_servant:
+        employer, sector = "A national ministry (synthetic)", "national_government"
+    employment: list[dict[str, str | None]] = [
+        {"employer": employer, "start": start.isoformat(), "end": None, "type": "full_time", "sector": sector}
+    ]
+    if fail == "experience":  # part-time work first; full-time only for the last 14 months
+        full_time_from = window_opens - dt.timedelta(days=425)
+        employment = [
+            {
+                "employer": "A research institute (synthetic)",
+                "start": start.isoformat(),
+                "end": (full_time_from - dt.timedelta(days=1)).isoformat(),
+                "type": "part_time",
+                "sector": "academia",
+            },
+            {
+                "employer": employer,
+                "start": full_time_from.isoformat(),
+                "end": None,
+                "type": "full_time",
+                "sector": sector,
+            },
+        ]
+    tests: list[dict[str, object]] = []
+    if fail != "language":
+        taken = window_opens - dt.timedelta(days=rng.randint(30, 330))
+        if rng.random() < 0.7:
+            tests.append({"test": "toefl_ibt", "score": rng.randint(100, 114), "taken": taken.isoformat()})
+        else:
+            tests.append({"test": "ielts", "score": rng.choice([7.0, 7.5, 8.0]), "taken": taken.isoformat()})
+    return degrees, employment, tests
+
+
+def _judge(fy: int, birth: dt.date, app: ApplicationPlan) -> tuple[bool, set[str]] | None:
+    """(no criterion failed, failed criterion ids) under the policy for `fy`; None if it does not know `fy`."""
+    profile = {
+        "birth_date": birth.isoformat(),
+        "nationalities": ["JP"],
+        "degrees": app.degrees,
+        "employment": [{k: v for k, v in job.items() if k != "employer"} for job in app.employment],
+        "language_tests": app.language_tests,
+        "national_civil_servant": app.is_civil_servant,
+        "former_jpo": False,
+        "international_organization_staff": False,
+    }
+    try:
+        decision = evaluate(profile, fy)
+    except UnknownCycleError:
+        return None
+    failed = {c.id for c in decision.criteria if str(c.outcome) == "failed"}
+    return not failed, failed
+
+
+def _declare(
+    *, seed: int, person: PersonPlan, app: ApplicationPlan, info: CycleInfo, wanted_fail: str
+) -> None:
+    """Fill in what `app` declares so that the policy's answer matches its path (see FAILABLE)."""
+    rng = _rng(f"{seed}:declared:{person.email}:{app.fiscal_year}")
+    screened_out = S.SCREENED_OUT in {s.status for s in app.steps}
+    order = [wanted_fail] + [c for c in FAILABLE if c != wanted_fail] if screened_out else [""]
+    for fail in order:
+        if fail == "age" and _age_on(person.birth_date, info.age_day) <= 35:
+            continue  # age is the person's: only an over-age person fails it
+        app.degrees, app.employment, app.language_tests = _profile(
+            rng=rng,
+            birth=person.birth_date,
+            window_opens=info.opens.date(),
+            fail=fail,
+            civil_servant=app.is_civil_servant,
+        )
+        verdict = _judge(app.fiscal_year, person.birth_date, app)
+        if verdict is None:  # the policy does not know the cycle (yet): the data is made to pass
+            app.screening = "" if not screened_out else fail
+            return
+        passed, failed = verdict
+        if screened_out and fail in failed:
+            app.screening = fail
+            app.steps = [
+                Step(status=s.status, at=s.at, reason=f"{SYNTHETIC}: {FAIL_REASONS[fail]}")
+                if s.status == S.SCREENED_OUT
+                else s
+                for s in app.steps
+            ]
+            return
+        if not screened_out and passed:
+            app.screening = "passed" if len(app.steps) > 1 else ""
+            return
+    raise ValueError(
+        f"demo: no profile of {person.email} in FY{app.fiscal_year} agrees with its path "
+        f"({[s.status.value for s in app.steps]})"
+    )

@@ -22,11 +22,15 @@ from django.test import override_settings
 
 from jpo.accounts.models import AuditEvent, User
 from jpo.applications.models import Applicant, Application, Preference, StatusChange
+from jpo.applications.selfcheck import application_profile
 from jpo.applications.workflow import TRACK_ONLY, TRANSITIONS, Status
 from jpo.placement.models import Dispatch, Outcome, OutcomeKind, Secondment
+from jpo.policy import evaluate
 from jpo.programme.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, OFFICERS_GROUP
 from jpo.programme.demo.plan import build_plan
 from jpo.programme.models import Agreement, Cycle, Ministry, Organization, Post, Track
+from jpo.selection.models import Screening
+from jpo.selection.services.screening import cycle_screen
 
 SEED = "7"
 SCALE = "0.1"
@@ -336,6 +340,41 @@ def test_an_officers_edits_survive_another_run_and_reset_rebuilds(demo: str) -> 
     run_demo("--reset")
     assert not Applicant.objects.filter(family_name="Edited").exists()
     assert Cycle.objects.get(fiscal_year=2027).applications_close == open_cycle.applications_close
+
+
+def test_declarations_agree_with_the_screening_outcome_stored(demo: str) -> None:
+    """Each screened application's degrees, employment and tests give, under the policy, the outcome
+    its history shows: a criterion failed exactly when it was screened out."""
+    applications = (
+        Application.objects.filter(applicant__is_synthetic=True)
+        .select_related("applicant", "cycle")
+        .prefetch_related("degrees", "employment", "language_tests", "status_changes")
+    )
+    judged = 0
+    for application in applications:
+        assert application.degrees.all(), application
+        assert application.employment.all(), application
+        path = [c.to_status for c in application.status_changes.all()]
+        screened = [s for s in path if s in {"screened_out", "eligible"}]
+        if not screened:
+            continue
+        decision = evaluate(application_profile(application), application.cycle.fiscal_year)
+        failed = [c.id for c in decision.criteria if str(c.outcome) == "failed"]
+        assert bool(failed) == (screened[0] == "screened_out"), (application, path, failed)
+        judged += 1
+    assert judged > 200
+
+
+def test_screening_again_reproduces_the_demo_outcomes(demo: str) -> None:
+    cycle = Cycle.objects.get(fiscal_year=2026)
+    cycle_screen(cycle=cycle)
+    screenings = Screening.objects.filter(application__cycle=cycle).select_related("application")
+    assert screenings.filter(application__status="screened_out").exists()
+    for screening in screenings:
+        if screening.application.status == "screened_out":
+            assert screening.engine_outcome == "not_eligible", screening.application
+        else:
+            assert screening.engine_outcome != "not_eligible", screening.application
 
 
 def test_one_login_per_role(demo: str) -> None:
