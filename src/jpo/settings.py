@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "jpo.outbox",
     "jpo.accounts",
     "jpo.programme",
     "jpo.applications",

@@ -7,13 +7,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from jpo.accounts.models import AuditEvent, Role, User
+from jpo.outbox.services import email_queue
 
 
 def audit_record(
@@ -44,15 +44,11 @@ def email_verification_token(*, user: User) -> str:
 
 
 def email_verification_send(*, user: User, verify_url: str) -> None:
-    """Send the verification link, in the user's preferred language (after the surrounding commit)."""
-
-    def send() -> None:
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            body = render_to_string("accounts/email/verify.txt", {"user": user, "verify_url": verify_url})
-            subject = gettext("Confirm your e-mail address for the JPO programme")
-        send_mail(subject, body, None, [user.email])
-
-    transaction.on_commit(send)
+    """Queue the verification link in the outbox, in the user's preferred language (sent after commit)."""
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        body = render_to_string("accounts/email/verify.txt", {"user": user, "verify_url": verify_url})
+        subject = gettext("Confirm your e-mail address for the JPO programme")
+    email_queue(recipients=[user.email], subject=subject, body=body, kind="accounts.verification")
 
 
 def email_verify(*, token: str) -> User:

@@ -1,9 +1,10 @@
-"""E-mails to applicants and ministry HR officers, each in the recipient's language. Called on commit."""
+"""E-mails to applicants and ministry HR officers, each in the recipient's language, queued in the outbox.
+
+Call inside the transaction of the change they announce: they are sent after it commits."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from jpo.accounts.models import Role, User
 from jpo.applications.models import Application, EndorsementRequest, Submission
 from jpo.applications.windows import format_instant
+from jpo.outbox.services import email_queue
 
 
 def submission_confirmation(*, submission: Submission, language: str, status_url: str = "") -> None:
@@ -27,7 +29,7 @@ def submission_confirmation(*, submission: Submission, language: str, status_url
         }
         subject = _("Application received: %(receipt)s") % {"receipt": submission.receipt_number}
         body = render_to_string("applications/email/submitted.txt", context)
-    send_mail(subject, body, None, [recipient])
+    email_queue(recipients=[recipient], subject=subject, body=body, kind="applications.submitted")
 
 
 def endorsement_requested(*, application: Application) -> None:
@@ -40,7 +42,9 @@ def endorsement_requested(*, application: Application) -> None:
                 "cycle": application.cycle.code
             }
             body = render_to_string("applications/email/endorsement.txt", {"application": application})
-        send_mail(subject, body, None, [officer.email])
+        email_queue(
+            recipients=[officer.email], subject=subject, body=body, kind="applications.endorsement_requested"
+        )
 
 
 def endorsement_decided(*, endorsement: EndorsementRequest) -> None:
@@ -60,4 +64,4 @@ def endorsement_decided(*, endorsement: EndorsementRequest) -> None:
             "applications/email/endorsement_decided.txt",
             {"application": application, "endorsement": endorsement},
         )
-    send_mail(subject, body, None, [recipient])
+    email_queue(recipients=[recipient], subject=subject, body=body, kind="applications.endorsement_decided")

@@ -560,13 +560,9 @@ def application_submit(
             target=locked,
             data={"receipt_number": receipt, "snapshot_sha256": digest},
         )
-        transaction.on_commit(
-            lambda: notifications.submission_confirmation(
-                submission=submission, language=language, status_url=status_url
-            )
-        )
+        notifications.submission_confirmation(submission=submission, language=language, status_url=status_url)
         if locked.is_civil_servant:
-            transaction.on_commit(lambda: notifications.endorsement_requested(application=locked))
+            notifications.endorsement_requested(application=locked)
     application.refresh_from_db(fields=["status", "submitted_at", "receipt_number", "version", "updated_at"])
     return submission, True
 
@@ -664,7 +660,6 @@ def endorsement_decide(
             target=locked.application,
             data={"endorsement": locked.pk, "ministry": locked.ministry_id, "reason": reason},
         )
-        decided = locked
-        transaction.on_commit(lambda: notifications.endorsement_decided(endorsement=decided))
+        notifications.endorsement_decided(endorsement=locked)
     endorsement.refresh_from_db()
     return endorsement

@@ -160,3 +160,29 @@ def test_profile_updates_the_person_and_the_language(client: Client) -> None:
 def test_profile_is_for_applicants_only(client: Client, make_user: Any) -> None:
     client.force_login(make_user("officer"))
     assert client.get("/accounts/profile/").status_code == 403
+
+
+def test_signup_with_the_mail_server_down_succeeds_and_the_link_is_sent_later(
+    client: Client, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from jpo.outbox.models import Email, EmailState
+    from jpo.outbox.services import emails_send_due
+    from jpo.outbox.tests.smtp import SMTP_BACKEND, smtp_down, smtp_up
+
+    settings.EMAIL_BACKEND = SMTP_BACKEND
+    with smtp_down(), django_capture_on_commit_callbacks(execute=True):
+        response = english(client).post("/accounts/signup/", SIGNUP)
+    assert response.status_code == 302 and response["Location"] == "/accounts/verify/"
+    user = User.objects.get(email="hanako.yamada@example.jp")
+    email = Email.objects.get(recipient=user.email, kind="accounts.verification")
+    assert email.state == EmailState.PENDING and email.attempts == 1
+    assert "Connection refused" in email.last_error
+    with smtp_up() as received:
+        assert emails_send_due(now=email.next_attempt_at)["sent"] == 1
+    (_, to, _message) = received[0]
+    assert to == [user.email]
+    email.refresh_from_db()
+    assert email.state == EmailState.SENT
+    response = client.get(link_in(email.body))
+    user.refresh_from_db()
+    assert user.email_verified_at is not None

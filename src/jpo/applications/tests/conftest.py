@@ -21,6 +21,12 @@ from jpo.programme.models import Cycle, Organization, OrganizationKind, Track, T
 JST = ZoneInfo("Asia/Tokyo")
 
 
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings: Any) -> None:
+    """Background tasks (the outbox's e-mails) run at once, so tests see the e-mails sent."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 def jst(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
     return dt.datetime(year, month, day, hour, minute, second, tzinfo=JST)
 

@@ -161,3 +161,26 @@ def test_submitted_application_can_no_longer_be_edited(clock: Any, complete_draf
     with pytest.raises(services.ApplicationError):
         services.application_degrees_save(application=application, rows=[], now=clock.now)
     assert application.degrees.count() == 1
+
+
+def test_submission_with_the_mail_server_down_is_accepted_and_the_receipt_sent_later(
+    clock: Any, complete_draft: Any, client: Any, settings: Any
+) -> None:
+    from jpo.outbox.models import Email, EmailState
+    from jpo.outbox.services import emails_send_due
+    from jpo.outbox.tests.smtp import SMTP_BACKEND, smtp_down, smtp_up
+
+    settings.EMAIL_BACKEND = SMTP_BACKEND
+    application, user = complete_draft
+    client.force_login(user)
+    with smtp_down():
+        response = client.post(f"/portal/applications/{application.pk}/submit/")
+    assert response.status_code == 302 and response["Location"] == f"/portal/applications/{application.pk}/"
+    submission = Submission.objects.get(application=application)
+    email = Email.objects.get(kind="applications.submitted")
+    assert email.recipient == user.email and submission.receipt_number in email.subject
+    assert (email.state, email.attempts) == (EmailState.PENDING, 1)
+    assert "Connection refused" in email.last_error
+    with smtp_up() as received:
+        assert emails_send_due(now=email.next_attempt_at)["sent"] == 1
+    assert [to for _, to, _ in received] == [[user.email]]

@@ -1,14 +1,11 @@
-"""E-mail through Django's mail machinery, sent only after the transaction commits."""
+"""E-mails of placement, queued in the outbox (sent after the transaction commits)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-
 from jpo.accounts.models import Role, User
+from jpo.outbox.services import email_queue
 
 
 def focal_point_emails(organization_id: int) -> list[str]:
@@ -28,12 +25,7 @@ def officer_emails() -> list[str]:
 
 
 def send_on_commit(*, recipients: list[str], subject: str, body: str) -> None:
-    recipients = sorted({r for r in recipients if r})
-    if not recipients:
-        return
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
-    )
+    email_queue(recipients=recipients, subject=subject, body=body, kind="placement")
 
 
 def notify_on_commit(*, organization: Any, applicant: Any, subject: str, body: str) -> None:

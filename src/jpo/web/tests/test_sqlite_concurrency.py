@@ -72,7 +72,7 @@ def test_concurrent_read_then_write_transactions_never_fail_with_database_locked
 
 def test_the_default_sqlite_database_uses_the_concurrency_options() -> None:
     assert settings.JPO_SQLITE_OPTIONS["transaction_mode"] == "IMMEDIATE"
-    assert settings.JPO_SQLITE_OPTIONS["timeout"] >= 5
+    assert settings.JPO_SQLITE_OPTIONS["timeout"] == 20
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         options = settings.DATABASES["default"]["OPTIONS"]
         assert options["transaction_mode"] == "IMMEDIATE"

@@ -1,0 +1,155 @@
+"""Queue and send e-mails through the outbox. Every e-mail of the system goes through `email_queue`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from jpo.outbox.models import Email, EmailState
+
+logger = logging.getLogger(__name__)
+
+# The only moves an e-mail's state makes (a failed e-mail is queued again only by a person).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    EmailState.PENDING: frozenset({EmailState.SENDING}),
+    EmailState.SENDING: frozenset({EmailState.SENT, EmailState.PENDING, EmailState.FAILED}),
+    EmailState.FAILED: frozenset({EmailState.PENDING}),
+    EmailState.SENT: frozenset(),
+}
+MAX_ATTEMPTS = 6
+# Wait after the 1st, 2nd, ... failed attempt: about 10 hours in all before an e-mail is marked failed.
+BACKOFF = (
+    dt.timedelta(minutes=1),
+    dt.timedelta(minutes=5),
+    dt.timedelta(minutes=30),
+    dt.timedelta(hours=2),
+    dt.timedelta(hours=8),
+)
+LEASE = dt.timedelta(minutes=5)
+
+
+def _transition(pk: int, *, source: str, target: str, **fields: Any) -> bool:
+    """Move one row from `source` to `target` if it is still in `source` (a claim: one caller wins)."""
+    if target not in TRANSITIONS[source]:
+        raise ValueError(f"e-mail state {source} -> {target} is not allowed")
+    return Email.objects.filter(pk=pk, state=source).update(state=target, **fields) == 1
+
+
+def email_queue(*, recipients: Iterable[str], subject: str, body: str, kind: str) -> list[Email]:
+    """Record one e-mail per recipient; they are handed to the task worker when the transaction commits."""
+    addresses = sorted({r.strip() for r in recipients if r and r.strip()})
+    if not addresses:
+        return []
+    now = timezone.now()
+    subject = " ".join(subject.split())[:255]
+    with transaction.atomic():
+        rows = [
+            Email.objects.create(
+                kind=kind, recipient=address, subject=subject, body=body, next_attempt_at=now
+            )
+            for address in addresses
+        ]
+    ids = [row.pk for row in rows]
+    # robust: the change itself is committed; an e-mail that cannot be handed over now is sent by
+    # the sweep (`jpo outbox_send`).
+    transaction.on_commit(lambda: _enqueue(ids), robust=True)
+    return rows
+
+
+def _enqueue(ids: list[int], *, run_after: dt.datetime | None = None) -> None:
+    from jpo.outbox.tasks import email_send_task
+
+    task = email_send_task
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # this backend cannot run later: the sweep sends it when it is due
+        task = task.using(run_after=run_after)
+    for pk in ids:
+        task.enqueue(pk)
+
+
+def email_send(*, email_id: int, now: dt.datetime | None = None) -> str:
+    """Send one queued e-mail if it is due; retry later with back-off if the mail server fails.
+
+    Returns the e-mail's state afterwards ("skipped" if another worker has it or it is not due).
+    """
+    now = now or timezone.now()
+    claimed = (
+        Email.objects.filter(pk=email_id, state=EmailState.PENDING, next_attempt_at__lte=now).update(
+            state=EmailState.SENDING, attempts=F("attempts") + 1, lease_until=now + LEASE
+        )
+        == 1
+    )
+    if not claimed:
+        return "skipped"
+    email = Email.objects.get(pk=email_id)
+    try:
+        EmailMessage(email.subject, email.body, None, [email.recipient]).send(fail_silently=False)
+    except Exception as error:  # the mail server (outside) failed: record why, try again later
+        return _failed(email, error=f"{type(error).__name__}: {error}"[:2000], now=now)
+    _transition(
+        email.pk,
+        source=EmailState.SENDING,
+        target=EmailState.SENT,
+        sent_at=now,
+        lease_until=None,
+        last_error="",
+    )
+    return EmailState.SENT
+
+
+def _failed(email: Email, *, error: str, now: dt.datetime) -> str:
+    if email.attempts >= MAX_ATTEMPTS:
+        _transition(
+            email.pk, source=EmailState.SENDING, target=EmailState.FAILED, last_error=error, lease_until=None
+        )
+        logger.error("e-mail %s to %s failed %s times: %s", email.pk, email.recipient, email.attempts, error)
+        return EmailState.FAILED
+    retry_at = now + BACKOFF[min(email.attempts, len(BACKOFF)) - 1]
+    _transition(
+        email.pk,
+        source=EmailState.SENDING,
+        target=EmailState.PENDING,
+        last_error=error,
+        lease_until=None,
+        next_attempt_at=retry_at,
+    )
+    logger.warning("e-mail %s: attempt %s failed (%s); next at %s", email.pk, email.attempts, error, retry_at)
+    _enqueue([email.pk], run_after=retry_at)
+    return EmailState.PENDING
+
+
+def emails_send_due(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """The sweep: re-queue e-mails whose sender died mid-send (lease expired), then send all that are due."""
+    now = now or timezone.now()
+    counts = {"recovered": 0, "sent": 0, "retrying": 0, "failed": 0}
+    for email in Email.objects.filter(state=EmailState.SENDING, lease_until__lt=now):
+        target = EmailState.FAILED if email.attempts >= MAX_ATTEMPTS else EmailState.PENDING
+        if _transition(
+            email.pk,
+            source=EmailState.SENDING,
+            target=target,
+            lease_until=None,
+            next_attempt_at=now,
+            last_error=email.last_error or "the worker stopped while sending",
+        ):
+            counts["recovered"] += 1
+    due = Email.objects.filter(state=EmailState.PENDING, next_attempt_at__lte=now).values_list(
+        "pk", flat=True
+    )
+    for pk in list(due):
+        state = email_send(email_id=pk, now=now)
+        if state == EmailState.SENT:
+            counts["sent"] += 1
+        elif state == EmailState.PENDING:
+            counts["retrying"] += 1
+        elif state == EmailState.FAILED:
+            counts["failed"] += 1
+    return counts
