@@ -24,6 +24,7 @@ from jpo.applications.forms import DocumentUploadForm, EndorsementDecisionForm, 
 from jpo.applications.models import Document, DocumentKind, DraftStep, DuplicateFlag, EligibilityCheck
 from jpo.applications.workflow import Status
 from jpo.programme.models import Cycle
+from jpo.safety.downloads import file_download
 
 
 def verified_applicant(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -364,16 +365,19 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def document_download(request: HttpRequest, public_id: str) -> FileResponse:
-    """Only the applicant and staff allowed to see the application (applications.view_application)."""
+    """Only the applicant and staff allowed to see the application (applications.view_application).
+
+    Named by the system (receipt number and kind, `.pdf`: every stored document was checked to be a
+    PDF), never by the uploader's file name.
+    """
     document = selectors.document_get_for_user(user=_user(request), public_id=public_id)
-    response = FileResponse(
+    application = document.application
+    return file_download(
         document.file.open("rb"),
-        as_attachment=True,
-        filename=document.original_name,
-        content_type="application/pdf",
+        application.receipt_number or f"application-{application.pk}",
+        document.kind,
+        extension="pdf",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @role_required(Role.OFFICER)

@@ -1,8 +1,8 @@
-"""CSV and XLSX exports of the status table (the rows shown, with the parameters and sources)."""
+"""CSV and XLSX exports of the status table (the rows shown, with the parameters and sources); every cell
+through `jpo.safety.cells`, so no name or note becomes a formula."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from jpo.representation.calculator import PARAMETER_NAMES, StateRange
 from jpo.representation.selectors import Snapshot
+from jpo.safety.cells import append_row, write_csv
 
 COLUMNS = [
     "iso3",
@@ -74,12 +75,8 @@ def parameter_rows(snapshot: Snapshot) -> list[list[Any]]:
 
 
 def ranges_csv_response(snapshot: Snapshot, rows: Sequence[StateRange]) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for item in rows:
-        writer.writerow(_values(snapshot, item))
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    text = write_csv([COLUMNS, *(_values(snapshot, item) for item in rows)], lineterminator="\n")
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_file_stem(snapshot)}.csv"'
     return response
 
@@ -89,21 +86,21 @@ def ranges_xlsx_response(snapshot: Snapshot, rows: Sequence[StateRange]) -> Http
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "ranges"
-    sheet.append(COLUMNS)
+    append_row(sheet, COLUMNS)
     for item in rows:
         values = _values(snapshot, item)
         values[2] = float(item.assessment_pct)
         values[4] = float(item.population_share * 100)
         values[6] = float(item.midpoint_2dp)
-        sheet.append([None if value == "" else value for value in values])
+        append_row(sheet, values)
     sheet.freeze_panes = "A2"
     parameters = workbook.create_sheet("parameters")
-    parameters.append(["parameter", "value", "source"])
+    append_row(parameters, ["parameter", "value", "source"])
     for row in parameter_rows(snapshot):
-        parameters.append(row)
+        append_row(parameters, row)
     parameters.append([])
-    parameters.append(
-        ["staff", "Only staff counts in our data are used; other States' status is unknown.", ""]
+    append_row(
+        parameters, ["staff", "Only staff counts in our data are used; other States' status is unknown."]
     )
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -4,5 +4,7 @@
 - `jsonio`: JSON with size, depth and number limits (the API and the CLI).
 - `text`: NUL characters refused in text.
 - `urls`: links others click are `https:` only.
+- `cells`: spreadsheet cells that never become formulas (every CSV and XLSX export).
+- `downloads`: download names chosen by the system, with safe headers.
 - `middleware`: request size limits and NUL characters refused before any view reads the body.
 """

@@ -1,34 +1,20 @@
-"""Tables as CSV (UTF-8 with BOM, for spreadsheet programs) and XLSX, with their footnotes."""
+"""Tables as CSV (UTF-8 with BOM, for spreadsheet programs) and XLSX, with their footnotes; every cell
+through `jpo.safety.cells` (a citation such as `=HYPERLINK(...)` stays text)."""
 
 from __future__ import annotations
 
-import csv
 import io
-from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from jpo.safety.cells import append_row, write_csv
 from jpo.workforce.selectors import Table
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool | int | float):
-        return value
-    return str(value)
-
-
 def table_csv(table: Table) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([str(c) for c in table.columns])
-    for row in table.rows:
-        writer.writerow([_cell(v) for v in row])
-    for note in table.footnotes:
-        writer.writerow([f"# {note}"])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    rows = [[str(c) for c in table.columns], *table.rows, *([f"# {note}"] for note in table.footnotes)]
+    return write_csv(rows, bom=True).encode("utf-8")
 
 
 def table_xlsx(table: Table) -> bytes:
@@ -36,15 +22,15 @@ def table_xlsx(table: Table) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = table.slug[:31]
-    sheet.append([str(c) for c in table.columns])
+    append_row(sheet, [str(c) for c in table.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append([_cell(v) for v in row])
+        append_row(sheet, row)
     if table.footnotes:
         sheet.append([])
         for note in table.footnotes:
-            sheet.append([note])
+            append_row(sheet, [note])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

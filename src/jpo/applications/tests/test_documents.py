@@ -137,3 +137,16 @@ def test_downloads_only_for_the_applicant_and_staff_allowed_to_see_it(
     assert status_for(hr) == 200
     assert status_for(make_user(Role.FOCAL_POINT, organization=undp)) == 200
     assert Client().get(path).status_code == 302  # anonymous: to the login page
+
+
+@pytest.mark.parametrize("name", ["cv.exe", "cv.html", 'c"v\r\n.pdf', "履歴書.svg"])
+def test_downloads_are_named_by_the_system_not_the_uploader(web: Any, name: str) -> None:
+    # the download kept the uploader's name and extension (cv.exe, cv.html)
+    client, application, _user = web
+    post_file(client, application, make_pdf(), name=name)
+    document = Document.objects.get()
+    response = client.get(f"/portal/documents/{document.public_id}/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="application-{application.pk}-cv.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -8,7 +8,6 @@ or on 1 April of the fiscal year when the cycle has none.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from jpo.applications.models import Application, Sex, StatusChange
 from jpo.applications.workflow import Status
 from jpo.policy import age_on
 from jpo.programme.models import Cycle, TrackKind
+from jpo.safety.cells import append_row, write_csv
 
 S = Status
 STAGES: list[tuple[str, Any, frozenset[str]]] = [
@@ -115,12 +115,8 @@ def funnel(*, cycle: Cycle) -> Funnel:
 
 
 def funnel_csv(data: Funnel) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(data.headers)
-    writer.writerows(data.table())
-    writer.writerow([f"# {data.cycle.code}: {_('applications that reached each stage (status history)')}"])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    note = f"# {data.cycle.code}: {_('applications that reached each stage (status history)')}"
+    return write_csv([data.headers, *data.table(), [note]], bom=True).encode("utf-8")
 
 
 def funnel_xlsx(data: Funnel) -> bytes:
@@ -128,13 +124,13 @@ def funnel_xlsx(data: Funnel) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = f"funnel {data.cycle.code}"
-    sheet.append(data.headers)
+    append_row(sheet, data.headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in data.table():
-        sheet.append(row)
+        append_row(sheet, row)
     sheet.append([])
-    sheet.append([f"{data.cycle.code}: {_('applications that reached each stage (status history)')}"])
+    append_row(sheet, [f"{data.cycle.code}: {_('applications that reached each stage (status history)')}"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

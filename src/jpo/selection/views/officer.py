@@ -19,6 +19,7 @@ from jpo.accounts.access import role_required
 from jpo.accounts.models import Role, User
 from jpo.applications.workflow import Status
 from jpo.programme.models import Cycle, Organization
+from jpo.safety.downloads import bytes_download
 from jpo.safety.numbers import NumberError, parse_decimal, parse_id, parse_ids, parse_int
 from jpo.selection import selectors
 from jpo.selection.models import (
@@ -649,13 +650,7 @@ def funnel_export(request: HttpRequest, fy: int, fmt: str) -> HttpResponse:
     cycle = selectors.cycle_get(fy)
     data = funnel_selectors.funnel(cycle=cycle)
     if fmt == "csv":
-        response = HttpResponse(funnel_selectors.funnel_csv(data), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(
-            funnel_selectors.funnel_xlsx(data),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        raise Http404
-    response["Content-Disposition"] = f'attachment; filename="funnel-{cycle.code}.{fmt}"'
-    return response
+        return bytes_download(funnel_selectors.funnel_csv(data), "funnel", cycle.code, extension="csv")
+    if fmt == "xlsx":
+        return bytes_download(funnel_selectors.funnel_xlsx(data), "funnel", cycle.code, extension="xlsx")
+    raise Http404

@@ -15,6 +15,7 @@ from jpo.accounts.access import role_required
 from jpo.accounts.models import Role
 from jpo.applications.models import Application, DocumentKind
 from jpo.applications.workflow import Status
+from jpo.safety.downloads import file_download
 from jpo.safety.numbers import parse_id
 from jpo.selection import selectors
 from jpo.selection.models import InterviewSlot, ReviewAssignment
@@ -113,14 +114,12 @@ def review_document(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     document = assignment.application.documents.filter(kind=kind).first()
     if document is None:
         raise Http404
-    response = FileResponse(
+    return file_download(
         document.file.open("rb"),
-        as_attachment=True,
-        filename=f"{assignment.application.receipt_number or assignment.application_id}-{kind}.pdf",
-        content_type="application/pdf",
+        assignment.application.receipt_number or f"application-{assignment.application_id}",
+        kind,
+        extension="pdf",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @reviewer_only

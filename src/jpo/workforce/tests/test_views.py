@@ -241,3 +241,30 @@ def test_upload_of_wrong_file_type_is_a_400(client: Any, officer: Any) -> None:
     )
     assert response.status_code == 400
     assert CensusImport.objects.count() == 0
+
+
+FORMULA = '=HYPERLINK("https://evil.example/","click")'
+
+
+@pytest.mark.django_db
+def test_a_formula_in_a_citation_stays_text_in_csv_and_xlsx(english: Any, analyst: Any, loaded: None) -> None:
+    # a citation imported from a census file became a live formula in both exports
+    CensusRow.objects.filter(source="mofa").update(citation=FORMULA)
+    english.force_login(analyst)
+    response = english.get(reverse("workforce:table_export", args=["mofa-series", "csv"]))
+    cells = [c for r in csv.reader(io.StringIO(response.content.decode("utf-8-sig"))) for c in r]
+    assert "'" + FORMULA in cells
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    response = english.get(reverse("workforce:table_export", args=["mofa-series", "xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    citations = [c for r in sheet.iter_rows() for c in r if c.value == FORMULA]
+    assert citations and all(c.data_type == "s" for c in citations)
+    assert b"<f>" not in _sheet_xml(response.content)
+
+
+def _sheet_xml(xlsx: bytes) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
+        return archive.read("xl/worksheets/sheet1.xml")

@@ -10,7 +10,6 @@ and column. The other parameters (weights, bands, 14-post floor) are those of pa
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from decimal import Decimal, InvalidOperation
@@ -29,6 +28,7 @@ from jpo.representation.validation import (
     parse_whole,
     read_rows,
 )
+from jpo.safety.cells import write_csv
 
 INPUT_COLUMNS = ["iso3", "name", "assessment_pct", "population", "staff"]
 OUTPUT_COLUMNS = ["iso3", "name", "lower", "midpoint", "upper", "staff", "status"]
@@ -142,6 +142,5 @@ class Command(BaseCommand):
                 record["midpoint"] = float(record["midpoint"])
             self.stdout.write(json.dumps(records, ensure_ascii=False, indent=1))
             return
-        writer = csv.DictWriter(self.stdout, fieldnames=OUTPUT_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(records)
+        rows = [OUTPUT_COLUMNS, *([record[c] for c in OUTPUT_COLUMNS] for record in records)]
+        self.stdout.write(write_csv(rows, lineterminator="\n"), ending="")
