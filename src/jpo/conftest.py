@@ -60,8 +60,9 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: Any) -> Iterator[Any]:
+def page(browser: Any, live_server: Any, settings: Any) -> Iterator[Any]:
     """A fresh browser tab (Japanese locale, like most users) against the live test server."""
+    settings.JPO_BASE_URL = live_server.url  # links in e-mails lead to the test server
     context = browser.new_context(locale="ja-JP", base_url=live_server.url)
     context.set_default_timeout(15_000)
     tab = context.new_page()
