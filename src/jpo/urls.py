@@ -23,5 +23,7 @@ urlpatterns = [
     path("workforce/", include("jpo.workforce.urls")),
     path("placement/", include("jpo.placement.urls")),
     path("selection/", include("jpo.selection.urls")),
+    path("programme/", include("jpo.programme.urls")),
+    path("calls/", include("jpo.programme.public_urls")),
     path("", include("jpo.web.urls")),
 ]

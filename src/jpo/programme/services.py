@@ -431,3 +431,273 @@ def programme_load_reference_data(
         )
         counts["tracks"].add(change)
     return counts
+
+
+# --- Cycles created and edited by the officer ------------------------------------------------------
+
+
+class CycleError(ValueError):
+    """A cycle the officer asked for cannot be saved as given; `field` names the form field at fault."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class CycleWindows:
+    """The two windows of a cycle, as aware instants (None where not decided yet)."""
+
+    preregistration_opens: dt.datetime | None = None
+    preregistration_closes: dt.datetime | None = None
+    applications_open: dt.datetime | None = None
+    applications_close: dt.datetime | None = None
+
+
+def cycle_windows_errors(*, fiscal_year: int, windows: CycleWindows) -> list[tuple[str, str]]:
+    """Every problem with the windows of cycle `fiscal_year`, as (field, message), in both languages.
+
+    A window lies between 1 April of the year before the fiscal year and 31 March after it (calls seen
+    so far ran from January to May around the start of the fiscal year); each closes after it opens;
+    pre-registration opens no later than applications and closes no later than they do.
+    """
+    from django.utils.translation import gettext as _
+
+    from jpo.applications.windows import format_instant
+
+    errors: list[tuple[str, str]] = []
+    earliest = dt.datetime(fiscal_year - 1, 4, 1, tzinfo=TOKYO)
+    latest = dt.datetime(fiscal_year + 1, 3, 31, 23, 59, 59, tzinfo=TOKYO)
+    values = {
+        "preregistration_opens": windows.preregistration_opens,
+        "preregistration_closes": windows.preregistration_closes,
+        "applications_open": windows.applications_open,
+        "applications_close": windows.applications_close,
+    }
+    for name, value in values.items():
+        if value is None:
+            continue
+        if value.tzinfo is None:
+            raise ValueError(f"{name} must be an aware datetime")
+        if not earliest <= value <= latest:
+            errors.append(
+                (
+                    name,
+                    _("A date of FY%(fy)s must lie between %(earliest)s and %(latest)s.")
+                    % {
+                        "fy": fiscal_year,
+                        "earliest": format_instant(earliest),
+                        "latest": format_instant(latest),
+                    },
+                )
+            )
+    pairs = [
+        (
+            "applications_close",
+            windows.applications_open,
+            windows.applications_close,
+            _("The application window must close after it opens."),
+        ),
+        (
+            "preregistration_closes",
+            windows.preregistration_opens,
+            windows.preregistration_closes,
+            _("The pre-registration window must close after it opens."),
+        ),
+    ]
+    for name, opens, closes, message in pairs:
+        if opens is not None and closes is not None and closes <= opens:
+            errors.append((name, message))
+    p_opens, a_open = windows.preregistration_opens, windows.applications_open
+    if p_opens is not None and a_open is not None and p_opens > a_open:
+        errors.append(
+            (
+                "preregistration_opens",
+                _("Pre-registration cannot open after the application window opens."),
+            )
+        )
+    p_closes, a_close = windows.preregistration_closes, windows.applications_close
+    if p_closes is not None and a_close is not None and p_closes > a_close:
+        errors.append(
+            (
+                "preregistration_closes",
+                _("Pre-registration cannot close after the application window closes."),
+            )
+        )
+    both = _("Give both the opening and the closing time of a window, or neither.")
+    for opens_name, closes_name in (
+        ("preregistration_opens", "preregistration_closes"),
+        ("applications_open", "applications_close"),
+    ):
+        if values[opens_name] is None and values[closes_name] is not None:
+            errors.append((opens_name, both))
+        elif values[opens_name] is not None and values[closes_name] is None:
+            errors.append((closes_name, both))
+    return errors
+
+
+def _track_errors(*, fiscal_year: int, organizations: Iterable[Organization]) -> list[tuple[str, str]]:
+    """Organizations of the organization track must accept Japanese JPOs in that fiscal year."""
+    from django.utils.translation import gettext as _
+
+    errors = []
+    for org in organizations:
+        covered = any(
+            a.starts_fiscal_year <= fiscal_year
+            and (a.ends_fiscal_year is None or fiscal_year <= a.ends_fiscal_year)
+            for a in org.agreements.all()
+        )
+        if not covered:
+            errors.append(
+                (
+                    "organizations",
+                    _("%(org)s has no agreement with Japan covering FY%(fy)s.")
+                    % {"org": org.code, "fy": fiscal_year},
+                )
+            )
+    return errors
+
+
+def _raise_first(errors: list[tuple[str, str]]) -> None:
+    if errors:
+        field_name, message = errors[0]
+        raise CycleError(message, field=field_name)
+
+
+def _set_tracks(
+    *,
+    cycle: Cycle,
+    mofa_track: bool,
+    organization_track: bool,
+    organizations: list[Organization],
+    actor: User,
+) -> None:
+    from django.utils.translation import gettext as _
+
+    if not mofa_track and not organization_track:
+        raise CycleError(_("A cycle needs at least one track."), field="mofa_track")
+    if organization_track and not organizations:
+        raise CycleError(
+            _("Choose the organizations that run their own second stage in the organization track."),
+            field="organizations",
+        )
+    if organizations and not organization_track:
+        raise CycleError(
+            _("Organizations belong to the organization track: tick it, or clear the organizations."),
+            field="organization_track",
+        )
+    for kind, wanted, orgs in (
+        (TrackKind.MOFA, mofa_track, []),
+        (TrackKind.ORGANIZATION, organization_track, organizations),
+    ):
+        existing = Track.objects.filter(cycle=cycle, kind=kind).first()
+        if wanted:
+            track_upsert(cycle=cycle, kind=kind, organizations=orgs, actor=actor)
+        elif existing is not None:
+            if existing.applications.exists():
+                raise CycleError(
+                    _("The %(track)s already has applications: it cannot be removed.")
+                    % {"track": existing.get_kind_display()},
+                    field="mofa_track" if kind == TrackKind.MOFA else "organization_track",
+                )
+            audit_record(actor=actor, action="programme.track.delete", target=existing, data={"kind": kind})
+            existing.delete()
+
+
+@transaction.atomic
+def cycle_create(
+    *,
+    fiscal_year: int,
+    windows: CycleWindows,
+    slots: int | None,
+    mofa_track: bool,
+    organization_track: bool,
+    organizations: Iterable[Organization] = (),
+    source: str = "",
+    actor: User,
+) -> Cycle:
+    """Create cycle `fiscal_year` with its windows, slots and tracks; raises CycleError naming the field.
+
+    All or nothing: nothing is written unless every check passes.
+    """
+    from django.utils.translation import gettext as _
+
+    if not 1974 <= fiscal_year <= 2100:
+        raise CycleError(_("Give a fiscal year between 1974 and 2100."), field="fiscal_year")
+    if Cycle.objects.select_for_update().filter(fiscal_year=fiscal_year).exists():
+        raise CycleError(
+            _("FY%(fy)s already exists: open it to edit it.") % {"fy": fiscal_year}, field="fiscal_year"
+        )
+    orgs = list(organizations)
+    _raise_first(
+        cycle_windows_errors(fiscal_year=fiscal_year, windows=windows)
+        + _track_errors(fiscal_year=fiscal_year, organizations=orgs)
+    )
+    cycle = Cycle(
+        fiscal_year=fiscal_year,
+        preregistration_opens=windows.preregistration_opens,
+        preregistration_closes=windows.preregistration_closes,
+        applications_open=windows.applications_open,
+        applications_close=windows.applications_close,
+        slots=slots,
+        source=source,
+    )
+    cycle.full_clean()
+    cycle.save()
+    audit_record(
+        actor=actor,
+        action="programme.cycle.create",
+        target=cycle,
+        data={
+            "fiscal_year": fiscal_year,
+            "slots": slots,
+            **{k: _jsonable(v) for k, v in windows.__dict__.items()},
+        },
+    )
+    _set_tracks(
+        cycle=cycle,
+        mofa_track=mofa_track,
+        organization_track=organization_track,
+        organizations=orgs,
+        actor=actor,
+    )
+    return cycle
+
+
+@transaction.atomic
+def cycle_update(
+    *,
+    cycle: Cycle,
+    windows: CycleWindows,
+    slots: int | None,
+    mofa_track: bool,
+    organization_track: bool,
+    organizations: Iterable[Organization] = (),
+    source: str = "",
+    actor: User,
+) -> Cycle:
+    """Change a cycle's windows, slots and tracks (its fiscal year stays); audits what changed."""
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    orgs = list(organizations)
+    _raise_first(
+        cycle_windows_errors(fiscal_year=cycle.fiscal_year, windows=windows)
+        + _track_errors(fiscal_year=cycle.fiscal_year, organizations=orgs)
+    )
+    cycle, _change = _upsert(
+        model=Cycle,
+        lookup={"fiscal_year": cycle.fiscal_year},
+        values={**windows.__dict__, "slots": slots, "source": source},
+        actor=actor,
+        action="programme.cycle",
+    )
+    _set_tracks(
+        cycle=cycle,
+        mofa_track=mofa_track,
+        organization_track=organization_track,
+        organizations=orgs,
+        actor=actor,
+    )
+    return cycle

@@ -24,6 +24,7 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("API"), "api:openapi-view", frozenset({Role.OFFICER, Role.ANALYST})),
     (_("Representation"), "representation:status", frozenset({Role.OFFICER, Role.ANALYST})),
     (_("Selection"), "selection:officer_home", frozenset({Role.OFFICER})),
+    (_("Cycles and rules"), "programme:cycle_list", frozenset({Role.OFFICER})),
     (_("My reviews"), "selection:my_reviews", frozenset({Role.REVIEWER})),
     (_("My interviews"), "selection:my_interviews", frozenset({Role.REVIEWER})),
     (_("Forwarded candidates"), "selection:focal_candidates", frozenset({Role.FOCAL_POINT})),

@@ -1,0 +1,97 @@
+"""The officer's pages to create and edit a cycle (not the Django admin)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from jpo.accounts.models import Role, User
+from jpo.accounts.permissions import role_required
+from jpo.programme import selectors, services
+from jpo.programme.forms import CycleForm, cycle_initial, cycle_initial_from
+from jpo.programme.models import Cycle
+
+officer_only = role_required(Role.OFFICER)
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+@officer_only
+@require_GET
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "programme/cycle_list.html", {"cycles": selectors.cycles_for_officer()})
+
+
+def _save(request: HttpRequest, form: CycleForm, cycle: Cycle | None) -> Cycle | None:
+    """Write the valid form through the service; on refusal, put the message on its field."""
+    data = form.cleaned_data
+    arguments = {
+        "windows": form.windows,
+        "slots": data.get("slots"),
+        "mofa_track": data["mofa_track"],
+        "organization_track": data["organization_track"],
+        "organizations": list(data["organizations"]),
+        "source": data.get("source") or "",
+        "actor": _user(request),
+    }
+    try:
+        if cycle is None:
+            return services.cycle_create(fiscal_year=data["fiscal_year"], **arguments)
+        return services.cycle_update(cycle=cycle, **arguments)
+    except services.CycleError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return None
+
+
+@officer_only
+@require_http_methods(["GET", "POST"])
+def cycle_create(request: HttpRequest) -> HttpResponse:
+    newest = Cycle.objects.order_by("-fiscal_year").first()
+    previous = newest
+    if request.GET.get("from", "").isdigit():
+        previous = Cycle.objects.filter(fiscal_year=int(request.GET["from"])).first() or newest
+    next_year = (newest.fiscal_year + 1) if newest is not None else 2027
+    if request.method == "POST":
+        form = CycleForm(request.POST)
+        if form.is_valid() and (cycle := _save(request, form, None)) is not None:
+            messages.success(request, _("%(cycle)s was created.") % {"cycle": cycle.code})
+            return redirect("programme:cycle", fy=cycle.fiscal_year)
+        status = 400
+    else:
+        form = CycleForm(initial=cycle_initial_from(previous, fiscal_year=next_year))
+        status = 200
+    return render(
+        request,
+        "programme/cycle_form.html",
+        {"form": form, "cycle": None, "previous": previous},
+        status=status,
+    )
+
+
+@officer_only
+@require_GET
+def cycle_detail(request: HttpRequest, fy: int) -> HttpResponse:
+    return render(request, "programme/cycle_detail.html", {"cycle": selectors.cycle_get(fy)})
+
+
+@officer_only
+@require_http_methods(["GET", "POST"])
+def cycle_edit(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = selectors.cycle_get(fy)
+    if request.method == "POST":
+        form = CycleForm(request.POST, cycle=cycle, initial={"fiscal_year": cycle.fiscal_year})
+        if form.is_valid() and _save(request, form, cycle) is not None:
+            messages.success(request, _("%(cycle)s was saved.") % {"cycle": cycle.code})
+            return redirect("programme:cycle", fy=cycle.fiscal_year)
+        status = 400
+    else:
+        form = CycleForm(initial=cycle_initial(cycle), cycle=cycle)
+        status = 200
+    return render(request, "programme/cycle_form.html", {"form": form, "cycle": cycle}, status=status)

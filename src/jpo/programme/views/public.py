@@ -1,0 +1,115 @@
+"""Public pages, no login: the calls for applications and the web self-check (nothing is stored)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from jpo import policy
+from jpo.accounts.permissions import public
+from jpo.applications import windows
+from jpo.programme import calls
+from jpo.programme.forms import (
+    DegreeFormSet,
+    EmploymentFormSet,
+    LanguageFormSet,
+    SelfCheckForm,
+    self_check_profile,
+)
+from jpo.programme.models import Cycle
+
+SELF_CHECK_LIMIT = 30  # checks per client address
+SELF_CHECK_WINDOW = 600  # seconds
+
+
+def _lang(request: HttpRequest) -> str:
+    asked = request.GET.get("lang", "")
+    if asked in ("ja", "en"):
+        return asked
+    return "ja" if (translation.get_language() or "ja").startswith("ja") else "en"
+
+
+def _cycle(fy: int) -> Cycle:
+    cycle = calls.call_cycles().filter(fiscal_year=fy).first()
+    if cycle is None:
+        raise Http404
+    return cycle
+
+
+@public
+@require_GET
+def call_index(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    rows = [
+        {"cycle": c, "open": windows.applications_open(c, now), "can_start": windows.can_start(c, now)}
+        for c in calls.call_cycles()
+    ]
+    return render(request, "programme/call_index.html", {"rows": rows})
+
+
+@public
+@require_GET
+def call_detail(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = _cycle(fy)
+    lang = _lang(request)
+    now = timezone.now()
+    with translation.override(lang):
+        call = calls.call_for(cycle, lang=lang)
+        return render(
+            request,
+            "programme/call_detail.html",
+            {
+                "call": call,
+                "cycle": cycle,
+                "lang": lang,
+                "other_lang": "en" if lang == "ja" else "ja",
+                "can_start": windows.can_start(cycle, now),
+            },
+        )
+
+
+def _client(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def self_check(request: HttpRequest, fy: int) -> HttpResponse:
+    cycle = _cycle(fy)
+    lang = _lang(request)
+    context: dict[str, object] = {"cycle": cycle, "lang": lang}
+    if request.method == "GET":
+        context.update(
+            form=SelfCheckForm(),
+            degrees=DegreeFormSet(prefix="degree"),
+            employment=EmploymentFormSet(prefix="job"),
+            languages=LanguageFormSet(prefix="test"),
+        )
+        return render(request, "programme/self_check.html", context)
+    if calls.throttle_hit(
+        key=f"self-check:{_client(request)}", limit=SELF_CHECK_LIMIT, seconds=SELF_CHECK_WINDOW
+    ):
+        context["throttled"] = True
+        return render(request, "programme/self_check.html", context, status=429)
+    form = SelfCheckForm(request.POST)
+    degrees = DegreeFormSet(request.POST, prefix="degree")
+    employment = EmploymentFormSet(request.POST, prefix="job")
+    languages = LanguageFormSet(request.POST, prefix="test")
+    context.update(form=form, degrees=degrees, employment=employment, languages=languages)
+    valid = all([form.is_valid(), degrees.is_valid(), employment.is_valid(), languages.is_valid()])
+    if not valid:
+        return render(request, "programme/self_check.html", context, status=400)
+    try:
+        decision = calls.cycle_decision(self_check_profile(form, degrees, employment, languages), cycle)
+    except policy.ProfileError as error:
+        context["profile_error"] = _("The answers cannot be judged: %(why)s") % {"why": error}
+        return render(request, "programme/self_check.html", context, status=400)
+    context["decision"] = decision
+    context["verdict"] = policy.DECISION_LABELS[decision.outcome][lang]
+    context["criteria"] = [
+        {"id": c.id, "outcome": c.outcome, "message": dict(c.message)} for c in decision.criteria
+    ]
+    return render(request, "programme/self_check.html", context)
