@@ -24,6 +24,8 @@ PUBLIC |= {
     "/accounts/reset/1/1/",
     "/accounts/reset/done/",
 }
+# The public calls for applications and the web self-check.
+PUBLIC |= {"/calls/", "/calls/1/", "/calls/1/self-check/"}
 
 
 def _paths(resolver: URLResolver, prefix: str = "") -> list[str]:
