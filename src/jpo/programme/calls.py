@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from jpo import policy
 from jpo.applications.models import DocumentKind
-from jpo.programme.models import Cycle, Organization, Post, PostStatus, Track
+from jpo.programme.models import Cycle, Organization, Post, PostStatus, RuleSet, RuleSetStatus, Track
+from jpo.programme.rules.selectors import effective_rules
 
 # A profile that every criterion can judge: only the rule each criterion states is read from it.
 _REFERENCE_PROFILE: dict[str, Any] = {
@@ -38,28 +39,39 @@ class Call:
     max_organizations: int | None
     documents: list[Any]
     posts: list[Post] = field(default_factory=list)
+    refused_danger_levels: list[int] = field(default_factory=list)
 
 
 def cycle_decision(profile: dict[str, Any], cycle: Cycle) -> policy.Decision:
-    """The engine's judgement of `profile` under the rules that govern `cycle` (raises ProfileError)."""
-    return policy.evaluate(profile, cycle.code)
+    """The engine's judgement of `profile` under the rules that govern `cycle` (its published rule set,
+    else the policy files), as screening, the portal, the API and the CLI judge it (raises ProfileError)."""
+    return policy.evaluate(profile, cycle.code, rules=effective_rules(cycle))
 
 
 def call_cycles() -> QuerySet[Cycle]:
-    """The cycles whose call is public, newest first, with their tracks and organizations."""
-    return Cycle.objects.prefetch_related(
-        Prefetch(
-            "tracks",
-            queryset=Track.objects.order_by("kind").prefetch_related(
-                Prefetch("organizations", queryset=Organization.objects.order_by("code"))
-            ),
+    """The cycles whose rules are public, newest first, with their tracks and organizations: those with a
+    published rule set, and past cycles the policy files (the cited history) cover without a draft
+    or published rule set of their own."""
+    published = RuleSet.objects.filter(cycle=OuterRef("pk"), status=RuleSetStatus.PUBLISHED)
+    any_rule_set = RuleSet.objects.filter(cycle=OuterRef("pk"))
+    return (
+        Cycle.objects.annotate(published=Exists(published), has_rule_set=Exists(any_rule_set))
+        .filter(Q(published=True) | Q(has_rule_set=False, fiscal_year__in=policy.known_fiscal_years()))
+        .prefetch_related(
+            Prefetch(
+                "tracks",
+                queryset=Track.objects.order_by("kind").prefetch_related(
+                    Prefetch("organizations", queryset=Organization.objects.order_by("code"))
+                ),
+            )
         )
-    ).order_by("-fiscal_year")
+        .order_by("-fiscal_year")
+    )
 
 
 def call_for(cycle: Cycle, *, lang: str) -> Call:
     """The call of `cycle` in `lang` ("ja" or "en")."""
-    decision = cycle_decision(_REFERENCE_PROFILE, cycle)
+    decision = cycle_decision(_REFERENCE_PROFILE, cycle)  # the rule each criterion states
     eligibility = []
     sources: list[dict[str, Any]] = []
     for criterion in decision.criteria:
@@ -73,9 +85,19 @@ def call_for(cycle: Cycle, *, lang: str) -> Call:
         for source in criterion.sources:
             if source not in sources:
                 sources.append(source)
-    max_organizations = policy.parameter("max_organizations", cycle.fiscal_year).value
+    rules = effective_rules(cycle)
+    if rules is not None:
+        resolved = rules.resolved(cycle.fiscal_year)
+        max_organizations = resolved["max_organizations"].value
+        refused = resolved["danger_levels_refused"].value
+    else:
+        max_organizations = policy.parameter("max_organizations", cycle.fiscal_year).value
+        refused = policy.parameter("danger_levels_refused", cycle.fiscal_year).value
+    refused_levels = sorted(refused) if isinstance(refused, list | tuple) else []
+    # Posts in duty stations at a danger level the year's rules refuse are not open to applicants.
     posts = list(
         Post.objects.filter(cycle=cycle, status=PostStatus.APPROVED)
+        .exclude(danger_level__in=refused_levels)
         .select_related("organization")
         .order_by("organization__code", "title")
     )
@@ -83,9 +105,10 @@ def call_for(cycle: Cycle, *, lang: str) -> Call:
         cycle=cycle,
         eligibility=eligibility,
         sources=sources,
-        max_organizations=None if max_organizations is policy.UNKNOWN else int(max_organizations),
+        max_organizations=None if max_organizations in (policy.UNKNOWN, None) else int(max_organizations),
         documents=[label for _value, label in DocumentKind.choices],
         posts=posts,
+        refused_danger_levels=refused_levels,
     )
 
 

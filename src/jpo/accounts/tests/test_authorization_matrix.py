@@ -277,6 +277,10 @@ RULES: dict[str, Rule] = {
     "api:openapi-json": Rule(EVERYONE),
     "api:openapi-view": Rule(EVERYONE),
     "api:api-root": Rule(EVERYONE, also={404}),  # django-ninja's root: no page
+    # The public calls for applications and the self-check (nothing stored)
+    "calls:index": Rule(EVERYONE),
+    "calls:detail": Rule(EVERYONE, fy),
+    "calls:self_check": Rule(EVERYONE, fy),
     # Applicants: their own account and applications
     "accounts:verify_sent": Rule(twins_too(APPLICANT, SUPERUSER)),
     "accounts:profile": Rule(twins_too(APPLICANT, SUPERUSER)),
@@ -292,6 +296,10 @@ RULES: dict[str, Rule] = {
     "selection:my_stage_two": Rule(twins_too(APPLICANT, SUPERUSER)),
     "selection:slot_confirm": Rule({APPLICANT}, app, owned=True),
     # Programme officers
+    "programme:cycle_list": Rule(PROGRAMME),
+    "programme:cycle_create": Rule(PROGRAMME),
+    "programme:cycle": Rule(PROGRAMME, fy),
+    "programme:cycle_edit": Rule(PROGRAMME, fy),
     "portal:officer_duplicates": Rule(PROGRAMME),
     "portal:officer_duplicate_resolve": Rule(PROGRAMME, lambda w: {"pk": w.duplicate.pk}),
     "portal:officer_needs_review": Rule(PROGRAMME),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jpo import policy
-from jpo.accounts.permissions import public
+from jpo.accounts.access import public
 from jpo.applications import windows
 from jpo.programme import calls
 from jpo.programme.forms import (
