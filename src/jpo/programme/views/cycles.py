@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jpo.accounts.models import Role, User
 from jpo.accounts.access import role_required
+from jpo.accounts.models import Role, User
 from jpo.programme import selectors, services
 from jpo.programme.forms import CycleForm, cycle_initial, cycle_initial_from
 from jpo.programme.models import Cycle
