@@ -1,5 +1,6 @@
-"""Dispatch terms read from the policy parameters (`jpo.policy`), plus the few placement rules that
-the policy does not carry, each with its source.
+"""Dispatch terms and placement rules read from the policy parameters (`jpo.policy`), for a cycle under
+its published rule set when the caller passes it (`rules=effective_rules(cycle)`), plus the NPA rule
+that the policy does not carry, with its source.
 
 Nothing here hard-codes the dispatch length: it comes from the dated YAML parameters
 `dispatch_years` and `dispatch_years_maximum` (FACTS §3.1) and `max_organizations` (FACTS §1.2).
@@ -11,27 +12,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from jpo.policy import Overlay, resolve_date
 from jpo.policy import parameter as _parameter
 
-# Posts in a duty station at MOFA danger level 3 or 4 are refused.
-# FACTS §1.2, FY2026 row: "The chosen post must not be in a duty station at MOFA danger level 3 or 4"
-# ([3rd] career.erythree.com, 25 Jan 2026). Issue 5 asks for the rule "from FY2025"; FACTS documents
-# it for FY2026 only. We apply it from FY2025 as the issue asks; the discrepancy is noted in
-# docs/officer.md and can be corrected here.
-DANGER_RULE_FROM_FISCAL_YEAR = 2025
-REFUSED_DANGER_LEVELS = frozenset({3, 4})
-DANGER_RULE_SOURCE = (
-    "FACTS §1.2 FY2026 (career.erythree.com, 25 Jan 2026); applied from FY2025 as issue 5 requires"
-)
+# Posts at these MOFA danger levels, and the start-of-service deadline, are policy parameters
+# (`danger_levels_refused`, `service_start_deadline`), dated as their sources give them: the danger rule
+# is documented for FY2026 only, the start deadline for the FY2022 cycle only. Where a cycle's value is
+# unknown the rule is not applied. A cycle's published rule set may state them for its year.
 
 # Dispatch Act (Act No. 117 of 1970) and NPA Rule 18-0: a dispatch period longer than 5 years requires
 # consultation with the National Personnel Authority (FACTS §3.3, NPA white paper FY2019).
 NPA_CONSULTATION_YEARS = 5
 NPA_SOURCE = "NPA Rule 18-0 (FACTS §3.3; https://www.jinji.go.jp/hakusho/R1/1-2-01-2.html)"
-
-# Start of service by 31 January of the year after the exam year (FACTS §2.2, FY2022 calendar).
-START_DEADLINE_MONTH_DAY = (1, 31)
-START_DEADLINE_SOURCE = "FACTS §2.2 (FY2022 calendar: start of service by 31 Jan 2023)"
 
 
 @dataclass(frozen=True)
@@ -51,11 +43,11 @@ def _source_label(value: Any) -> str:
     return getattr(source, "label", "") or ""
 
 
-def dispatch_terms(fiscal_year: int) -> DispatchTerms:
+def dispatch_terms(fiscal_year: int, rules: Overlay | None = None) -> DispatchTerms:
     """Length in principle and maximum length of a dispatch for a cycle, or None where unknown."""
     try:
-        years = _parameter("dispatch_years", fiscal_year)
-        maximum = _parameter("dispatch_years_maximum", fiscal_year)
+        years = _parameter("dispatch_years", fiscal_year, rules=rules)
+        maximum = _parameter("dispatch_years_maximum", fiscal_year, rules=rules)
     except (KeyError, ValueError):
         return DispatchTerms(fiscal_year, None, None, "")
     return DispatchTerms(
@@ -66,18 +58,59 @@ def dispatch_terms(fiscal_year: int) -> DispatchTerms:
     )
 
 
-def max_organizations(fiscal_year: int) -> int | None:
+def max_organizations(fiscal_year: int, rules: Overlay | None = None) -> int | None:
     """How many organizations an application may name (None: unknown, so every preference counts)."""
     try:
-        value = _parameter("max_organizations", fiscal_year).value
+        value = _parameter("max_organizations", fiscal_year, rules=rules).value
     except (KeyError, ValueError):
         return None
     return _known_int(value)
 
 
-def start_deadline(fiscal_year: int) -> dt.date:
-    month, day = START_DEADLINE_MONTH_DAY
-    return dt.date(fiscal_year + 1, month, day)
+@dataclass(frozen=True)
+class PlacementRule:
+    """A placement rule of one cycle as the policy (or the cycle's rule set) states it, with its source."""
+
+    fiscal_year: int
+    value: Any  # None: not known for this cycle, so not applied
+    source: str
+
+
+def _rule(name: str, fiscal_year: int, rules: Overlay | None) -> PlacementRule:
+    value = _parameter(name, fiscal_year, rules=rules)
+    source = value.source
+    label = ""
+    if source is not None:
+        label = f"{source.label} ({source.url})" if source.url else source.label
+    return PlacementRule(fiscal_year, value.value if value.known else None, label)
+
+
+def danger_rule(fiscal_year: int, rules: Overlay | None = None) -> PlacementRule:
+    """The MOFA danger levels refused in the cycle (a frozenset; value None where no source states one)."""
+    rule = _rule("danger_levels_refused", fiscal_year, rules)
+    if rule.value is None:
+        return rule
+    return PlacementRule(fiscal_year, frozenset(int(x) for x in rule.value), rule.source)
+
+
+def start_rule(fiscal_year: int, rules: Overlay | None = None) -> PlacementRule:
+    """The date by which service must start (value None where no source states one for the cycle)."""
+    rule = _rule("service_start_deadline", fiscal_year, rules)
+    if rule.value is None:
+        return rule
+    return PlacementRule(fiscal_year, resolve_date(rule.value, fiscal_year), rule.source)
+
+
+def start_deadline(fiscal_year: int, rules: Overlay | None = None) -> dt.date | None:
+    value: dt.date | None = start_rule(fiscal_year, rules).value
+    return value
+
+
+def planning_start(fiscal_year: int, rules: Overlay | None = None) -> dt.date:
+    """The start date assumed for cost estimates: the cycle's start deadline, or where none is known, the
+    only one documented (FY2022: 31 January after the exam year) applied to the cycle. An assumption for
+    planning money, never a rule applied to a candidate."""
+    return start_deadline(fiscal_year, rules) or dt.date(fiscal_year + 1, 1, 31)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -98,9 +131,6 @@ def fiscal_year_of(day: dt.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
-def danger_level_refused(*, fiscal_year: int, danger_level: int | None) -> bool:
-    return (
-        fiscal_year >= DANGER_RULE_FROM_FISCAL_YEAR
-        and danger_level is not None
-        and danger_level in REFUSED_DANGER_LEVELS
-    )
+def danger_level_refused(*, fiscal_year: int, danger_level: int | None, rules: Overlay | None = None) -> bool:
+    refused = danger_rule(fiscal_year, rules).value
+    return refused is not None and danger_level is not None and danger_level in refused

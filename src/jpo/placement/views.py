@@ -37,8 +37,9 @@ from jpo.placement.services.costs import rates
 from jpo.placement.services.secondments import needs_npa_consultation
 from jpo.placement.statistics import SMALL_GROUP_MINIMUM, chart_bars, pool_small_groups
 from jpo.placement.tasks import today_in_tokyo
-from jpo.placement.terms import DANGER_RULE_SOURCE, NPA_SOURCE, dispatch_terms
+from jpo.placement.terms import NPA_SOURCE, danger_rule, dispatch_terms, planning_start
 from jpo.programme.models import Agreement, Cycle, Organization, Post
+from jpo.programme.rules.selectors import effective_rules
 
 OFFICER = Role.OFFICER
 FOCAL = Role.FOCAL_POINT
@@ -88,7 +89,12 @@ def post_list(request: HttpRequest) -> HttpResponse:
     cycle = _cycle(request)
     posts = list(selectors.post_list(user=request.user, cycle=cycle))
     loaded = rates()
-    rows = [(p, post_services.post_cost_estimate(post=p, loaded=loaded)) for p in posts]
+    # The rules of each cycle shown, read once per cycle (not per post).
+    rules = {c.pk: effective_rules(c) for c in {p.cycle for p in posts} | ({cycle} if cycle else set())}
+    rows = [
+        (p, post_services.post_cost_estimate(post=p, loaded=loaded, rules=rules[p.cycle_id])) for p in posts
+    ]
+    danger = danger_rule(cycle.fiscal_year, rules[cycle.pk]) if cycle else None
     return render(
         request,
         "placement/post_list.html",
@@ -96,7 +102,8 @@ def post_list(request: HttpRequest) -> HttpResponse:
             "cycle": cycle,
             "cycles": Cycle.objects.order_by("-fiscal_year"),
             "rows": rows,
-            "danger_source": DANGER_RULE_SOURCE,
+            "danger": danger,
+            "danger_levels": ", ".join(str(level) for level in sorted(danger.value or ())) if danger else "",
         },
     )
 
@@ -155,13 +162,15 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Post updated."))
             return redirect("placement:post_detail", post.pk)
     post.refresh_from_db()
+    rules = effective_rules(post.cycle)
     return render(
         request,
         "placement/post_detail.html",
         {
             "post": post,
-            "estimate": post_services.post_cost_estimate(post=post),
-            "terms": dispatch_terms(post.cycle.fiscal_year),
+            "estimate": post_services.post_cost_estimate(post=post, rules=rules),
+            "terms": dispatch_terms(post.cycle.fiscal_year, rules),
+            "planning_start": planning_start(post.cycle.fiscal_year, rules),
         },
         status=status,
     )
@@ -473,7 +482,9 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and needs_npa_consultation(
                 start=dispatch.start_date, planned_return=secondment.planned_return_date
             ),
-            "terms": dispatch_terms(dispatch.application.cycle.fiscal_year),
+            "terms": dispatch_terms(
+                dispatch.application.cycle.fiscal_year, effective_rules(dispatch.application.cycle)
+            ),
             "can_edit": access.is_officer(request.user),
             "can_report": access.is_officer(request.user) or access.is_focal_point(request.user),
             "costs_illustrative": any(c.is_illustrative for c in dispatch.costs.all()),
@@ -651,7 +662,9 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     from jpo.policy import parameter
 
     cycle = _cycle(request)
-    track = parameter("organization_track", cycle.fiscal_year) if cycle else None
+    track = (
+        parameter("organization_track", cycle.fiscal_year, rules=effective_rules(cycle)) if cycle else None
+    )
     organizations = Organization.objects.prefetch_related(
         Prefetch("agreements", queryset=Agreement.objects.order_by("starts_fiscal_year")),
         Prefetch("focal_points", queryset=User.objects.filter(role=Role.FOCAL_POINT, is_active=True)),

@@ -17,7 +17,8 @@ from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.placement.models import Dispatch, Extension, Milestone, MilestoneKind, Offer, OfferStatus, Secondment
 from jpo.placement.services.costs import dispatch_costs_refresh
-from jpo.placement.terms import START_DEADLINE_SOURCE, dispatch_terms, end_after_years, start_deadline
+from jpo.placement.terms import dispatch_terms, end_after_years, start_rule
+from jpo.programme.rules.selectors import effective_rules
 
 # Error messages (tests reuse them).
 END_BEFORE_START = gettext_lazy("The end must come after the start.")
@@ -98,12 +99,13 @@ def dispatch_create(
         raise ValidationError(_("Only an accepted offer can become a dispatch."))
     if hasattr(application, "dispatch"):
         raise ValidationError(_("This candidate is already dispatched."))
-    deadline = start_deadline(cycle.fiscal_year)
-    if start_date > deadline:
+    rules = effective_rules(cycle)
+    deadline = start_rule(cycle.fiscal_year, rules)  # enforced only where a source (or rule set) gives it
+    if deadline.value is not None and start_date > deadline.value:
         errors.setdefault("start_date", []).append(
-            LATE_START % {"deadline": deadline, "source": START_DEADLINE_SOURCE}
+            LATE_START % {"deadline": deadline.value, "source": deadline.source}
         )
-    terms = dispatch_terms(cycle.fiscal_year)
+    terms = dispatch_terms(cycle.fiscal_year, rules)
     if planned_end_date is None:
         if terms.years is None:
             errors.setdefault("planned_end_date", []).append(
@@ -194,7 +196,7 @@ def dispatch_extend(*, actor: User, dispatch: Dispatch, new_planned_end: dt.date
                 _("The new end must come after the current planned end (%(end)s).")
                 % {"end": dispatch.planned_end_date}
             )
-        terms = dispatch_terms(cycle.fiscal_year)
+        terms = dispatch_terms(cycle.fiscal_year, effective_rules(cycle))
         if terms.maximum_years is None:
             errors.setdefault("new_planned_end", []).append(
                 _(

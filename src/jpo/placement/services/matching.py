@@ -34,6 +34,7 @@ from jpo.placement.services.notify import notify_on_commit
 from jpo.placement.services.posts import post_cost_estimate, post_fill
 from jpo.placement.terms import max_organizations
 from jpo.programme.models import Cycle, Organization, Post, PostStatus
+from jpo.programme.rules.selectors import effective_rules
 
 CANDIDATE_STATUSES = (Status.RECOMMENDED, Status.FORWARDED)
 RESERVE_DEPTH = 3
@@ -105,7 +106,8 @@ def build_problem(*, cycle: Cycle, preference_weight: float) -> Problem:
     applications = list(open_candidates(cycle))
     posts = list(open_posts(cycle))
     n, m = len(applications), len(posts)
-    limit = max_organizations(cycle.fiscal_year)
+    rules = effective_rules(cycle)
+    limit = max_organizations(cycle.fiscal_year, rules)
     ranks = np.zeros((n, m), dtype=int)
     ratings = np.zeros((n, m), dtype=int)
     post_org = np.array([p.organization_id for p in posts], dtype=int)
@@ -134,7 +136,10 @@ def build_problem(*, cycle: Cycle, preference_weight: float) -> Problem:
     fit = np.where(allowed, preference_weight * pref_score + (1 - preference_weight) * ratings / 5, 0.0)
     loaded = rates()
     costs = np.array(
-        [np.nan if (t := post_cost_estimate(post=p, loaded=loaded).total) is None else t for p in posts],
+        [
+            np.nan if (t := post_cost_estimate(post=p, loaded=loaded, rules=rules).total) is None else t
+            for p in posts
+        ],
         dtype=float,
     )
     return Problem(applications, posts, ranks, ratings, costs, fit, allowed)
@@ -261,7 +266,7 @@ def match_pair_set(*, actor: User, run: MatchRun, application: Application, post
             cost = post_cost_estimate(post=post, loaded=loaded).total
             pref = application.preferences.filter(organization_id=post.organization_id).first()
             rating = application.ratings.filter(organization_id=post.organization_id).first()
-            limit = max_organizations(run.cycle.fiscal_year) or max(
+            limit = max_organizations(run.cycle.fiscal_year, effective_rules(run.cycle)) or max(
                 [p.rank for p in application.preferences.all()] or [1]
             )
             weight = run.preference_weight / 100

@@ -14,14 +14,10 @@ from jpo.accounts import access
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.placement.services.costs import CostEstimate, estimate, rates
-from jpo.placement.terms import (
-    DANGER_RULE_SOURCE,
-    danger_level_refused,
-    dispatch_terms,
-    end_after_years,
-    start_deadline,
-)
+from jpo.placement.terms import danger_rule, dispatch_terms, end_after_years, planning_start
+from jpo.policy import Overlay
 from jpo.programme.models import Agreement, Cycle, Organization, Post, PostStatus
+from jpo.programme.rules.selectors import effective_rules
 
 P = PostStatus
 POST_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -33,19 +29,29 @@ POST_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def _danger_message(level: int) -> str:
+def _danger_refusal(*, cycle: Cycle, level: int | None, rules: Overlay | None) -> str | None:
+    """Why a post at `level` is refused in `cycle` (the cycle's rules, with their source), or None."""
+    rule = danger_rule(cycle.fiscal_year, rules)
+    if level is None or rule.value is None or level not in rule.value:
+        return None
     return _(
-        "A post in a duty station at MOFA danger level %(level)s cannot be accepted from FY2025 (%(source)s)."
-    ) % {"level": level, "source": DANGER_RULE_SOURCE}
+        "A post in a duty station at MOFA danger level %(level)s cannot be accepted in %(cycle)s (%(source)s)."
+    ) % {"level": level, "cycle": cycle.code, "source": rule.source}
 
 
-def post_cost_estimate(*, post: Post, loaded: Any = None) -> CostEstimate:
-    """Estimated cost of a post over the planned dispatch length, assuming a start on the latest allowed
-    day (31 January after the exam year); missing rates are listed, never guessed."""
-    terms = dispatch_terms(post.cycle.fiscal_year)
+_LOOK_UP: Any = object()  # post_cost_estimate: read the cycle's rules (callers with many posts pass them)
+
+
+def post_cost_estimate(*, post: Post, loaded: Any = None, rules: Overlay | None = _LOOK_UP) -> CostEstimate:
+    """Estimated cost of a post over the planned dispatch length, assuming a start on the cycle's start
+    deadline (see `planning_start`); missing rates are listed, never guessed. `rules`: the cycle's
+    `effective_rules`, looked up when not given."""
+    if rules is _LOOK_UP:
+        rules = effective_rules(post.cycle)
+    terms = dispatch_terms(post.cycle.fiscal_year, rules)
     if terms.years is None:
         return CostEstimate(missing=[_("The policy gives no dispatch length for this cycle.")])
-    start = start_deadline(post.cycle.fiscal_year)
+    start = planning_start(post.cycle.fiscal_year, rules)
     return estimate(
         grade=post.grade,
         duty_station=post.duty_station,
@@ -98,10 +104,9 @@ def post_propose(
         errors.setdefault("title", []).append(_("A post needs a title."))
     if not duty_station.strip():
         errors.setdefault("duty_station", []).append(_("A post needs a duty station."))
-    if danger_level is not None and danger_level_refused(
-        fiscal_year=cycle.fiscal_year, danger_level=danger_level
-    ):
-        errors.setdefault("danger_level", []).append(_danger_message(danger_level))
+    refusal = _danger_refusal(cycle=cycle, level=danger_level, rules=effective_rules(cycle))
+    if refusal:
+        errors.setdefault("danger_level", []).append(refusal)
     covered = Agreement.objects.filter(
         Q(ends_fiscal_year__isnull=True) | Q(ends_fiscal_year__gte=cycle.fiscal_year),
         organization=organization,
@@ -142,10 +147,10 @@ def post_approve(*, actor: User, post: Post) -> Post:
     with transaction.atomic():
         cycle = Cycle.objects.select_for_update().get(pk=post.cycle_id)
         post = Post.objects.select_related("cycle").get(pk=post.pk)
-        if post.danger_level is not None and danger_level_refused(
-            fiscal_year=cycle.fiscal_year, danger_level=post.danger_level
-        ):
-            raise ValidationError(_danger_message(post.danger_level))
+        rules = effective_rules(cycle)
+        refusal = _danger_refusal(cycle=cycle, level=post.danger_level, rules=rules)
+        if refusal:
+            raise ValidationError(refusal)
         taken = list(
             Post.objects.filter(cycle=cycle, status__in=[P.APPROVED, P.FILLED]).select_related("cycle")
         )
@@ -158,7 +163,7 @@ def post_approve(*, actor: User, post: Post) -> Post:
             loaded = rates()
             total = 0
             for other in [*taken, post]:
-                cost = post_cost_estimate(post=other, loaded=loaded)
+                cost = post_cost_estimate(post=other, loaded=loaded, rules=rules)
                 if cost.total is None:
                     raise ValidationError(
                         _(

@@ -3,7 +3,9 @@ outcomes. Every refusal also asserts that nothing was written."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,7 +45,9 @@ from jpo.placement.services.secondments import (
     secondment_record_return,
 )
 from jpo.placement.tests import factories as f
+from jpo.policy import history_rules
 from jpo.programme.models import Post, PostStatus
+from jpo.programme.rules.services import rule_set_load, rule_set_publish
 
 pytestmark = pytest.mark.django_db
 
@@ -51,13 +55,20 @@ pytestmark = pytest.mark.django_db
 # -- posts -----------------------------------------------------------------------------------
 
 
-def test_danger_level_3_or_4_refused_from_fy2025_only() -> None:
+def _publish_rules(fiscal_year: int, **changes: Any) -> None:
+    parameters = copy.deepcopy(history_rules(fiscal_year))
+    parameters.update(changes)
+    document = {"cycle": f"FY{fiscal_year}", "parameters": parameters}
+    rule_set_publish(rule_set=rule_set_load(data=document, actor=None), actor=None, confirm_unknown=True)
+
+
+def test_danger_level_3_or_4_refused_in_fy2026_as_sourced_not_before() -> None:
     officer = f.officer()
     org = f.organization()
     with pytest.raises(ValidationError) as caught:
         post_propose(
             actor=officer,
-            cycle=f.cycle(2025),
+            cycle=f.cycle(2026),
             organization=org,
             title="T",
             duty_station="Kabul",
@@ -65,10 +76,13 @@ def test_danger_level_3_or_4_refused_from_fy2025_only() -> None:
             danger_level=4,
         )
     assert "danger_level" in caught.value.message_dict
+    assert "FY2026" in caught.value.message_dict["danger_level"][0]
+    assert "career.erythree.com" in caught.value.message_dict["danger_level"][0]  # the rule's source
     assert not Post.objects.exists()
+    # FY2025: no source states the rule for that cycle, so it is not applied.
     post = post_propose(
         actor=officer,
-        cycle=f.cycle(2024),
+        cycle=f.cycle(2025),
         organization=org,
         title="T",
         duty_station="Kabul",
@@ -78,13 +92,30 @@ def test_danger_level_3_or_4_refused_from_fy2025_only() -> None:
     assert post.status == PostStatus.PROPOSED
     assert post_propose(
         actor=officer,
-        cycle=f.cycle(2025),
+        cycle=f.cycle(2026),
         organization=org,
         title="T2",
         duty_station="Nairobi",
         grade="P-2",
         danger_level=2,
     )
+
+
+def test_the_danger_rule_follows_the_cycles_published_rule_set() -> None:
+    officer = f.officer()
+    org = f.organization()
+    _publish_rules(
+        2025, danger_levels_refused={"value": [4], "source": {"label": "FY2025 call", "url": None}}
+    )
+    with pytest.raises(ValidationError, match="FY2025 call"):
+        post_propose(
+            actor=officer, cycle=f.cycle(2025), organization=org, title="T", duty_station="Kabul",
+            grade="P-2", danger_level=4,
+        )  # fmt: skip
+    assert post_propose(
+        actor=officer, cycle=f.cycle(2025), organization=org, title="T", duty_station="Juba",
+        grade="P-2", danger_level=3,
+    )  # fmt: skip
 
 
 def test_focal_point_proposes_only_for_own_organization(make_user) -> None:
@@ -295,13 +326,30 @@ def _accepted(officer, civil_servant=False, ministry=None):
     return f.accepted_offer(actor=officer, application=application, post_row=post)
 
 
-def test_start_after_31_january_refused() -> None:
+def test_start_after_the_deadline_refused_where_a_source_gives_one() -> None:
     officer = f.officer()
     offer = _accepted(officer)
+    # The start-by-31-January rule is documented for the FY2022 cycle only; FY2024's rule set states it.
+    _publish_rules(
+        2024,
+        service_start_deadline={
+            "value": {"month": 1, "day": 31, "year_offset": 1},
+            "source": {"label": "FY2024 calendar", "url": "https://example.org/fy2024"},
+        },
+    )
     with pytest.raises(ValidationError) as caught:
         dispatch_create(actor=officer, offer=offer, start_date=dt.date(2025, 2, 1))
     assert "start_date" in caught.value.message_dict
+    assert "2025-01-31" in str(caught.value.message_dict["start_date"][0])
+    assert "FY2024 calendar" in caught.value.message_dict["start_date"][0]
     assert not Dispatch.objects.exists() and not Milestone.objects.exists()
+
+
+def test_no_start_deadline_is_enforced_where_no_source_gives_one() -> None:
+    officer = f.officer()
+    offer = _accepted(officer)  # FY2024: the FY2022 calendar's deadline is not documented for it
+    dispatch = dispatch_create(actor=officer, offer=offer, start_date=dt.date(2025, 2, 1))
+    assert dispatch.start_date == dt.date(2025, 2, 1)
 
 
 def test_end_before_start_and_past_maximum_refused() -> None:

@@ -82,10 +82,10 @@ def test_ministry_hr_sees_only_own_civil_servants(client, make_user) -> None:
 
 def test_post_proposal_with_danger_level_4_shows_the_rule(client, make_user) -> None:
     org = f.organization()
-    f.cycle(2025)
+    f.cycle(2026)  # the rule is documented for FY2026
     _login(client, make_user, Role.OFFICER)
     response = client.post(
-        reverse("placement:post_new") + "?cycle=2025",
+        reverse("placement:post_new") + "?cycle=2026",
         {
             "organization": org.pk,
             "title": "Analyst",
@@ -292,3 +292,14 @@ def test_match_run_page_query_count_does_not_grow(client) -> None:
         f.post(actor=officer, cycle_row=cycle, org=org, title=f"P{i + 1}")
         f.candidate(cycle_row=cycle, preferences=[org], actor=officer)
     assert _count_queries(client, run_url()) == before
+
+
+def test_post_list_states_the_cycles_danger_rule_with_its_source(client, make_user) -> None:
+    f.cycle(2025)
+    f.cycle(2026)
+    _login(client, make_user, Role.OFFICER)
+    fy2026 = client.get(reverse("placement:post_list") + "?cycle=2026").content.decode()
+    assert "In FY2026, posts in a duty station at MOFA danger level 3, 4 are refused" in fy2026
+    assert "career.erythree.com" in fy2026
+    fy2025 = client.get(reverse("placement:post_list") + "?cycle=2025").content.decode()
+    assert "No rule on the MOFA danger level of duty stations is known for FY2025." in fy2025

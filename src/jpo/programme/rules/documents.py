@@ -48,7 +48,11 @@ def parse_rule_set_document(data: Any) -> tuple[int, dict[str, dict[str, Any]]]:
             problems[name] = found
         entries[name] = entry
     if problems:
-        raise RuleSetError("; ".join(p for ps in problems.values() for p in ps), problems=problems)
+        missing = sorted(known - set(map(str, parameters)))
+        lines = [p for name, ps in problems.items() if name not in missing for p in ps]
+        if missing:
+            lines.append(f"missing: {', '.join(missing)} (every parameter must be given; use value: unknown)")
+        raise RuleSetError("; ".join(lines), problems=problems)
     return fiscal_year, dict(sorted(entries.items()))
 
 

@@ -254,7 +254,7 @@ def test_load_names_every_bad_parameter() -> None:
     with pytest.raises(RuleSetError) as caught:
         rule_set_load(data=document, actor=None)
     assert set(caught.value.problems) == {"age_limit", "shoe_size", "nationality"}
-    assert "nationality: missing" in str(caught.value)
+    assert "missing: nationality" in str(caught.value)
     assert not RuleSet.objects.exists() and not RuleSetParameter.objects.exists()
 
 
