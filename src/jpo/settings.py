@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "ninja",  # serves the API docs (Swagger UI) from our own static files, not a CDN
     "django_tasks",
     "django_tasks_db",
     "jpo.outbox",
@@ -101,6 +102,7 @@ MIDDLEWARE = [
     "jpo.safety.middleware.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "jpo.accounts.middleware.LoginRequiredByDefaultMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -231,6 +233,22 @@ SESSION_COOKIE_AGE = int(os.environ.get("JPO_SESSION_DAYS", "14")) * 24 * 3600
 JPO_STAFF_SESSION_HOURS = int(os.environ.get("JPO_STAFF_SESSION_HOURS", "8"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts and styles only from our own static files, never inline
+# (<script> blocks, onclick=, style= and <style> are refused by the browser): see docs/operators.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("JPO_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("JPO_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
