@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import ProtectedError
 from simple_history.utils import bulk_create_with_history
@@ -36,6 +37,7 @@ from jpo.applications.models import (
     Applicant,
     Application,
     Degree,
+    Document,
     EmploymentPeriod,
     LanguageTest,
     Preference,
@@ -44,10 +46,12 @@ from jpo.applications.services import (
     PastMove,
     applications_record_history,
     receipt_number_for,
+    rows_insert,
     rows_update,
 )
 from jpo.applications.workflow import Status
 from jpo.placement.models import Dispatch, Outcome, Secondment
+from jpo.programme.demo.documents import documents_create, documents_files
 from jpo.programme.demo.logins import demo_logins_upsert
 from jpo.programme.demo.plan import (
     APPLICANT_MOVES,
@@ -111,6 +115,8 @@ def demo_delete_synthetic() -> dict[str, int]:
         "secondments": Secondment.objects.filter(dispatch__in=dispatches).delete()[0],
         "dispatches": dispatches.delete()[0],
     }
+    files = documents_files(Document.objects.filter(application__applicant__is_synthetic=True))
+    transaction.on_commit(lambda: _delete_files(files))
     counts["applications"] = Application.objects.filter(applicant__is_synthetic=True).delete()[0]
     counts["applicants"] = Applicant.objects.filter(is_synthetic=True).delete()[0]
     counts["posts"] = Post.objects.filter(terms_of_reference__startswith=POST_MARKER).delete()[0]
@@ -122,6 +128,11 @@ def demo_delete_synthetic() -> dict[str, int]:
         except ProtectedError:
             pass  # someone's own data hangs on it: keep it
     return counts
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
 
 
 def _conflicts(plan: Plan) -> str:
@@ -284,13 +295,14 @@ def _load_people(plan: Plan, users: dict[str, User], result: DemoResult, progres
             pairs.append((application, app))
     created = bulk_create_with_history([a for a, _ in pairs], Application, batch_size=BATCH)
     pairs = list(zip(created, [app for _, app in pairs], strict=True))
-    Preference.objects.bulk_create(
+    rows_insert(
+        Preference,
+        ["application_id", "organization_id", "rank", "post_id"],
         (
-            Preference(application=application, organization=organizations[code], rank=rank)
+            (application.pk, organizations[code].pk, rank, None)
             for application, app in pairs
             for rank, code in enumerate(app.preferences, start=1)
         ),
-        batch_size=BATCH,
     )
     _load_declarations(pairs)
     progress(f"applications: {len(pairs)} created with their degrees, employment and language tests")
@@ -315,8 +327,10 @@ def _load_people(plan: Plan, users: dict[str, User], result: DemoResult, progres
         if application.submitted_at is not None:
             application.receipt_number = receipt_number_for(application)
     rows_update(Application, ["created_at", "updated_at", "receipt_number"], [a for a, _ in pairs])
+    documents = documents_create(application for application, _ in pairs)
+    progress(f"documents: {documents} synthetic PDFs written")
     result.created_applications = len(pairs)
-    result.transitions = len(changes)
+    result.transitions = changes
     by_year: dict[int, list[ApplicationPlan]] = {}
     for _, app in pairs:
         by_year.setdefault(app.fiscal_year, []).append(app)
@@ -332,49 +346,41 @@ def _load_people(plan: Plan, users: dict[str, User], result: DemoResult, progres
 
 def _load_declarations(pairs: list[tuple[Application, ApplicationPlan]]) -> None:
     """What each application declares (degrees, employment, language tests), as the plan made it."""
-    Degree.objects.bulk_create(
+    rows_insert(
+        Degree,
+        ["application_id", "level", "field", "institution", "awarded", "expected"],
         (
-            Degree(
-                application=application,
-                level=d["level"],
-                field=d["field"],
-                institution=INSTITUTION,
-                awarded=d.get("awarded"),
-                expected=d.get("expected"),
-            )
+            (application.pk, d["level"], d["field"], INSTITUTION, d.get("awarded"), d.get("expected"))
             for application, app in pairs
             for d in app.degrees
         ),
-        batch_size=BATCH,
     )
-    EmploymentPeriod.objects.bulk_create(
+    rows_insert(
+        EmploymentPeriod,
+        ["application_id", "employer", "title", "start", "end", "type", "sector", "description"],
         (
-            EmploymentPeriod(
-                application=application,
-                employer=str(job["employer"]),
-                title=JOB_TITLE,
-                start=str(job["start"]),
-                end=job["end"],
-                type=str(job["type"]),
-                sector=str(job["sector"]),
+            (
+                application.pk,
+                job["employer"],
+                JOB_TITLE,
+                job["start"],
+                job["end"],
+                job["type"],
+                job["sector"],
+                "",
             )
             for application, app in pairs
             for job in app.employment
         ),
-        batch_size=BATCH,
     )
-    LanguageTest.objects.bulk_create(
+    rows_insert(
+        LanguageTest,
+        ["application_id", "test", "score", "taken"],
         (
-            LanguageTest(
-                application=application,
-                test=str(t["test"]),
-                score=Decimal(str(t["score"])),
-                taken=str(t["taken"]),
-            )
+            (application.pk, t["test"], Decimal(str(t["score"])), t["taken"])
             for application, app in pairs
             for t in app.language_tests
         ),
-        batch_size=BATCH,
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +114,7 @@ def demo_logins_upsert() -> dict[str, User]:
                 is_superuser=login.is_superuser,
                 is_active=True,
                 password=password,
+                email_verified_at=timezone.now(),
             )
             user.save()
             audit_record(actor=None, action="demo.login.create", target=user, data={"role": login.role})

@@ -8,9 +8,11 @@ a transaction that is rolled back at the end, so the rest of the suite never see
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from io import StringIO
+from io import BytesIO, StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +23,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from jpo.accounts.models import AuditEvent, User
-from jpo.applications.models import Applicant, Application, Preference, StatusChange
+from jpo.applications.models import Applicant, Application, Document, Preference, StatusChange
 from jpo.applications.selfcheck import application_profile
 from jpo.applications.workflow import TRACK_ONLY, TRANSITIONS, Status
 from jpo.placement.models import Dispatch, Outcome, OutcomeKind, Secondment
@@ -81,9 +83,15 @@ def summary() -> list[tuple[Any, ...]]:
     return sorted(rows)
 
 
+MEDIA: dict[str, Path] = {}
+
+
 @pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+def demo(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[str]:
+    MEDIA["root"] = tmp_path_factory.mktemp("demo-media")
+    fast_hasher = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=MEDIA["root"]
+    )
     with django_db_blocker.unblock(), fast_hasher, transaction.atomic():
         output = run_demo()
         yield output
@@ -375,6 +383,34 @@ def test_screening_again_reproduces_the_demo_outcomes(demo: str) -> None:
             assert screening.engine_outcome == "not_eligible", screening.application
         else:
             assert screening.engine_outcome != "not_eligible", screening.application
+
+
+def test_every_application_has_its_synthetic_pdf_documents(demo: str) -> None:
+    from pypdf import PdfReader
+
+    submitted = Application.objects.exclude(submitted_at=None)
+    assert submitted.exists()
+    for application in submitted.prefetch_related("documents"):
+        assert {d.kind for d in application.documents.all()} == {"cv", "cover_letter", "degree", "language"}
+    for application in Application.objects.filter(submitted_at=None).prefetch_related("documents"):
+        assert {d.kind for d in application.documents.all()} == {"cv", "cover_letter"}
+    for document in Document.objects.order_by("pk")[:20]:
+        content = (MEDIA["root"] / document.file.name).read_bytes()
+        assert hashlib.sha256(content).hexdigest() == document.sha256 and len(content) == document.size
+        reader = PdfReader(BytesIO(content))
+        assert len(reader.pages) == document.pages == 1
+        assert "SYNTHETIC" in reader.pages[0].extract_text()
+
+
+def test_the_applicant_login_is_verified_with_documents_and_a_receipt(demo: str) -> None:
+    user = User.objects.get(username="applicant")
+    assert user.email_verified
+    applicant = Applicant.objects.get(user=user)
+    assert applicant.is_synthetic
+    current = applicant.applications.get(cycle__fiscal_year=2027)
+    assert current.status == "submitted" and current.receipt_number == f"JPO-2027-{current.pk:06d}"
+    assert current.documents.count() == 4
+    assert current.degrees.exists() and current.employment.exists() and current.language_tests.exists()
 
 
 def test_one_login_per_role(demo: str) -> None:
