@@ -1,5 +1,5 @@
-"""Result e-mails: officer-editable templates (Django template syntax), checked before they are saved or
-used; a `Notification` row per e-mail, written in the same transaction as the status change and sent
+"""Result e-mails: officer-editable templates (a sandboxed subset of Django's template syntax, see
+`jpo.safety.mail`), checked before they are saved or used; a `Notification` row per e-mail, written in the same transaction as the status change and sent
 by a background task after commit.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context
 from django.template.base import TextNode, Variable, VariableNode
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from jpo.accounts.services import audit_record
 from jpo.applications.models import Application
 from jpo.applications.workflow import Status
 from jpo.programme.models import Cycle
+from jpo.safety.mail import TemplateRefused, compile_template, sandboxed_engine
 from jpo.selection.models import Notification, NotificationStatus, NotificationTemplate
 from jpo.selection.services.errors import SelectionError
 
@@ -69,8 +70,8 @@ SAMPLE_CONTEXT: dict[str, str] = {
 }
 
 _INVALID = "\x00{unknown:%s}\x00"
-# Only the built-in tags and filters: no {% load %} of other libraries, no {% include %} of files.
-_ENGINE = Engine(autoescape=False, string_if_invalid=_INVALID, libraries={}, dirs=[], app_dirs=False)
+# The sandbox: placeholders, a few tags and filters; no {% debug %}, {% lorem %}, {% load %}, {% include %}.
+_ENGINE = sandboxed_engine(string_if_invalid=_INVALID)
 
 _EN_FOOTER = "\n\nJPO programme office, Ministry of Foreign Affairs of Japan\n"
 _JA_FOOTER = "\n\n外務省 JPO派遣制度 担当\n"
@@ -218,9 +219,9 @@ def template_problems(text: str) -> list[str]:
     would not reach) and renders it against a sample context to catch unknown attributes.
     """
     try:
-        template = _ENGINE.from_string(text)
-    except TemplateSyntaxError as error:
-        return [_("Template syntax error: %(error)s") % {"error": error}]
+        template = compile_template(text, engine=_ENGINE)
+    except TemplateRefused as error:
+        return [str(error)]
     problems: list[str] = []
     for text_node in template.nodelist.get_nodes_by_type(TextNode):
         for mark in ("{{", "}}", "{%", "%}"):
@@ -255,7 +256,7 @@ def _render(text: str, context: dict[str, str]) -> str:
     problems = template_problems(text)
     if problems:
         raise SelectionError(" ".join(problems), field="body")
-    return _ENGINE.from_string(text).render(Context(context))
+    return compile_template(text, engine=_ENGINE).render(Context(context))
 
 
 def notification_template_get(*, cycle: Cycle, status: str, language: str) -> tuple[str, str]:

@@ -36,6 +36,38 @@ def test_a_broken_placeholder_is_refused_and_nothing_is_saved(cycle: Any, office
     assert not NotificationTemplate.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [
+        ("{% debug %}", "“debug” is not allowed"),  # printed every variable in reach
+        ("{% lorem 999999 w %}", "“lorem” is not allowed"),  # a megabyte-sized e-mail
+        ("{% extends 'web/base.html' %}", "“extends”"),
+        ("{% for c in applicant_name %}{{ c }}{% endfor %}", "“for”"),
+        ("{% url 'home' %}", "“url”"),
+        ("{{ applicant_name|ljust:999999999 }}", "“ljust”"),
+        ("Dear {{ applicant_name }}. " + "x" * 20_000, "longer than 20,000 characters"),
+    ],
+)
+def test_templates_are_rendered_in_a_sandbox(cycle: Any, officer: Any, body: str, needle: str) -> None:
+    with pytest.raises(SelectionError) as err:
+        notifications.notification_template_save(
+            cycle=cycle, status=Status.SHORTLISTED, language="en", subject="Result", body=body, actor=officer
+        )
+    assert err.value.field == "body" and needle in err.value.message
+    assert not NotificationTemplate.objects.exists()
+
+
+def test_the_sandbox_keeps_placeholders_conditions_and_text_filters(cycle: Any, officer: Any) -> None:
+    body = (
+        "Dear {{ applicant_name|upper }},{% if organization %} forwarded to {{ organization }}{% endif %}"
+        "{# a note #} {% firstof track 'MOFA' %} {{ cycle|default:'?' }}"
+    )
+    notifications.notification_template_save(
+        cycle=cycle, status=Status.SHORTLISTED, language="en", subject="Result", body=body, actor=officer
+    )
+    assert NotificationTemplate.objects.get().body == body
+
+
 def test_subject_is_checked_too(cycle: Any, officer: Any) -> None:
     with pytest.raises(SelectionError) as err:
         notifications.notification_template_save(
