@@ -18,6 +18,7 @@ from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from jpo.applications.api import router as applications_router
+from jpo.projections.api import router as projections_router
 from jpo.workforce.api import router as workforce_router
 
 api = NinjaAPI(
@@ -29,6 +30,7 @@ api = NinjaAPI(
 )
 api.add_router("/", applications_router)
 api.add_router("/", workforce_router)
+api.add_router("/", projections_router)
 
 _LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "jpo.placement",
     "jpo.workforce",
     "jpo.representation",
+    "jpo.projections",
     "jpo.web",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("representation/", include("jpo.representation.urls")),
     path("workforce/", include("jpo.workforce.urls")),
+    path("projections/", include("jpo.projections.urls")),
     path("placement/", include("jpo.placement.urls")),
     path("selection/", include("jpo.selection.urls")),
     path("programme/", include("jpo.programme.urls")),

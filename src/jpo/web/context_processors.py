@@ -21,6 +21,7 @@ NAVIGATION: list[tuple[Any, str, frozenset[str] | None]] = [
     (_("Eligibility to review"), "portal:officer_needs_review", frozenset({Role.OFFICER})),
     (_("Workforce statistics"), "workforce:dashboard", frozenset({Role.OFFICER, Role.ANALYST})),
     (_("Census import"), "workforce:import_upload", frozenset({Role.OFFICER})),
+    (_("Projections"), "projections:index", frozenset({Role.OFFICER, Role.ANALYST})),
     (_("API"), "api:openapi-view", frozenset({Role.OFFICER, Role.ANALYST})),
     (_("Representation"), "representation:status", frozenset({Role.OFFICER, Role.ANALYST})),
     (_("Selection"), "selection:officer_home", frozenset({Role.OFFICER})),

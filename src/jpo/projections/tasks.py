@@ -1,0 +1,1 @@
+"""No background tasks: a projection of 10,000 paths takes well under a second (see bench/projection.py)."""
