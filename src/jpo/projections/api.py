@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from jpo.accounts.models import Role
 from jpo.accounts.access import has_role
+from jpo.accounts.models import Role
 from jpo.projections import engine
 from jpo.projections.model import CalibrationError
 from jpo.projections.scenario import Scenario as ScenarioSpec

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jpo.accounts.models import Role
 from jpo.accounts.access import role_required
+from jpo.accounts.models import Role
 from jpo.projections import charts, engine
 from jpo.projections.cli import csv_text
 from jpo.projections.engine import BacktestResult, Inputs, ProjectionResult
@@ -89,7 +89,10 @@ def _compute(request: HttpRequest) -> dict[str, Any] | HttpResponse:
         form = ProjectionQueryForm(request.GET)
         form.is_valid()
         return _bad_query(
-            request, "; ".join(f"{form.fields[k].label}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items())
+            request,
+            "; ".join(
+                f"{form.fields[k].label}: {' '.join(str(e) for e in v)}" for k, v in form.errors.items()
+            ),
         )
     if not inputs.last.year < until <= engine.MAX_HORIZON:
         return _bad_query(

@@ -29,7 +29,7 @@ def test_inputs_have_the_official_targets_and_policy(loaded: None) -> None:
     inputs = projection_inputs(today=dt.date(2026, 12, 1))
     assert {t.headcount for t in inputs.targets} == {1000, 671}
     assert all(t.official for t in inputs.targets)
-    assert inputs.dispatch_years == 2 and "judgit" in inputs.dispatch_years_source
+    assert inputs.dispatch_years == 2 and "https://" in inputs.dispatch_years_source
     assert inputs.track_today is True
     assert inputs.records.dispatches_per_year is None  # no dispatch recorded: not estimable, not zero
 
