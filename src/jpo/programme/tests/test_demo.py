@@ -395,7 +395,7 @@ def test_every_application_has_its_synthetic_pdf_documents(demo: str) -> None:
     for application in Application.objects.filter(submitted_at=None).prefetch_related("documents"):
         assert {d.kind for d in application.documents.all()} == {"cv", "cover_letter"}
     for document in Document.objects.order_by("pk")[:20]:
-        content = (MEDIA["root"] / document.file.name).read_bytes()
+        content = (MEDIA["root"] / str(document.file.name)).read_bytes()
         assert hashlib.sha256(content).hexdigest() == document.sha256 and len(content) == document.size
         reader = PdfReader(BytesIO(content))
         assert len(reader.pages) == document.pages == 1
