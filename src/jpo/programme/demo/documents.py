@@ -62,14 +62,15 @@ def synthetic_pdf(lines: Iterable[str]) -> bytes:
     return bytes(out)
 
 
-def documents_create(applications: Iterable[Application]) -> int:
-    """Write and record the documents of each application (drafts: CV and letter; others: all four)."""
+def documents_create(applications: Iterable[tuple[Application, bool]]) -> int:
+    """Write and record the documents of each (application, complete): all four kinds when complete
+    (a submitted application had them all), else the CV and cover letter a draft begins with."""
     root = Path(default_storage.path(""))
     made: set[Path] = set()
     now = timezone.now()
     rows = []
-    for application in applications:
-        kinds = DRAFT_KINDS if application.submitted_at is None else SUBMITTED_KINDS
+    for application, complete in applications:
+        kinds = SUBMITTED_KINDS if complete else DRAFT_KINDS
         for kind in kinds:
             public_id = uuid.uuid4()
             content = synthetic_pdf(

@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from simple_history.utils import bulk_create_with_history
 
+from jpo import policy
 from jpo.accounts.models import AuditEvent, User
 from jpo.accounts.services import audit_record
 from jpo.applications.models import (
@@ -41,16 +42,20 @@ from jpo.applications.models import (
     EmploymentPeriod,
     LanguageTest,
     Preference,
+    Submission,
 )
 from jpo.applications.services import (
+    ApplicationError,
     PastMove,
+    application_submit,
     applications_record_history,
     receipt_number_for,
     rows_insert,
     rows_update,
 )
 from jpo.applications.workflow import Status
-from jpo.placement.models import Dispatch, Outcome, Secondment
+from jpo.placement.models import Dispatch, MatchPair, Offer, Outcome, Secondment
+from jpo.policy import Overlay
 from jpo.programme.demo.documents import documents_create, documents_files
 from jpo.programme.demo.logins import demo_logins_upsert
 from jpo.programme.demo.plan import (
@@ -58,19 +63,24 @@ from jpo.programme.demo.plan import (
     DEMO_APPLICANT_EMAIL,
     SYNTHETIC_CYCLE_SOURCE,
     ApplicationPlan,
+    CycleInfo,
     DispatchPlan,
     PersonPlan,
     Plan,
     PostPlan,
     build_plan,
+    plan_cycles,
 )
-from jpo.programme.models import Cycle, Ministry, Organization, Post, Track, TrackKind
+from jpo.programme.models import Cycle, Ministry, Organization, Post, RuleSet, Track, TrackKind
+from jpo.programme.rules.selectors import draft_rule_set, effective_rules, published_rule_set
+from jpo.programme.rules.services import rule_set_create_for_cycle, rule_set_publish
 from jpo.programme.services import (
     cycle_reference_date,
     cycle_upsert,
     programme_load_reference_data,
     track_upsert,
 )
+from jpo.selection.models import Review
 
 POST_MARKER = "SYNTHETIC DEMONSTRATION POST"
 _POST_REF = re.compile(r"\((DEMO-FY\d{4}-P\d{3})\)")
@@ -108,14 +118,20 @@ def _post_terms(post: PostPlan) -> str:
 
 def demo_delete_synthetic() -> dict[str, int]:
     """Delete every synthetic person and what hangs on them, the demo posts and the synthetic cycles
-    (those still holding other data are kept). Real data is untouched."""
+    with their rule sets (a cycle still holding other data is kept). Real data is untouched."""
     dispatches = Dispatch.objects.filter(application__applicant__is_synthetic=True)
     counts = {
         "outcomes": Outcome.objects.filter(dispatch__in=dispatches).delete()[0],
         "secondments": Secondment.objects.filter(dispatch__in=dispatches).delete()[0],
         "dispatches": dispatches.delete()[0],
     }
-    files = documents_files(Document.objects.filter(application__applicant__is_synthetic=True))
+    synthetic = {"application__applicant__is_synthetic": True}
+    # What protects an application from deletion: matching, offers, reviews, the frozen submission.
+    counts["offers"] = Offer.objects.filter(**synthetic).delete()[0]
+    counts["match_pairs"] = MatchPair.objects.filter(**synthetic).delete()[0]
+    Review.objects.filter(assignment__application__applicant__is_synthetic=True).delete()
+    counts["submissions"] = Submission.objects.filter(**synthetic).delete()[0]
+    files = documents_files(Document.objects.filter(**synthetic))
     transaction.on_commit(lambda: _delete_files(files))
     counts["applications"] = Application.objects.filter(applicant__is_synthetic=True).delete()[0]
     counts["applicants"] = Applicant.objects.filter(is_synthetic=True).delete()[0]
@@ -124,6 +140,7 @@ def demo_delete_synthetic() -> dict[str, int]:
     for cycle in Cycle.objects.filter(source=SYNTHETIC_CYCLE_SOURCE):
         try:
             with transaction.atomic():
+                RuleSet.objects.filter(cycle=cycle).delete()  # a synthetic cycle's rules go with it
                 counts["cycles"] += cycle.delete()[0]
         except ProtectedError:
             pass  # someone's own data hangs on it: keep it
@@ -171,8 +188,11 @@ def demo_load(
             progress(f"reset: deleted {deleted}")
         stored = _anchor(seed=seed, scale=scale)
         anchor = stored or today
-        plan = build_plan(seed=seed, scale=scale, today=anchor)
-        result = DemoResult(plan=plan, anchor=anchor)
+        infos = plan_cycles(anchor)
+        created_cycles = _load_cycles(infos, progress)
+        rules = _publish_rules(infos, users["officer"], progress)
+        plan = build_plan(seed=seed, scale=scale, today=anchor, rules=rules)
+        result = DemoResult(plan=plan, anchor=anchor, created_cycles=created_cycles)
         if reset:
             result.deleted = deleted
         n_apps = len(plan.applications())
@@ -187,7 +207,6 @@ def demo_load(
                 "Run `jpo demo --reset` to replace it with this seed's data."
             )
             return result
-        _load_cycles(plan, result, progress)
         posts = _load_posts(plan, result, progress)
         _load_people(plan, users, result, progress)
         _load_dispatches(plan, posts, result, progress)
@@ -202,11 +221,12 @@ def demo_load(
     return result
 
 
-def _load_cycles(plan: Plan, result: DemoResult, progress: Progress) -> None:
+def _load_cycles(infos: list[CycleInfo], progress: Progress) -> int:
     """Create the synthetic cycles after the reference data (windows around the anchor) where missing."""
     existing = set(Cycle.objects.values_list("fiscal_year", flat=True))
     organizations = {o.code: o for o in Organization.objects.all()}
-    for info in plan.cycles:
+    created = 0
+    for info in infos:
         if not info.synthetic or info.fiscal_year in existing:
             continue
         cycle, _ = cycle_upsert(
@@ -223,12 +243,40 @@ def _load_cycles(plan: Plan, result: DemoResult, progress: Progress) -> None:
                 kind=TrackKind.ORGANIZATION,
                 organizations=[organizations[c] for c in info.organization_track],
             )
-        result.created_cycles += 1
-    open_cycle = plan.open_cycle
+        created += 1
+    open_cycle = infos[-1]
     progress(
-        f"cycles: {result.created_cycles} synthetic created; FY{open_cycle.fiscal_year} takes applications "
+        f"cycles: {created} synthetic created; FY{open_cycle.fiscal_year} takes applications "
         f"from {open_cycle.opens:%Y-%m-%d %H:%M} to {open_cycle.closes:%Y-%m-%d %H:%M} JST"
     )
+    return created
+
+
+def _publish_rules(infos: list[CycleInfo], officer: User, progress: Progress) -> dict[int, Overlay]:
+    """Give each synthetic cycle the policy's YAML history does not know a published rule set where it
+    has none (copied, as for any new cycle, from the newest rules: jpo.programme.rules), so that its
+    applicants can be judged and can submit. A rule set an officer has started (a draft) is left alone.
+    Returns the rules that govern those cycles, as data for the plan."""
+    known = set(policy.known_fiscal_years())
+    rules: dict[int, Overlay] = {}
+    published = 0
+    for info in infos:
+        if info.fiscal_year in known:
+            continue
+        cycle = Cycle.objects.get(fiscal_year=info.fiscal_year)
+        if published_rule_set(cycle) is None and draft_rule_set(cycle) is None:
+            draft = rule_set_create_for_cycle(cycle=cycle, actor=officer)
+            rule_set_publish(rule_set=draft, actor=officer, confirm_unknown=True)
+            published += 1
+        overlay = effective_rules(cycle)
+        if overlay is None:
+            progress(
+                f"rules: FY{info.fiscal_year} has a draft rule set but none published: its applicants cannot be judged"
+            )
+        else:
+            rules[info.fiscal_year] = overlay
+    progress(f"rules: {published} rule sets published for cycles the policy files do not cover")
+    return rules
 
 
 def _load_posts(plan: Plan, result: DemoResult, progress: Progress) -> dict[str, Post]:
@@ -306,8 +354,22 @@ def _load_people(plan: Plan, users: dict[str, User], result: DemoResult, progres
     )
     _load_declarations(pairs)
     progress(f"applications: {len(pairs)} created with their degrees, employment and language tests")
+    # The applicant login's submission in the open cycle goes through the portal's own service (the
+    # window, completeness and eligibility checks, the frozen snapshot, the receipt and its e-mail).
+    portal = next(
+        (
+            (application, app)
+            for application, app in pairs
+            if application.applicant.email == DEMO_APPLICANT_EMAIL
+            and app.fiscal_year == plan.open_cycle.fiscal_year
+            and [s.status for s in app.steps] == [Status.SUBMITTED]
+        ),
+        None,
+    )
     histories = []
     for application, app in pairs:
+        if portal is not None and application is portal[0]:
+            continue
         applicant_user = application.applicant.user
         moves = []
         for step in app.steps:
@@ -327,8 +389,16 @@ def _load_people(plan: Plan, users: dict[str, User], result: DemoResult, progres
         if application.submitted_at is not None:
             application.receipt_number = receipt_number_for(application)
     rows_update(Application, ["created_at", "updated_at", "receipt_number"], [a for a, _ in pairs])
-    documents = documents_create(application for application, _ in pairs)
+    documents = documents_create(
+        (
+            application,
+            application.submitted_at is not None or (portal is not None and application is portal[0]),
+        )
+        for application, _ in pairs
+    )
     progress(f"documents: {documents} synthetic PDFs written")
+    if portal is not None:
+        changes += _submit_through_the_portal(*portal, progress=progress)
     result.created_applications = len(pairs)
     result.transitions = changes
     by_year: dict[int, list[ApplicationPlan]] = {}
@@ -342,6 +412,28 @@ def _load_people(plan: Plan, users: dict[str, User], result: DemoResult, progres
         f"synthetic people: {result.created_people} created, {len(plan.people) - len(todo)} already there; "
         f"{result.created_applications} applications, {result.transitions} status changes"
     )
+
+
+def _submit_through_the_portal(application: Application, app: ApplicationPlan, *, progress: Progress) -> int:
+    user = application.applicant.user
+    assert user is not None
+    try:
+        submission, _ = application_submit(
+            application=application, actor=user, language="ja", now=app.steps[0].at
+        )
+    except ApplicationError as error:
+        # No rules govern the cycle (an officer's draft, nothing published): recorded as submitted.
+        progress(f"the applicant login's submission could not go through the portal: {error.message}")
+        step = app.steps[0]
+        applications_record_history(
+            histories=[(application, [PastMove(to=step.status, at=step.at, actor=user, reason=step.reason)])]
+        )
+        Application.objects.filter(pk=application.pk).update(receipt_number=receipt_number_for(application))
+        return 1
+    progress(
+        f"the applicant login submitted FY{app.fiscal_year} through the portal: receipt {submission.receipt_number}"
+    )
+    return 1
 
 
 def _load_declarations(pairs: list[tuple[Application, ApplicationPlan]]) -> None:

@@ -18,13 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from faker import Faker
 
 from jpo.applications.workflow import Status
-from jpo.policy import UnknownCycleError, evaluate
+from jpo.policy import Overlay, UnknownCycleError, evaluate
 from jpo.programme.demo import catalogue as cat
 from jpo.programme.services import (
     cycle_reference_date,
@@ -278,7 +278,7 @@ def _info(fy: int, open_at: dt.datetime, close_at: dt.datetime, agreements: dict
     )
 
 
-def _cycle_infos(today: dt.date) -> list[CycleInfo]:
+def plan_cycles(today: dt.date) -> list[CycleInfo]:
     """The reference cycles, then synthetic ones up to the cycle open for applications on `today`."""
     agreements = {
         row["code"]: int(row["agreement"]["starts_fiscal_year"]) for row in reference_organizations()
@@ -432,13 +432,16 @@ def _until(steps: list[Step], cutoff: dt.datetime) -> list[Step]:
     return kept
 
 
-def build_plan(*, seed: int, scale: float = 1.0, today: dt.date) -> Plan:
+def build_plan(
+    *, seed: int, scale: float = 1.0, today: dt.date, rules: Mapping[int, Overlay] | None = None
+) -> Plan:
     """The whole synthetic data set for `seed` at `scale` (1.0 = a few hundred applicants per cycle),
-    as it stands at the end of `today` (see the module docstring)."""
+    as it stands at the end of `today` (see the module docstring). `rules`: the published rule set
+    (as a `jpo.policy.Overlay`) of each cycle the policy's YAML history does not know."""
     if scale <= 0:
         raise ValueError("scale must be positive")
     facts = reference_cycle_facts()
-    infos = _cycle_infos(today)
+    infos = plan_cycles(today)
     cutoff = dt.datetime(today.year, today.month, today.day, tzinfo=TOKYO) + dt.timedelta(days=1)
     ministries = {row["code"]: row.get("established") for row in reference_ministries()}
     factory = _PersonFactory(seed)
@@ -531,7 +534,8 @@ def build_plan(*, seed: int, scale: float = 1.0, today: dt.date) -> Plan:
                 if wanted == "age":  # a returning applicant is still within the age limit
                     wanted = "degree"
             else:
-                over_age = label == "screened_out" and wanted == "age"
+                # (not in the open cycle: the portal refuses a submission that fails a criterion)
+                over_age = label == "screened_out" and wanted == "age" and fy != open_fy
                 age = (
                     36
                     if over_age
@@ -571,7 +575,7 @@ def build_plan(*, seed: int, scale: float = 1.0, today: dt.date) -> Plan:
                     app.ministry = cat.DEMO_HR_MINISTRY
                 else:
                     app.ministry = _ministry(app_rng, ministries, info)
-            _declare(seed=seed, person=person, app=app, info=info, wanted_fail=wanted)
+            _declare(seed=seed, person=person, app=app, info=info, wanted_fail=wanted, rules=rules)
             if app.status == S.SELECTED or (label == "declined" and app.status == S.WITHDRAWN):
                 post = _post(app_rng, fy, len(cycle_posts) + 1, app.forwarded_to or app.preferences[0])
                 cycle_posts.append(post)
@@ -618,7 +622,7 @@ def build_plan(*, seed: int, scale: float = 1.0, today: dt.date) -> Plan:
             created_at=created,
             preferences=demo_rng.sample(info.organizations, info.max_preferences),
         )
-        _declare(seed=seed, person=demo_person, app=app, info=info, wanted_fail="")
+        _declare(seed=seed, person=demo_person, app=app, info=info, wanted_fail="", rules=rules)
         demo_person.applications.append(app)
     people.insert(0, demo_person)
     return Plan(seed=seed, scale=scale, today=today, people=people, posts=posts, cycles=infos)
@@ -857,8 +861,10 @@ def _profile(
     return degrees, employment, tests
 
 
-def _judge(fy: int, birth: dt.date, app: ApplicationPlan) -> tuple[bool, set[str]] | None:
-    """(no criterion failed, failed criterion ids) under the policy for `fy`; None if it does not know `fy`."""
+def _judge(
+    fy: int, birth: dt.date, app: ApplicationPlan, rules: Overlay | None
+) -> tuple[bool, set[str]] | None:
+    """(no criterion failed, failed criterion ids) under the rules of `fy`; None if there are none."""
     profile = {
         "birth_date": birth.isoformat(),
         "nationalities": ["JP"],
@@ -870,7 +876,7 @@ def _judge(fy: int, birth: dt.date, app: ApplicationPlan) -> tuple[bool, set[str
         "international_organization_staff": False,
     }
     try:
-        decision = evaluate(profile, fy)
+        decision = evaluate(profile, fy, rules=rules)
     except UnknownCycleError:
         return None
     failed = {c.id for c in decision.criteria if str(c.outcome) == "failed"}
@@ -878,7 +884,13 @@ def _judge(fy: int, birth: dt.date, app: ApplicationPlan) -> tuple[bool, set[str
 
 
 def _declare(
-    *, seed: int, person: PersonPlan, app: ApplicationPlan, info: CycleInfo, wanted_fail: str
+    *,
+    seed: int,
+    person: PersonPlan,
+    app: ApplicationPlan,
+    info: CycleInfo,
+    wanted_fail: str,
+    rules: Mapping[int, Overlay] | None,
 ) -> None:
     """Fill in what `app` declares so that the policy's answer matches its path (see FAILABLE)."""
     rng = _rng(f"{seed}:declared:{person.email}:{app.fiscal_year}")
@@ -894,8 +906,8 @@ def _declare(
             fail=fail,
             civil_servant=app.is_civil_servant,
         )
-        verdict = _judge(app.fiscal_year, person.birth_date, app)
-        if verdict is None:  # the policy does not know the cycle (yet): the data is made to pass
+        verdict = _judge(app.fiscal_year, person.birth_date, app, (rules or {}).get(app.fiscal_year))
+        if verdict is None:  # no rules govern the cycle (none published): the data is made to pass
             app.screening = "" if not screened_out else fail
             return
         passed, failed = verdict
@@ -908,7 +920,8 @@ def _declare(
                 for s in app.steps
             ]
             return
-        if not screened_out and passed:
+        if not screened_out and (passed or len(app.steps) <= 1):
+            # Not screened yet (a draft, or submitted and waiting): the outcome is still to come.
             app.screening = "passed" if len(app.steps) > 1 else ""
             return
     raise ValueError(
