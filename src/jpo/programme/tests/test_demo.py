@@ -82,7 +82,7 @@ def summary() -> list[tuple[Any, ...]]:
         "submitted_at",
     )
     # The applicant login submits through the portal when the demo loads: at the time of the run.
-    return sorted(row[:-1] + (None,) if row[0] == "applicant@example.jp" else row for row in rows)
+    return sorted((*row[:-1], None) if row[0] == "applicant@example.jp" else row for row in rows)
 
 
 MEDIA: dict[str, Path] = {}
