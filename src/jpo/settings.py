@@ -195,6 +195,12 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = Path(os.environ.get("JPO_MEDIA_ROOT", VAR_DIR / "media"))
 # Applicants' documents live under MEDIA_ROOT, never served by URL: downloads go through a permission-checked view.
 JPO_MAX_UPLOAD_MB = int(os.environ.get("JPO_MAX_UPLOAD_MB", "10"))
+# Days after a cycle closes during which its applicants' personal data is kept; then `jpo purge` may
+# anonymise them. No public source sets the period, so it has no default: the operator decides.
+_retention = os.environ.get("JPO_PERSONAL_DATA_RETENTION_DAYS", "").strip()
+if _retention and not (_retention.isdigit() and 0 < int(_retention) <= 36_500):
+    raise ImproperlyConfigured("JPO_PERSONAL_DATA_RETENTION_DAYS must be a whole number of days (1 to 36500)")
+JPO_PERSONAL_DATA_RETENTION_DAYS = int(_retention) if _retention else None
 # Request size limits (docs/operators.md), enforced from Content-Length before a body is read:
 # officers upload census files, other users documents (JPO_MAX_UPLOAD_MB), visitors only forms.
 JPO_MAX_IMPORT_MB = int(os.environ.get("JPO_MAX_IMPORT_MB", "200"))

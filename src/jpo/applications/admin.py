@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from jpo.applications.models import (
@@ -9,10 +11,12 @@ from jpo.applications.models import (
     DuplicateFlag,
     EligibilityCheck,
     EndorsementRequest,
+    PersonalDataAccess,
     Preference,
     StatusChange,
     Submission,
 )
+from jpo.applications.services import personal_data_read
 
 
 class PreferenceInline(admin.TabularInline):
@@ -35,6 +39,21 @@ class ApplicantAdmin(SimpleHistoryAdmin):
     list_display = ["family_name", "given_name", "birth_date", "email", "is_synthetic"]
     search_fields = ["family_name", "given_name", "email"]
     list_filter = ["is_synthetic", "sex"]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        applicant = self.get_object(request, object_id)
+        if applicant is not None and response.status_code == 200:
+            personal_data_read(
+                actor=request.user,  # type: ignore[arg-type]
+                applicant_id=applicant.pk,
+                what="applicant",
+                target=applicant,
+                path=request.path,
+            )
+        return response
 
 
 @admin.register(Application)
@@ -94,3 +113,23 @@ class EndorsementRequestAdmin(ReadOnlyAdmin):
     list_display = ["application", "ministry", "status", "requested_at", "decided_at"]
     list_filter = ["status", "ministry"]
     list_select_related = ["application", "application__applicant", "application__cycle", "ministry"]
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Who read which applicant's personal data, and when: a log nobody edits."""
+
+    list_display = ["at", "actor", "applicant", "what", "path"]
+    list_filter = ["what"]
+    list_select_related = ["actor", "applicant"]
+    search_fields = ["applicant__family_name", "applicant__given_name", "actor__username"]
+    readonly_fields = ["at", "actor", "applicant", "what", "target_type", "target_id", "path"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

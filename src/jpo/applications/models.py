@@ -42,6 +42,12 @@ class Applicant(models.Model):
         default=False,
         help_text=_("Created by `jpo demo`; not a real person."),
     )
+    purged_at = models.DateTimeField(
+        _("anonymised at"),
+        null=True,
+        blank=True,
+        help_text=_("When `jpo purge` removed this person's personal data after the retention period."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -487,3 +493,32 @@ class EndorsementRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.ministry_id} {self.status}"
+
+
+class PersonalDataAccess(models.Model):
+    """One row each time a member of staff reads an applicant's personal data (who, what, when)."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("read by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    applicant = models.ForeignKey(
+        Applicant, verbose_name=_("applicant"), on_delete=models.CASCADE, related_name="data_accesses"
+    )
+    what = models.CharField(_("what was read"), max_length=64)
+    target_type = models.CharField(_("object type"), max_length=64)
+    target_id = models.CharField(_("object id"), max_length=64)
+    path = models.CharField(_("page"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["applicant", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.what} {self.applicant_id}"

@@ -322,3 +322,120 @@ def endorsement_get_for_ministry_hr(*, user: User, pk: int) -> EndorsementReques
     if endorsement is None or user.ministry_id is None or endorsement.ministry_id != user.ministry_id:
         raise Http404
     return endorsement
+
+
+def applicant_data_export(*, user: User) -> dict[str, Any]:
+    """Everything the system holds about the signed-in person, as plain JSON (dates ISO 8601): their
+    account, their applicant record and each application with its statuses, entries and documents."""
+
+    def iso(value: Any) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    applicant = getattr(user, "applicant", None)
+    data: dict[str, Any] = {
+        "account": {
+            "username": user.username,
+            "email": user.email,
+            "family_name": user.last_name,
+            "given_name": user.first_name,
+            "preferred_language": user.preferred_language,
+            "joined": iso(user.date_joined),
+            "email_verified_at": iso(user.email_verified_at),
+            "last_login": iso(user.last_login),
+        },
+        "applicant": None,
+        "applications": [],
+    }
+    if applicant is None:
+        return data
+    data["applicant"] = {
+        "family_name": applicant.family_name,
+        "given_name": applicant.given_name,
+        "family_name_kana": applicant.family_name_kana,
+        "given_name_kana": applicant.given_name_kana,
+        "birth_date": iso(applicant.birth_date),
+        "sex": applicant.sex,
+        "email": applicant.email,
+        "nationalities": applicant.nationalities,
+    }
+    applications = (
+        Application.objects.filter(applicant=applicant)
+        .select_related("cycle", "track", "ministry", "forwarded_to")
+        .prefetch_related(
+            "status_changes",
+            "degrees",
+            "employment",
+            "language_tests",
+            "documents",
+            Prefetch("preferences", queryset=Preference.objects.select_related("organization", "post")),
+        )
+        .order_by("cycle__fiscal_year")
+    )
+    for a in applications:
+        data["applications"].append(
+            {
+                "cycle": a.cycle.code,
+                "track": a.track.kind,
+                "status": a.status,
+                "receipt_number": a.receipt_number,
+                "submitted_at": iso(a.submitted_at),
+                "statuses": [
+                    {"from": c.from_status, "to": c.to_status, "at": iso(c.at), "reason": c.reason}
+                    for c in sorted(a.status_changes.all(), key=lambda c: (c.at, c.pk))
+                ],
+                "civil_servant": {
+                    "is_civil_servant": a.is_civil_servant,
+                    "ministry": a.ministry.code if a.ministry else None,
+                    "position": a.civil_servant_position,
+                },
+                "prior_service": {
+                    "former_jpo": a.former_jpo,
+                    "international_organization_staff": a.international_organization_staff,
+                    "details": a.prior_service_details,
+                },
+                "degrees": [
+                    {
+                        "level": d.level,
+                        "field": d.field,
+                        "institution": d.institution,
+                        "awarded": iso(d.awarded),
+                        "expected": iso(d.expected),
+                    }
+                    for d in a.degrees.all()
+                ],
+                "employment": [
+                    {
+                        "employer": p.employer,
+                        "title": p.title,
+                        "start": iso(p.start),
+                        "end": iso(p.end),
+                        "type": p.type,
+                        "sector": p.sector,
+                        "description": p.description,
+                    }
+                    for p in a.employment.all()
+                ],
+                "language_tests": [
+                    {"test": t.test, "score": str(t.score), "taken": iso(t.taken)}
+                    for t in a.language_tests.all()
+                ],
+                "preferences": [
+                    {
+                        "rank": p.rank,
+                        "organization": p.organization.code,
+                        "post": p.post.title if p.post else None,
+                    }
+                    for p in a.preferences.all()
+                ],
+                "documents": [
+                    {
+                        "kind": d.kind,
+                        "file_name": d.original_name,
+                        "size": d.size,
+                        "uploaded_at": iso(d.uploaded_at),
+                    }
+                    for d in a.documents.all()
+                ],
+            }
+        )
+    return data

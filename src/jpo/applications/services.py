@@ -684,3 +684,231 @@ def endorsement_decide(
         notifications.endorsement_decided(endorsement=locked)
     endorsement.refresh_from_db()
     return endorsement
+
+
+# --- Personal data: who read it ---------------------------------------------------------------------
+
+
+def personal_data_read(*, actor: User, applicant_id: int, what: str, target: Model, path: str = "") -> None:
+    """Record that `actor` read an applicant's personal data (`what`: the page or file). The applicant's
+    own reads are not recorded: the log answers who else saw it."""
+    from jpo.applications.models import PersonalDataAccess
+
+    if not actor.is_authenticated or Applicant.objects.filter(pk=applicant_id, user_id=actor.pk).exists():
+        return
+    PersonalDataAccess.objects.create(
+        actor=actor,
+        applicant_id=applicant_id,
+        what=what,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        path=path[:300],
+    )
+
+
+# --- Personal data: anonymising a closed cycle after the retention period ---------------------------
+
+# Statuses of an application still in selection; a cycle with any of them is not closed. Drafts left
+# after the deadline are abandoned, not in progress.
+IN_SELECTION = frozenset(
+    {
+        Status.SUBMITTED,
+        Status.ELIGIBLE,
+        Status.UNDER_REVIEW,
+        Status.SHORTLISTED,
+        Status.INTERVIEW,
+        Status.PASSED,
+        Status.RECOMMENDED,
+        Status.FORWARDED,
+    }
+)
+
+
+class PurgeRefused(Exception):
+    """The cycle may not be anonymised (yet); the message says why."""
+
+
+@dataclass(frozen=True)
+class PurgePlan:
+    cycle: Cycle
+    closed_at: dt.datetime
+    purge: list[int]  # applicant ids to anonymise
+    kept_selected: int  # selected or dispatched: their data serves the dispatch and the alumni record
+    kept_other_cycle: int  # also applied in a cycle still open or within the retention period
+    already: int
+
+
+def cycle_closed_at(*, cycle: Cycle, now: dt.datetime) -> dt.datetime | None:
+    """When the cycle closed: its window has closed and no application is still in selection; the moment
+    is the later of the deadline and the last status change. None while it is not closed."""
+    from django.db.models import Max
+
+    if cycle.applications_close is not None and cycle.applications_close > now:
+        return None
+    applications = Application.objects.filter(cycle=cycle)
+    if applications.filter(status__in=IN_SELECTION).exists():
+        return None
+    last = StatusChange.objects.filter(application__cycle=cycle).aggregate(at=Max("at"))["at"]
+    moments = [m for m in (cycle.applications_close, last) if m is not None]
+    return max(moments) if moments else None
+
+
+def _retention() -> dt.timedelta:
+    from django.conf import settings
+
+    days = settings.JPO_PERSONAL_DATA_RETENTION_DAYS
+    if days is None:
+        raise PurgeRefused(
+            _(
+                "No retention period is set: set JPO_PERSONAL_DATA_RETENTION_DAYS (days after a cycle "
+                "closes during which applicants' personal data is kept)."
+            )
+        )
+    return dt.timedelta(days=days)
+
+
+def cycle_purge_plan(*, cycle: Cycle, now: dt.datetime) -> PurgePlan:
+    """Which applicants of `cycle` `jpo purge` would anonymise, and why the others are kept."""
+    retention = _retention()
+    closed_at = cycle_closed_at(cycle=cycle, now=now)
+    if closed_at is None:
+        raise PurgeRefused(
+            _("%(cycle)s is not closed: applications are still in selection or its window is open.")
+            % {"cycle": cycle.code}
+        )
+    if closed_at + retention > now:
+        raise PurgeRefused(
+            _("%(cycle)s closed on %(closed)s; its retention period ends on %(ends)s.")
+            % {
+                "cycle": cycle.code,
+                "closed": timezone.localdate(closed_at).isoformat(),
+                "ends": timezone.localdate(closed_at + retention).isoformat(),
+            }
+        )
+    purgeable_cycles: dict[int, bool] = {cycle.pk: True}
+    purge: list[int] = []
+    kept_selected = kept_other = already = 0
+    applicants = (
+        Applicant.objects.filter(applications__cycle=cycle).distinct().prefetch_related("applications__cycle")
+    )
+    for applicant in applicants.order_by("pk"):
+        if applicant.purged_at is not None:
+            already += 1
+            continue
+        apps = list(applicant.applications.all())
+        if any(a.status == Status.SELECTED or hasattr(a, "dispatch") for a in apps):
+            kept_selected += 1
+            continue
+        for a in apps:
+            if a.cycle_id not in purgeable_cycles:
+                other = cycle_closed_at(cycle=a.cycle, now=now)
+                purgeable_cycles[a.cycle_id] = other is not None and other + retention <= now
+        if not all(purgeable_cycles[a.cycle_id] for a in apps):
+            kept_other += 1
+            continue
+        purge.append(applicant.pk)
+    return PurgePlan(cycle, closed_at, purge, kept_selected, kept_other, already)
+
+
+def _generalised_birth_date(birth_date: dt.date, references: list[dt.date]) -> dt.date:
+    """The latest date that gives the same age (in whole years, jpo.policy.age_on) on every reference
+    date as the real one: statistics by age stay the same, the day of birth is gone."""
+    from jpo.policy import age_on
+
+    def years_before(day: dt.date, years: int) -> dt.date:
+        try:
+            return day.replace(year=day.year - years)
+        except ValueError:  # 29 February in a common year
+            return day.replace(year=day.year - years, day=28)
+
+    references = [ref for ref in references if ref >= birth_date]
+    ages = [age_on(birth_date, ref) for ref in references]
+    # Each reference bounds the birth date from above near `ref - age years` (a day later under the
+    # Japanese rule that a year is added on the eve of the birthday); the tightest bound that still
+    # gives every age is the answer. The real date always qualifies, so the search ends there at worst.
+    candidates = {
+        years_before(ref, age) + dt.timedelta(days=k)
+        for ref, age in zip(references, ages, strict=True)
+        for k in (0, 1)
+    }
+    for candidate in sorted(candidates | {birth_date}, reverse=True):
+        if candidate >= birth_date and all(
+            candidate <= ref and age_on(candidate, ref) == age
+            for ref, age in zip(references, ages, strict=True)
+        ):
+            return candidate
+    return birth_date  # unreachable: the real date qualifies
+
+
+def cycle_purge(*, plan: PurgePlan, now: dt.datetime, actor: User | None = None) -> int:
+    """Anonymise the applicants of `plan`: names, contact, exact birth date, free texts, documents, draft
+    data, the submitted snapshot, e-mails and history go; what statistics count (status history, track,
+    sex, age on each reference date, civil-servant flag, ministry, organizations, degree levels, test
+    scores) stays. All or nothing."""
+    from jpo.outbox.models import Email
+    from jpo.selection.models import ConflictOfInterest, InterviewScore, Notification, Review
+
+    with transaction.atomic():
+        for applicant in Applicant.objects.select_for_update().filter(
+            pk__in=plan.purge, purged_at__isnull=True
+        ):
+            applications = list(applicant.applications.select_related("cycle"))
+            app_ids = [a.pk for a in applications]
+            user = applicant.user
+            addresses = {applicant.email} | ({user.email} if user is not None else set())
+            placeholder = f"anonymised-{applicant.pk}@example.invalid"
+            for document in Document.objects.filter(application_id__in=app_ids):
+                document.file.delete(save=False)
+            Document.objects.filter(application_id__in=app_ids).delete()
+            DraftStep.objects.filter(application_id__in=app_ids).delete()
+            Submission.objects.filter(application_id__in=app_ids).update(snapshot={}, snapshot_sha256="")
+            Degree.objects.filter(application_id__in=app_ids).update(field="", institution="")
+            EmploymentPeriod.objects.filter(application_id__in=app_ids).update(
+                employer="", title="", description=""
+            )
+            StatusChange.objects.filter(application_id__in=app_ids).update(reason="")
+            EndorsementRequest.objects.filter(application_id__in=app_ids).exclude(status="declined").update(
+                reason=""
+            )
+            EndorsementRequest.objects.filter(application_id__in=app_ids, status="declined").update(
+                reason="-"
+            )
+            Review.objects.filter(assignment__application_id__in=app_ids).update(comment="")
+            InterviewScore.objects.filter(interview__application_id__in=app_ids).update(comment="")
+            ConflictOfInterest.objects.filter(application_id__in=app_ids).update(reason="-")
+            Notification.objects.filter(application_id__in=app_ids).update(
+                recipient=placeholder, subject="", body=""
+            )
+            Email.objects.filter(recipient__in=addresses).update(recipient=placeholder, subject="", body="")
+            DuplicateFlag.objects.filter(Q(applicant=applicant) | Q(other=applicant)).delete()
+            Application.objects.filter(pk__in=app_ids).update(
+                civil_servant_position="", prior_service_details=""
+            )
+            references = [a.cycle.reference_date or a.cycle.starts_on for a in applications]
+            Applicant.objects.filter(pk=applicant.pk).update(
+                family_name="",
+                given_name="",
+                family_name_kana="",
+                given_name_kana="",
+                email=placeholder,
+                birth_date=_generalised_birth_date(applicant.birth_date, references),
+                purged_at=now,
+            )
+            # The change history holds every earlier value: it goes too.
+            Applicant.history.filter(id=applicant.pk).delete()
+            Application.history.filter(id__in=app_ids).delete()
+            if user is not None:
+                user.username = f"anonymised-{user.pk}"
+                user.email = f"anonymised-user-{user.pk}@example.invalid"
+                user.first_name = user.last_name = ""
+                user.is_active = False
+                user.set_unusable_password()
+                user.save()
+                AuditEvent.objects.filter(target_type="accounts.user", target_id=str(user.pk)).update(data={})
+        audit_record(
+            actor=actor,
+            action="cycle.personal_data_purged",
+            target=plan.cycle,
+            data={"applicants": len(plan.purge), "closed_at": plan.closed_at.isoformat()},
+        )
+    return len(plan.purge)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("applications/<int:pk>/<slug:step>/", views.application_step, name="step"),
     path("applications/<int:pk>/<slug:step>/autosave/", views.application_autosave, name="autosave"),
     path("documents/<uuid:public_id>/", views.document_download, name="document"),
+    path("my-data.json", views.my_data, name="my_data"),
     path("officer/duplicates/", views.officer_duplicates, name="officer_duplicates"),
     path(
         "officer/duplicates/<int:pk>/resolve/",

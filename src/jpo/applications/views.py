@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
@@ -24,7 +25,7 @@ from jpo.applications.forms import DocumentUploadForm, EndorsementDecisionForm, 
 from jpo.applications.models import Document, DocumentKind, DraftStep, DuplicateFlag, EligibilityCheck
 from jpo.applications.workflow import Status
 from jpo.programme.models import Cycle
-from jpo.safety.downloads import file_download
+from jpo.safety.downloads import bytes_download, file_download
 
 
 def verified_applicant(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -325,6 +326,13 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def application_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Status page: the applicant follows the application; staff allowed to see it may open it too."""
     application = selectors.application_get_for_user(user=_user(request), pk=pk)
+    services.personal_data_read(
+        actor=_user(request),
+        applicant_id=application.applicant_id,
+        what="application",
+        target=application,
+        path=request.path,
+    )
     context = selectors.application_status_page(application=application)
     now = _now()
     app = context["application"]
@@ -371,6 +379,13 @@ def document_download(request: HttpRequest, public_id: str) -> FileResponse:
     PDF), never by the uploader's file name.
     """
     document = selectors.document_get_for_user(user=_user(request), public_id=public_id)
+    services.personal_data_read(
+        actor=_user(request),
+        applicant_id=document.application.applicant_id,
+        what=f"document:{document.kind}",
+        target=document,
+        path=request.path,
+    )
     application = document.application
     return file_download(
         document.file.open("rb"),
@@ -378,6 +393,16 @@ def document_download(request: HttpRequest, public_id: str) -> FileResponse:
         document.kind,
         extension="pdf",
     )
+
+
+@role_required(Role.APPLICANT)
+@require_GET
+def my_data(request: HttpRequest) -> HttpResponse:
+    """The applicant's own data, as a JSON file they keep (their right to a copy)."""
+    data = selectors.applicant_data_export(user=_user(request))
+    response = bytes_download(json.dumps(data, ensure_ascii=False, indent=2), "jpo-my-data", extension="json")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @role_required(Role.OFFICER)
@@ -433,6 +458,13 @@ def ministry_endorsements(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ministry_endorsement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     endorsement = selectors.endorsement_get_for_ministry_hr(user=_user(request), pk=pk)
+    services.personal_data_read(
+        actor=_user(request),
+        applicant_id=endorsement.application.applicant_id,
+        what="endorsement",
+        target=endorsement.application,
+        path=request.path,
+    )
     form = EndorsementDecisionForm()
     status = 200
     refusal = None

@@ -284,6 +284,7 @@ RULES: dict[str, Rule] = {
     # Applicants: their own account and applications
     "accounts:verify_sent": Rule(twins_too(APPLICANT, SUPERUSER)),
     "accounts:profile": Rule(twins_too(APPLICANT, SUPERUSER)),
+    "portal:my_data": Rule(twins_too(APPLICANT, SUPERUSER)),
     "portal:start": Rule(twins_too(APPLICANT, SUPERUSER), lambda w: {"fiscal_year": w.cycle.fiscal_year}),
     "portal:status": Rule({APPLICANT, FOCAL, HR, *PROGRAMME}, app, owned=True),
     "portal:document": Rule(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jpo.accounts.access import role_required
 from jpo.accounts.models import Role, User
+from jpo.applications.services import personal_data_read
 from jpo.applications.workflow import Status
 from jpo.programme.models import Cycle, Organization
 from jpo.safety.downloads import bytes_download
@@ -117,6 +118,13 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_for_officer(pk=pk)
+    personal_data_read(
+        actor=user_of(request),
+        applicant_id=application.applicant_id,
+        what="screening",
+        target=application,
+        path=request.path,
+    )
     screening = getattr(application, "screening", None)
     return render(
         request,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jpo.accounts.access import role_required
 from jpo.accounts.models import Role
 from jpo.applications.models import Application, DocumentKind
+from jpo.applications.services import personal_data_read
 from jpo.applications.workflow import Status
 from jpo.safety.downloads import file_download
 from jpo.safety.numbers import parse_id
@@ -114,6 +115,13 @@ def review_document(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     document = assignment.application.documents.filter(kind=kind).first()
     if document is None:
         raise Http404
+    personal_data_read(
+        actor=user_of(request),
+        applicant_id=assignment.application.applicant_id,
+        what=f"document:{kind}",
+        target=document,
+        path=request.path,
+    )
     return file_download(
         document.file.open("rb"),
         assignment.application.receipt_number or f"application-{assignment.application_id}",
@@ -182,6 +190,13 @@ def focal_candidates(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def focal_candidate(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.focal_candidate(user=user_of(request), pk=pk)
+    personal_data_read(
+        actor=user_of(request),
+        applicant_id=application.applicant_id,
+        what="application",
+        target=application,
+        path=request.path,
+    )
     if request.method == "POST":
         try:
             stage_two_services.focal_decide(
