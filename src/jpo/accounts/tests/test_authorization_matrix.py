@@ -40,6 +40,7 @@ from jpo.placement.models import MatchRun, MatchRunStatus, Offer
 from jpo.placement.services.dispatches import dispatch_create
 from jpo.placement.tests import factories
 from jpo.programme.models import Cycle
+from jpo.projections.models import Scenario
 from jpo.selection.models import (
     Interview,
     InterviewSlot,
@@ -105,6 +106,7 @@ class World:
     interview: Interview
     notification: Notification
     census_import: CensusImport
+    scenario: Scenario
 
 
 def build_world() -> World:
@@ -213,6 +215,7 @@ def build_world() -> World:
         census_import=CensusImport.objects.create(
             file_name="census.csv", sha256="0" * 64, source="mofa", imported_by=officer, status="done"
         ),
+        scenario=Scenario.objects.create(name="Matrix scenario", created_by=officer),
     )
 
 
@@ -225,6 +228,7 @@ class Rule:
     kwargs: Callable[[World], dict[str, Any]] | None = None
     owned: bool = False  # the URL is about an object of the allowed scoped users: their twins are refused
     also: frozenset[int] = frozenset()  # other answers that still mean "let through" (no data in the world)
+    query: str = ""  # a query string the endpoint needs (e.g. "until=2030")
 
     def __init__(
         self,
@@ -233,11 +237,13 @@ class Rule:
         *,
         owned: bool = False,
         also: Iterable[int] = (),
+        query: str = "",
     ) -> None:
         object.__setattr__(self, "allowed", frozenset(allowed))
         object.__setattr__(self, "kwargs", kwargs)
         object.__setattr__(self, "owned", owned)
         object.__setattr__(self, "also", frozenset(also))
+        object.__setattr__(self, "query", query)
 
 
 def fy(w: World) -> dict[str, Any]:
@@ -356,6 +362,17 @@ RULES: dict[str, Rule] = {
     "workforce:table_export": Rule(READERS, lambda w: {"slug": "none", "fmt": "csv"}, also={404}),
     "workforce:report_pdf": Rule(READERS),
     "placement:retention": Rule(READERS),
+    "projections:index": Rule(READERS),
+    "projections:chart": Rule(READERS),
+    "projections:export": Rule(READERS),
+    # Scenarios are shared by officers and analysts (not owned by one of them).
+    "projections:scenario_new": Rule(READERS),
+    "projections:scenario_edit": Rule(READERS, lambda w: {"pk": w.scenario.pk}),
+    "projections:scenario_delete": Rule(READERS, lambda w: {"pk": w.scenario.pk}),
+    "projections:target_new": Rule(READERS),
+    "api:scenarios": Rule(READERS),
+    "api:projection": Rule(READERS, query="until=2030", also={400, 422}),  # 4xx: no census in the world
+    "api:backtest": Rule(READERS, query="fit_until=2015", also={400, 422}),
     # Placement: focal points (their organization), ministry HR (their ministry), applicants (their own)
     "placement:index": Rule(twins_too(FOCAL, HR) | PROGRAMME),
     "placement:post_list": Rule(twins_too(FOCAL) | PROGRAMME),
@@ -473,6 +490,7 @@ def test_every_role_gets_what_the_rule_declares() -> None:
         if rule is None:
             continue  # reported by test_every_url_has_a_declared_rule
         url = reverse(name, kwargs=rule.kwargs(world) if rule.kwargs else None)
+        url += f"?{rule.query}" if rule.query else ""
         for who in WHO:
             if who in rule.allowed:
                 response = clients[who].get(url)
