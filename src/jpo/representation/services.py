@@ -73,8 +73,6 @@ SOURCE_SCALE = (
 # add up to exactly 100.000.
 RATE_SUM_TOLERANCE = Decimal("0.1")
 
-MAX_ERRORS = 20
-
 
 class TextSink(Protocol):
     """Where progress lines go: a text stream or a management command's `self.stdout`."""
@@ -126,8 +124,7 @@ class _Errors:
         self.items: list[RowError | str] = []
 
     def add(self, error: RowError | str) -> None:
-        if len(self.items) < MAX_ERRORS:
-            self.items.append(error)
+        self.items.append(error)  # every problem is listed
 
     def check(self) -> None:
         if self.items:
@@ -329,12 +326,12 @@ def populations_import(*, path: Path | str = POPULATION_FILE, actor: User | None
     for line, row in rows:
         try:
             iso3 = parse_iso3(row["iso3"], line=line)
-            year = parse_whole(row["year"], line=line, column="year", minimum=1900)
+            year = parse_whole(row["year"], line=line, column="year", minimum=1900, maximum=32_767)
             if year > 2100:
                 raise RowError(
                     _("%(value)s is not a plausible year") % {"value": year}, line=line, column="year"
                 )
-            population = parse_whole(row["population"], line=line, column="population")
+            population = parse_whole(row["population"], line=line, column="population", maximum=10**18)
             if iso3 not in states:
                 skipped += 1
                 continue

@@ -74,6 +74,9 @@ def read_rows(path: Path | str, *, required: Sequence[str]) -> list[Row]:
                     raise RowError(_("more values than columns in the header"), line=line)
                 if all(not (value or "").strip() for value in record.values()):
                     continue  # a blank line
+                for key, value in record.items():
+                    if "\x00" in (key or "") or "\x00" in (value or ""):
+                        raise RowError(_("contains a NUL character"), line=line, column=key)
                 rows.append((line, {key: (value or "").strip() for key, value in record.items()}))
             return rows
     except RowError:
@@ -104,20 +107,27 @@ def parse_text(value: str, *, line: int, column: str, max_length: int = 200) -> 
     return value
 
 
-def parse_whole(value: str, *, line: int, column: str, minimum: int = 0) -> int:
+def parse_whole(value: str, *, line: int, column: str, minimum: int = 0, maximum: int = 2_147_483_647) -> int:
+    """A whole number from minimum to maximum (by default the range of a 32-bit database column)."""
     if not value:
         raise RowError(_("a value is needed"), line=line, column=column)
     try:
         number = int(value)
     except ValueError:
         raise RowError(
-            _("“%(value)s” is not a whole number") % {"value": value}, line=line, column=column
+            _("“%(value)s” is not a whole number") % {"value": value[:40]}, line=line, column=column
         ) from None
     if number < minimum:
         if minimum == 0:
             raise RowError(_("%(value)s is negative") % {"value": value}, line=line, column=column)
         raise RowError(
             _("%(value)s is below %(minimum)s") % {"value": value, "minimum": minimum},
+            line=line,
+            column=column,
+        )
+    if number > maximum:
+        raise RowError(
+            _("%(value)s is above %(maximum)s") % {"value": value[:40], "maximum": f"{maximum:,}"},
             line=line,
             column=column,
         )

@@ -6,7 +6,8 @@ required  reference_date (YYYY-MM-DD), organization (code, or ALL), nationality 
           category, grade, sex, headcount
 optional  entity, variant, reference_label, published_rank, citation, note
 
-Row numbers in error messages are the file's row numbers (the header is row 1).
+Row numbers in error messages are the file's row numbers (the header is row 1). Every bad row is
+listed, with every problem it has. Numbers must fit their columns; NUL characters are refused.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jpo.programme.models import Organization
+from jpo.safety.numbers import NumberError, parse_int
 from jpo.workforce.models import ALL, Category, Grade, Sex
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -64,7 +66,8 @@ COLUMNS = (
 )
 UPDATE_COLUMNS = ("headcount", "reference_label", "published_rank", "citation", "note", "census_import_id")
 RowValues = tuple[Any, ...]
-MAX_ERRORS = 500  # errors listed; counting goes on
+MAX_HEADCOUNT = 2_147_483_647  # the column's range (a positive 32-bit integer)
+MAX_RANK = 32_767  # the column's range (a positive 16-bit integer)
 EARLIEST_DATE = dt.date(1945, 10, 24)  # the UN Charter entered into force
 
 _VARIANT_RE = re.compile(r"^[A-Za-z0-9_.-]{0,20}$")
@@ -207,8 +210,7 @@ class CensusValidator:
 
     def error(self, row: int, column: str, message: str) -> None:
         self.error_count += 1
-        if len(self.errors) < MAX_ERRORS:
-            self.errors.append(RowError(row, column, message))
+        self.errors.append(RowError(row, column, message))
 
     def check_header(self, cells: list[str]) -> bool:
         names = [c.strip().lower() for c in cells]
@@ -295,6 +297,12 @@ class CensusValidator:
             i_note,
         ) = self._indices
         before = self.error_count
+        if any("\x00" in c for c in cells):
+            names = {index: name for name, index in self.columns.items()}
+            for index, cell in enumerate(cells):
+                if "\x00" in cell:
+                    self.error(number, names.get(index, ""), _("Contains a NUL character."))
+            return None
 
         date_text = cells[i_date].strip()
         reference_date = self._date(date_text)
@@ -346,13 +354,18 @@ class CensusValidator:
         headcount_text = cells[i_count].strip()
         try:
             headcount = int(headcount_text)
+            if not 0 <= headcount <= MAX_HEADCOUNT:
+                raise ValueError(headcount_text)
         except ValueError:
             try:
-                headcount = int(headcount_text.replace(",", ""))
-            except ValueError:
+                headcount = parse_int(headcount_text, minimum=-MAX_HEADCOUNT, maximum=MAX_HEADCOUNT)
+            except NumberError:
                 headcount = 0
                 self.error(
-                    number, "headcount", _("“%(value)s” is not a whole number.") % {"value": headcount_text}
+                    number,
+                    "headcount",
+                    _("“%(value)s” is not a whole number from 0 to %(max)s.")
+                    % {"value": headcount_text[:40], "max": f"{MAX_HEADCOUNT:,}"},
                 )
         if headcount < 0:
             self.error(
@@ -369,11 +382,13 @@ class CensusValidator:
         rank_text = cells[i_rank].strip()
         if rank_text:
             try:
-                rank = int(rank_text)
-                if rank < 1:
-                    raise ValueError(rank_text)
-            except ValueError:
-                self.error(number, "published_rank", _("A rank is a whole number from 1."))
+                rank = parse_int(rank_text, minimum=1, maximum=MAX_RANK)
+            except NumberError:
+                self.error(
+                    number,
+                    "published_rank",
+                    _("A rank is a whole number from 1 to %(max)s.") % {"max": f"{MAX_RANK:,}"},
+                )
         reference_label, citation, note = cells[i_label].strip(), cells[i_cite].strip(), cells[i_note].strip()
         if len(reference_label) > 60 or len(citation) > 1000 or len(note) > 500:
             for name, value, limit in (

@@ -12,4 +12,5 @@ urlpatterns = [
     path("imports/", views.import_upload, name="import_upload"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/errors.csv", views.import_errors, name="import_errors"),
 ]

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jpo.accounts.access import has_role, role_required
 from jpo.accounts.models import Role
+from jpo.safety.cells import write_csv
+from jpo.safety.downloads import bytes_download
 from jpo.workforce import charts
 from jpo.workforce.exports import table_csv, table_xlsx
 from jpo.workforce.forms import CensusUploadForm
@@ -168,3 +170,21 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.OFFICER)
 def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "workforce/_import_progress.html", {"census_import": _import_or_404(pk)})
+
+
+@require_GET
+@role_required(Role.OFFICER)
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every problem of a refused import as CSV (the page lists the first 500)."""
+    census_import = _import_or_404(pk)
+    rows = [
+        ["row", "column", "problem"],
+        *([e["row"], e["column"], e["message"]] for e in census_import.errors),
+    ]
+    return bytes_download(
+        write_csv(rows, bom=True).encode("utf-8"),
+        "census-import",
+        census_import.pk,
+        "errors",
+        extension="csv",
+    )

@@ -314,6 +314,7 @@ RULES: dict[str, Rule] = {
     "workforce:import_upload": Rule(PROGRAMME),
     "workforce:import_detail": Rule(PROGRAMME, lambda w: {"pk": w.census_import.pk}),
     "workforce:import_progress": Rule(PROGRAMME, lambda w: {"pk": w.census_import.pk}),
+    "workforce:import_errors": Rule(PROGRAMME, lambda w: {"pk": w.census_import.pk}),
     "placement:matching": Rule(PROGRAMME),
     "placement:match_run": Rule(PROGRAMME, lambda w: {"pk": w.match_run.pk}),
     "placement:offer_reserve": Rule(PROGRAMME, lambda w: {"pk": w.offer.pk}),

@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.placement.models import AlumniImport, AlumniRecord, OutcomeKind
 from jpo.programme.models import Organization
+from jpo.safety.numbers import NumberError, parse_int
 
 COLUMNS = [
     "family_name",
@@ -34,6 +35,7 @@ REQUIRED = ["family_name", "given_name", "cohort_fiscal_year", "organization"]
 TRUE = {"1", "true", "yes", "y", "はい"}
 FALSE = {"", "0", "false", "no", "n", "いいえ"}
 MAX_BYTES = 10 * 1024 * 1024
+EMAIL_MAX_LENGTH = 254  # AlumniRecord.email (EmailField's default)
 
 
 @dataclass(frozen=True)
@@ -117,14 +119,16 @@ def validate_rows(rows: list[dict[str, str]]) -> tuple[list[AlumniRecord], list[
         for column in REQUIRED:
             if not row.get(column, "").strip():
                 row_errors.append(RowError(number, column, _("This field is required.")))
+        for column, value in row.items():
+            if "\x00" in value:
+                row_errors.append(RowError(number, column, _("Contains a NUL character.")))
         year: int | None = None
         raw_year = row.get("cohort_fiscal_year", "").strip()
         if raw_year:
             try:
-                year = int(float(raw_year))
-                if not 1974 <= year <= 2100:
-                    raise ValueError
-            except ValueError:
+                # a whole number ("2001.9" and "inf" were cut to 2001 or crashed the import)
+                year = parse_int(raw_year, minimum=1974, maximum=2100)
+            except NumberError:
                 row_errors.append(
                     RowError(
                         number,
@@ -157,8 +161,16 @@ def validate_rows(rows: list[dict[str, str]]) -> tuple[list[AlumniRecord], list[
         if email:
             try:
                 validate_email(email)
-            except Exception:
-                row_errors.append(RowError(number, "email", _("Not a valid e-mail address.")))
+                if len(email) > EMAIL_MAX_LENGTH:
+                    raise ValidationError("too long")
+            except ValidationError:
+                row_errors.append(
+                    RowError(
+                        number,
+                        "email",
+                        _("Not a valid e-mail address (at most %(n)s characters).") % {"n": EMAIL_MAX_LENGTH},
+                    )
+                )
         for column, limit in (
             ("family_name", 100),
             ("given_name", 100),

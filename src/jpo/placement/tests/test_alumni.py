@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -113,3 +114,31 @@ def test_retention_includes_alumni_on_request() -> None:
     assert selectors.retention(grouping="cohort") == []
     rows = {r.key: r for r in selectors.retention(grouping="cohort", include_alumni=True)}
     assert rows["1974"].retained == 1 and rows["2019"].not_retained == 1
+
+
+@pytest.mark.parametrize(
+    ("cells", "column"),
+    [
+        # each of these crashed the import (inf), cut the year silently (2001.9) or stored what breaks later
+        ("山田,太郎,inf,UNDP,", "cohort_fiscal_year"),
+        ("山田,太郎,2001.9,UNDP,", "cohort_fiscal_year"),
+        ("山田,太郎,1e3,UNDP,", "cohort_fiscal_year"),
+        ("山田,太郎," + "9" * 5000 + ",UNDP,", "cohort_fiscal_year"),
+        ("山田,太郎,2001,UNDP," + "a" * 300 + "@example.jp", "email"),
+        ("山\x00田,太郎,2001,UNDP,", "family_name"),
+    ],
+)
+def test_numbers_lengths_and_nul_characters_are_checked(
+    cells: str, column: str, tmp_path: Any, capsys: Any
+) -> None:
+    f.organization("UNDP")
+    content = ("family_name,given_name,cohort_fiscal_year,organization,email\n" + cells + "\n").encode()
+    with pytest.raises(AlumniImportError) as caught:
+        alumni_import(actor=None, name="r.csv", content=content)
+    assert (2, column) in {(e.row, e.column) for e in caught.value.errors}
+    path = tmp_path / "r.csv"
+    path.write_bytes(content)
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("alumni_import", str(path))
+    assert exit_info.value.code == 2 and "Traceback" not in capsys.readouterr().err
+    assert not AlumniRecord.objects.exists()

@@ -101,6 +101,12 @@ def test_status_within_and_over(tmp_path: Path) -> None:
         (HEADER + "AAA,A,sixty,1,0\n", [], "line 2, column “assessment_pct”: “sixty” is not a number"),
         (HEADER + "AAA,A,100,1,2.5\n", [], "line 2, column “staff”: “2.5” is not a whole number"),
         (HEADER + "AAA,A,100,1,2\n", ["--members", "0"], "--members 0 is fewer than the 1 rows"),
+        (
+            HEADER + "AAA,A,100,1," + "9" * 30 + "\n",
+            [],
+            "column “staff”: " + "9" * 30 + " is above 2,147,483,647",
+        ),
+        (HEADER + "AAA,A\x00,100,1,2\n", [], "line 2, column “name”: contains a NUL character"),
         (HEADER, [], "no Member State rows"),
         ("", [], "is empty"),
     ],
@@ -133,6 +139,14 @@ def test_bad_arguments_and_unreadable_files_exit_2(tmp_path: Path, args: list[st
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert expected in lines[0]
+
+
+def test_csv_output_never_holds_a_formula(tmp_path: Path) -> None:
+    result = run(
+        write(tmp_path, HEADER + 'AAA,"=HYPERLINK(""https://evil.example/"")",100,1,2\n'), "--base", "3500"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'=HYPERLINK" in result.stdout and ",=HYPERLINK" not in result.stdout
 
 
 def test_non_utf8_file_exits_2(tmp_path: Path) -> None:

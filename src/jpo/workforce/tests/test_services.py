@@ -134,6 +134,21 @@ BAD_CASES = [
         "reference_date",
     ),
     ("not a number", csv_bytes("2022-12-31,ALL,JPN,professional_higher,ALL,ALL,many,x"), {2}, "headcount"),
+    # these gave a traceback (a 30-digit number overflows the column) or stored a NUL PostgreSQL refuses
+    ("30-digit headcount", csv_bytes("2022-12-31,ALL,JPN,all,ALL,ALL," + "9" * 30 + ",x"), {2}, "headcount"),
+    (
+        "5,000-digit headcount",
+        csv_bytes("2022-12-31,ALL,JPN,all,ALL,ALL," + "9" * 5000 + ",x"),
+        {2},
+        "headcount",
+    ),
+    (
+        "huge rank",
+        csv_bytes("2022-12-31,ALL,JPN,all,ALL,ALL,9,x," + "9" * 30, header=HEADER + ",published_rank"),
+        {2},
+        "published_rank",
+    ),
+    ("NUL byte", csv_bytes("2022-12-31,ALL,JPN,all,ALL,ALL,9,MOFA\x00x"), {2}, "citation"),
     ("unknown grade", csv_bytes("2022-12-31,ALL,JPN,professional_higher,P-9,ALL,1,x"), {2}, "grade"),
 ]
 
@@ -186,6 +201,26 @@ def test_command_refuses_bad_file_with_exit_status_2(organizations: Any, tmp_pat
     err = capsys.readouterr().err
     assert "row 2 [headcount]" in err
     assert CensusRow.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_every_bad_row_is_listed_by_the_service_and_the_command(
+    organizations: Any, tmp_path: Any, capsys: Any
+) -> None:
+    # only the first 500 were listed although every bad row is promised
+    path = tmp_path / "bad.csv"
+    path.write_bytes(csv_bytes(*(f"2022-12-31,ALL,JPN,all,ALL,ALL,-{i},x" for i in range(1, 701))))
+    with pytest.raises(ImportRefused) as refused:
+        census_import_file(content=path.read_bytes(), file_name="bad.csv", source="mofa")
+    assert refused.value.error_count == len(refused.value.errors) == 700
+    assert [e.row for e in refused.value.errors] == list(range(2, 702))
+    assert len(CensusImport.objects.get(file_name="bad.csv").errors) == 700
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_census", str(path), "--source", "mofa", "--no-progress")
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "(700 problem(s))" in err and "row 2 [headcount]" in err and "row 701 [headcount]" in err
+    assert "Traceback" not in err
 
 
 @pytest.mark.django_db

@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from jpo.workforce.importing import ImportRefused
 from jpo.workforce.models import CensusImport, CensusRow, ImportStatus
-from jpo.workforce.services import workforce_load_reference_data
+from jpo.workforce.services import census_import_run, workforce_load_reference_data
 from jpo.workforce.tests.conftest import csv_bytes
 
 PAGES = [
@@ -268,3 +269,31 @@ def _sheet_xml(xlsx: bytes) -> bytes:
 
     with zipfile.ZipFile(io.BytesIO(xlsx)) as archive:
         return archive.read("xl/worksheets/sheet1.xml")
+
+
+@pytest.mark.django_db
+def test_a_refused_import_counts_its_problems_and_offers_all_of_them(
+    english: Any, officer: Any, organizations: Any
+) -> None:
+    from jpo.workforce.services import census_import_create
+
+    census_import = census_import_create(
+        content=csv_bytes(*(f"2022-12-31,ALL,JPN,all,ALL,ALL,-{i},x" for i in range(1, 601))),
+        file_name="bad.csv",
+        source="mofa",
+        actor=officer,
+    )
+    with pytest.raises(ImportRefused):
+        census_import_run(census_import=census_import)
+    english.force_login(officer)
+    page = english.get(reverse("workforce:import_progress", args=[census_import.pk])).content.decode()
+    assert "600 problems found. The first 500 are listed below." in page
+    assert page.count("<tr><td>") == 500
+    response = english.get(reverse("workforce:import_errors", args=[census_import.pk]))
+    assert (
+        response["Content-Disposition"]
+        == f'attachment; filename="census-import-{census_import.pk}-errors.csv"'
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["row", "column", "problem"] and len(rows) == 601
+    assert rows[-1][:2] == ["601", "headcount"]

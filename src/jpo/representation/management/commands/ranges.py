@@ -65,7 +65,7 @@ def read_states(path: str) -> list[StateInput]:
                 iso3=iso3,
                 name=parse_text(row["name"], line=line, column="name"),
                 assessment_pct=rate,
-                population=parse_whole(row["population"], line=line, column="population"),
+                population=parse_whole(row["population"], line=line, column="population", maximum=10**18),
                 staff=parse_whole(row["staff"], line=line, column="staff"),
             )
         )

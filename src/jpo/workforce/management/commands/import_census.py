@@ -56,11 +56,9 @@ class Command(BaseCommand):
             if show:
                 err.write("\n")
             self.stderr.write(f"error: {path.name} refused, nothing imported ({exc.error_count} problem(s)):")
-            for e in exc.errors:
+            for e in exc.errors:  # every one of them
                 column = f" [{e.column}]" if e.column else ""
                 self.stderr.write(f"  row {e.row}{column}: {e.message}")
-            if exc.error_count > len(exc.errors):
-                self.stderr.write(f"  … and {exc.error_count - len(exc.errors)} more")
             sys.exit(2)
         if show:
             err.write("\n")
