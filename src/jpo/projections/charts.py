@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 
 from jpo.projections.engine import Published, TargetSpec, YearRow
 
-PALETTE = ("s1", "s2", "s3", "s4", "s5", "s6")
+# Colours as SVG presentation attributes: the Content-Security-Policy refuses <style> and style=.
+PALETTE = ("#1f5fa8", "#b5452b", "#2a8a4a", "#7a4fa0", "#8a6d00", "#00707a")
+PUBLISHED, TARGET = "#222222", "#d08a00"
 
 
 @dataclass
@@ -90,7 +92,7 @@ def fan_chart(
         fans_out.append(
             {
                 "name": fan.name,
-                "css_class": PALETTE[i % len(PALETTE)],
+                "colour": PALETTE[i % len(PALETTE)],
                 "band": " ".join(f"{sx(y)},{sy(v)}" for y, v in upper + lower[::-1]),
                 "median": " ".join(f"{sx(y)},{sy(v)}" for y, v in median),
                 "points": [
@@ -132,15 +134,15 @@ def fan_chart(
                 },
             }
         )
-    legend: list[dict[str, Any]] = [{"css_class": "published", "name": _("Published figures (MOFA)")}]
+    legend: list[dict[str, Any]] = [{"colour": PUBLISHED, "name": _("Published figures (MOFA)")}]
     legend += [
         {
-            "css_class": f["css_class"],
+            "colour": f["colour"],
             "name": _("%(name)s: median, band 10th–90th percentile") % {"name": f["name"]},
         }
         for f in fans_out
     ]
-    legend += [{"css_class": "target", "name": t.name} for t in targets]
+    legend += [{"colour": TARGET, "name": t.name} for t in targets]
     for i, item in enumerate(legend):
         item["y"] = 6 + 15 * i
         item["text_y"] = item["y"] + 10
@@ -166,5 +168,7 @@ def fan_chart(
             "fans": fans_out,
             "targets": targets_out,
             "legend": legend,
+            "published_colour": PUBLISHED,
+            "target_colour": TARGET,
         },
     )

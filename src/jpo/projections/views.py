@@ -119,6 +119,7 @@ def _compute(request: HttpRequest) -> dict[str, Any] | HttpResponse:
         "backtest_error": backtest_error,
         "target_years": [year_of(t.deadline) for t in inputs.targets],
         "error_colspan": 2 + 3 * len(inputs.targets),
+        "paths_display": f"{engine.DEFAULT_PATHS:,}",
     }
 
 

@@ -19,6 +19,7 @@ SMOKE = {
     "bulk_screening.py": "screening",
     "census_import.py": "dashboard:",
     "matching.py": "budgeted",
+    "projection.py": "same results: yes",
     "ranges.py": "status page",
 }
 
