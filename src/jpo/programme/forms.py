@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -62,7 +62,7 @@ class CycleForm(forms.Form):
     max_organizations = forms.IntegerField(
         label=_("Organizations an applicant may list"),
         min_value=1,
-        max_value=20,
+        max_value=10,
         required=False,
         help_text=_("Saved in the cycle's draft rules. Leave empty if not decided (it is then unknown)."),
     )
@@ -288,3 +288,204 @@ def self_check_profile(form: SelfCheckForm, degrees: Any, employment: Any, langu
         "former_jpo": data["former_jpo"],
         "international_organization_staff": data["international_organization_staff"],
     }
+
+
+# --- One parameter of a cycle's rule set -----------------------------------------------------------
+
+
+class ParameterForm(forms.Form):
+    """One parameter of a draft rule set: its value (as its kind takes it), source, note and, once the
+    application window has opened, the reason for the change. The service validates the value again
+    with the policy's own checks (`jpo.policy.validate_entry`)."""
+
+    state = forms.ChoiceField(label=_("Value"), widget=forms.RadioSelect)
+    source_label = forms.CharField(label=_("Source"), max_length=500, required=False)
+    source_url = forms.URLField(
+        label=_("Source address (URL)"), required=False, assume_scheme="https", max_length=500
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required once the application window has opened; it is kept in the audit log."),
+    )
+
+    def __init__(
+        self, *args: Any, name: str, fiscal_year: int, reason_required: bool = False, **kwargs: Any
+    ) -> None:
+        from jpo.policy.validation import KINDS, NULLABLE, TEST_SCALES
+        from jpo.programme.selectors import value_labels
+
+        super().__init__(*args, **kwargs)
+        self.name, self.fiscal_year = name, fiscal_year
+        self.kind, options = KINDS[name]
+        self.reason_required = reason_required
+        if reason_required:
+            self.fields["reason"].required = True
+        states = [("known", _("Known")), ("unknown", _("Unknown: cases that depend on it go to review"))]
+        if self.kind == "date" and options:
+            states.insert(1, ("at_application", _("At the time of application")))
+        if name in NULLABLE:
+            states.append(("none", _("Does not apply this year")))
+        cast(forms.ChoiceField, self.fields["state"]).choices = states
+        labels = value_labels()
+        value_fields: dict[str, forms.Field] = {}
+        if self.kind == "int":
+            low, high = options
+            value_fields["number"] = forms.IntegerField(label=_("Number"), min_value=low, max_value=high)
+        elif self.kind == "date":
+            value_fields["date"] = forms.DateField(
+                label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
+            )
+        elif self.kind == "choice":
+            value_fields["choice"] = forms.ChoiceField(
+                label=_("Choice"), choices=[(o, labels.get(o, o)) for o in options]
+            )
+        elif self.kind in ("subset", "int_subset"):
+            value_fields["items"] = forms.MultipleChoiceField(
+                label=_("Items"),
+                choices=[(str(o), labels.get(o, o)) for o in options],
+                widget=forms.CheckboxSelectMultiple,
+            )
+        elif self.kind == "country":
+            value_fields["country"] = forms.CharField(
+                label=_("Country code"), max_length=2, min_length=2, help_text=_("JP for Japan.")
+            )
+        elif self.kind == "codes":
+            value_fields["codes"] = forms.CharField(
+                label=_("Organization codes"),
+                max_length=500,
+                help_text=_("Separated by commas, e.g. UNDP, WFP."),
+            )
+        elif self.kind == "language":
+            value_fields["mandatory"] = forms.BooleanField(label=_("A score is mandatory"), required=False)
+            value_fields["language"] = forms.CharField(label=_("Language"), max_length=40)
+            value_fields["accepted_tests"] = forms.MultipleChoiceField(
+                label=_("Accepted tests"),
+                choices=[(t, labels.get(t, t)) for t in TEST_SCALES],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
+            for test, (low, high) in TEST_SCALES.items():
+                value_fields[f"minimum_{test}"] = forms.DecimalField(
+                    label=_("Minimum %(test)s score") % {"test": labels.get(test, test)},
+                    min_value=low,
+                    max_value=high,
+                    decimal_places=1,
+                    required=False,
+                )
+        for field_name, field in value_fields.items():
+            field.required = False
+            self.fields[field_name] = field
+        self.value_field_names = list(value_fields)
+        # The value fields first, after the state.
+        order = ["state", *self.value_field_names, "source_label", "source_url", "note", "reason"]
+        self.order_fields(order)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("state") != "known":
+            return data
+        missing = {
+            "number": _("Give the number."),
+            "date": _("Give the date."),
+            "choice": _("Choose one."),
+            "items": _("Choose at least one."),
+            "country": _("Give the country code."),
+            "codes": _("Give at least one organization code."),
+            "language": _("Name the language."),
+        }
+        for field_name, message in missing.items():
+            if (
+                field_name in self.fields
+                and field_name not in self.errors
+                and data.get(field_name) in (None, "", [])
+            ):
+                self.add_error(field_name, message)
+        if self.kind == "language" and data.get("mandatory") and not data.get("accepted_tests"):
+            self.add_error("accepted_tests", _("A mandatory score needs at least one accepted test."))
+        return data
+
+    def value(self) -> Any:
+        """The value in the YAML files' format."""
+        data = self.cleaned_data
+        state = data["state"]
+        if state == "unknown":
+            return "unknown"
+        if state == "none":
+            return None
+        if state == "at_application":
+            return "at_application"
+        if self.kind == "int":
+            return data["number"]
+        if self.kind == "date":
+            return data["date"].isoformat()
+        if self.kind == "choice":
+            return data["choice"]
+        if self.kind == "subset":
+            return list(data["items"])
+        if self.kind == "int_subset":
+            return sorted(int(x) for x in data["items"])
+        if self.kind == "country":
+            return data["country"].strip().upper()
+        if self.kind == "codes":
+            return [c.strip().upper() for c in data["codes"].split(",") if c.strip()]
+        value: dict[str, Any] = {
+            "mandatory": bool(data.get("mandatory")),
+            "language": data["language"].strip(),
+            "accepted_tests": list(data.get("accepted_tests") or []),
+        }
+        minimum = {
+            test: float(data[f"minimum_{test}"])
+            for test in value["accepted_tests"]
+            if data.get(f"minimum_{test}") is not None
+        }
+        if minimum:
+            value["minimum_scores"] = {t: int(s) if s == int(s) else s for t, s in minimum.items()}
+        return value
+
+
+def parameter_initial(name: str, entry: dict[str, Any] | None, *, fiscal_year: int) -> dict[str, Any]:
+    """The form's values for a parameter entry (a relative date shown as the date it is in the cycle)."""
+    from jpo.policy.validation import KINDS
+    from jpo.programme.selectors import rule_date
+
+    kind = KINDS[name][0]
+    entry = entry or {"value": "unknown"}
+    source = entry.get("source") or {}
+    initial: dict[str, Any] = {
+        "source_label": source.get("label") or "",
+        "source_url": source.get("url") or "",
+        "note": entry.get("note") or "",
+    }
+    value = entry.get("value")
+    if value == "unknown":
+        initial["state"] = "unknown"
+    elif value is None:
+        initial["state"] = "none"
+    elif value == "at_application":
+        initial["state"] = "at_application"
+    else:
+        initial["state"] = "known"
+        if kind == "int":
+            initial["number"] = value
+        elif kind == "date":
+            initial["date"] = rule_date(value, fiscal_year)
+        elif kind == "choice":
+            initial["choice"] = value
+        elif kind in ("subset", "int_subset"):
+            initial["items"] = [str(v) for v in value]
+        elif kind == "country":
+            initial["country"] = value
+        elif kind == "codes":
+            initial["codes"] = ", ".join(value)
+        elif kind == "language" and isinstance(value, dict):
+            initial.update(
+                mandatory=bool(value.get("mandatory")),
+                language=value.get("language", ""),
+                accepted_tests=list(value.get("accepted_tests") or []),
+            )
+            for test, score in (value.get("minimum_scores") or {}).items():
+                initial[f"minimum_{test}"] = score
+    return initial

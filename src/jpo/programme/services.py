@@ -617,9 +617,12 @@ def cycle_create(
     organization_track: bool,
     organizations: Iterable[Organization] = (),
     source: str = "",
+    max_organizations: int | None = None,
     actor: User,
 ) -> Cycle:
-    """Create cycle `fiscal_year` with its windows, slots and tracks; raises CycleError naming the field.
+    """Create cycle `fiscal_year` with its windows, slots and tracks, and its draft rule set (a copy of
+    the newest rules, see `rule_set_create_for_cycle`) with the organizations an applicant may list and
+    those of the organization track; raises CycleError naming the field.
 
     All or nothing: nothing is written unless every check passes.
     """
@@ -664,7 +667,45 @@ def cycle_create(
         organizations=orgs,
         actor=actor,
     )
+    _start_rules(
+        cycle=cycle, max_organizations=max_organizations, organizations=orgs, source=source, actor=actor
+    )
     return cycle
+
+
+def _start_rules(
+    *,
+    cycle: Cycle,
+    max_organizations: int | None,
+    organizations: list[Organization],
+    source: str,
+    actor: User,
+) -> None:
+    from django.utils.translation import gettext as _
+
+    from jpo.programme.rules.errors import RuleSetError
+    from jpo.programme.rules.services import rule_set_create_for_cycle, rule_set_update_parameter
+
+    draft = rule_set_create_for_cycle(cycle=cycle, actor=actor)
+    given: dict[str, Any] = {"organization_track": sorted(o.code for o in organizations) or None}
+    if max_organizations is not None:
+        given["max_organizations"] = max_organizations
+    for name, value in given.items():
+        try:
+            rule_set_update_parameter(
+                rule_set=draft,
+                name=name,
+                value=value,
+                source_label=source,
+                note="Set by the programme officer when the cycle was created.",
+                reason="cycle created",
+                actor=actor,
+            )
+        except RuleSetError as error:
+            raise CycleError(
+                _("This value is refused by the rules: %(why)s") % {"why": error},
+                field="max_organizations" if name == "max_organizations" else "organizations",
+            ) from error
 
 
 @transaction.atomic
@@ -701,3 +742,60 @@ def cycle_update(
         actor=actor,
     )
     return cycle
+
+
+# --- Publishing a cycle's rules from the officer's pages -------------------------------------------
+
+
+def cycle_window_opened(cycle: Cycle, now: dt.datetime) -> bool:
+    return cycle.applications_open is not None and cycle.applications_open <= now
+
+
+@dataclass
+class PublishResult:
+    rule_set: Any
+    run: Any = None  # the re-screening run queued, if any
+    rescreen_refused: str = ""  # why the re-screen could not be queued (a run of the cycle is open)
+
+
+def rule_set_publish_and_rescreen(
+    *, rule_set: Any, actor: User, confirm_unknown: bool = False, reason: str = ""
+) -> PublishResult:
+    """Publish a draft (`jpo.programme.rules.services.rule_set_publish`); once the cycle's application
+    window has opened, a reason is required and audited, and the submitted applications are re-screened
+    under the new rules by a background screening run (returned; None when there is nothing to screen).
+
+    Raises RuleSetError (from publishing) or CycleError (no reason); nothing is published then. The
+    run is queued after commit by the selection app's machinery; if a run of the cycle is already open,
+    the rules stay published and `rescreen_refused` says why no run was queued.
+    """
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from jpo.programme.rules.services import rule_set_publish
+    from jpo.selection.services.errors import SelectionError
+    from jpo.selection.services.screening import SCREENABLE, screening_run_start
+
+    cycle = rule_set.cycle
+    opened = cycle_window_opened(cycle, timezone.now())
+    if opened and not reason.strip():
+        raise CycleError(
+            _("The application window of %(cycle)s has opened: give the reason for the change.")
+            % {"cycle": cycle.code},
+            field="reason",
+        )
+    with transaction.atomic():
+        published = rule_set_publish(rule_set=rule_set, actor=actor, confirm_unknown=confirm_unknown)
+        if opened:
+            audit_record(
+                actor=actor,
+                action="programme.rule_set.publish_reason",
+                target=published,
+                data={"cycle": cycle.code, "reason": reason.strip()},
+            )
+    if not opened or not cycle.applications.filter(status__in=SCREENABLE).exists():
+        return PublishResult(rule_set=published)
+    try:
+        return PublishResult(rule_set=published, run=screening_run_start(cycle=cycle, actor=actor))
+    except SelectionError as error:
+        return PublishResult(rule_set=published, rescreen_refused=error.message)

@@ -43,7 +43,9 @@ def _save(request: HttpRequest, form: CycleForm, cycle: Cycle | None) -> Cycle |
     }
     try:
         if cycle is None:
-            return services.cycle_create(fiscal_year=data["fiscal_year"], **arguments)
+            return services.cycle_create(
+                fiscal_year=data["fiscal_year"], max_organizations=data.get("max_organizations"), **arguments
+            )
         return services.cycle_update(cycle=cycle, **arguments)
     except services.CycleError as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
