@@ -178,10 +178,38 @@ DUTY_STATIONS: dict[str, list[tuple[str, str]]] = {
     "GCF": [("Incheon", "KOR")],
 }
 
-SCREENING_REASONS = [
-    "Over the age limit on the reference date",
-    "No master's degree obtained or expected by the deadline",
-    "Less than two years of full-time work experience",
-    "Application documents incomplete",
-]
-LANGUAGE_SCREENING_REASON = "No valid TOEFL or IELTS score at the time of application"
+# An ILLUSTRATIVE cost table, created only when the database has no cost table at all. No public source
+# gives the yen cost of a Japanese JPO (the rates of the UN common system change by year, grade, step and
+# duty station): these round figures are MADE UP so that estimates show how costs are computed. The
+# table is flagged `is_illustrative`, and every cost computed from it is labelled illustrative.
+ILLUSTRATIVE_COST_TABLE_FROM = 2017
+ILLUSTRATIVE_COST_SOURCE = "ILLUSTRATIVE figures made up for the demonstration (jpo demo): not real rates"
+ILLUSTRATIVE_COST_NOTE = (
+    "Made-up round numbers so that cost estimates can be shown. Replace them with the real rates, and "
+    "untick 'illustrative', before using any cost."
+)
+ILLUSTRATIVE_SALARIES = {
+    ("P-1", 1): 7_000_000,
+    ("P-1", 2): 7_300_000,
+    ("P-2", 1): 8_000_000,
+    ("P-2", 2): 8_400_000,
+    ("P-2", 3): 8_800_000,
+}
+_ILLUSTRATIVE_HIGH_ALLOWANCE = {
+    "New York",
+    "Geneva",
+    "Paris",
+    "Vienna",
+    "Rome",
+    "Copenhagen",
+    "Montreal",
+    "The Hague",
+    "Tokyo",
+    "Hiroshima",
+    "Incheon",
+}
+
+
+def illustrative_allowance(city: str) -> int:
+    """A made-up yearly allowance: one round figure for headquarters cities, another for field stations."""
+    return 2_000_000 if city in _ILLUSTRATIVE_HIGH_ALLOWANCE else 3_000_000

@@ -54,8 +54,25 @@ from jpo.applications.services import (
     rows_update,
 )
 from jpo.applications.workflow import Status
-from jpo.placement.models import Dispatch, MatchPair, Offer, Outcome, Secondment
+from jpo.placement.models import (
+    CostTable,
+    Dispatch,
+    DispatchCost,
+    DutyStationAllowance,
+    MatchPair,
+    Milestone,
+    MilestoneKind,
+    Offer,
+    Outcome,
+    SalaryRate,
+    Secondment,
+)
+from jpo.placement.services.costs import dispatch_costs_refresh
+from jpo.placement.services.costs import estimate as cost_estimate
+from jpo.placement.services.costs import rates as cost_rates
+from jpo.placement.services.dispatches import milestone_dates
 from jpo.policy import Overlay
+from jpo.programme.demo import catalogue as cat
 from jpo.programme.demo.documents import documents_create, documents_files
 from jpo.programme.demo.logins import demo_logins_upsert
 from jpo.programme.demo.plan import (
@@ -86,6 +103,7 @@ POST_MARKER = "SYNTHETIC DEMONSTRATION POST"
 _POST_REF = re.compile(r"\((DEMO-FY\d{4}-P\d{3})\)")
 OUTCOME_NOTE = "Synthetic outcome (jpo demo). No official post-JPO retention rate is published."
 LOAD_ACTION = "demo.load"
+SYNTHETIC_NOTE = "Synthetic (jpo demo)"
 INSTITUTION = "A university (synthetic)"
 JOB_TITLE = "Staff member (synthetic)"
 RETURN_ASSIGNMENT = "A division of the home ministry (synthetic)"
@@ -209,6 +227,7 @@ def demo_load(
             return result
         posts = _load_posts(plan, result, progress)
         _load_people(plan, users, result, progress)
+        _load_cost_table(progress)
         _load_dispatches(plan, posts, result, progress)
         _record_endings(plan, today, result, progress)
         if stored is None:
@@ -498,6 +517,9 @@ def _planned_dispatches(plan: Plan) -> dict[tuple[str, int], tuple[ApplicationPl
 
 
 def _load_dispatches(plan: Plan, posts: dict[str, Post], result: DemoResult, progress: Progress) -> None:
+    """Dispatches of the selected candidates, with their duty station, the secondment of a civil servant,
+    the milestones of `jpo.placement` (those past by the plan's day done, later ones open, so reminders
+    come due) and the cost by fiscal year from the cost tables (the demo's is illustrative)."""
     planned = _planned_dispatches(plan)
     applications = {
         (email, fy): pk
@@ -506,28 +528,96 @@ def _load_dispatches(plan: Plan, posts: dict[str, Post], result: DemoResult, pro
         ).values_list("pk", "applicant__email", "cycle__fiscal_year")
     }
     ministries = {m.code: m for m in Ministry.objects.all()}
-    for key, (app, d) in planned.items():
-        pk = applications.get(key)
-        if pk is None:
-            continue
-        dispatch = Dispatch.objects.create(
-            application_id=pk,
-            post=posts[d.post_ref],
-            start_date=d.start,
-            planned_end_date=d.planned_end,
-            extension_reason=d.extension_reason,
-        )
-        if app.ministry and d.consent_on and d.planned_return:
-            Secondment.objects.create(
-                dispatch=dispatch,
-                ministry=ministries[app.ministry],
-                consent_recorded_on=d.consent_on,
-                planned_return_date=d.planned_return,
+    todo = [(applications[key], app, d) for key, (app, d) in planned.items() if key in applications]
+    dispatches = bulk_create_with_history(
+        [
+            Dispatch(
+                application_id=pk,
+                post=posts[d.post_ref],
+                duty_station=posts[d.post_ref].duty_station,
+                start_date=d.start,
+                planned_end_date=d.planned_end,
+                extension_reason=d.extension_reason,
             )
-        result.created_dispatches += 1
-    progress(
-        f"dispatches: {result.created_dispatches} created, {len(planned) - result.created_dispatches} already there"
+            for pk, _, d in todo
+        ],
+        Dispatch,
+        batch_size=BATCH,
     )
+    secondments = [
+        Secondment(
+            dispatch=dispatch,
+            ministry=ministries[app.ministry],
+            consent_recorded_on=d.consent_on,
+            planned_return_date=d.planned_return,
+        )
+        for dispatch, (_, app, d) in zip(dispatches, todo, strict=True)
+        if app.ministry and d.consent_on and d.planned_return
+    ]
+    bulk_create_with_history(secondments, Secondment, batch_size=BATCH)
+    milestones = []
+    for dispatch in dispatches:
+        for kind, due in milestone_dates(dispatch).items():
+            done = _milestone_done(kind, due, dispatch.start_date, plan.today)
+            milestones.append((dispatch.pk, kind, due, done, SYNTHETIC_NOTE if done else ""))
+    rows_insert(Milestone, ["dispatch_id", "kind", "due_on", "done_on", "notes"], milestones)
+    loaded = cost_rates()
+    costs = []
+    for dispatch in dispatches:
+        estimate = cost_estimate(
+            grade=dispatch.post.grade,
+            duty_station=dispatch.duty_station,
+            start=dispatch.start_date,
+            last_day=dispatch.last_day,
+            loaded=loaded,
+        )
+        costs += [
+            (dispatch.pk, fy, amount, estimate.illustrative)
+            for fy, amount in sorted(estimate.by_fiscal_year.items())
+        ]
+    rows_insert(DispatchCost, ["dispatch_id", "fiscal_year", "amount_yen", "is_illustrative"], costs)
+    result.created_dispatches = len(dispatches)
+    progress(
+        f"dispatches: {len(dispatches)} created with {len(milestones)} milestones and {len(costs)} yearly costs "
+        f"(illustrative rates), {len(planned) - len(dispatches)} already there"
+    )
+
+
+def _milestone_done(kind: str, due: dt.date, start: dt.date, today: dt.date) -> dt.date | None:
+    """When a synthetic milestone was done: before departure ones a fortnight before the start, the
+    retention outlook 45 days after it was due — if that is past by `today`; the outcome when recorded."""
+    if kind in (MilestoneKind.HEALTH_CHECK, MilestoneKind.TRAINING):
+        done = start - dt.timedelta(days=14)
+    elif kind == MilestoneKind.RETENTION_OUTLOOK:
+        done = due + dt.timedelta(days=45)  # the latest ones still open: their reminders are due
+    else:
+        return None
+    return done if done <= today else None
+
+
+def _load_cost_table(progress: Progress) -> None:
+    """An ILLUSTRATIVE cost table (made-up rates, flagged and labelled so) when there is no cost table at
+    all: costs then have figures to show, never presented as real ones. An officer's table is left alone."""
+    if CostTable.objects.exists():
+        progress("cost tables: already there (left as they are)")
+        return
+    table = CostTable.objects.create(
+        fiscal_year=cat.ILLUSTRATIVE_COST_TABLE_FROM,
+        is_illustrative=True,
+        source=cat.ILLUSTRATIVE_COST_SOURCE,
+        notes=cat.ILLUSTRATIVE_COST_NOTE,
+    )
+    SalaryRate.objects.bulk_create(
+        SalaryRate(table=table, grade=grade, step=step, annual_yen=amount)
+        for (grade, step), amount in cat.ILLUSTRATIVE_SALARIES.items()
+    )
+    stations = sorted({city for places in cat.DUTY_STATIONS.values() for city, _ in places})
+    DutyStationAllowance.objects.bulk_create(
+        DutyStationAllowance(table=table, duty_station=city, annual_yen=cat.illustrative_allowance(city))
+        for city in stations
+    )
+    audit_record(actor=None, action="demo.cost_table", target=table, data={"illustrative": True})
+    progress(f"cost tables: one ILLUSTRATIVE table (FY{table.fiscal_year}-), {len(stations)} duty stations")
 
 
 def _record_endings(plan: Plan, today: dt.date, result: DemoResult, progress: Progress) -> None:
@@ -567,6 +657,11 @@ def _record_endings(plan: Plan, today: dt.date, result: DemoResult, progress: Pr
         ):
             secondment.returned_on, secondment.assignment_after_return = back, RETURN_ASSIGNMENT
             secondment.save(update_fields=["returned_on", "assignment_after_return"])
+        Milestone.objects.filter(dispatch=dispatch, kind=MilestoneKind.OUTCOME, done_on=None).update(
+            done_on=min(d.actual_end + dt.timedelta(days=d.outcome_delay_days), today), notes=SYNTHETIC_NOTE
+        )
+        if d.actual_end != dispatch.planned_end_date:
+            dispatch_costs_refresh(dispatch=dispatch)
         result.endings_changed += 1
     ended = Dispatch.objects.filter(application__applicant__is_synthetic=True, end_date__isnull=False).count()
     progress(

@@ -448,7 +448,7 @@ def build_plan(
     people: list[PersonPlan] = []
     posts: list[PostPlan] = []
     open_fy = infos[-1].fiscal_year
-    previous_fy = infos[-2].fiscal_year  # in its later stages: decisions pending, no dispatch yet
+    previous_fy = infos[-2].fiscal_year  # in its later stages: decisions pending, dispatches to come
     # Unsuccessful earlier applicants who may try again: (person, fiscal year of last application).
     pool: list[PersonPlan] = []
 
@@ -581,7 +581,7 @@ def build_plan(
                 cycle_posts.append(post)
                 if label == "declined":
                     post.status = "withdrawn"
-                elif fy < previous_fy:
+                elif fy <= previous_fy:  # the previous cycle's selected candidates leave by 31 January
                     post.status = "filled"
                     app.dispatch = _dispatch(app_rng, app, post)
                 else:

@@ -26,7 +26,18 @@ from jpo.accounts.models import AuditEvent, User
 from jpo.applications.models import Applicant, Application, Document, Preference, StatusChange
 from jpo.applications.selfcheck import application_profile
 from jpo.applications.workflow import TRACK_ONLY, TRANSITIONS, Status
-from jpo.placement.models import Dispatch, Outcome, OutcomeKind, Secondment
+from jpo.placement.models import (
+    CostTable,
+    Dispatch,
+    DispatchCost,
+    Milestone,
+    MilestoneKind,
+    Outcome,
+    OutcomeKind,
+    Reminder,
+    Secondment,
+)
+from jpo.placement.services.reminders import fire_date, reminders_send_due
 from jpo.policy import evaluate, known_fiscal_years
 from jpo.programme.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, OFFICERS_GROUP
 from jpo.programme.demo.plan import build_plan
@@ -423,6 +434,25 @@ def test_a_cycle_beyond_the_policy_files_gets_published_rules_and_accepts_submis
     rule_set = published_rule_set(2027)
     assert rule_set is not None and rule_set.published_by is not None
     assert Application.objects.filter(cycle__fiscal_year=2027, status="submitted").exists()
+
+
+def test_dispatches_have_duty_stations_milestones_due_reminders_and_illustrative_costs(demo: str) -> None:
+    today = dt.date.fromisoformat(TODAY)
+    dispatches = Dispatch.objects.select_related("post")
+    assert dispatches.filter(start_date__gt=today).exists()  # the previous cycle's JPOs leave soon
+    for dispatch in dispatches.prefetch_related("milestones"):
+        assert dispatch.duty_station == dispatch.post.duty_station != ""
+        assert {m.kind for m in dispatch.milestones.all()} == set(MilestoneKind.values)
+        for milestone in dispatch.milestones.all():
+            assert milestone.done_on is None or milestone.done_on <= today
+    due = [m for m in Milestone.objects.filter(done_on=None) if fire_date(m) <= today]
+    assert due
+    sent = reminders_send_due(today=today)
+    assert sent > 0 and Reminder.objects.exists()
+    table = CostTable.objects.get()
+    assert table.is_illustrative and "ILLUSTRATIVE" in table.source
+    assert DispatchCost.objects.exists()
+    assert not DispatchCost.objects.filter(is_illustrative=False).exists()
 
 
 def test_one_login_per_role(demo: str) -> None:
