@@ -180,6 +180,37 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLED = os.environ.get("JPO_AXES_ENABLED", "1") == "1"
 
+
+def _throttle(name: str, default: str) -> tuple[int, int]:
+    value = os.environ.get(f"JPO_THROTTLE_{name.upper()}", default)
+    try:
+        limit, seconds = (int(part) for part in value.split("/"))
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"JPO_THROTTLE_{name.upper()} must be REQUESTS/SECONDS, e.g. 10/3600"
+        ) from exc
+    return limit, seconds
+
+
+# Requests per client address and window (jpo.accounts.throttle); each JPO_THROTTLE_<NAME>=N/SECONDS.
+JPO_THROTTLES = {
+    "signup": _throttle("signup", "20/3600"),
+    "login": _throttle("login", "30/600"),
+    "password_reset": _throttle("password_reset", "10/3600"),
+    "password_reset_address": _throttle("password_reset_address", "3/3600"),  # per e-mail address
+    "eligibility": _throttle("eligibility", "60/600"),
+    "self_check": _throttle("self_check", "30/600"),
+}
+# The throttles' counters. One app server: its memory. Several: a shared cache, e.g.
+# JPO_CACHE_BACKEND=django.core.cache.backends.db.DatabaseCache JPO_CACHE_LOCATION=jpo_cache (then
+# `jpo createcachetable`).
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("JPO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("JPO_CACHE_LOCATION", "jpo"),
+    }
+}
+
 LANGUAGE_CODE = os.environ.get("JPO_LANGUAGE", "ja")  # the site's default; each user may switch
 if LANGUAGE_CODE not in {"ja", "en"}:
     raise ImproperlyConfigured(f"JPO_LANGUAGE must be ja or en, not {LANGUAGE_CODE!r}")

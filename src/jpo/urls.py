@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from jpo.accounts import views as accounts_views
 from jpo.accounts.access import public
 from jpo.api import api
 from jpo.web import views as web_views
@@ -13,7 +14,7 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
     path("i18n/setlang/", public(set_language), name="set_language"),
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("jpo.accounts.urls")),
     path("portal/", include("jpo.applications.urls")),

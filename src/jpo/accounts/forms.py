@@ -15,9 +15,6 @@ from jpo.accounts.models import User
 REAL_DATE_MESSAGE = _("Enter a real date as year-month-day, e.g. 1995-04-01 (30 February does not exist).")
 BIRTH_DATE_FUTURE = _("The date of birth cannot be in the future.")
 BIRTH_DATE_TOO_OLD = _("Enter a date of birth after 1 January 1900.")
-EMAIL_TAKEN = _(
-    "An account with this e-mail address already exists. Log in, or reset your password if you forgot it."
-)
 
 
 class DateInput(forms.DateInput):
@@ -68,13 +65,8 @@ class SignupForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if (
-            User.objects.filter(email__iexact=email).exists()
-            or User.objects.filter(username__iexact=email).exists()
-        ):
-            raise forms.ValidationError(EMAIL_TAKEN, code="taken")
-        return email
+        # Whether the address is registered is never said here (see services.signup_request).
+        return str(self.cleaned_data["email"]).strip().lower()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

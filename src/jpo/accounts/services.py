@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import models, transaction
 from django.template.loader import render_to_string
@@ -70,6 +72,49 @@ def email_verify(*, token: str) -> User:
             user.save(update_fields=["email_verified_at"])
             audit_record(actor=user, action="user.email_verified", target=user, data={"email": user.email})
     return user
+
+
+def signup_request(
+    *,
+    email: str,
+    password: str,
+    family_name: str,
+    given_name: str,
+    birth_date: dt.date,
+    language: str,
+    verify_url: Callable[[User], str],
+    login_url: str,
+    reset_url: str,
+) -> None:
+    """Sign-up that does not tell who is registered: the same answer and one e-mail either way.
+
+    A new address gets an account and its verification link. An address that already has an account
+    gets no second one: its owner is told by e-mail that someone tried to sign up with it (with the
+    log-in and password-reset links). The password is hashed in both cases so the time taken does not
+    tell the two apart either.
+    """
+    email = email.strip().lower()
+    owner = User.objects.filter(models.Q(email__iexact=email) | models.Q(username__iexact=email)).first()
+    if owner is None:
+        user, _flags = user_signup(
+            email=email,
+            password=password,
+            family_name=family_name,
+            given_name=given_name,
+            birth_date=birth_date,
+            language=language,
+        )
+        email_verification_send(user=user, verify_url=verify_url(user))
+        return
+    make_password(password)  # the same work as creating an account (see above)
+    with transaction.atomic(), translation.override(owner.preferred_language or settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "accounts/email/signup_existing.txt",
+            {"user": owner, "login_url": login_url, "reset_url": reset_url},
+        )
+        subject = gettext("Someone tried to create a JPO programme account with your e-mail address")
+        email_queue(recipients=[owner.email], subject=subject, body=body, kind="accounts.signup_existing")
+        audit_record(actor=None, action="user.signup_existing", target=owner, data={})
 
 
 def user_signup(

@@ -6,7 +6,6 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,43 +19,48 @@ from jpo.accounts.access import public, role_required
 from jpo.accounts.forms import ProfileForm, SignupForm
 from jpo.accounts.links import absolute_url
 from jpo.accounts.models import Role, User
+from jpo.accounts.throttle import throttled, too_many_requests
+
+
+def _verify_url(user: User) -> str:
+    return absolute_url(reverse("accounts:verify", args=[services.email_verification_token(user=user)]))
 
 
 def _send_verification(request: HttpRequest, user: Any) -> None:
-    token = services.email_verification_token(user=user)
-    url = absolute_url(reverse("accounts:verify", args=[token]))
-    services.email_verification_send(user=user, verify_url=url)
+    services.email_verification_send(user=user, verify_url=_verify_url(user))
 
 
 @public
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    """The same answer and one e-mail whether or not the address is registered (services.signup_request)."""
     if request.user.is_authenticated:
         return redirect("portal:home")
+    if request.method == "POST" and throttled(request, "signup"):
+        return too_many_requests(request, "signup")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user, flags = services.user_signup(
+        services.signup_request(
             email=data["email"],
             password=data["password1"],
             family_name=data["family_name"],
             given_name=data["given_name"],
             birth_date=data["birth_date"],
             language=get_language() or "ja",
+            verify_url=_verify_url,
+            login_url=absolute_url(reverse("login")),
+            reset_url=absolute_url(reverse("accounts:password_reset")),
         )
-        _send_verification(request, user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        if flags:
-            messages.warning(
-                request,
-                _(
-                    "We found another record with the same name and date of birth, or the same e-mail address. "
-                    "One person may hold one account only: the programme officer will check. "
-                    "If you already have an account, use that one."
-                ),
-            )
-        return redirect("accounts:verify_sent")
+        request.session["signup_email"] = data["email"]
+        return redirect("accounts:signup_sent")
     return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@public
+@require_http_methods(["GET"])
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/signup_sent.html", {"email": request.session.get("signup_email", "")})
 
 
 @role_required(Role.APPLICANT)
@@ -123,11 +127,32 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's reset, with the link in the e-mail built from JPO_BASE_URL rather than the Host header."""
+    """Django's reset (the same page whether or not the address is registered), with the link built
+    from JPO_BASE_URL rather than the Host header, throttled per address and per e-mail address."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if throttled(request, "password_reset"):
+            return too_many_requests(request, "password_reset")
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
+        address = form.cleaned_data["email"].strip().lower()
+        if throttled(self.request, "password_reset_address", extra=address):
+            # Over the per-address limit: answer as usual but send nothing more (no mail-bombing).
+            return redirect(self.get_success_url())
         self.extra_email_context = {"base_url": settings.JPO_BASE_URL.rstrip("/")}
         return super().form_valid(form)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in with a per-address throttle (the lock-out per user name is django-axes')."""
+
+    template_name = "web/login.html"
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if throttled(request, "login"):
+            return too_many_requests(request, "login")
+        return super().post(request, *args, **kwargs)
 
 
 password_reset = public(

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 from ninja import Router, Status
 
+from jpo.accounts.throttle import rate, throttled
 from jpo.applications.schemas import DecisionOut, ErrorOut, ProfileIn, inline_json_schema
 from jpo.policy import CycleFormatError, ProfileError, UnknownCycleError, evaluate
 from jpo.programme.rules.selectors import effective_rules
@@ -30,7 +32,8 @@ Checks an applicant profile against the eligibility rules of one cycle, exactly 
 - Errors: `400` body is not a JSON object (or is over 1 MB, nested more than 20 levels deep, holds
   `NaN`, `Infinity`, a number out of range or a NUL character); `413` a request over the size limit;
   `422` a missing or malformed field (`field` names it, e.g. `degrees[1].awarded`) or a malformed
-  cycle; `404` a cycle the rules do not cover.
+  cycle; `404` a cycle the rules do not cover; `429` too many requests from one address in a short
+  time (the message says how long to wait, in the language of `Accept-Language`).
 """.strip()
 
 
@@ -41,7 +44,7 @@ def _error(field: str | None, detail: str) -> dict[str, Any]:
 @router.post(
     "/eligibility",
     auth=None,
-    response={200: DecisionOut, 400: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut},
+    response={200: DecisionOut, 400: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut, 429: ErrorOut},
     summary="Eligibility self-check",
     description=ELIGIBILITY_DESCRIPTION,
     operation_id="eligibility_check",
@@ -53,6 +56,14 @@ def _error(field: str | None, detail: str) -> dict[str, Any]:
     },
 )
 def eligibility(request: HttpRequest, cycle: str | None = None) -> Status[dict[str, Any]]:
+    if throttled(request, "eligibility"):
+        minutes = max(1, -(-rate("eligibility")[1] // 60))
+        message = ngettext(
+            "Too many requests came from your address in a short time. Wait %(minutes)s minute and try again.",
+            "Too many requests came from your address in a short time. Wait %(minutes)s minutes and try again.",
+            minutes,
+        ) % {"minutes": minutes}
+        return Status(429, _error(None, message))
     if not cycle:
         return Status(422, _error("cycle", "cycle: missing (a query parameter such as ?cycle=FY2022)"))
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from jpo import policy
@@ -110,16 +109,3 @@ def call_for(cycle: Cycle, *, lang: str) -> Call:
         posts=posts,
         refused_danger_levels=refused_levels,
     )
-
-
-def throttle_hit(*, key: str, limit: int, seconds: int) -> bool:
-    """Count one request for `key`; True when it is over `limit` in the current `seconds` window."""
-    cache_key = f"jpo:throttle:{key}"
-    if cache.add(cache_key, 1, timeout=seconds):
-        return False
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, timeout=seconds)
-        return False
-    return count > limit

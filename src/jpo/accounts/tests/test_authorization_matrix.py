@@ -270,6 +270,7 @@ RULES: dict[str, Rule] = {
     "login": Rule(EVERYONE),
     "logout": Rule(SIGNED_IN),
     "accounts:signup": Rule(EVERYONE),
+    "accounts:signup_sent": Rule(EVERYONE),
     # Verifying an address then sends the person to the login page.
     "accounts:verify": Rule(
         EVERYONE, lambda w: {"token": email_verification_token(user=w.users[APPLICANT])}, also={302}

@@ -19,6 +19,7 @@ PUBLIC = {"/", "/healthz", "/about/", "/accounts/login/", "/admin/login/", "/api
 PUBLIC |= {
     "/portal/",
     "/accounts/signup/",
+    "/accounts/signup/sent/",
     "/accounts/password-reset/",
     "/accounts/password-reset/sent/",
     "/accounts/reset/1/1/",

@@ -40,13 +40,17 @@ def test_signup_sends_a_link_that_verifies_the_address(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = english(client).post("/accounts/signup/", SIGNUP)
-    assert response.status_code == 302 and response["Location"] == "/accounts/verify/"
+    assert response.status_code == 302 and response["Location"] == "/accounts/signup/sent/"
+    assert "hanako.yamada@example.jp" in client.get("/accounts/signup/sent/").content.decode()
     user = User.objects.get(email="hanako.yamada@example.jp")
     assert user.username == "hanako.yamada@example.jp" and user.role == "applicant"
     assert user.preferred_language == "en" and user.email_verified_at is None
     assert Applicant.objects.get(user=user).birth_date.isoformat() == "1995-05-01"
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["hanako.yamada@example.jp"]
-    # Until verified, the portal sends the applicant back to the verification page.
+    # Signing up does not log in (an existing address could not be): the applicant logs in, and until
+    # verified the portal sends them back to the verification page.
+    assert not client.session.get("_auth_user_id")
+    client.force_login(user)
     assert client.post("/portal/cycles/2026/start/")["Location"] == "/accounts/verify/"
     response = client.get(link_in(mail.outbox[0].body))
     assert response.status_code == 302
@@ -93,19 +97,48 @@ def test_impossible_birth_dates_are_refused_and_the_form_keeps_the_data(
     assert not User.objects.exists()
 
 
-def test_an_existing_email_is_refused_case_insensitively(client: Client, make_user: Any) -> None:
-    make_user("applicant", username="Hanako.yamada")
-    response = english(client).post("/accounts/signup/", SIGNUP)
-    assert response.status_code == 400
-    assert b"already exists" in response.content
+def test_signup_with_a_registered_address_answers_the_same_and_tells_the_owner(
+    client: Client, make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    owner = make_user("applicant", username="Hanako.yamada")  # e-mail hanako.yamada@example.jp
+    with django_capture_on_commit_callbacks(execute=True):
+        known = english(client).post("/accounts/signup/", SIGNUP)
+    other = english(Client())
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = other.post("/accounts/signup/", {**SIGNUP, "email": "new.person@example.jp"})
+    # The same answer for both: a redirect to the same page, which reads the same but for the address.
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"] == "/accounts/signup/sent/"
+
+    def page(c: Client, address: str) -> str:
+        text = c.get("/accounts/signup/sent/").content.decode().replace(address, "ADDRESS")
+        return re.sub(r'(X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+', "TOKEN", text)
+
+    assert page(client, "hanako.yamada@example.jp") == page(other, "new.person@example.jp")
+    # No second account; the owner gets one e-mail saying how to log in or reset, and nobody is logged in.
+    assert User.objects.filter(email__iexact="hanako.yamada@example.jp").count() == 1
+    to_owner = [m for m in mail.outbox if m.to == [owner.email]]
+    assert len(to_owner) == 1
+    assert "/accounts/login/" in to_owner[0].body and "/accounts/password-reset/" in to_owner[0].body
+    assert len([m for m in mail.outbox if m.to == ["new.person@example.jp"]]) == 1
+    assert not client.session.get("_auth_user_id")
 
 
-def test_same_name_and_birth_date_is_warned_and_flagged_for_the_officer(client: Client) -> None:
+def test_password_reset_answers_the_same_for_unknown_addresses(client: Client, make_user: Any) -> None:
+    make_user("applicant", username="known")
+    known = english(client).post("/accounts/password-reset/", {"email": "known@example.jp"})
+    unknown = english(Client()).post("/accounts/password-reset/", {"email": "nobody@example.jp"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert [m.to for m in mail.outbox] == [["known@example.jp"]]
+
+
+def test_same_name_and_birth_date_is_flagged_for_the_officer(client: Client) -> None:
     english(client).post("/accounts/signup/", SIGNUP)
     other = Client()
     english(other)
     response = other.post("/accounts/signup/", {**SIGNUP, "email": "another@example.jp"}, follow=True)
-    assert b"One person may hold one account only" in response.content
+    assert b"One person may hold one account only" not in response.content  # nothing told to a stranger
     flag = DuplicateFlag.objects.get()
     assert flag.reason == "name_birth_date"
     assert {flag.applicant.email, flag.other.email} == {"hanako.yamada@example.jp", "another@example.jp"}
@@ -137,6 +170,7 @@ def test_password_reset_by_email_link(client: Client, make_user: Any) -> None:
 
 def test_profile_updates_the_person_and_the_language(client: Client) -> None:
     english(client).post("/accounts/signup/", SIGNUP)
+    client.force_login(User.objects.get())
     response = client.post(
         "/accounts/profile/",
         {
@@ -172,7 +206,7 @@ def test_signup_with_the_mail_server_down_succeeds_and_the_link_is_sent_later(
     settings.EMAIL_BACKEND = SMTP_BACKEND
     with smtp_down(), django_capture_on_commit_callbacks(execute=True):
         response = english(client).post("/accounts/signup/", SIGNUP)
-    assert response.status_code == 302 and response["Location"] == "/accounts/verify/"
+    assert response.status_code == 302 and response["Location"] == "/accounts/signup/sent/"
     user = User.objects.get(email="hanako.yamada@example.jp")
     email = Email.objects.get(recipient=user.email, kind="accounts.verification")
     assert email.state == EmailState.PENDING and email.attempts == 1

@@ -37,11 +37,15 @@ def register_and_verify(page: Any, email: str) -> None:
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     main_submit(page)
-    page.wait_for_url("**/accounts/verify/")
+    page.wait_for_url("**/accounts/signup/sent/")
     assert len(mail.outbox) == 1
     link = re.search(r"https?://\S+", str(mail.outbox[0].body))
     assert link is not None
     page.goto(link.group(0))
+    page.wait_for_url("**/accounts/login/**")
+    page.fill("#id_username", email)
+    page.fill("#id_password", PASSWORD)
+    main_submit(page)
     page.wait_for_url("**/portal/")
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jpo import policy
 from jpo.accounts.access import public
+from jpo.accounts.throttle import throttled
 from jpo.applications import windows
 from jpo.programme import calls
 from jpo.programme.forms import (
@@ -20,9 +21,6 @@ from jpo.programme.forms import (
     self_check_profile,
 )
 from jpo.programme.models import Cycle
-
-SELF_CHECK_LIMIT = 30  # checks per client address
-SELF_CHECK_WINDOW = 600  # seconds
 
 
 def _lang(request: HttpRequest) -> str:
@@ -71,10 +69,6 @@ def call_detail(request: HttpRequest, fy: int) -> HttpResponse:
         )
 
 
-def _client(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 @public
 @require_http_methods(["GET", "POST"])
 def self_check(request: HttpRequest, fy: int) -> HttpResponse:
@@ -89,9 +83,7 @@ def self_check(request: HttpRequest, fy: int) -> HttpResponse:
             languages=LanguageFormSet(prefix="test"),
         )
         return render(request, "programme/self_check.html", context)
-    if calls.throttle_hit(
-        key=f"self-check:{_client(request)}", limit=SELF_CHECK_LIMIT, seconds=SELF_CHECK_WINDOW
-    ):
+    if throttled(request, "self_check"):  # per client address: settings.JPO_THROTTLES
         context["throttled"] = True
         return render(request, "programme/self_check.html", context, status=429)
     form = SelfCheckForm(request.POST)
