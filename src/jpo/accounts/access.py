@@ -144,6 +144,48 @@ def scope_documents(user: Any, documents: QuerySet) -> QuerySet:
     return documents.filter(applications_visible_q(user, "application__"))
 
 
+def scope_own_applications(user: Any, applications: QuerySet, prefix: str = "") -> QuerySet:
+    """The user's own applications: what only the applicant edits, submits, withdraws or answers."""
+    if not is_active_user(user):
+        return applications.none()
+    return applications.filter(**{f"{prefix}applicant__user_id": user.pk})
+
+
+def scope_endorsement_requests(user: Any, requests: QuerySet) -> QuerySet:
+    """A ministry HR officer decides on their own ministry's requests (made at submission) only."""
+    if is_ministry_hr(user):
+        return requests.filter(ministry_id=user.ministry_id)
+    return requests.none()
+
+
+# --- Selection: what is assigned to a reviewer, an interviewer, an organization ---------------------
+
+
+def scope_review_assignments(user: Any, assignments: QuerySet) -> QuerySet:
+    """A reviewer's own assignments (officers see them on the cycle's pages, not as their own)."""
+    if not is_active_user(user):
+        return assignments.none()
+    return assignments.filter(reviewer_id=user.pk)
+
+
+def scope_interviews(user: Any, interviews: QuerySet) -> QuerySet:
+    """The interviews whose panel the user sits on."""
+    if not is_active_user(user):
+        return interviews.none()
+    return interviews.filter(slot__panel=user)
+
+
+# Statuses in which an organization sees the candidates forwarded to it (its stage two and after).
+FORWARDED_STATUSES = ("forwarded", "selected", "not_selected")
+
+
+def scope_forwarded_candidates(user: Any, applications: QuerySet) -> QuerySet:
+    """A focal point's candidates: forwarded to their organization, from stage two on."""
+    if is_focal_point(user):
+        return applications.filter(forwarded_to_id=user.organization_id, status__in=FORWARDED_STATUSES)
+    return applications.none()
+
+
 # --- Placement: posts, candidates, offers, dispatches, secondments, reminders -----------------------
 
 

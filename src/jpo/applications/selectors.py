@@ -58,7 +58,7 @@ def application_get_for_user(*, user: User, pk: int) -> Application:
 
 def application_get_own(*, user: User, pk: int) -> Application:
     """The application if it is the user's own (only its applicant edits it); 404 otherwise."""
-    application = _application_queryset().filter(pk=pk, applicant__user=user).first()
+    application = access.scope_own_applications(user, _application_queryset()).filter(pk=pk).first()
     if application is None:
         raise Http404
     return application
@@ -77,7 +77,7 @@ def document_get_for_user(*, user: User, public_id: Any) -> Document:
 
 def applications_of_user(*, user: User) -> list[Application]:
     return list(
-        Application.objects.filter(applicant__user=user)
+        access.scope_own_applications(user, Application.objects.all())
         .select_related("cycle", "track", "submission")
         .order_by("-cycle__fiscal_year")
     )
@@ -294,11 +294,8 @@ def _endorsement_queryset() -> QuerySet[EndorsementRequest]:
 
 def endorsement_requests_for_ministry_hr(*, user: User) -> list[EndorsementRequest]:
     """The requests of the officer's own ministry: pending first (oldest first), then decided (newest first)."""
-    if user.ministry_id is None:
-        return []
     return list(
-        _endorsement_queryset()
-        .filter(ministry_id=user.ministry_id)
+        access.scope_endorsement_requests(user, _endorsement_queryset())
         .annotate(
             decided=Case(
                 When(status=EndorsementStatus.REQUESTED, then=Value(0)),
@@ -318,8 +315,8 @@ def endorsement_requests_for_ministry_hr(*, user: User) -> list[EndorsementReque
 
 def endorsement_get_for_ministry_hr(*, user: User, pk: int) -> EndorsementRequest:
     """One request if it belongs to the officer's own ministry; 404 otherwise (nothing about others leaks)."""
-    endorsement = _endorsement_queryset().filter(pk=pk).first()
-    if endorsement is None or user.ministry_id is None or endorsement.ministry_id != user.ministry_id:
+    endorsement = access.scope_endorsement_requests(user, _endorsement_queryset()).filter(pk=pk).first()
+    if endorsement is None:
         raise Http404
     return endorsement
 

@@ -16,6 +16,7 @@ from django.db.models import F, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jpo.accounts import access
 from jpo.accounts.models import AuditEvent, User
 from jpo.accounts.services import audit_record
 from jpo.applications import notifications, selfcheck, windows
@@ -659,7 +660,7 @@ def endorsement_decide(
             .select_related("application")
             .get(pk=endorsement.pk)
         )
-        if actor.ministry_id is None or locked.ministry_id != actor.ministry_id:
+        if not access.is_ministry_hr(actor) or locked.ministry_id != actor.ministry_id:
             raise EndorsementError(_("Only your own ministry's endorsement requests can be decided."))
         if locked.status != EndorsementStatus.REQUESTED:
             raise EndorsementError(

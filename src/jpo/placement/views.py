@@ -430,7 +430,7 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
-        if access.is_ministry_hr(request.user) or _actor(request).role == APPLICANT:
+        if access.is_ministry_hr(request.user) or access.is_applicant(request.user):
             raise PermissionDenied
         form: Any
         if action == "milestone":

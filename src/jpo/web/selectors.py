@@ -18,7 +18,7 @@ def home_summary(*, user: Any) -> dict[str, Any]:
         )
     if access.is_applicant(user):
         summary["my_applications"] = list(
-            Application.objects.filter(applicant__user=user)
+            access.scope_own_applications(user, Application.objects.all())
             .select_related("cycle", "track")
             .order_by("-cycle__fiscal_year")
         )

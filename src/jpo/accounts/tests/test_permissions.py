@@ -86,3 +86,31 @@ def test_role_required_lets_only_the_named_roles_through(make_user: Any) -> None
 def test_inactive_user_holds_no_role(make_user: Any) -> None:
     user = make_user(Role.OFFICER, is_active=False)
     assert not has_role(user, Role.OFFICER)
+
+
+@pytest.mark.django_db
+def test_role_predicates_honour_is_active_and_superusers_the_same_way(make_user: Any) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    from jpo.accounts import access
+    from jpo.programme.models import Ministry, Organization
+
+    org = Organization.objects.create(
+        code="UNDP", name_en="UNDP", name_ja="国連開発計画", kind="fund_programme"
+    )
+    ministry = Ministry.objects.create(code="mhlw", name_en="MHLW", name_ja="厚生労働省")
+    officer = make_user(Role.OFFICER)
+    root = make_user(Role.ANALYST, is_superuser=True)
+    focal = make_user(Role.FOCAL_POINT, organization=org)
+    hr = make_user(Role.MINISTRY_HR, ministry=ministry)
+    assert access.is_officer(officer) and access.is_officer(root)
+    assert not access.is_officer(make_user(Role.OFFICER, is_active=False))
+    assert not access.is_officer(make_user(Role.OFFICER, is_superuser=True, is_active=False))
+    assert not access.is_officer(AnonymousUser())
+    # Scoped roles narrow to one organization, ministry or person: a superuser never holds them.
+    assert access.is_focal_point(focal) and not access.is_focal_point(root)
+    assert access.is_ministry_hr(hr) and not access.is_ministry_hr(root)
+    assert not access.is_applicant(root)
+    for predicate, user in [(access.is_focal_point, focal), (access.is_ministry_hr, hr)]:
+        user.is_active = False
+        assert not predicate(user)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from jpo.accounts import access
 from jpo.accounts.models import Role, User
 from jpo.applications.models import Application, Document
 from jpo.applications.workflow import Status
@@ -107,7 +108,7 @@ def conflicts_for_cycle(*, cycle: Cycle) -> QuerySet[ConflictOfInterest]:
 def assignments_for_reviewer(*, reviewer: User) -> QuerySet[ReviewAssignment]:
     """Only this reviewer's own assignments (the reviewer's whole world)."""
     return (
-        ReviewAssignment.objects.filter(reviewer=reviewer)
+        access.scope_review_assignments(reviewer, ReviewAssignment.objects.all())
         .select_related("application__applicant", "application__cycle__rubric", "review")
         .order_by("-application__cycle__fiscal_year", "application_id")
     )
@@ -130,7 +131,7 @@ def review_page(*, assignment: ReviewAssignment) -> dict[str, Any]:
 def interviews_for_interviewer(*, interviewer: User) -> QuerySet[Interview]:
     mine = InterviewScore.objects.filter(interviewer=interviewer)
     return (
-        Interview.objects.filter(slot__panel=interviewer)
+        access.scope_interviews(interviewer, Interview.objects.all())
         .select_related("application__applicant", "application__cycle__rubric", "slot")
         .prefetch_related(Prefetch("scores", queryset=mine, to_attr="my_scores"))
         .order_by("slot__starts_at")
@@ -139,13 +140,8 @@ def interviews_for_interviewer(*, interviewer: User) -> QuerySet[Interview]:
 
 def focal_candidates(*, user: User) -> QuerySet[Application]:
     """Only candidates forwarded to the focal point's organization."""
-    if user.role != Role.FOCAL_POINT or user.organization_id is None:
-        return Application.objects.none()
     return (
-        Application.objects.filter(
-            forwarded_to_id=user.organization_id,
-            status__in=(Status.FORWARDED, Status.SELECTED, Status.NOT_SELECTED),
-        )
+        access.scope_forwarded_candidates(user, Application.objects.all())
         .select_related("applicant", "cycle", "track")
         .order_by("-cycle__fiscal_year", "receipt_number")
     )
@@ -229,7 +225,7 @@ def notifications_for_cycle(*, cycle: Cycle) -> QuerySet[Notification]:
 def my_stage_two(*, user: User) -> list[dict[str, Any]]:
     """The applicant's own applications at the interview stage, with the slots still free."""
     applications = list(
-        Application.objects.filter(applicant__user=user, status=Status.INTERVIEW)
+        access.scope_own_applications(user, Application.objects.filter(status=Status.INTERVIEW))
         .select_related("cycle", "interview__slot")
         .order_by("-cycle__fiscal_year")
     )

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from jpo.accounts import access
 from jpo.accounts.models import Role, User
 from jpo.accounts.services import audit_record
 from jpo.applications.models import Application
@@ -157,7 +158,7 @@ def conflict_declare(
         raise SelectionError(
             _("Reason: say briefly why (e.g. colleague, relative, supervisor)."), field="reason"
         )
-    if reviewer.role != Role.REVIEWER:
+    if not access.is_reviewer(reviewer):
         raise SelectionError(_("Reviewer: this user is not a reviewer."), field="reviewer")
     with transaction.atomic():
         assignment = (
@@ -216,7 +217,7 @@ def reviews_assign(
         if reviewers is not None
         else list(User.objects.filter(role=Role.REVIEWER, is_active=True).order_by("pk"))
     )
-    pool = [r for r in pool if r.role == Role.REVIEWER and r.is_active]
+    pool = [r for r in pool if access.is_reviewer(r)]
     if not pool:
         raise SelectionError(_("Reviewers: there is no active reviewer to assign."), field="reviewers")
     need = rubric.reviewers_per_application
@@ -296,8 +297,10 @@ def _parse_score(raw: Any, *, low: int, high: int, label: str, field: str) -> in
 def assignment_for_reviewer(*, reviewer: User, assignment_id: int) -> ReviewAssignment:
     """The assignment, if it is this reviewer's; otherwise NotAllowed (nobody sees others' work)."""
     assignment = (
-        ReviewAssignment.objects.select_related("application__cycle")
-        .filter(pk=assignment_id, reviewer=reviewer)
+        access.scope_review_assignments(
+            reviewer, ReviewAssignment.objects.select_related("application__cycle")
+        )
+        .filter(pk=assignment_id)
         .first()
     )
     if assignment is None:

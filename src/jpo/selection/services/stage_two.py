@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jpo.accounts.models import Role, User
+from jpo.accounts import access
+from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.applications.models import Application
 from jpo.applications.workflow import Status
@@ -112,7 +113,7 @@ def focal_decide(
 ) -> None:
     """The organization's focal point records its decision on a candidate forwarded to it."""
     application = Application.objects.select_related("applicant", "cycle", "track").get(pk=application.pk)
-    if actor.role != Role.FOCAL_POINT or actor.organization_id is None:
+    if not access.is_focal_point(actor):
         raise NotAllowed(_("Only the organization's focal point records its decision."))
     if application.forwarded_to_id != actor.organization_id or application.status != Status.FORWARDED:
         raise NotAllowed(_("This candidate was not forwarded to your organization, or is already decided."))
@@ -176,7 +177,7 @@ def slot_create(
         raise SelectionError(_("End: must be after the start."), field="ends_at")
     if not panel:
         raise SelectionError(_("Panel: choose at least one interviewer."), field="panel")
-    wrong = [u for u in panel if u.role != Role.REVIEWER or not u.is_active]
+    wrong = [u for u in panel if not access.is_reviewer(u)]
     if wrong:
         raise SelectionError(
             _("Panel: %(names)s are not active reviewers.") % {"names": ", ".join(u.username for u in wrong)},
@@ -251,8 +252,11 @@ def written_task_record(*, interview: Interview, actor: User, score: Any) -> Int
 
 def interview_for_interviewer(*, interviewer: User, interview_id: int) -> Interview:
     interview = (
-        Interview.objects.select_related("application__cycle", "application__applicant", "slot")
-        .filter(pk=interview_id, slot__panel=interviewer)
+        access.scope_interviews(
+            interviewer,
+            Interview.objects.select_related("application__cycle", "application__applicant", "slot"),
+        )
+        .filter(pk=interview_id)
         .first()
     )
     if interview is None:

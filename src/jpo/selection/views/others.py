@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jpo.accounts import access
 from jpo.accounts.access import role_required
 from jpo.accounts.models import Role
 from jpo.applications.models import Application, DocumentKind
@@ -232,8 +233,10 @@ def my_stage_two(request: HttpRequest) -> HttpResponse:
 @require_POST
 def slot_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     application = (
-        Application.objects.select_related("applicant", "cycle")
-        .filter(pk=pk, applicant__user=user_of(request))
+        access.scope_own_applications(
+            user_of(request), Application.objects.select_related("applicant", "cycle")
+        )
+        .filter(pk=pk)
         .first()
     )
     if application is None:
