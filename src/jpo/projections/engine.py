@@ -71,6 +71,7 @@ class Inputs:
     track_today: bool = True
     track_source: str = ""
     series_citation: str = ""
+    current_year: int | None = None  # a changed lever applies from this year at the earliest
 
     @property
     def observations(self) -> list[tuple[int, int]]:
@@ -260,7 +261,11 @@ def _levers(inputs: Inputs, scenario: Scenario, start_year: int) -> tuple[Levers
         )
     )
     lag = scenario.dispatch_years if scenario.dispatch_years is not None else inputs.dispatch_years
-    from_year = scenario.from_year if scenario.from_year is not None else start_year + 1
+    from_year = (
+        scenario.from_year
+        if scenario.from_year is not None
+        else max(start_year + 1, inputs.current_year or 0)
+    )
     mid = scenario.mid_career_entries_per_year or 0.0
     changes_jpo = any(
         v is not None
@@ -348,6 +353,16 @@ def _levers(inputs: Inputs, scenario: Scenario, start_year: int) -> tuple[Levers
         from_year=from_year,
         lag=lag or 0,
     )
+    if scenario.from_year is None:
+        params.append(
+            Parameter(
+                "from_year",
+                _("First year the changed levers apply"),
+                str(from_year),
+                "stated",
+                _("Default: the current year, or the year after the last published figure if later."),
+            )
+        )
     if lag is not None:
         params.append(
             Parameter(

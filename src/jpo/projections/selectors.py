@@ -107,6 +107,7 @@ def projection_inputs(*, today: dt.date | None = None) -> Inputs:
         dispatch_years_source=lag_source,
         track_today=track == "allowed",
         track_source=track_source,
+        current_year=today.year,
     )
 
 

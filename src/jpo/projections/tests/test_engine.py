@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -186,3 +187,13 @@ def test_backtest_refuses_a_fit_year_without_data(fit_until: int, message: str) 
 def test_backtest_needs_three_figures_to_fit() -> None:
     with pytest.raises(Exception, match="At least three published figures"):
         engine.backtest(inputs(), fit_until=2015)
+
+
+def test_levers_apply_from_the_current_year_by_default() -> None:
+    later = replace(inputs(), current_year=2027)
+    base = engine.project(later, until=2030, paths=500)
+    pushed = engine.project(later, parse({"mid_career_entries_per_year": 10}), until=2030, paths=500)
+    # 2025 and 2026 are already past: unchanged; from 2027, ten more a year.
+    assert [r.p50 for r in pushed.rows[:2]] == [r.p50 for r in base.rows[:2]]
+    assert pushed.rows[2].p50 == pytest.approx(base.rows[2].p50 + 10, abs=0.01)
+    assert {p.key: p.value for p in pushed.parameters}["from_year"] == "2027"
