@@ -68,7 +68,7 @@ def application_profile(application: Application) -> dict[str, Any]:
 
 def run(application: Application) -> CheckResult:
     """Evaluate the application against its cycle's rules; never raises for bad or missing data."""
-    from jpo.policy import Profile, ProfileError, evaluate
+    from jpo.policy import Profile, ProfileError, UnknownCycleError, evaluate
     from jpo.programme.rules.selectors import effective_rules
 
     profile_data = application_profile(application)
@@ -79,6 +79,12 @@ def run(application: Application) -> CheckResult:
     except ProfileError as error:
         return CheckResult(
             available=False, error=_("The self-check cannot run yet: %(why)s") % {"why": error}
+        )
+    except UnknownCycleError:  # a new cycle whose rules the officer has not published yet
+        return CheckResult(
+            available=False,
+            error=_("The eligibility rules of %(cycle)s are not published yet.")
+            % {"cycle": application.cycle.code},
         )
     except (KeyError, LookupError, ValueError) as error:
         return CheckResult(available=False, error=_("The self-check cannot run: %(why)s") % {"why": error})

@@ -41,7 +41,7 @@ def test_an_applicant_to_fy2027_submits_once_its_rules_are_published(
     application = services.application_start(user=user, cycle=fy2027, now=clock.now)
     fill_eligible(application, user, clock.now)
     before = selfcheck.run(application)
-    assert not before.available and "FY2027" in str(before.error)
+    assert not before.available and "rules of FY2027 are not published yet" in str(before.error)
     with pytest.raises(services.ApplicationError):
         services.application_submit(application=application, actor=user, language="en", now=clock.now)
     assert not Submission.objects.exists()
