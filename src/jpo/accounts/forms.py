@@ -6,11 +6,14 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
+from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jpo.accounts.models import User
+from jpo.outbox.services import email_queue
 
 REAL_DATE_MESSAGE = _("Enter a real date as year-month-day, e.g. 1995-04-01 (30 February does not exist).")
 BIRTH_DATE_FUTURE = _("The date of birth cannot be in the future.")
@@ -98,3 +101,20 @@ class ProfileForm(forms.Form):
     preferred_language = forms.ChoiceField(
         label=_("Language of e-mails"), choices=[("ja", "日本語"), ("en", "English")]
     )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, its e-mail queued in the outbox (a mail server that is down is retried)."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        email_queue(recipients=[to_email], subject=subject, body=body, kind="accounts.password_reset")

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from jpo.accounts import services
 from jpo.accounts.access import public, role_required
-from jpo.accounts.forms import ProfileForm, SignupForm
+from jpo.accounts.forms import PasswordResetForm, ProfileForm, SignupForm
 from jpo.accounts.links import absolute_url
 from jpo.accounts.models import Role, User
 from jpo.accounts.throttle import throttled, too_many_requests
@@ -158,6 +158,7 @@ class LoginView(auth_views.LoginView):
 password_reset = public(
     PasswordResetView.as_view(
         template_name="accounts/password_reset_form.html",
+        form_class=PasswordResetForm,
         email_template_name="accounts/email/password_reset.txt",
         subject_template_name="accounts/email/password_reset_subject.txt",
         success_url=reverse_lazy("accounts:password_reset_done"),

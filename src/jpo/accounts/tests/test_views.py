@@ -152,9 +152,12 @@ def test_same_email_as_an_existing_applicant_record_is_flagged(client: Client) -
     assert DuplicateFlag.objects.get().reason == "email"
 
 
-def test_password_reset_by_email_link(client: Client, make_user: Any) -> None:
+def test_password_reset_by_email_link(
+    client: Client, make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     user = make_user("applicant", username="reset", password="old-password-123")
-    response = english(client).post("/accounts/password-reset/", {"email": "reset@example.jp"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = english(client).post("/accounts/password-reset/", {"email": "reset@example.jp"})
     assert response.status_code == 302
     url = link_in(mail.outbox[0].body)
     response = client.get(url, follow=True)
@@ -220,3 +223,18 @@ def test_signup_with_the_mail_server_down_succeeds_and_the_link_is_sent_later(
     response = client.get(link_in(email.body))
     user.refresh_from_db()
     assert user.email_verified_at is not None
+
+
+def test_password_reset_with_the_mail_server_down_is_queued_not_an_error(
+    client: Client, make_user: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from jpo.outbox.models import Email, EmailState
+    from jpo.outbox.tests.smtp import SMTP_BACKEND, smtp_down
+
+    settings.EMAIL_BACKEND = SMTP_BACKEND
+    make_user("applicant", username="reset", password="old-password-123")
+    with smtp_down(), django_capture_on_commit_callbacks(execute=True):
+        response = english(client).post("/accounts/password-reset/", {"email": "reset@example.jp"})
+    assert response.status_code == 302
+    email = Email.objects.get(kind="accounts.password_reset")
+    assert (email.recipient, email.state, email.attempts) == ("reset@example.jp", EmailState.PENDING, 1)
