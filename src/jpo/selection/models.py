@@ -39,6 +39,8 @@ class ScreeningRun(models.Model):
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The worker's sign of life (see jpo.leases): a run whose heartbeat stops is marked failed.
+    heartbeat_at = models.DateTimeField(_("last sign of progress"), null=True, blank=True)
     total = models.PositiveIntegerField(_("applications"), default=0)
     processed = models.PositiveIntegerField(_("processed"), default=0)
     changed = models.PositiveIntegerField(_("changed"), default=0)

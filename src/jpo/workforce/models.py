@@ -58,6 +58,7 @@ class ImportStatus(models.TextChoices):
     WRITING = "writing", _("Writing rows")
     DONE = "done", _("Imported")
     REFUSED = "refused", _("Refused")
+    FAILED = "failed", _("Failed")
 
 
 class CensusImport(models.Model):
@@ -79,6 +80,8 @@ class CensusImport(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )
+    # The worker's sign of life (see jpo.leases): an import whose heartbeat stops is marked failed.
+    heartbeat_at = models.DateTimeField(_("last sign of progress"), null=True, blank=True)
     row_count = models.PositiveIntegerField(_("rows in file"), default=0)
     rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
@@ -99,7 +102,7 @@ class CensusImport(models.Model):
 
     @property
     def progress_percent(self) -> int:
-        if self.status in (ImportStatus.DONE, ImportStatus.REFUSED):
+        if self.status in (ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED):
             return 100
         if self.status == ImportStatus.WRITING:
             return 90
@@ -109,7 +112,7 @@ class CensusImport(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (ImportStatus.DONE, ImportStatus.REFUSED)
+        return self.status in (ImportStatus.DONE, ImportStatus.REFUSED, ImportStatus.FAILED)
 
 
 class CensusRow(models.Model):

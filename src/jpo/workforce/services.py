@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 from collections.abc import Callable, Iterable, Iterator
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
+from jpo.leases import heartbeat, stale
 from jpo.programme.models import Organization
 from jpo.workforce import reference
 from jpo.workforce.importing import (
@@ -64,6 +66,48 @@ def census_import_create(
     )
 
 
+RUNNING: list[str] = [ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.WRITING]
+
+
+def _beat(census_import: CensusImport, **progress: Any) -> None:
+    heartbeat(
+        CensusImport,
+        census_import.pk,
+        now=timezone.now(),
+        running=[ImportStatus.VALIDATING, ImportStatus.WRITING],
+        **progress,
+    )
+
+
+def census_imports_expire(*, now: dt.datetime) -> int:
+    """Mark failed the imports whose worker is gone (lease expired); the file can be uploaded again."""
+    expired = 0
+    stale_imports = CensusImport.objects.filter(
+        stale(now=now, running=[ImportStatus.VALIDATING, ImportStatus.WRITING], queued=[ImportStatus.PENDING])
+    ).only("pk", "status", "heartbeat_at", "created_at", "imported_by")
+    for census_import in stale_imports:
+        since = timezone.localtime(census_import.heartbeat_at or census_import.created_at)
+        message = _(
+            "The task worker stopped before finishing this import (no progress since %(time)s); "
+            "nothing was imported. Upload the file again."
+        ) % {"time": since.strftime("%Y-%m-%d %H:%M")}
+        with transaction.atomic():
+            if CensusImport.objects.filter(pk=census_import.pk, status=census_import.status).update(
+                status=ImportStatus.FAILED,
+                finished_at=now,
+                errors=[{"row": "", "column": "", "message": message}],
+                content=None,
+            ):
+                audit_record(
+                    actor=None,
+                    action="workforce.census_import_expired",
+                    target=census_import,
+                    data={"status": census_import.status},
+                )
+                expired += 1
+    return expired
+
+
 def _refuse(census_import: CensusImport, exc: ImportRefused) -> None:
     CensusImport.objects.filter(pk=census_import.pk).update(
         status=ImportStatus.REFUSED,
@@ -101,10 +145,16 @@ def census_import_run(
 
     try:
         if precheck:
-            CensusImport.objects.filter(pk=census_import.pk).update(status=ImportStatus.VALIDATING)
+            heartbeat(
+                CensusImport,
+                census_import.pk,
+                now=timezone.now(),
+                running=[ImportStatus.PENDING, ImportStatus.VALIDATING],
+                status=ImportStatus.VALIDATING,
+            )
 
             def checked(done: int) -> None:
-                CensusImport.objects.filter(pk=census_import.pk).update(rows_checked=done)
+                _beat(census_import, rows_checked=done)
                 report("checking", done)
 
             validator = CensusValidator(source=census_import.source)
@@ -112,9 +162,7 @@ def census_import_run(
                 pass
             if validator.error_count:
                 raise ImportRefused(validator.errors, error_count=validator.error_count)
-            CensusImport.objects.filter(pk=census_import.pk).update(
-                status=ImportStatus.WRITING, rows_checked=total or 0
-            )
+            _beat(census_import, status=ImportStatus.WRITING, rows_checked=total or 0)
         written = _write_all(census_import=census_import, rows=row_source(), report=report)
     except ImportRefused as exc:
         _refuse(census_import, exc)
@@ -193,7 +241,12 @@ def _write_all(
             raise ImportRefused(validator.errors, error_count=validator.error_count)
         if written == 0:
             raise ImportRefused([RowError(2, "", _("The file has no data rows."))])
-        CensusImport.objects.filter(pk=census_import.pk).update(
+        # Only an import still ours: one failed meanwhile (lease expired) rolls back here.
+        heartbeat(
+            CensusImport,
+            census_import.pk,
+            now=timezone.now(),
+            running=RUNNING,
             status=ImportStatus.DONE,
             row_count=written,
             rows_checked=written,

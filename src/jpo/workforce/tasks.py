@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from jpo.leases import LeaseLost
 from jpo.workforce.importing import ImportRefused
 from jpo.workforce.models import CensusImport, ImportStatus
 from jpo.workforce.services import census_import_run
@@ -19,5 +20,7 @@ def census_import_task(census_import_id: int) -> dict[str, object]:
         census_import = census_import_run(census_import=census_import, precheck=True)
     except ImportRefused as exc:
         return {"status": ImportStatus.REFUSED, "errors": exc.error_count}
+    except LeaseLost:  # marked failed meanwhile (its lease expired); nothing was written
+        return {"status": ImportStatus.FAILED}
     CensusImport.objects.filter(pk=census_import.pk).update(content=None)
     return {"status": census_import.status, "rows": census_import.row_count}

@@ -22,7 +22,7 @@ from jpo.workforce.importing import ImportRefused
 from jpo.workforce.models import CensusImport
 from jpo.workforce.report import workforce_report_pdf
 from jpo.workforce.selectors import census_import_list, dashboard_tables
-from jpo.workforce.services import census_import_create
+from jpo.workforce.services import census_import_create, census_imports_expire
 from jpo.workforce.tasks import census_import_task
 
 READERS = (Role.OFFICER, Role.ANALYST)
@@ -157,6 +157,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _import_or_404(pk: int) -> CensusImport:
+    census_imports_expire(now=timezone.now())  # an import left by a killed worker shows as failed
     return get_object_or_404(CensusImport.objects.defer("content").select_related("imported_by"), pk=pk)
 
 

@@ -8,6 +8,7 @@ Statuses move in a separate step (`screening_apply_*`), after the officer has lo
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import json
@@ -25,6 +26,7 @@ from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.applications.models import Applicant, Application, Degree, EmploymentPeriod, LanguageTest
 from jpo.applications.workflow import Status
+from jpo.leases import LeaseLost, heartbeat, stale
 from jpo.policy import Overlay, ProfileError, evaluate, parse_cycle, rules_version
 from jpo.programme.models import Cycle
 from jpo.programme.rules.selectors import effective_rules
@@ -74,6 +76,7 @@ def screening_run_start(*, cycle: Cycle, actor: User, kind: str = ScreeningRun.K
 
     with transaction.atomic():
         Cycle.objects.select_for_update().get(pk=cycle.pk)
+        screening_runs_expire(cycle=cycle, now=timezone.now())
         if ScreeningRun.objects.filter(
             cycle=cycle, status__in=(RunStatus.PENDING, RunStatus.RUNNING)
         ).exists():
@@ -84,6 +87,28 @@ def screening_run_start(*, cycle: Cycle, actor: User, kind: str = ScreeningRun.K
         audit_record(actor=actor, action=f"selection.{kind}_queued", target=cycle, data={"run": run.pk})
         transaction.on_commit(lambda: screening_run_task.enqueue(run.pk))
     return run
+
+
+def screening_runs_expire(*, cycle: Cycle, now: dt.datetime) -> list[ScreeningRun]:
+    """Mark failed the cycle's runs whose worker is gone (lease expired), so a new run may start."""
+    expired = []
+    for run in ScreeningRun.objects.filter(cycle=cycle).filter(
+        stale(now=now, running=[RunStatus.RUNNING], queued=[RunStatus.PENDING])
+    ):
+        message = _(
+            "The task worker stopped before finishing this run (no progress since %(time)s). Start it again."
+        ) % {"time": timezone.localtime(run.heartbeat_at or run.created_at).strftime("%Y-%m-%d %H:%M")}
+        if ScreeningRun.objects.filter(pk=run.pk, status=run.status).update(
+            status=RunStatus.FAILED, finished_at=now, error=message
+        ):
+            audit_record(
+                actor=None,
+                action=f"selection.{run.kind}_expired",
+                target=cycle,
+                data={"run": run.pk, "status": run.status, "heartbeat_at": str(run.heartbeat_at or "")},
+            )
+            expired.append(run)
+    return expired
 
 
 def _score(value: Decimal) -> int | float:
@@ -420,16 +445,14 @@ def cycle_screen(*, cycle: Cycle, run: ScreeningRun | None = None, chunk_size: i
         .values_list("pk", flat=True)
     )
     if run is not None:
-        ScreeningRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.RUNNING, started_at=timezone.now(), total=len(ids), rules_version=version
-        )
+        _run_begin(run, total=len(ids), rules_version=version)
     processed = changed = 0
     for chunk in _chunks(ids, chunk_size):
         with _cyclic_gc_paused():
             changed += _screen_chunk(chunk, cycle=cycle, version=version, run=run, rules=rules)
         processed += len(chunk)
         if run is not None:
-            ScreeningRun.objects.filter(pk=run.pk).update(processed=processed, changed=changed)
+            _run_beat(run, processed=processed, changed=changed)
     return {"total": len(ids), "changed": changed}
 
 
@@ -474,9 +497,7 @@ def cycle_screening_apply(
     )
     todo = [s for s in rows if s.application.status != TARGET[ScreeningOutcome(s.outcome)]]
     if run is not None:
-        ScreeningRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.RUNNING, started_at=timezone.now(), total=len(todo)
-        )
+        _run_begin(run, total=len(todo))
     moved = 0
     errors: list[str] = []
     for i, screening in enumerate(todo, start=1):
@@ -498,8 +519,20 @@ def cycle_screening_apply(
                 f"{screening.application.receipt_number or screening.application_id}: {error.message}"
             )
         if run is not None and (i % 50 == 0 or i == len(todo)):
-            ScreeningRun.objects.filter(pk=run.pk).update(processed=i, changed=moved, error="\n".join(errors))
+            _run_beat(run, processed=i, changed=moved, error="\n".join(errors))
     return {"total": len(todo), "changed": moved, "errors": len(errors)}
+
+
+def _run_begin(run: ScreeningRun, **fields: Any) -> None:
+    now = timezone.now()
+    if not ScreeningRun.objects.filter(pk=run.pk, status__in=(RunStatus.PENDING, RunStatus.RUNNING)).update(
+        status=RunStatus.RUNNING, started_at=now, heartbeat_at=now, **fields
+    ):
+        raise LeaseLost(f"screening run {run.pk} is no longer open")
+
+
+def _run_beat(run: ScreeningRun, **progress: Any) -> None:
+    heartbeat(ScreeningRun, run.pk, now=timezone.now(), running=[RunStatus.RUNNING], **progress)
 
 
 def screening_run_execute(*, run_id: int) -> ScreeningRun:
@@ -512,14 +545,21 @@ def screening_run_execute(*, run_id: int) -> ScreeningRun:
             result = cycle_screen(cycle=run.cycle, run=run)
         else:
             result = cycle_screening_apply(cycle=run.cycle, actor=run.started_by, run=run)
+    except LeaseLost:  # marked failed meanwhile (its lease expired): a new run owns the cycle now
+        run.refresh_from_db()
+        return run
     except Exception as error:
         ScreeningRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED, finished_at=timezone.now(), error=str(error)[:4000]
         )
         raise
     with transaction.atomic():
-        ScreeningRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, finished_at=timezone.now())
+        finished = ScreeningRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.DONE, finished_at=timezone.now()
+        )
         run.refresh_from_db()
+        if not finished:
+            return run
         audit_record(
             actor=run.started_by,
             action=f"selection.{run.kind}_done",

@@ -223,3 +223,81 @@ def test_bulk_profiles_equal_the_portals_profile_builder_for_every_kind_of_store
     assert scores == [(6.5, "float"), (100, "int")]  # as the portal's builder: whole scores are int
     assert profiles[second.pk]["nationalities"] == ["jp", "US"]
     assert profiles[third.pk]["degrees"] == profiles[third.pk]["employment"] == []
+
+
+def test_a_run_whose_worker_was_killed_is_marked_failed_and_a_new_run_is_allowed(
+    make_submitted: Any, clock: Any, cycle: Any, officer: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    import datetime as dt
+
+    from jpo.leases import LEASE
+
+    make_submitted()
+    # A worker took the run, beat once, then was killed (kill -9): the run says "running" for ever.
+    dead = ScreeningRun.objects.create(
+        cycle=cycle,
+        started_by=officer,
+        status=RunStatus.RUNNING,
+        started_at=clock.now - LEASE,
+        heartbeat_at=clock.now - LEASE - dt.timedelta(seconds=1),
+        total=1,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        run = screening.screening_run_start(cycle=cycle, actor=officer)
+    dead.refresh_from_db()
+    assert dead.status == RunStatus.FAILED and dead.finished_at == clock.now
+    assert "stopped before finishing" in dead.error
+    assert AuditEvent.objects.filter(action="selection.screen_expired").count() == 1
+    run.refresh_from_db()
+    assert (run.status, run.total, run.processed) == (RunStatus.DONE, 1, 1)
+    assert run.heartbeat_at is not None
+    # The killed run's task, if the queue ever hands it out again, leaves it alone.
+    assert screening.screening_run_execute(run_id=dead.pk).status == RunStatus.FAILED
+
+
+def test_a_run_with_a_recent_heartbeat_still_blocks_a_second_run(
+    clock: Any, cycle: Any, officer: Any
+) -> None:
+    import datetime as dt
+
+    from jpo.leases import LEASE
+
+    ScreeningRun.objects.create(
+        cycle=cycle,
+        started_by=officer,
+        status=RunStatus.RUNNING,
+        heartbeat_at=clock.now - LEASE + dt.timedelta(seconds=1),
+    )
+    with pytest.raises(Conflict):
+        screening.screening_run_start(cycle=cycle, actor=officer)
+    assert ScreeningRun.objects.get().status == RunStatus.RUNNING
+
+
+def test_a_run_queued_for_longer_than_the_grace_is_failed(clock: Any, cycle: Any, officer: Any) -> None:
+    import datetime as dt
+
+    from jpo.leases import QUEUED_GRACE
+
+    queued = ScreeningRun.objects.create(cycle=cycle, started_by=officer)
+    ScreeningRun.objects.filter(pk=queued.pk).update(
+        created_at=clock.now - QUEUED_GRACE - dt.timedelta(seconds=1)
+    )
+    screening.screening_run_start(cycle=cycle, actor=officer)
+    queued.refresh_from_db()
+    assert queued.status == RunStatus.FAILED
+    assert ScreeningRun.objects.filter(status=RunStatus.PENDING).count() == 1
+
+
+def test_a_worker_whose_run_was_failed_meanwhile_stops_without_finishing_it(
+    make_submitted: Any, clock: Any, cycle: Any, officer: Any
+) -> None:
+    from jpo.leases import LeaseLost
+
+    make_submitted()
+    run = ScreeningRun.objects.create(
+        cycle=cycle, started_by=officer, status=RunStatus.FAILED, error="expired"
+    )
+    with pytest.raises(LeaseLost):
+        screening.cycle_screen(cycle=cycle, run=run)
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and run.error == "expired"

@@ -297,3 +297,58 @@ def test_a_refused_import_counts_its_problems_and_offers_all_of_them(
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["row", "column", "problem"] and len(rows) == 601
     assert rows[-1][:2] == ["601", "headcount"]
+
+
+def test_an_import_left_writing_by_a_killed_worker_shows_as_failed_and_can_be_uploaded_again(
+    english: Any, officer: Any, organizations: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from jpo.leases import LEASE
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    english.force_login(officer)
+    content = csv_bytes("2022-12-31,ALL,JPN,professional_higher,ALL,ALL,961,x")
+    # The worker checked the rows, began writing, and was killed: the row stays "writing".
+    dead = CensusImport.objects.create(
+        file_name="mofa.csv",
+        sha256="0" * 64,
+        source="mofa",
+        status=ImportStatus.WRITING,
+        row_count=1,
+        rows_checked=1,
+        heartbeat_at=timezone.now() - LEASE - dt.timedelta(seconds=1),
+        content=content,
+    )
+    html = english.get(reverse("workforce:import_detail", args=[dead.pk])).content.decode()
+    dead.refresh_from_db()
+    assert dead.status == ImportStatus.FAILED and dead.is_finished and dead.content is None
+    assert "The import did not finish" in html and "Upload the file again" in html
+    assert "hx-get" not in html  # the page stops polling
+    with django_capture_on_commit_callbacks(execute=True):
+        english.post(
+            reverse("workforce:import_upload"),
+            {"source": "mofa", "file": SimpleUploadedFile("mofa.csv", content, "text/csv")},
+        )
+    again = CensusImport.objects.exclude(pk=dead.pk).get()
+    assert again.status == ImportStatus.DONE and CensusRow.objects.get().headcount == 961
+
+
+@pytest.mark.django_db
+def test_an_import_that_is_making_progress_is_left_alone(officer: Any, client: Any) -> None:
+    from django.utils import timezone
+
+    from jpo.workforce.services import census_imports_expire
+
+    live = CensusImport.objects.create(
+        file_name="a.csv",
+        sha256="0" * 64,
+        source="mofa",
+        status=ImportStatus.VALIDATING,
+        heartbeat_at=timezone.now(),
+    )
+    assert census_imports_expire(now=timezone.now()) == 0
+    live.refresh_from_db()
+    assert live.status == ImportStatus.VALIDATING
