@@ -21,7 +21,9 @@ application, dispatch, demo post and synthetic cycle first and loads the plan af
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,6 +31,7 @@ from decimal import Decimal
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from jpo import policy
@@ -97,7 +100,9 @@ from jpo.programme.services import (
     programme_load_reference_data,
     track_upsert,
 )
-from jpo.selection.models import Review
+from jpo.selection.models import Interview, Review, ReviewAssignment, Rubric
+from jpo.selection.services.reviews import CriterionInput, review_submit, reviews_assign, rubric_save
+from jpo.selection.services.stage_two import interview_score_submit, slot_create
 
 POST_MARKER = "SYNTHETIC DEMONSTRATION POST"
 _POST_REF = re.compile(r"\((DEMO-FY\d{4}-P\d{3})\)")
@@ -108,6 +113,7 @@ INSTITUTION = "A university (synthetic)"
 JOB_TITLE = "Staff member (synthetic)"
 RETURN_ASSIGNMENT = "A division of the home ministry (synthetic)"
 BATCH = 500
+TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 
 Progress = Callable[[str], None]
 
@@ -227,6 +233,7 @@ def demo_load(
             return result
         posts = _load_posts(plan, result, progress)
         _load_people(plan, users, result, progress)
+        _load_selection(plan, users, progress)
         _load_cost_table(progress)
         _load_dispatches(plan, posts, result, progress)
         _record_endings(plan, today, result, progress)
@@ -580,6 +587,94 @@ def _load_dispatches(plan: Plan, posts: dict[str, Post], result: DemoResult, pro
     progress(
         f"dispatches: {len(dispatches)} created with {len(milestones)} milestones and {len(costs)} yearly costs "
         f"(illustrative rates), {len(planned) - len(dispatches)} already there"
+    )
+
+
+REVIEW_CRITERIA = (
+    ("Motivation and fit (志望動機と適性)", Decimal(1)),
+    ("Relevant experience (関連する職務経験)", Decimal(2)),
+    ("Academic background (学歴・専門性)", Decimal(1)),
+)
+
+
+def _load_selection(plan: Plan, users: dict[str, User], progress: Progress) -> None:
+    """Stage one and two of the previous cycle through the selection services: a rubric, two of the three
+    demo reviewers on each application under review (the `reviewer` login's own reviews left to do),
+    and the interviews of the applications at interview before the two demo interviewers (the past
+    ones scored, the coming ones waiting). Only once: nothing is added where reviews already exist."""
+    cycle = Cycle.objects.get(fiscal_year=plan.cycles[-2].fiscal_year)
+    synthetic = Application.objects.filter(cycle=cycle, applicant__is_synthetic=True)
+    if ReviewAssignment.objects.filter(application__in=synthetic).exists():
+        progress(f"reviews and interviews of {cycle.code}: already there")
+        return
+    officer = users["officer"]
+    reviewers = [users["reviewer"], users["reviewer2"], users["reviewer3"]]
+    panel = [users["interviewer"], users["interviewer2"]]
+    if not Rubric.objects.filter(cycle=cycle).exists():
+        rubric_save(
+            cycle=cycle,
+            actor=officer,
+            criteria=[CriterionInput(name=name, weight=weight) for name, weight in REVIEW_CRITERIA],
+            scale_min=1,
+            scale_max=5,
+            reviewers_per_application=2,
+            blind=False,
+        )
+    under_review = list(
+        synthetic.filter(status=Status.UNDER_REVIEW).order_by("pk").values_list("pk", flat=True)
+    )
+    reviews = 0
+    if under_review:
+        reviews_assign(cycle=cycle, actor=officer, reviewers=reviewers, only=under_review)
+        criteria = list(Rubric.objects.get(cycle=cycle).criteria.all())
+        for assignment in ReviewAssignment.objects.filter(application_id__in=under_review).select_related(
+            "reviewer", "application__applicant"
+        ):
+            if assignment.reviewer == users["reviewer"]:
+                continue  # left for the demo reviewer to do
+            key = (
+                f"{plan.seed}:review:{assignment.application.applicant.email}:{assignment.reviewer.username}"
+            )
+            rng = random.Random(key)  # noqa: S311 - demo scores, not cryptography
+            review_submit(
+                assignment_id=assignment.pk,
+                reviewer=assignment.reviewer,
+                scores={str(c.pk): rng.randint(2, 5) for c in criteria},
+                comment="Synthetic review (jpo demo)",
+            )
+            reviews += 1
+    interviews = 0
+    now = timezone.now()
+    for n, application in enumerate(synthetic.filter(status=Status.INTERVIEW).order_by("pk")):
+        # Every other interview has taken place (yesterday and before); the others come next week.
+        day = plan.today - dt.timedelta(days=1 + n) if n % 2 == 0 else plan.today + dt.timedelta(days=7 + n)
+        starts = dt.datetime(day.year, day.month, day.day, 10, tzinfo=TOKYO) + dt.timedelta(
+            minutes=40 * (n % 6)
+        )
+        slot = slot_create(
+            cycle=cycle,
+            actor=officer,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(minutes=30),
+            meeting_url="",
+            panel=panel,
+        )
+        interview = Interview.objects.create(
+            application=application, slot=slot, confirmed_at=min(now, starts)
+        )
+        interviews += 1
+        if starts < now:
+            rng = random.Random(f"{plan.seed}:interview:{application.applicant.email}")  # noqa: S311
+            for interviewer in panel:
+                interview_score_submit(
+                    interview_id=interview.pk,
+                    interviewer=interviewer,
+                    score=rng.randint(2, 5),
+                    comment="Synthetic interview score (jpo demo)",
+                )
+    progress(
+        f"reviews and interviews of {cycle.code}: {len(under_review)} applications under review by 3 reviewers "
+        f"({reviews} reviews submitted), {interviews} interviews before a panel of 2"
     )
 
 

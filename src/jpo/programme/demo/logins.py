@@ -58,6 +58,11 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         is_staff=True,
     ),
     DemoLogin("reviewer", Role.REVIEWER, _("Only the applications and interviews assigned to them")),
+    # Two more reviewers (two review each application) and two interviewers (one interview panel).
+    DemoLogin("reviewer2", Role.REVIEWER, _("Only the applications and interviews assigned to them")),
+    DemoLogin("reviewer3", Role.REVIEWER, _("Only the applications and interviews assigned to them")),
+    DemoLogin("interviewer", Role.REVIEWER, _("Only the applications and interviews assigned to them")),
+    DemoLogin("interviewer2", Role.REVIEWER, _("Only the applications and interviews assigned to them")),
     DemoLogin(
         "focal-undp",
         Role.FOCAL_POINT,

@@ -583,7 +583,9 @@ def build_plan(
                     post.status = "withdrawn"
                 elif fy <= previous_fy:  # the previous cycle's selected candidates leave by 31 January
                     post.status = "filled"
-                    app.dispatch = _dispatch(app_rng, app, post)
+                    app.dispatch = _dispatch(
+                        app_rng, app, post, soon_after=today if fy == previous_fy else None
+                    )
                 else:
                     post.status = "approved"
             person.applications.append(app)
@@ -679,7 +681,7 @@ def _held_indexes(entries: list[tuple[str, str]], rng: random.Random) -> dict[in
     rng.shuffle(order)
     # Prefer applications that would not have been selected, so that the offers change least.
     order.sort(key=lambda i: entries[i][1] in {"selected", "org_selected", "declined"})
-    per_status = max(1, round(len(entries) * cat.HELD_SHARE))
+    per_status = max(2, round(len(entries) * cat.HELD_SHARE))  # two: three reviewers get work
     for status in (S.SUBMITTED, S.ELIGIBLE, S.UNDER_REVIEW, S.SHORTLISTED, S.INTERVIEW, S.PASSED):
         taken = 0
         for i in order:
@@ -722,10 +724,16 @@ def _post(rng: random.Random, fy: int, n: int, organization: str) -> PostPlan:
     )
 
 
-def _dispatch(rng: random.Random, app: ApplicationPlan, post: PostPlan) -> DispatchPlan:
-    """Start by 31 January of the following year (FACTS.md §2.2), two years in principle, at most three (§3.1)."""
+def _dispatch(
+    rng: random.Random, app: ApplicationPlan, post: PostPlan, soon_after: dt.date | None = None
+) -> DispatchPlan:
+    """Start by 31 January of the following year, two years in principle, at most three. `soon_after`:
+    a departure still to come, 10 to 28 days after that day (its pre-departure reminders are due)."""
     decided = app.steps[-1].at.date()
-    start = min(decided + dt.timedelta(days=rng.randint(30, 100)), dt.date(app.fiscal_year + 1, 1, 31))
+    start = decided + dt.timedelta(days=rng.randint(30, 100))
+    if soon_after is not None:
+        start = max(decided + dt.timedelta(days=1), soon_after + dt.timedelta(days=rng.randint(10, 28)))
+    start = min(start, dt.date(app.fiscal_year + 1, 1, 31))
     extended = rng.random() < cat.EXTENSION_SHARE
     planned_end = add_years(start, 3 if extended else 2)
     consent = start - dt.timedelta(days=rng.randint(30, 90)) if app.is_civil_servant else None

@@ -43,7 +43,7 @@ from jpo.programme.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, OFFICERS_GROUP
 from jpo.programme.demo.plan import build_plan
 from jpo.programme.models import Agreement, Cycle, Ministry, Organization, Post, Track
 from jpo.programme.rules.selectors import published_rule_set
-from jpo.selection.models import Screening
+from jpo.selection.models import Interview, InterviewScore, Review, ReviewAssignment, Screening
 from jpo.selection.services.screening import cycle_screen
 
 SEED = "7"
@@ -455,9 +455,40 @@ def test_dispatches_have_duty_stations_milestones_due_reminders_and_illustrative
     assert not DispatchCost.objects.filter(is_illustrative=False).exists()
 
 
+def test_three_reviewers_review_and_two_interviewers_interview_the_previous_cycle(demo: str) -> None:
+    previous = Cycle.objects.get(fiscal_year=2026)
+    assignments = ReviewAssignment.objects.filter(application__cycle=previous)
+    assert {a.reviewer.username for a in assignments.select_related("reviewer")} == {
+        "reviewer",
+        "reviewer2",
+        "reviewer3",
+    }
+    assert all(n == 2 for n in Counter(assignments.values_list("application_id", flat=True)).values())
+    assert Review.objects.filter(assignment__application__cycle=previous).exists()
+    assert assignments.filter(reviewer__username="reviewer", review__isnull=True).exists()  # work waiting
+    interviews = Interview.objects.filter(application__cycle=previous).select_related("slot")
+    assert interviews.exists()
+    for interview in interviews:
+        assert interview.slot is not None
+        assert {u.username for u in interview.slot.panel.all()} == {"interviewer", "interviewer2"}
+    assert InterviewScore.objects.filter(interview__application__cycle=previous).exists()
+
+
 def test_one_login_per_role(demo: str) -> None:
     users = {u.username: u for u in User.objects.filter(username__in=[d.username for d in DEMO_LOGINS])}
-    assert set(users) == {"admin", "officer", "reviewer", "focal-undp", "ministry-hr", "analyst", "applicant"}
+    assert set(users) == {
+        "admin",
+        "officer",
+        "reviewer",
+        "reviewer2",
+        "reviewer3",
+        "interviewer",
+        "interviewer2",
+        "focal-undp",
+        "ministry-hr",
+        "analyst",
+        "applicant",
+    }
     assert {u.role for u in users.values()} == {
         "officer",
         "reviewer",
