@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date
 from typing import Any
 
@@ -23,6 +24,7 @@ from jpo.policy import (
     validate_parameter,
 )
 from jpo.policy.parameters import definitions, resolve_date
+from jpo.policy.parameters import known_fiscal_years as policy_years
 from jpo.policy.validation import KINDS
 
 from .test_cases import CASES, _jsonish
@@ -202,6 +204,10 @@ def test_history_rules_are_in_the_files_format_without_the_notebook_references()
     assert rules["degree_deadline"]["exceptions"] == {"UNDP": {"month": 3, "day": 31}}
     assert rules["age_reference_date"]["source"]["url"].startswith("https://")
     assert all(set(entry.get("source") or {}) <= {"label", "url"} for entry in rules.values())
+    # What officers and applicants read cites public sources, never the team's notebook.
+    for fy in policy_years():
+        text = json.dumps(history_rules(fy), ensure_ascii=False)
+        assert "FACTS" not in text and "§" not in text, fy
     assert history_rules(2019)["age_reference_date"]["candidates"] == [
         {"month": 2, "day": 1},
         {"month": 4, "day": 1},
