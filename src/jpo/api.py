@@ -3,8 +3,9 @@
 Deny by default: every operation needs a signed-in session (with CSRF) unless it says `auth=None`.
 Schema at /api/openapi.json, docs at /api/docs.
 
-Every refused request answers 4xx with `{"detail": "...", "field": ...}` (the `ErrorOut` schema):
-the handlers below cover what django-ninja or Django raise before or around an operation.
+Every refused request answers 4xx with `{"detail": "...", "field": ...}`: the handlers below cover what
+django-ninja or Django raise before or around an operation, and the schema documents those answers on
+every operation (401/403 where a session is needed, 400/404/422 for parameters and bodies, 413 for bodies).
 """
 
 from __future__ import annotations
@@ -21,7 +22,44 @@ from jpo.applications.api import router as applications_router
 from jpo.projections.api import router as projections_router
 from jpo.workforce.api import router as workforce_router
 
-api = NinjaAPI(
+_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}, "field": {"anyOf": [{"type": "string"}, {"type": "null"}]}},
+    "required": ["detail"],
+}
+_REFUSALS = {
+    "400": "A value is out of range or the body cannot be read",
+    "401": "Not signed in",
+    "403": "Signed in without the role this needs",
+    "404": "Nothing is found by that name or id",
+    "413": "The request is larger than the limit",
+    "422": "A parameter or field is missing or malformed",
+}
+
+
+class _API(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """The generated schema, with the refusals every operation can answer (see the handlers below)."""
+        schema = super().get_openapi_schema(**kwargs)
+        for path in schema["paths"].values():
+            for operation in path.values():
+                codes = ["400", "422"] if operation.get("parameters") or operation.get("requestBody") else []
+                codes += ["404"] if operation.get("parameters") else []
+                codes += ["401", "403"] if operation.get("security") else []
+                codes += ["413"] if operation.get("requestBody") else []
+                responses = operation.setdefault("responses", {})
+                for code in codes:
+                    responses.setdefault(
+                        code,
+                        {
+                            "description": _REFUSALS[code],
+                            "content": {"application/json": {"schema": _ERROR_SCHEMA}},
+                        },
+                    )
+        return schema
+
+
+api = _API(
     title="jpo API",
     version="1",
     description="Japan's JPO programme: eligibility, applications, selection, placement, statistics.",
@@ -45,7 +83,8 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
     problems: list[tuple[str, str]] = []
     for error in exc.errors[:10]:
         where = [str(p) for p in error.get("loc", ()) if str(p) not in _LOCATIONS]
-        problems.append((".".join(where), str(error.get("msg", "invalid"))))
+        message = "missing" if error.get("type") == "missing" else str(error.get("msg", "invalid"))
+        problems.append((".".join(where), message))
     field = problems[0][0] if problems and problems[0][0] else None
     detail = "; ".join(f"{name}: {message}" if name else message for name, message in problems)
     return _refusal(request, 422, detail or "invalid request", field)

@@ -55,7 +55,7 @@ def _error(field: str | None, detail: str) -> dict[str, Any]:
         }
     },
 )
-def eligibility(request: HttpRequest, cycle: str | None = None) -> Status[dict[str, Any]]:
+def eligibility(request: HttpRequest, cycle: str) -> Status[dict[str, Any]]:
     if throttled(request, "eligibility"):
         minutes = max(1, -(-rate("eligibility")[1] // 60))
         message = ngettext(

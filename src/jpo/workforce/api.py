@@ -33,7 +33,7 @@ class SeriesOut(Schema):
     missing_years: list[int]
 
 
-class TargetOut(Schema):
+class TargetProgressOut(Schema):
     slug: str
     name: str
     headcount: int
@@ -81,7 +81,9 @@ def series(request: HttpRequest) -> list[dict[str, object]]:
     ]
 
 
-@router.get("/workforce/targets", response=list[TargetOut], summary="Targets with progress, gap and growth")
+@router.get(
+    "/workforce/targets", response=list[TargetProgressOut], summary="Targets with progress, gap and growth"
+)
 def targets(request: HttpRequest) -> list[dict[str, object]]:
     _require_reader(request)
     out = []
