@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "ninja",  # serves the API docs (Swagger UI) from our own static files, not a CDN
     "django_tasks",
     "django_tasks_db",
@@ -100,12 +102,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "jpo.safety.middleware.RequestLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "jpo.accounts.middleware.LoginRequiredByDefaultMiddleware",
+    "jpo.accounts.middleware.StaffTwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -165,6 +169,11 @@ LOGOUT_REDIRECT_URL = "home"
 # Addresses (or networks, e.g. 10.0.0.0/8) of the reverse proxies in front of the app: only requests
 # from them have their X-Forwarded-For believed (jpo.accounts.network.client_ip).
 JPO_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("JPO_TRUSTED_PROXIES", "").split(",") if p.strip()]
+# Two-factor log-in (TOTP, django-otp) for every staff role and superusers: required in production,
+# optional in development (the demo logins work with a password alone). A staff user who has enrolled
+# an authenticator is always asked for its code.
+JPO_REQUIRE_2FA = os.environ.get("JPO_REQUIRE_2FA", "1" if PRODUCTION else "0") == "1"
+OTP_TOTP_ISSUER = "JPO"
 AXES_FAILURE_LIMIT = int(os.environ.get("JPO_AXES_FAILURE_LIMIT", "10"))
 # Failures count per user name and address together (a list inside the list means "and").
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

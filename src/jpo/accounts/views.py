@@ -10,13 +10,15 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_otp import user_has_device
 
-from jpo.accounts import services
+from jpo.accounts import services, twofactor
 from jpo.accounts.access import public, role_required
-from jpo.accounts.forms import PasswordResetForm, ProfileForm, SignupForm
+from jpo.accounts.forms import PasswordResetForm, ProfileForm, SignupForm, TwoFactorForm
 from jpo.accounts.links import absolute_url
 from jpo.accounts.models import Role, User
 from jpo.accounts.throttle import throttled, too_many_requests
@@ -176,3 +178,35 @@ password_reset_confirm = public(
 password_reset_complete = public(
     auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
 )
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """After the password: enrol an authenticator (first time) or enter its current code.
+
+    Any signed-in user may open it (the middleware sends staff here); applicants have nothing to do here.
+    """
+    user = cast(User, request.user)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    if not twofactor.is_staff_account(user) or user.is_verified():  # type: ignore[attr-defined]  # django-otp
+        return redirect(next_url or "home")
+    enrolled = user_has_device(user, confirmed=True)
+    device = None if enrolled else twofactor.enrolment_device(user=user)
+    form = TwoFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        ok = (
+            twofactor.verify(request=request, token=token)
+            if device is None
+            else twofactor.enrolment_confirm(request=request, device=device, token=token)
+        )
+        if ok:
+            return redirect(next_url or "home")
+        form.add_error("token", _("This code is not right. Enter the code your app shows now."))
+    context: dict[str, Any] = {"form": form, "next": next_url, "enrolling": device is not None}
+    if device is not None:
+        context["qr_code"] = twofactor.qr_code_data_uri(device)
+        context["secret"] = twofactor.secret_for_typing(device)
+    return render(request, "accounts/two_factor.html", context, status=400 if form.errors else 200)

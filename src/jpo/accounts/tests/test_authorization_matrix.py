@@ -269,6 +269,7 @@ RULES: dict[str, Rule] = {
     "set_language": Rule(EVERYONE),
     "login": Rule(EVERYONE),
     "logout": Rule(SIGNED_IN),
+    "accounts:two_factor": Rule(SIGNED_IN),
     "accounts:signup": Rule(EVERYONE),
     "accounts:signup_sent": Rule(EVERYONE),
     # Verifying an address then sends the person to the login page.
