@@ -781,7 +781,7 @@ def rule_set_publish_and_rescreen(
     if opened and not reason.strip():
         raise CycleError(
             _("The application window of %(cycle)s has opened: give the reason for the change.")
-            % {"cycle": cycle.code},
+            % {"cycle": fiscal_year_label(cycle.fiscal_year)},
             field="reason",
         )
     with transaction.atomic():
@@ -799,3 +799,10 @@ def rule_set_publish_and_rescreen(
         return PublishResult(rule_set=published, run=screening_run_start(cycle=cycle, actor=actor))
     except SelectionError as error:
         return PublishResult(rule_set=published, rescreen_refused=error.message)
+
+
+def fiscal_year_label(fiscal_year: int) -> str:
+    """A fiscal year as the current language writes it: FY2027 in English, 2027年度 in Japanese."""
+    from django.utils.translation import gettext as _
+
+    return _("FY%(fy)s") % {"fy": fiscal_year}

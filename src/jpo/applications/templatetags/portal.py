@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jpo.applications.windows import format_instant
 
@@ -19,7 +20,12 @@ CRITERIA = {
     "prior_service": _("Prior service"),
     "civil_servant": _("National civil servants"),
 }
-OUTCOMES = {"passed": _("Passed"), "failed": _("Not met"), "needs_review": _("Needs review")}
+# "Passed" has another meaning in the catalogue (passing stage two): the criterion's outcome has a context.
+OUTCOMES = {
+    "passed": pgettext_lazy("criterion outcome", "Passed"),
+    "failed": _("Not met"),
+    "needs_review": _("Needs review"),
+}
 
 
 @register.filter

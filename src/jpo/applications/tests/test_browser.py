@@ -49,8 +49,8 @@ def register_and_verify(page: Any, email: str) -> None:
     page.wait_for_url("**/portal/")
 
 
-def fill_application(page: Any) -> None:
-    page.locator("#main form[action='/portal/cycles/2026/start/'] button").click()
+def fill_application(page: Any, fiscal_year: int = 2026) -> None:
+    page.locator(f"#main form[action='/portal/cycles/{fiscal_year}/start/'] button").click()
     page.wait_for_url("**/personal/")
     page.fill("#id_family_name_kana", "ヤマダ")
     page.fill("#id_given_name_kana", "ハナコ")

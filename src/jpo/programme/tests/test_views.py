@@ -121,6 +121,9 @@ def test_public_pages_are_open_to_anonymous_visitors(client: Any, fy2026: Cycle)
     ]:
         assert client.get(url).status_code == 200, url
     assert client.get(reverse("calls:detail", args=[1999])).status_code == 404
+    form = client.get(reverse("calls:self_check", args=[2026])).content.decode()
+    for row_input in ['id="id_degree-2-level"', 'id="id_job-3-start"', 'id="id_test-1-score"']:
+        assert row_input in form
 
 
 # --- Creating and editing a cycle ---------------------------------------------------------------------

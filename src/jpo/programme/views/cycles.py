@@ -15,6 +15,7 @@ from jpo.accounts.models import Role, User
 from jpo.programme import selectors, services
 from jpo.programme.forms import CycleForm, cycle_initial, cycle_initial_from
 from jpo.programme.models import Cycle
+from jpo.programme.services import fiscal_year_label
 
 officer_only = role_required(Role.OFFICER)
 
@@ -63,7 +64,9 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = CycleForm(request.POST)
         if form.is_valid() and (cycle := _save(request, form, None)) is not None:
-            messages.success(request, _("%(cycle)s was created.") % {"cycle": cycle.code})
+            messages.success(
+                request, _("%(cycle)s was created.") % {"cycle": fiscal_year_label(cycle.fiscal_year)}
+            )
             return redirect("programme:cycle", fy=cycle.fiscal_year)
         status = 400
     else:
@@ -90,7 +93,9 @@ def cycle_edit(request: HttpRequest, fy: int) -> HttpResponse:
     if request.method == "POST":
         form = CycleForm(request.POST, cycle=cycle, initial={"fiscal_year": cycle.fiscal_year})
         if form.is_valid() and _save(request, form, cycle) is not None:
-            messages.success(request, _("%(cycle)s was saved.") % {"cycle": cycle.code})
+            messages.success(
+                request, _("%(cycle)s was saved.") % {"cycle": fiscal_year_label(cycle.fiscal_year)}
+            )
             return redirect("programme:cycle", fy=cycle.fiscal_year)
         status = 400
     else:

@@ -72,15 +72,19 @@ def call_detail(request: HttpRequest, fy: int) -> HttpResponse:
 @public
 @require_http_methods(["GET", "POST"])
 def self_check(request: HttpRequest, fy: int) -> HttpResponse:
-    cycle = _cycle(fy)
     lang = _lang(request)
+    with translation.override(lang):
+        return _self_check(request, _cycle(fy), lang)
+
+
+def _self_check(request: HttpRequest, cycle: Cycle, lang: str) -> HttpResponse:
     context: dict[str, object] = {"cycle": cycle, "lang": lang}
     if request.method == "GET":
         context.update(
             form=SelfCheckForm(),
             degrees=DegreeFormSet(prefix="degree"),
             employment=EmploymentFormSet(prefix="job"),
-            languages=LanguageFormSet(prefix="test"),
+            language_tests=LanguageFormSet(prefix="test"),
         )
         return render(request, "programme/self_check.html", context)
     if throttled(request, "self_check"):  # per client address: settings.JPO_THROTTLES
@@ -89,13 +93,13 @@ def self_check(request: HttpRequest, fy: int) -> HttpResponse:
     form = SelfCheckForm(request.POST)
     degrees = DegreeFormSet(request.POST, prefix="degree")
     employment = EmploymentFormSet(request.POST, prefix="job")
-    languages = LanguageFormSet(request.POST, prefix="test")
-    context.update(form=form, degrees=degrees, employment=employment, languages=languages)
-    valid = all([form.is_valid(), degrees.is_valid(), employment.is_valid(), languages.is_valid()])
+    language_tests = LanguageFormSet(request.POST, prefix="test")
+    context.update(form=form, degrees=degrees, employment=employment, language_tests=language_tests)
+    valid = all([form.is_valid(), degrees.is_valid(), employment.is_valid(), language_tests.is_valid()])
     if not valid:
         return render(request, "programme/self_check.html", context, status=400)
     try:
-        decision = calls.cycle_decision(self_check_profile(form, degrees, employment, languages), cycle)
+        decision = calls.cycle_decision(self_check_profile(form, degrees, employment, language_tests), cycle)
     except policy.ProfileError as error:
         context["profile_error"] = _("The answers cannot be judged: %(why)s") % {"why": error}
         return render(request, "programme/self_check.html", context, status=400)

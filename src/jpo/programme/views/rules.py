@@ -27,6 +27,7 @@ from jpo.programme.rules.selectors import (
     rule_set_diff,
 )
 from jpo.programme.rules.services import rule_set_create_for_cycle, rule_set_update_parameter
+from jpo.programme.services import fiscal_year_label
 from jpo.selection.models import ScreeningRun
 
 officer_only = role_required(Role.OFFICER)
@@ -107,9 +108,17 @@ def rules_draft_create(request: HttpRequest, fy: int) -> HttpResponse:
     try:
         rule_set_create_for_cycle(cycle=cycle, actor=_user(request))
     except RuleSetError:
-        messages.error(request, _("%(cycle)s already has a draft of its rules.") % {"cycle": cycle.code})
+        messages.error(
+            request,
+            _("%(cycle)s already has a draft of its rules.")
+            % {"cycle": fiscal_year_label(cycle.fiscal_year)},
+        )
     else:
-        messages.success(request, _("A draft of the rules of %(cycle)s was started.") % {"cycle": cycle.code})
+        messages.success(
+            request,
+            _("A draft of the rules of %(cycle)s was started.")
+            % {"cycle": fiscal_year_label(cycle.fiscal_year)},
+        )
     return redirect("programme:rules", fy=fy)
 
 
@@ -270,7 +279,9 @@ def rules_publish(request: HttpRequest, fy: int) -> HttpResponse:
         else:
             messages.error(request, _("Not published: the rules are not valid (%(why)s).") % {"why": error})
         return redirect("programme:rules", fy=fy)
-    messages.success(request, _("The rules of %(cycle)s are published.") % {"cycle": cycle.code})
+    messages.success(
+        request, _("The rules of %(cycle)s are published.") % {"cycle": fiscal_year_label(cycle.fiscal_year)}
+    )
     if result.run is not None:
         messages.info(request, _("The submitted applications are being screened again under the new rules."))
     if result.rescreen_refused:

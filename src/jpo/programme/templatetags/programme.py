@@ -1,0 +1,15 @@
+"""Template filters of the programme pages."""
+
+from __future__ import annotations
+
+from django import template
+
+from jpo.programme.services import fiscal_year_label
+
+register = template.Library()
+
+
+@register.filter
+def fy(fiscal_year: int) -> str:
+    """A fiscal year as the current language writes it: FY2027, 2027年度."""
+    return fiscal_year_label(fiscal_year)
