@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jpo.placement.models import OfferStatus, OutcomeKind
 from jpo.programme.models import Grade, Organization
+from jpo.safety.numbers import MAX_ID
 
 
 class DateInput(forms.DateInput):
@@ -45,8 +46,13 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+def _id_field(**kwargs: Any) -> forms.IntegerField:
+    """An object's id in a form: a 30-digit number would overflow the database lookup (a 500)."""
+    return forms.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
 class RatingForm(forms.Form):
-    application = forms.IntegerField(widget=forms.HiddenInput)
+    application = _id_field(widget=forms.HiddenInput)
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.all())
     score = forms.TypedChoiceField(label=_("Rating"), choices=[(i, str(i)) for i in range(1, 6)], coerce=int)
     note = forms.CharField(label=_("Note"), required=False)
@@ -63,14 +69,15 @@ class MatchRunForm(forms.Form):
     budget_yen = forms.IntegerField(
         label=_("Budget constraint (yen)"),
         min_value=0,
+        max_value=MAX_ID,  # the column's range (a 64-bit integer)
         required=False,
         help_text=_("Leave empty to match without a budget constraint."),
     )
 
 
 class AdjustForm(forms.Form):
-    application = forms.IntegerField(widget=forms.HiddenInput)
-    post = forms.IntegerField(label=_("Post"), required=False)
+    application = _id_field(widget=forms.HiddenInput)
+    post = _id_field(label=_("Post"), required=False)
 
 
 class OfferResponseForm(forms.Form):
@@ -141,7 +148,7 @@ class FollowUpForm(forms.Form):
 
 
 class MilestoneForm(forms.Form):
-    milestone = forms.IntegerField(widget=forms.HiddenInput)
+    milestone = _id_field(widget=forms.HiddenInput)
     done_on = forms.DateField(label=_("Done on"), widget=DateInput)
     notes = forms.CharField(label=_("Notes / response"), required=False)
 

@@ -40,6 +40,7 @@ from jpo.placement.tasks import today_in_tokyo
 from jpo.placement.terms import NPA_SOURCE, danger_rule, dispatch_terms, planning_start
 from jpo.programme.models import Agreement, Cycle, Organization, Post
 from jpo.programme.rules.selectors import effective_rules
+from jpo.safety.numbers import parse_id
 
 OFFICER = Role.OFFICER
 FOCAL = Role.FOCAL_POINT
@@ -56,8 +57,9 @@ def _actor(request: HttpRequest) -> User:
 def _cycle(request: HttpRequest) -> Cycle | None:
     raw = request.GET.get("cycle") or request.POST.get("cycle")
     cycles = Cycle.objects.order_by("-fiscal_year")
-    if raw and raw.removeprefix("FY").isdigit():
-        return cycles.filter(fiscal_year=int(raw.removeprefix("FY"))).first()
+    fiscal_year = parse_id(raw.removeprefix("FY")) if raw else None
+    if fiscal_year is not None:
+        return cycles.filter(fiscal_year=fiscal_year).first()
     return cycles.first()
 
 
@@ -641,7 +643,7 @@ def alumni(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     cohort = request.GET.get("cohort")
-    records = selectors.alumni_list(cohort=int(cohort) if cohort and cohort.isdigit() else None)
+    records = selectors.alumni_list(cohort=parse_id(cohort) if cohort else None)
     return render(
         request,
         "placement/alumni.html",

@@ -303,3 +303,26 @@ def test_post_list_states_the_cycles_danger_rule_with_its_source(client, make_us
     assert "career.erythree.com" in fy2026
     fy2025 = client.get(reverse("placement:post_list") + "?cycle=2025").content.decode()
     assert "No rule on the MOFA danger level of duty stations is known for FY2025." in fy2025
+
+
+def test_ids_and_numbers_out_of_range_are_refused_not_500(client) -> None:
+    # a 30-digit id or year overflowed the database lookup (a 500 on SQLite and PostgreSQL)
+    officer = f.officer()
+    cycle = f.cycle(2025)
+    undp = f.organization("UNDP")
+    f.post(actor=officer, cycle_row=cycle, org=undp, title="First")
+    f.candidate(cycle_row=cycle, preferences=[undp], actor=officer)
+    client.force_login(officer)
+    huge = "9" * 30
+    assert client.get(reverse("placement:matching") + f"?cycle=FY{huge}").status_code == 200
+    assert client.get(reverse("placement:matching") + "?cycle=²").status_code == 200
+    assert client.get(reverse("placement:alumni") + f"?cohort={huge}").status_code == 200
+    response = client.post(
+        reverse("placement:matching") + "?cycle=2025",
+        {"preference_weight": 50, "cycle": 2025, "budget_yen": huge},
+    )
+    assert response.status_code == 400 and not MatchRun.objects.exists()
+    client.post(reverse("placement:matching") + "?cycle=2025", {"preference_weight": 50, "cycle": 2025})
+    run = MatchRun.objects.get()
+    response = client.post(reverse("placement:match_run", args=[run.pk]), {"application": huge, "post": huge})
+    assert response.status_code == 400
