@@ -76,7 +76,7 @@ from jpo.placement.services.costs import rates as cost_rates
 from jpo.placement.services.dispatches import milestone_dates
 from jpo.policy import Overlay
 from jpo.programme.demo import catalogue as cat
-from jpo.programme.demo.documents import documents_create, documents_files
+from jpo.programme.demo.documents import DocumentWriter, documents_create, documents_files
 from jpo.programme.demo.logins import demo_logins_upsert
 from jpo.programme.demo.plan import (
     APPLICANT_MOVES,
@@ -201,6 +201,20 @@ def demo_load(
     *, seed: int, scale: float, today: dt.date, reset: bool = False, progress: Progress = lambda line: None
 ) -> DemoResult:
     """Load reference data, demo logins and the synthetic data set for `seed`; see the module docstring."""
+    writer = DocumentWriter()
+    try:
+        result = _demo_load(
+            seed=seed, scale=scale, today=today, reset=reset, progress=progress, writer=writer
+        )
+    except BaseException:
+        writer.discard()
+        raise
+    return result
+
+
+def _demo_load(
+    *, seed: int, scale: float, today: dt.date, reset: bool, progress: Progress, writer: DocumentWriter
+) -> DemoResult:
     with transaction.atomic():
         counts = programme_load_reference_data(only_missing=True)
         for name, count in counts.items():
@@ -232,7 +246,7 @@ def demo_load(
             )
             return result
         posts = _load_posts(plan, result, progress)
-        _load_people(plan, users, result, progress)
+        _load_people(plan, users, result, progress, writer)
         _load_selection(plan, users, progress)
         _load_cost_table(progress)
         _load_dispatches(plan, posts, result, progress)
@@ -244,6 +258,8 @@ def demo_load(
                 target=Cycle.objects.get(fiscal_year=plan.open_cycle.fiscal_year),
                 data={"seed": seed, "scale": scale, "anchor": anchor.isoformat()},
             )
+        writer.finish()  # every file written before the rows that name them are committed
+        progress("documents: files written")
     return result
 
 
@@ -315,23 +331,32 @@ def _load_posts(plan: Plan, result: DemoResult, progress: Progress) -> dict[str,
     if missing:
         cycles = {c.fiscal_year: c for c in Cycle.objects.all()}
         organizations = {o.code: o for o in Organization.objects.all()}
-        for p in missing:
-            existing[p.ref] = Post.objects.create(
-                cycle=cycles[p.fiscal_year],
-                organization=organizations[p.organization],
-                title=p.title,
-                duty_station=p.duty_station,
-                country_iso3=p.country_iso3,
-                field=p.field,
-                terms_of_reference=_post_terms(p),
-                status=p.status,
-            )
+        created = bulk_create_with_history(
+            [
+                Post(
+                    cycle=cycles[p.fiscal_year],
+                    organization=organizations[p.organization],
+                    title=p.title,
+                    duty_station=p.duty_station,
+                    country_iso3=p.country_iso3,
+                    field=p.field,
+                    terms_of_reference=_post_terms(p),
+                    status=p.status,
+                )
+                for p in missing
+            ],
+            Post,
+            batch_size=BATCH,
+        )
+        existing.update({p.ref: post for p, post in zip(missing, created, strict=True)})
         result.created_posts = len(missing)
     progress(f"posts: {len(missing)} created, {len(plan.posts) - len(missing)} already there (synthetic)")
     return existing
 
 
-def _load_people(plan: Plan, users: dict[str, User], result: DemoResult, progress: Progress) -> None:
+def _load_people(
+    plan: Plan, users: dict[str, User], result: DemoResult, progress: Progress, writer: DocumentWriter
+) -> None:
     """Create the missing people with their applications, declarations and past status changes, in bulk.
 
     Statuses are recorded through `applications_record_history`, which checks every move against the
@@ -415,14 +440,15 @@ def _load_people(plan: Plan, users: dict[str, User], result: DemoResult, progres
         if application.submitted_at is not None:
             application.receipt_number = receipt_number_for(application)
     rows_update(Application, ["created_at", "updated_at", "receipt_number"], [a for a, _ in pairs])
-    documents = documents_create(
+    complete = [
         (
             application,
             application.submitted_at is not None or (portal is not None and application is portal[0]),
         )
         for application, _ in pairs
-    )
-    progress(f"documents: {documents} synthetic PDFs written")
+    ]
+    documents = documents_create(complete, writer=writer)
+    progress(f"documents: {documents} synthetic PDFs recorded (files being written)")
     if portal is not None:
         changes += _submit_through_the_portal(*portal, progress=progress)
     result.created_applications = len(pairs)
@@ -717,31 +743,45 @@ def _load_cost_table(progress: Progress) -> None:
 
 def _record_endings(plan: Plan, today: dt.date, result: DemoResult, progress: Progress) -> None:
     """Record the end (date, outcome, return to the ministry) of each dispatch whose end day has passed
-    by `today` and that has no end yet. An end or outcome already recorded is never changed."""
+    by `today` and that has no end yet, in bulk. An end or outcome already recorded is never changed."""
     planned = _planned_dispatches(plan)
     organizations = {o.code: o for o in Organization.objects.all()}
     dispatches = Dispatch.objects.filter(
         application__applicant__is_synthetic=True, end_date__isnull=True
-    ).select_related("application__applicant", "application__cycle", "outcome", "secondment")
+    ).select_related("application__applicant", "application__cycle", "outcome", "secondment", "post")
+    ended: list[tuple[Dispatch, DispatchPlan]] = []
     for dispatch in dispatches:
         key = (dispatch.application.applicant.email, dispatch.application.cycle.fiscal_year)
-        if key not in planned:
-            continue
-        _, d = planned[key]
-        if d.actual_end > today:
-            continue
-        dispatch.end_date = d.actual_end
-        dispatch.save(update_fields=["end_date"])
-        if getattr(dispatch, "outcome", None) is None:
-            Outcome.objects.create(
+        if key in planned and planned[key][1].actual_end <= today:
+            dispatch.end_date = planned[key][1].actual_end
+            ended.append((dispatch, planned[key][1]))
+    if not ended:
+        progress(f"dispatch endings as of {today.isoformat()}: nothing new")
+        return
+
+    def recorded(d: DispatchPlan) -> dt.date:
+        return min(d.actual_end + dt.timedelta(days=d.outcome_delay_days), today)
+
+    rows_update(Dispatch, ["end_date"], [dispatch for dispatch, _ in ended])
+    bulk_create_with_history(
+        [
+            Outcome(
                 dispatch=dispatch,
                 kind=d.outcome_kind,
                 organization=organizations[d.outcome_organization] if d.outcome_organization else None,
                 grade=d.outcome_grade,
                 contract_type=d.outcome_contract,
-                recorded_on=min(d.actual_end + dt.timedelta(days=d.outcome_delay_days), today),
+                recorded_on=recorded(d),
                 notes=OUTCOME_NOTE,
             )
+            for dispatch, d in ended
+            if getattr(dispatch, "outcome", None) is None
+        ],
+        Outcome,
+        batch_size=BATCH,
+    )
+    returns = []
+    for dispatch, d in ended:
         secondment = getattr(dispatch, "secondment", None)
         back = d.actual_end + dt.timedelta(days=1)
         if (
@@ -751,15 +791,21 @@ def _record_endings(plan: Plan, today: dt.date, result: DemoResult, progress: Pr
             and back <= today
         ):
             secondment.returned_on, secondment.assignment_after_return = back, RETURN_ASSIGNMENT
-            secondment.save(update_fields=["returned_on", "assignment_after_return"])
-        Milestone.objects.filter(dispatch=dispatch, kind=MilestoneKind.OUTCOME, done_on=None).update(
-            done_on=min(d.actual_end + dt.timedelta(days=d.outcome_delay_days), today), notes=SYNTHETIC_NOTE
-        )
-        if d.actual_end != dispatch.planned_end_date:
+            returns.append(secondment)
+    rows_update(Secondment, ["returned_on", "assignment_after_return"], returns)
+    done = {dispatch.pk: recorded(d) for dispatch, d in ended}
+    milestones = list(
+        Milestone.objects.filter(dispatch_id__in=done, kind=MilestoneKind.OUTCOME, done_on=None)
+    )
+    for milestone in milestones:
+        milestone.done_on, milestone.notes = done[milestone.dispatch_id], SYNTHETIC_NOTE
+    rows_update(Milestone, ["done_on", "notes"], milestones)
+    for dispatch, d in ended:
+        if d.actual_end != dispatch.planned_end_date:  # left early: the cost stops at the end
             dispatch_costs_refresh(dispatch=dispatch)
-        result.endings_changed += 1
-    ended = Dispatch.objects.filter(application__applicant__is_synthetic=True, end_date__isnull=False).count()
+    result.endings_changed = len(ended)
+    total = Dispatch.objects.filter(application__applicant__is_synthetic=True, end_date__isnull=False).count()
     progress(
-        f"dispatch endings as of {today.isoformat()}: {ended} ended, "
+        f"dispatch endings as of {today.isoformat()}: {total} ended, "
         f"{result.endings_changed} recorded by this run (outcomes are synthetic)"
     )

@@ -155,7 +155,7 @@ class ApplicationPlan:
         return next((s.at for s in self.steps if s.status == S.SUBMITTED), None)
 
 
-@dataclass
+@dataclass(eq=False)  # a person is themself: compared by identity (the pool removes people often)
 class PersonPlan:
     index: int
     email: str

@@ -48,6 +48,8 @@ def _date(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
+    # `make run` runs the system checks with `jpo migrate` just before; a second pass costs a second.
+    requires_system_checks: list[str] = []
     help = (
         "Load real reference data (organizations, agreements, ministries, cycles FY2017-FY2026, tracks), "
         "one demo login per role, and SYNTHETIC cycles, applicants, applications, posts, dispatches and "
