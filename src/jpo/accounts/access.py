@@ -31,8 +31,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 public = login_not_required
 
-STAFF_ROLES = frozenset({Role.OFFICER, Role.REVIEWER, Role.FOCAL_POINT, Role.MINISTRY_HR, Role.ANALYST})
-
 # Permissions only superusers use: managing accounts, groups and permissions (and so passwords and the
 # superuser flag). No group ever holds them; see the admin and the migration that strips them.
 ACCOUNT_MANAGEMENT_MODELS = (("accounts", "user"), ("auth", "group"), ("auth", "permission"))
