@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NoReturn
@@ -12,6 +10,7 @@ import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jpo.projections.scenario import Scenario, ScenarioError, parse
+from jpo.safety.cells import write_csv
 
 EXIT_BAD_INPUT = 2
 
@@ -59,11 +58,6 @@ def read_scenario(path: str | None) -> Scenario:
 
 
 def csv_text(sections: Iterable[list[list[Any]]]) -> str:
-    """Sections of rows (the first of each is its header), separated by an empty line."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for i, rows in enumerate(sections):
-        if i:
-            buffer.write("\n")
-        writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
-    return buffer.getvalue()
+    """Sections of rows (the first of each is its header), separated by an empty line; text cells that a
+    spreadsheet would run as formulas (a scenario named "=...") are kept as text."""
+    return "\n".join(write_csv(rows, lineterminator="\n") for rows in sections)

@@ -25,6 +25,7 @@ from jpo.projections.models import Scenario
 from jpo.projections.scenario import ScenarioError, parse
 from jpo.projections.selectors import projection_inputs, scenario_list
 from jpo.projections.services import scenario_delete, scenario_save, target_create
+from jpo.safety.downloads import bytes_download
 
 READERS = (Role.OFFICER, Role.ANALYST)
 HORIZON = 11  # years shown after the last published figure unless asked otherwise
@@ -155,13 +156,6 @@ def chart_svg(request: HttpRequest) -> HttpResponse:
     return HttpResponse(_chart(data), content_type="image/svg+xml; charset=utf-8")
 
 
-def _safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula is kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 @require_GET
 @role_required(*READERS)
 def export_csv(request: HttpRequest) -> HttpResponse:
@@ -171,7 +165,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     runs = [run for run in data["runs"] if run.result is not None]
     sections: list[list[list[Any]]] = [
         [["scenario", "year", "p10", "p50", "p90"]]
-        + [[_safe(run.name), r.year, r.p10, r.p50, r.p90] for run in runs for r in run.result.rows],
+        + [[run.name, r.year, r.p10, r.p50, r.p90] for run in runs for r in run.result.rows],
         [
             [
                 "scenario",
@@ -185,8 +179,8 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         ]
         + [
             [
-                _safe(run.name),
-                _safe(t.target.name),
+                run.name,
+                t.target.name,
                 t.target.headcount,
                 t.target.deadline.isoformat(),
                 t.probability,
@@ -236,11 +230,9 @@ def export_csv(request: HttpRequest) -> HttpResponse:
                 ["mape", backtest.mape, last[1], trend[1]],
             ]
         )
-    response = HttpResponse(csv_text(sections), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="jpo-projections-{timezone.localdate().isoformat()}.csv"'
+    return bytes_download(
+        csv_text(sections), "jpo-projections", timezone.localdate().isoformat(), extension="csv"
     )
-    return response
 
 
 @require_http_methods(["GET", "POST"])

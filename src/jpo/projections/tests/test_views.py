@@ -211,3 +211,15 @@ def test_page_queries_do_not_grow_with_scenarios(client: Any, analyst: Any, load
         html = client.get(url).content.decode()
     assert all(name in html for name in ("b", "c", "d"))
     assert len(four) == len(one)
+
+
+@pytest.mark.django_db
+def test_export_keeps_a_formula_in_a_scenario_name_as_text(client: Any, analyst: Any, loaded: None) -> None:
+    client.force_login(analyst)
+    scenario = Scenario.objects.create(name='=HYPERLINK("http://x")', parameters={})
+    response = client.get(reverse("projections:export"), {"scenario": scenario.pk})
+    assert response["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    names = {row[0] for row in rows if row}
+    assert "'=HYPERLINK(\"http://x\")" in names and '=HYPERLINK("http://x")' not in names
+    assert ["mae", rows[-2][1], rows[-2][2], rows[-2][3]] == rows[-2]
