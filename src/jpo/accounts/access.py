@@ -56,6 +56,11 @@ def _holds_exactly(user: Any, role: str) -> bool:
     return bool(is_active_user(user) and user.role == role)
 
 
+def is_staff_account(user: Any) -> bool:
+    """Any role but applicant (superusers included): staff log in with a second factor, for hours."""
+    return bool(is_active_user(user) and (user.is_superuser or user.role != Role.APPLICANT))
+
+
 def is_officer(user: Any) -> bool:
     return has_role(user, Role.OFFICER)
 

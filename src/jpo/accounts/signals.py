@@ -8,11 +8,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from jpo.accounts.models import Role
-
-
-def is_staff_account(user: Any) -> bool:
-    return bool(user.is_superuser or user.role != Role.APPLICANT)
+from jpo.accounts.access import is_staff_account
 
 
 @receiver(user_logged_in, dispatch_uid="jpo.accounts.staff_session_expiry")

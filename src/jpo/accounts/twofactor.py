@@ -20,12 +20,8 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jpo.accounts.models import Role
+from jpo.accounts.access import is_staff_account
 from jpo.accounts.services import audit_record
-
-
-def is_staff_account(user: Any) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or user.role != Role.APPLICANT))
 
 
 def needs_verification(user: Any) -> bool:

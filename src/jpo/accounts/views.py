@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
-from jpo.accounts import services, twofactor
+from jpo.accounts import access, services, twofactor
 from jpo.accounts.access import public, role_required
 from jpo.accounts.forms import PasswordResetForm, ProfileForm, SignupForm, TwoFactorForm
 from jpo.accounts.links import absolute_url
@@ -190,7 +190,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
-    if not twofactor.is_staff_account(user) or user.is_verified():  # type: ignore[attr-defined]  # django-otp
+    if not access.is_staff_account(user) or user.is_verified():  # type: ignore[attr-defined]  # django-otp
         return redirect(next_url or "home")
     enrolled = user_has_device(user, confirmed=True)
     device = None if enrolled else twofactor.enrolment_device(user=user)

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
-from jpo.accounts.models import Role
+from jpo.accounts import access
 from jpo.safety.text import first_with_nul
 
 
@@ -25,7 +25,7 @@ def request_limit(request: HttpRequest) -> int:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return int(settings.JPO_MAX_ANONYMOUS_REQUEST_KB) * 1024
-    if user.is_superuser or getattr(user, "role", None) == Role.OFFICER:
+    if access.is_officer(user):
         return (int(settings.JPO_MAX_IMPORT_MB) + 1) * 2**20
     return (int(settings.JPO_MAX_UPLOAD_MB) + 1) * 2**20
 
