@@ -351,7 +351,7 @@ def parse_cycle(code: str | int, *, known: bool = True) -> int:
         year = code
     else:
         text = str(code).strip()
-        if len(text) != 6 or text[:2].upper() != "FY" or not text[2:].isdigit():
+        if len(text) != 6 or text[:2].upper() != "FY" or not (text[2:].isascii() and text[2:].isdigit()):
             raise CycleFormatError(
                 f"not a cycle code ({code}); expected FY followed by 4 digits, e.g. FY2022"
             )

@@ -151,3 +151,10 @@ def test_a_body_over_the_memory_limit_is_413_for_signed_in_users_too(
     response = _post(client, {**EXAMPLE, "padding": "x" * 3_000_000})
     assert response.status_code == 413
     assert response.json()["field"] == "body"
+
+
+@pytest.mark.parametrize("cycle", ["FY²⁰²²", "FY" + "9" * 5000])
+def test_odd_cycle_codes_are_422(client: Client, cycle: str) -> None:
+    # superscript digits passed str.isdigit() and crashed int(): a 500
+    response = _post(client, EXAMPLE, f"?cycle={cycle}")
+    assert response.status_code == 422 and response.json()["field"] == "cycle"

@@ -128,6 +128,11 @@ def test_bad_input_exits_2_with_one_line(tmp_path: Path, text: str, args: list[s
         (["{dir}", "--base", "3500"], "cannot be read"),
         (["{file}", "--base", "zero"], "“zero” is not a number"),
         (["{file}", "--base", "-5"], "must be a number greater than 0"),
+        (
+            ["{file}", "--base", "1e999999"],
+            "out of range (from 1 to 100000)",
+        ),  # was a decimal.Overflow traceback
+        (["{file}", "--base", "3500", "--members", "9" * 30], "out of range (from 0 to 1000)"),
         (["{file}"], "--base"),
         (["{file}", "--base", "3500", "--format", "xml"], "invalid choice"),
     ],

@@ -28,6 +28,7 @@ from jpo.representation.validation import (
     parse_whole,
     read_rows,
 )
+from jpo.safety import numbers as safe_numbers
 from jpo.safety.cells import write_csv
 
 INPUT_COLUMNS = ["iso3", "name", "assessment_pct", "population", "staff"]
@@ -41,7 +42,17 @@ def _positive_decimal(value: str) -> Decimal:
         raise argparse.ArgumentTypeError(f"“{value}” is not a number") from None
     if not number.is_finite() or number <= 0:
         raise argparse.ArgumentTypeError(f"{value} must be a number greater than 0")
-    return number
+    try:  # the range the web form accepts
+        return safe_numbers.parse_decimal(number, minimum=Decimal(1), maximum=Decimal(100_000), places=2)
+    except safe_numbers.NumberError as error:
+        raise argparse.ArgumentTypeError(f"{value}: {error}") from None
+
+
+def _members(value: str) -> int:
+    try:  # the range the web form accepts
+        return safe_numbers.parse_int(value, minimum=0, maximum=1000)  # 0: refused below, naming the rows
+    except safe_numbers.NumberError as error:
+        raise argparse.ArgumentTypeError(f"{value}: {error}") from None
 
 
 def read_states(path: str) -> list[StateInput]:
@@ -98,7 +109,7 @@ class Command(BaseCommand):
         parser.add_argument("states", help="CSV with header iso3,name,assessment_pct,population,staff")
         parser.add_argument("--base", required=True, type=_positive_decimal, help="base figure B (posts)")
         parser.add_argument(
-            "--members", type=int, default=None, help="number N of Member States (default: rows)"
+            "--members", type=_members, default=None, help="number N of Member States (default: rows)"
         )
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
 
