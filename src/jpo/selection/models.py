@@ -390,6 +390,8 @@ class NotificationTemplate(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Optimistic locking: two officers editing the same template; the second save is refused, not lost.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("notification template")

@@ -24,7 +24,7 @@ from jpo.applications.workflow import Status
 from jpo.programme.models import Cycle
 from jpo.safety.mail import TemplateRefused, compile_template, sandboxed_engine
 from jpo.selection.models import Notification, NotificationStatus, NotificationTemplate
-from jpo.selection.services.errors import SelectionError
+from jpo.selection.services.errors import Conflict, SelectionError
 
 # The results that send an e-mail (the status an application reaches).
 NOTIFY_STATUSES: tuple[str, ...] = (
@@ -268,10 +268,24 @@ def notification_template_get(*, cycle: Cycle, status: str, language: str) -> tu
     return subject, body + _footer(language)
 
 
+def notification_template_version(*, cycle: Cycle, status: str, language: str) -> int:
+    """The version an edit form starts from (0: the default text, no template saved yet)."""
+    row = NotificationTemplate.objects.filter(cycle=cycle, status=status, language=language)
+    return row.values_list("version", flat=True).first() or 0
+
+
 def notification_template_save(
-    *, cycle: Cycle, status: str, language: str, subject: str, body: str, actor: User
+    *,
+    cycle: Cycle,
+    status: str,
+    language: str,
+    subject: str,
+    body: str,
+    actor: User,
+    expected_version: int,
 ) -> NotificationTemplate:
-    """Save an officer's template; refuse (nothing written) one with a broken placeholder."""
+    """Save an officer's template; refuse (nothing written) one with a broken placeholder, or one edited
+    from a version another officer has saved over since (`expected_version`: what the form was read at)."""
     if status not in NOTIFY_STATUSES:
         raise SelectionError(_("There is no e-mail for this result."), field="status")
     if language not in dict(settings.LANGUAGES):
@@ -288,12 +302,24 @@ def notification_template_save(
         if problems:
             raise SelectionError(f"{label}: {' '.join(problems)}", field=field)
     with transaction.atomic():
-        row, created = NotificationTemplate.objects.update_or_create(
-            cycle=cycle,
-            status=status,
-            language=language,
-            defaults={"subject": subject, "body": body, "updated_by": actor},
+        row = (
+            NotificationTemplate.objects.select_for_update()
+            .filter(cycle=cycle, status=status, language=language)
+            .first()
         )
+        current = row.version if row is not None else 0
+        if current != expected_version:
+            raise Conflict(
+                _(
+                    "Another officer saved this template while you were editing it. Your text was not saved: "
+                    "reload the page to see theirs, then make your change again."
+                )
+            )
+        created = row is None
+        if row is None:
+            row = NotificationTemplate(cycle=cycle, status=status, language=language, version=0)
+        row.subject, row.body, row.updated_by, row.version = subject, body, actor, current + 1
+        row.save()
         audit_record(
             actor=actor,
             action="selection.template_saved",

@@ -30,7 +30,13 @@ pytestmark = pytest.mark.django_db
 def test_a_broken_placeholder_is_refused_and_nothing_is_saved(cycle: Any, officer: Any, body: str) -> None:
     with pytest.raises(SelectionError) as err:
         notifications.notification_template_save(
-            cycle=cycle, status=Status.SHORTLISTED, language="en", subject="Result", body=body, actor=officer
+            expected_version=0,
+            cycle=cycle,
+            status=Status.SHORTLISTED,
+            language="en",
+            subject="Result",
+            body=body,
+            actor=officer,
         )
     assert err.value.field == "body" and err.value.message
     assert not NotificationTemplate.objects.exists()
@@ -51,7 +57,13 @@ def test_a_broken_placeholder_is_refused_and_nothing_is_saved(cycle: Any, office
 def test_templates_are_rendered_in_a_sandbox(cycle: Any, officer: Any, body: str, needle: str) -> None:
     with pytest.raises(SelectionError) as err:
         notifications.notification_template_save(
-            cycle=cycle, status=Status.SHORTLISTED, language="en", subject="Result", body=body, actor=officer
+            expected_version=0,
+            cycle=cycle,
+            status=Status.SHORTLISTED,
+            language="en",
+            subject="Result",
+            body=body,
+            actor=officer,
         )
     assert err.value.field == "body" and needle in err.value.message
     assert not NotificationTemplate.objects.exists()
@@ -63,7 +75,13 @@ def test_the_sandbox_keeps_placeholders_conditions_and_text_filters(cycle: Any, 
         "{# a note #} {% firstof track 'MOFA' %} {{ cycle|default:'?' }}"
     )
     notifications.notification_template_save(
-        cycle=cycle, status=Status.SHORTLISTED, language="en", subject="Result", body=body, actor=officer
+        expected_version=0,
+        cycle=cycle,
+        status=Status.SHORTLISTED,
+        language="en",
+        subject="Result",
+        body=body,
+        actor=officer,
     )
     assert NotificationTemplate.objects.get().body == body
 
@@ -71,6 +89,7 @@ def test_the_sandbox_keeps_placeholders_conditions_and_text_filters(cycle: Any, 
 def test_subject_is_checked_too(cycle: Any, officer: Any) -> None:
     with pytest.raises(SelectionError) as err:
         notifications.notification_template_save(
+            expected_version=0,
             cycle=cycle,
             status=Status.SHORTLISTED,
             language="en",
@@ -94,6 +113,7 @@ def test_results_go_out_in_the_applicants_language_with_a_record(
 ) -> None:
     ja, en = make_submitted(language="ja"), make_submitted(language="en")
     notifications.notification_template_save(
+        expected_version=0,
         cycle=cycle,
         status=Status.SCREENED_OUT,
         language="en",

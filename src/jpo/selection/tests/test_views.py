@@ -221,12 +221,44 @@ def test_applicant_confirms_a_slot_on_their_own_application_only(
 def test_template_edit_refuses_a_broken_placeholder_with_400(client: Any, cycle: Any, officer: Any) -> None:
     client.force_login(officer)
     url = reverse("selection:template_edit", args=[2026, "shortlisted", "en"])
-    response = client.post(url, {"subject": "Result", "body": "Dear {{ applicant_nme }}"})
+    response = client.post(url, {"subject": "Result", "body": "Dear {{ applicant_nme }}", "version": "0"})
     assert response.status_code == 400
     assert "applicant_nme" in response.content.decode()
     assert not NotificationTemplate.objects.exists()
-    assert client.post(url, {"subject": "Result", "body": "Dear {{ applicant_name }}"}).status_code == 302
+    assert (
+        client.post(
+            url, {"subject": "Result", "body": "Dear {{ applicant_name }}", "version": "0"}
+        ).status_code
+        == 302
+    )
     assert NotificationTemplate.objects.get().body == "Dear {{ applicant_name }}"
+
+
+def test_two_officers_editing_one_template_the_stale_save_is_refused_not_lost(
+    client: Any, cycle: Any, officer: Any, make_user: Any
+) -> None:
+    colleague = make_user("officer")
+    url = reverse("selection:template_edit", args=[2026, "shortlisted", "en"])
+    client.force_login(officer)
+    other = type(client)()
+    other.force_login(colleague)
+    # Both open the edit page of the default text (version 0).
+    assert 'name="version" value="0"' in client.get(url).content.decode()
+    assert 'name="version" value="0"' in other.get(url).content.decode()
+    first = {"subject": "Result", "body": "Dear {{ applicant_name }}: first", "version": "0"}
+    assert client.post(url, first).status_code == 302
+    stale = {"subject": "Result", "body": "Dear {{ applicant_name }}: second", "version": "0"}
+    response = other.post(url, stale)
+    assert response.status_code == 409
+    assert "Another officer saved this template" in response.content.decode()
+    row = NotificationTemplate.objects.get()
+    assert (row.body, row.version, row.updated_by) == (first["body"], 1, officer)
+    # After reloading, the colleague edits from version 1 and saves.
+    assert 'name="version" value="1"' in other.get(url).content.decode()
+    assert other.post(url, {**stale, "version": "1"}).status_code == 302
+    row.refresh_from_db()
+    assert (row.body, row.version, row.updated_by) == (stale["body"], 2, colleague)
+    assert other.post(url, {**stale, "version": "x"}).status_code == 400
 
 
 def test_screening_run_page_and_progress_endpoint(

@@ -579,7 +579,10 @@ def template_edit(request: HttpRequest, fy: int, status: str, language: str) -> 
     if request.method == "POST":
         subject = request.POST.get("subject", "")
         body = request.POST.get("body", "")
+        version = request.POST.get("version", "")
         try:
+            if not version.isdigit() or len(version) > 9:
+                raise SelectionError(_("This form is out of date: reload the page."), field="version")
             notification_services.notification_template_save(
                 cycle=cycle,
                 status=status,
@@ -587,6 +590,7 @@ def template_edit(request: HttpRequest, fy: int, status: str, language: str) -> 
                 subject=subject,
                 body=body,
                 actor=user_of(request),
+                expected_version=int(version),
             )
         except SelectionError as exc:
             error = exc
@@ -596,6 +600,9 @@ def template_edit(request: HttpRequest, fy: int, status: str, language: str) -> 
     else:
         subject, body = notification_services.notification_template_get(
             cycle=cycle, status=status, language=language
+        )
+        version = str(
+            notification_services.notification_template_version(cycle=cycle, status=status, language=language)
         )
     return render(
         request,
@@ -607,6 +614,7 @@ def template_edit(request: HttpRequest, fy: int, status: str, language: str) -> 
             "language": language,
             "subject": subject,
             "body": body,
+            "version": version,
             "error": error,
             "variables": notification_services.VARIABLES.items(),
         },
