@@ -193,6 +193,7 @@ def test_impact_preview_counts_changed_outcomes_per_criterion_with_examples(
     assert response.status_code == 200
     result = response.context["result"]
     assert (result.total, result.judged) == (2, 2)
+    assert "under the cited history of FY2026 (the policy files)." in response.content.decode()
     age = next(row for row in response.context["rows"] if row["id"] == "age")
     assert age["changed"] == 1
     assert [e["application"] for e in age["examples"]] == [older.pk]

@@ -239,9 +239,7 @@ def impact_preview(request: HttpRequest, fy: int) -> HttpResponse:
             "source": source,
             "result": result,
             "rows": rows,
-            "baseline": _previous_label(result.baseline_label, fy)
-            if result and cycle.fiscal_year != fy
-            else "",
+            "baseline": _baseline_text(result.baseline_label) if result is not None else "",
             "limit": impact.PREVIEW_LIMIT,
         },
     )
