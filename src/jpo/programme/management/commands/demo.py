@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import time
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +38,7 @@ REFERENCE_LOADERS: list[Callable[..., Any]] = [
 ]
 
 
+TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 REFERENCE_LAST_CYCLE = max(int(row["fiscal_year"]) for row in reference_cycles())
 
 
@@ -115,11 +117,16 @@ class Command(BaseCommand):
         )
         if result.conflict:
             self.stdout.write(self.style.WARNING("Synthetic data was NOT loaded: " + result.conflict))
-        now = timezone.now()
+        # Open "now", or at noon of the day given with --today.
+        now = (
+            timezone.now()
+            if today == timezone.localdate()
+            else dt.datetime.combine(today, dt.time(12), TOKYO)
+        )
         if not Cycle.objects.filter(applications_open__lte=now, applications_close__gt=now).exists():
             self.stdout.write(
                 self.style.WARNING(
-                    "No cycle is open for applications now (the demo was placed around "
+                    f"No cycle is open for applications on {today} (the demo was placed around "
                     f"{result.anchor}, or an officer changed the windows): `jpo demo --reset` rebuilds it around today."
                 )
             )
