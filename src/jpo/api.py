@@ -47,7 +47,10 @@ class _API(NinjaAPI):
                 codes += ["404"] if operation.get("parameters") else []
                 codes += ["401", "403"] if operation.get("security") else []
                 codes += ["413"] if operation.get("requestBody") else []
-                responses = operation.setdefault("responses", {})
+                # Declared responses may be keyed by int (django-ninja) or str: one key per code, or the
+                # JSON would repeat a key and the docs page refuses the whole schema.
+                responses = {str(code): value for code, value in operation.get("responses", {}).items()}
+                operation["responses"] = responses
                 for code in codes:
                     responses.setdefault(
                         code,

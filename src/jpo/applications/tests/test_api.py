@@ -158,3 +158,16 @@ def test_odd_cycle_codes_are_422(client: Client, cycle: str) -> None:
     # superscript digits passed str.isdigit() and crashed int(): a 500
     response = _post(client, EXAMPLE, f"?cycle={cycle}")
     assert response.status_code == 422 and response.json()["field"] == "cycle"
+
+
+def test_openapi_schema_has_no_repeated_keys(client: Client) -> None:
+    # The docs page (Swagger UI) reads the schema as YAML and refuses it whole on a repeated key.
+    repeated: list[str] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _ in items]
+        repeated.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(items)
+
+    json.loads(client.get("/api/openapi.json").content, object_pairs_hook=pairs)
+    assert repeated == []
