@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "jpo.representation",
     "jpo.projections",
     "jpo.web",
+    "jpo.demo",
 ]
 
 MIDDLEWARE = [

@@ -117,7 +117,7 @@ def test_officers_group_holds_programme_data_but_no_account_management() -> None
 
 
 def test_demo_officers_group_holds_no_account_management() -> None:
-    from jpo.programme.demo.logins import OFFICERS_GROUP, demo_logins_upsert
+    from jpo.demo.logins import OFFICERS_GROUP, demo_logins_upsert
     from jpo.programme.models import Ministry, Organization
 
     Organization.objects.create(code="UNDP", name_en="UNDP", name_ja="国連開発計画", kind="fund_programme")

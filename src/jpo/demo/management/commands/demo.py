@@ -4,7 +4,7 @@
 
 The synthetic data is placed relative to the day of the first load, so that one cycle is open for
 applications that day; later runs create only what is missing and never overwrite (see
-jpo.programme.demo.load).
+jpo.demo.load).
 
 Refuses to run when settings.PRODUCTION is true (exit status 2).
 """
@@ -22,8 +22,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from jpo.programme.demo.load import demo_load
-from jpo.programme.demo.plan import DemoDateError
+from jpo.demo.load import demo_load
+from jpo.demo.plan import DemoDateError
 from jpo.programme.models import Cycle
 from jpo.programme.services import ReferenceDataError, reference_cycles
 from jpo.representation.services import representation_load_reference_data

@@ -5,7 +5,7 @@ keys where it is missing (jpo.programme.services, `only_missing=True`): a cycle,
 login an officer has edited is left as it is. Synthetic people are keyed by their e-mail address
 (demo.applicant.00017@example.jp), their applications by (person, cycle), posts by a reference written
 into their terms of reference (DEMO-FY2019-P007), dispatches by application. A run computes the
-deterministic plan (jpo.programme.demo.plan), compares it with what the database holds and writes
+deterministic plan (jpo.demo.plan), compares it with what the database holds and writes
 only what is missing; a second run therefore writes nothing and takes seconds.
 
 The plan is placed relative to the day of the first load (its *anchor*, kept in the audit trail as a
@@ -57,6 +57,22 @@ from jpo.applications.services import (
     rows_update,
 )
 from jpo.applications.workflow import Status
+from jpo.demo import catalogue as cat
+from jpo.demo.documents import DocumentWriter, documents_create, documents_files
+from jpo.demo.logins import demo_logins_upsert
+from jpo.demo.plan import (
+    APPLICANT_MOVES,
+    DEMO_APPLICANT_EMAIL,
+    SYNTHETIC_CYCLE_SOURCE,
+    ApplicationPlan,
+    CycleInfo,
+    DispatchPlan,
+    PersonPlan,
+    Plan,
+    PostPlan,
+    build_plan,
+    plan_cycles,
+)
 from jpo.placement.models import (
     CostTable,
     Dispatch,
@@ -75,22 +91,6 @@ from jpo.placement.services.costs import estimate as cost_estimate
 from jpo.placement.services.costs import rates as cost_rates
 from jpo.placement.services.dispatches import milestone_dates
 from jpo.policy import Overlay
-from jpo.programme.demo import catalogue as cat
-from jpo.programme.demo.documents import DocumentWriter, documents_create, documents_files
-from jpo.programme.demo.logins import demo_logins_upsert
-from jpo.programme.demo.plan import (
-    APPLICANT_MOVES,
-    DEMO_APPLICANT_EMAIL,
-    SYNTHETIC_CYCLE_SOURCE,
-    ApplicationPlan,
-    CycleInfo,
-    DispatchPlan,
-    PersonPlan,
-    Plan,
-    PostPlan,
-    build_plan,
-    plan_cycles,
-)
 from jpo.programme.models import Cycle, Ministry, Organization, Post, RuleSet, Track, TrackKind
 from jpo.programme.rules.selectors import draft_rule_set, effective_rules, published_rule_set
 from jpo.programme.rules.services import rule_set_create_for_cycle, rule_set_publish

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
 from jpo.accounts.models import Role, User
-from jpo.programme.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from jpo.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 
 
 def _width(text: str) -> int:

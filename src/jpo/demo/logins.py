@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from jpo.accounts.access import officer_group_permissions
 from jpo.accounts.models import Role, User
 from jpo.accounts.services import audit_record
-from jpo.programme.demo import catalogue as cat
+from jpo.demo import catalogue as cat
 from jpo.programme.models import Ministry, Organization
 
 DEMO_PASSWORD = "jpo-demo-2026"  # noqa: S105 - public demo password, documented in the README

@@ -26,6 +26,8 @@ from jpo.accounts.models import AuditEvent, User
 from jpo.applications.models import Applicant, Application, Document, Preference, StatusChange
 from jpo.applications.selfcheck import application_profile
 from jpo.applications.workflow import TRACK_ONLY, TRANSITIONS, Status
+from jpo.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, OFFICERS_GROUP
+from jpo.demo.plan import build_plan
 from jpo.placement.models import (
     CostTable,
     Dispatch,
@@ -39,8 +41,6 @@ from jpo.placement.models import (
 )
 from jpo.placement.services.reminders import fire_date, reminders_send_due
 from jpo.policy import evaluate, known_fiscal_years
-from jpo.programme.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, OFFICERS_GROUP
-from jpo.programme.demo.plan import build_plan
 from jpo.programme.models import Agreement, Cycle, Ministry, Organization, Post, Track
 from jpo.programme.rules.selectors import published_rule_set
 from jpo.selection.models import Interview, InterviewScore, Review, ReviewAssignment, Screening

@@ -3,7 +3,7 @@
 `build_plan(seed=..., scale=..., today=...)` returns the same people, applications, status paths, posts
 and dispatches every time for the same arguments: every random draw comes from a `random.Random` (and
 a Faker instance) seeded from the seed and a stable key ("person:17", "cycle:2019", ...), never from
-the clock. Only `jpo.programme.demo.load` touches the database.
+the clock. Only `jpo.demo.load` touches the database.
 
 The plan is placed relative to `today` (the day the demo is first loaded): the real cycles of the
 reference data keep their real windows; after the last of them, SYNTHETIC cycles follow, one per
@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from faker import Faker
 
 from jpo.applications.workflow import Status
+from jpo.demo import catalogue as cat
 from jpo.policy import Overlay, UnknownCycleError, evaluate
-from jpo.programme.demo import catalogue as cat
 from jpo.programme.services import (
     cycle_reference_date,
     max_organizations,
