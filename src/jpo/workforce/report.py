@@ -1,4 +1,5 @@
-"""The one-page PDF report of the current picture (reportlab; Japanese text in the built-in CID font)."""
+"""The one-page PDF report of the current picture (reportlab; Japanese text in the embedded font of
+`jpo.web.pdf`)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-FONT = "HeiseiKakuGo-W5"
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
+from jpo.web.pdf import japanese_font
 
 
 def _clip(text: str, limit: int) -> str:
@@ -29,7 +22,7 @@ def _clip(text: str, limit: int) -> str:
 
 def workforce_report_pdf(data: dict[str, Any]) -> bytes:
     """A4 portrait, one page: targets, the series chart, recent figures, sources."""
-    font = _font()
+    font = japanese_font()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
     width, height = A4

@@ -123,6 +123,7 @@ def test_pdf_report(client: Any, officer: Any, loaded: None) -> None:
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert b"/Count 1 " in response.content or b"/Count 1\n" in response.content  # one page
+    assert b"/FontFile2" in response.content and b"IPAexGothic" in response.content  # embedded
 
 
 def _add_rows(n: int, start: int) -> None:
