@@ -4,6 +4,7 @@ only renders where the reader happens to have one."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from pypdf import PdfReader
 from reportlab.pdfgen import canvas
@@ -11,11 +12,12 @@ from reportlab.pdfgen import canvas
 from jpo.web.pdf import FONT_FILE, japanese_font
 
 
-def _fonts(reader: PdfReader) -> list[dict]:
+def _fonts(reader: PdfReader) -> list[Any]:
     found = []
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
+        resources: Any = page["/Resources"]
+        for ref in resources["/Font"].values():
+            font = ref.get_object()
             for descendant in font.get("/DescendantFonts", [font]):
                 found.append(descendant.get_object())
     return found
