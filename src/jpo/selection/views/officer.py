@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jpo.accounts.access import role_required
@@ -41,6 +42,7 @@ from jpo.selection.services.decisions import version_from
 from jpo.selection.services.errors import SelectionError
 from jpo.selection.services.reviews import SCALE_MAX, WEIGHT_MAX, WEIGHT_MIN, WEIGHT_PLACES
 from jpo.selection.views.common import refused, user_of
+from jpo.web.listing import Column, Filter, listing
 
 officer_only = role_required(Role.OFFICER)
 PAGE_SIZE = 100
@@ -62,24 +64,53 @@ def cycle_dashboard(request: HttpRequest, fy: int) -> HttpResponse:
 # --- Screening -------------------------------------------------------------------------------------
 
 
+SCREENING_COLUMNS = (
+    Column(_lazy("Receipt number"), "receipt", ("application__receipt_number",)),
+    Column(
+        _lazy("Applicant"),
+        "name",
+        ("application__applicant__family_name", "application__applicant__given_name"),
+    ),
+    Column(_lazy("Track"), "track", ("application__track__kind",)),
+    Column(_lazy("Status"), "status", ("application__status",)),
+    Column(_lazy("Outcome"), "outcome", ("outcome",)),
+    Column(_lazy("Criteria")),
+)
+
+
+def _screening_filters() -> tuple[Filter, ...]:
+    return (
+        Filter("outcome", _lazy("Outcome"), "outcome", choices=ScreeningOutcome.choices),
+        Filter("status", _lazy("Status"), "application__status", choices=Status.choices),
+        Filter(
+            "q",
+            _lazy("Receipt number or name"),
+            (
+                "application__receipt_number__icontains",
+                "application__applicant__family_name__icontains",
+                "application__applicant__given_name__icontains",
+            ),
+        ),
+    )
+
+
 @officer_only
 @require_GET
 def screening_list(request: HttpRequest, fy: int) -> HttpResponse:
     cycle = selectors.cycle_get(fy)
-    outcome = request.GET.get("outcome", "")
-    if outcome not in ("", *ScreeningOutcome.values):
-        outcome = ""
-    page = Paginator(selectors.screenings_for_cycle(cycle=cycle, outcome=outcome), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    rows = listing(
+        request,
+        selectors.screenings_for_cycle(cycle=cycle),
+        columns=SCREENING_COLUMNS,
+        filters=_screening_filters(),
+        default_sort="receipt",
     )
     return render(
         request,
         "selection/screening_list.html",
         {
             "cycle": cycle,
-            "page": page,
-            "outcome": outcome,
-            "outcomes": ScreeningOutcome.choices,
+            "listing": rows,
             "run": ScreeningRun.objects.filter(cycle=cycle).first(),
             "lang": _lang(request),
         },

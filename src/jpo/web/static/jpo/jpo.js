@@ -17,5 +17,18 @@
         form.dataset.sent = "1";
       });
     });
+
+    /* Lists (jpo.web.listing): a head checkbox ticks every row of the page; the page-size chooser
+       applies on change (its button stays for keyboards and pages without script). */
+    document.querySelectorAll("input[data-select-all]").forEach(function (all) {
+      all.addEventListener("change", function () {
+        document.querySelectorAll('input[type="checkbox"][name="' + all.dataset.selectAll + '"]').forEach(function (box) {
+          box.checked = all.checked;
+        });
+      });
+    });
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+      select.addEventListener("change", function () { select.form.submit(); });
+    });
   });
 })();
