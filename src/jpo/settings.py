@@ -67,6 +67,7 @@ JPO_BASE_URL = os.environ.get("JPO_BASE_URL", "" if PRODUCTION else "http://127.
 if PRODUCTION and not JPO_BASE_URL:
     raise ImproperlyConfigured("JPO_BASE_URL must be set when JPO_ENV=production (links in e-mails)")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JPO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_FAILURE_VIEW = "jpo.web.views.csrf_failure"  # the styled 403 page, in the visitor's language
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -13,6 +13,7 @@ admin.site.site_header = "jpo"
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("healthz", web_views.healthz, name="healthz"),
+    path("favicon.ico", web_views.favicon, name="favicon"),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -29,3 +30,7 @@ urlpatterns = [
     path("calls/", include("jpo.programme.public_urls")),
     path("", include("jpo.web.urls")),
 ]
+
+handler403 = "jpo.web.views.handler403"
+handler404 = "jpo.web.views.handler404"
+handler500 = "jpo.web.views.handler500"

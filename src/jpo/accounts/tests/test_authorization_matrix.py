@@ -266,6 +266,7 @@ RULES: dict[str, Rule] = {
     "home": Rule(EVERYONE),
     "about": Rule(EVERYONE),
     "healthz": Rule(EVERYONE),
+    "favicon": Rule(EVERYONE),
     "set_language": Rule(EVERYONE),
     "login": Rule(EVERYONE),
     "logout": Rule(SIGNED_IN),

@@ -74,7 +74,7 @@ def test_pages_raise_no_csp_violation(page: Any, make_user: Any) -> None:
     page.fill("#id_password", "a-long-test-password")
     page.locator("#main form button[type=submit]").click()
     page.wait_for_selector(".whoami")
-    links = page.eval_on_selector_all(".site-header nav a", "links => links.map(a => a.getAttribute('href'))")
+    links = page.eval_on_selector_all(".side-nav a", "links => links.map(a => a.getAttribute('href'))")
     assert links
     for href in [*links, "/admin/", "/api/docs"]:
         page.goto(href)

@@ -10,6 +10,32 @@
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
 
+    /* The side menu folds away on a narrow screen (it stays open without script, and on wide screens). */
+    var menu = document.querySelector("details[data-menu]");
+    if (menu && window.matchMedia) {
+      var narrow = window.matchMedia("(max-width: 56rem)");
+      var fold = function () { if (narrow.matches) { menu.removeAttribute("open"); } else { menu.setAttribute("open", ""); } };
+      fold();
+      if (narrow.addEventListener) { narrow.addEventListener("change", fold); }
+    }
+
+    /* A table wider than its box scrolls inside it, not the page; keyboard users can focus and scroll it. */
+    document.querySelectorAll("main table").forEach(function (table) {
+      if (table.parentElement.classList.contains("table-wrap")) { return; }
+      var wrap = document.createElement("div");
+      wrap.className = "table-wrap";
+      table.parentNode.insertBefore(wrap, table);
+      wrap.appendChild(table);
+    });
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        var caption = wrap.querySelector("caption");
+        if (caption) { wrap.setAttribute("aria-label", caption.textContent.trim()); }
+      }
+    });
+
     /* <form data-submit-once>: a second click while the first submission is on its way is ignored. */
     document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
