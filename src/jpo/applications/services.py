@@ -847,7 +847,7 @@ def cycle_purge(*, plan: PurgePlan, now: dt.datetime, actor: User | None = None)
     sex, age on each reference date, civil-servant flag, ministry, organizations, degree levels, test
     scores) stays. All or nothing."""
     from jpo.outbox.models import Email
-    from jpo.selection.models import ConflictOfInterest, InterviewScore, Notification, Review
+    from jpo.selection.models import ConflictOfInterest, InterviewScore, Review
 
     with transaction.atomic():
         for applicant in Applicant.objects.select_for_update().filter(
@@ -877,7 +877,7 @@ def cycle_purge(*, plan: PurgePlan, now: dt.datetime, actor: User | None = None)
             Review.objects.filter(assignment__application_id__in=app_ids).update(comment="")
             InterviewScore.objects.filter(interview__application_id__in=app_ids).update(comment="")
             ConflictOfInterest.objects.filter(application_id__in=app_ids).update(reason="-")
-            Notification.objects.filter(application_id__in=app_ids).update(
+            Email.objects.filter(selection_notification__application_id__in=app_ids).update(
                 recipient=placeholder, subject="", body=""
             )
             Email.objects.filter(recipient__in=addresses).update(recipient=placeholder, subject="", body="")

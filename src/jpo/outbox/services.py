@@ -63,6 +63,23 @@ def email_queue(*, recipients: Iterable[str], subject: str, body: str, kind: str
     return rows
 
 
+def email_requeue(*, email_id: int, now: dt.datetime | None = None) -> bool:
+    """Queue a failed e-mail again (a person asked), with a fresh round of attempts; False if it had not failed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        requeued = _transition(
+            email_id,
+            source=EmailState.FAILED,
+            target=EmailState.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            lease_until=None,
+        )
+        if requeued:
+            transaction.on_commit(lambda: _enqueue([email_id]), robust=True)
+    return requeued
+
+
 def _enqueue(ids: list[int], *, run_after: dt.datetime | None = None) -> None:
     from jpo.outbox.tasks import email_send_task
 

@@ -407,35 +407,27 @@ class NotificationTemplate(models.Model):
         return f"{self.cycle_id} {self.status} {self.language}"
 
 
-class NotificationStatus(models.TextChoices):
-    PENDING = "pending", _("Queued")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-
-
 class Notification(models.Model):
-    """What was (or is to be) sent to whom: rendered when the decision was made, in the same transaction."""
+    """Which result an e-mail of the outbox announced to which application (the e-mail itself, its
+    recipient, text, state and retries, is the outbox's row). Recorded in the same transaction as the
+    status change."""
 
     application = models.ForeignKey(
         "applications.Application", on_delete=models.CASCADE, related_name="notifications"
     )
     status_reached = models.CharField(_("result"), max_length=20)
-    recipient = models.EmailField(_("recipient"))
     language = models.CharField(_("language"), max_length=2)
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("body"))
-    state = models.CharField(
-        _("state"), max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+    email = models.OneToOneField(
+        "outbox.Email",
+        on_delete=models.CASCADE,
+        related_name="selection_notification",
+        verbose_name=_("e-mail"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["state"])]
+        ordering = ["-email_id"]
 
     def __str__(self) -> str:
-        return f"{self.recipient}: {self.subject}"
+        return f"{self.application_id}: {self.status_reached}"

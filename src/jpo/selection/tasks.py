@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from jpo.selection.services.notifications import notifications_send
 from jpo.selection.services.screening import screening_run_execute
 
 
@@ -13,9 +12,3 @@ def screening_run_task(run_id: int) -> dict[str, object]:
     """Screen a cycle (or apply its screening outcomes); progress is stored on the run row."""
     run = screening_run_execute(run_id=run_id)
     return {"status": run.status, "total": run.total, "changed": run.changed}
-
-
-@task()
-def notifications_send_task(ids: list[int]) -> dict[str, int]:
-    """Send queued result e-mails (each at most once)."""
-    return notifications_send(ids=ids)

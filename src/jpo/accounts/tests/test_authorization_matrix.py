@@ -36,6 +36,7 @@ from jpo.applications.models import (
     EligibilityCheck,
     EndorsementRequest,
 )
+from jpo.outbox.models import Email
 from jpo.placement.models import MatchRun, MatchRunStatus, Offer
 from jpo.placement.services.dispatches import dispatch_create
 from jpo.placement.tests import factories
@@ -206,11 +207,15 @@ def build_world() -> World:
         notification=Notification.objects.create(
             application=application,
             status_reached="passed",
-            recipient=application.applicant.email,
             language="en",
-            subject="s",
-            body="b",
-            state="failed",
+            email=Email.objects.create(
+                kind="selection.result",
+                recipient=application.applicant.email,
+                subject="s",
+                body="b",
+                state="failed",
+                next_attempt_at=timezone.now(),
+            ),
         ),
         census_import=CensusImport.objects.create(
             file_name="census.csv", sha256="0" * 64, source="mofa", imported_by=officer, status="done"

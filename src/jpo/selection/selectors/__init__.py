@@ -215,10 +215,11 @@ def final_list(*, cycle: Cycle) -> list[Any]:
 
 
 def notifications_for_cycle(*, cycle: Cycle) -> QuerySet[Notification]:
+    """The result e-mails of a cycle, newest first, each with its outbox row (state, attempts, error)."""
     return (
         Notification.objects.filter(application__cycle=cycle)
-        .select_related("application__applicant")
-        .order_by("-created_at", "-id")
+        .select_related("email", "application__applicant")
+        .order_by("-email__created_at", "-email_id")
     )
 
 

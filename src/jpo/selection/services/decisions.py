@@ -16,11 +16,7 @@ from jpo.applications.models import Application, StatusChange
 from jpo.applications.services import IllegalTransition, StaleApplication, application_transition
 from jpo.applications.workflow import Status
 from jpo.selection.services.errors import Conflict, SelectionError
-from jpo.selection.services.notifications import (
-    NOTIFY_STATUSES,
-    notification_prepare,
-    notifications_enqueue_on_commit,
-)
+from jpo.selection.services.notifications import NOTIFY_STATUSES, notification_prepare
 
 
 def application_decide(
@@ -31,13 +27,11 @@ def application_decide(
     reason: str,
     expected_version: int | None = None,
     notify: bool = True,
-    queued: list[int] | None = None,
 ) -> StatusChange:
     """Move an application and, for a notified result, queue its e-mail.
 
     `expected_version` (the version the officer's page showed) makes a concurrent change a `Conflict`
-    instead of a silent overwrite. With `queued`, e-mail ids are appended there and the caller
-    enqueues them once (bulk decisions); otherwise they are enqueued on commit here.
+    instead of a silent overwrite. The e-mail goes to the outbox, sent after the transaction commits.
     """
     target = Status(to)
     with transaction.atomic():
@@ -54,11 +48,7 @@ def application_decide(
         except IllegalTransition as error:
             raise SelectionError(str(error)) from error
         if notify and target in NOTIFY_STATUSES:
-            notification = notification_prepare(application=application, status=target)
-            if queued is not None:
-                queued.append(notification.pk)
-            else:
-                notifications_enqueue_on_commit([notification.pk])
+            notification_prepare(application=application, status=target)
     return change
 
 

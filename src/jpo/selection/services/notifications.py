@@ -1,19 +1,17 @@
 """Result e-mails: officer-editable templates (a sandboxed subset of Django's template syntax, see
-`jpo.safety.mail`), checked before they are saved or used; a `Notification` row per e-mail, written in the same transaction as the status change and sent
-by a background task after commit.
+`jpo.safety.mail`), checked before they are saved or used. Each e-mail goes through the outbox
+(`jpo.outbox`: sent after commit, retried with back-off, recorded), written in the same transaction as
+the status change, with a `Notification` row saying which result of which application it announced.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template import Context
 from django.template.base import TextNode, Variable, VariableNode
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,9 +19,11 @@ from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.applications.models import Application
 from jpo.applications.workflow import Status
+from jpo.outbox.models import EmailState
+from jpo.outbox.services import email_queue, email_requeue
 from jpo.programme.models import Cycle
 from jpo.safety.mail import TemplateRefused, compile_template, sandboxed_engine
-from jpo.selection.models import Notification, NotificationStatus, NotificationTemplate
+from jpo.selection.models import Notification, NotificationTemplate
 from jpo.selection.services.errors import Conflict, SelectionError
 
 # The results that send an e-mail (the status an application reaches).
@@ -359,63 +359,33 @@ def notification_context(*, application: Application, status: str, language: str
     }
 
 
-def notification_prepare(*, application: Application, status: str) -> Notification:
-    """Render the e-mail for a result in the applicant's language and record it as queued.
+KIND = "selection.result"
 
-    Call inside the transaction of the status change; the caller enqueues sending on commit.
-    Raises SelectionError if the template cannot be rendered (then the whole decision is refused).
+
+def notification_prepare(*, application: Application, status: str) -> Notification:
+    """Render the e-mail for a result in the applicant's language and queue it in the outbox.
+
+    Call inside the transaction of the status change: the e-mail is sent after it commits (and retried
+    if the mail server is down). Raises SelectionError if the template cannot be rendered (then the
+    whole decision is refused).
     """
     recipient, language = _recipient(application)
     subject_t, body_t = notification_template_get(cycle=application.cycle, status=status, language=language)
     context = notification_context(application=application, status=status, language=language)
     subject = " ".join(_render(subject_t, context).split())[:200]
     body = _render(body_t, context)
-    return Notification.objects.create(
-        application=application,
-        status_reached=status,
-        recipient=recipient,
-        language=language,
-        subject=subject,
-        body=body,
-    )
-
-
-def notifications_enqueue_on_commit(ids: Iterable[int]) -> None:
-    """After the surrounding transaction commits, hand the queued e-mails to the task worker."""
-    from jpo.selection.tasks import notifications_send_task
-
-    ids = list(ids)
-    if ids:
-        transaction.on_commit(lambda: notifications_send_task.enqueue(ids))
-
-
-def notifications_send(*, ids: Iterable[int]) -> dict[str, int]:
-    """Send queued e-mails. Safe to retry: each row is claimed once (at most one e-mail per row)."""
-    sent = failed = 0
-    for pk in ids:
-        claimed = Notification.objects.filter(pk=pk, state=NotificationStatus.PENDING).update(
-            state=NotificationStatus.SENT, sent_at=timezone.now()
+    with transaction.atomic():
+        (email,) = email_queue(recipients=[recipient], subject=subject, body=body, kind=KIND)
+        return Notification.objects.create(
+            application=application, status_reached=status, language=language, email=email
         )
-        if not claimed:
-            continue
-        notification = Notification.objects.get(pk=pk)
-        try:
-            send_mail(notification.subject, notification.body, None, [notification.recipient])
-        except Exception as error:  # the mail server refused: keep the reason, the officer can resend
-            Notification.objects.filter(pk=pk).update(
-                state=NotificationStatus.FAILED, error=str(error)[:2000]
-            )
-            failed += 1
-        else:
-            sent += 1
-    return {"sent": sent, "failed": failed}
 
 
 def notification_resend(*, notification: Notification, actor: User) -> None:
     """Queue a failed e-mail again."""
-    if notification.state != NotificationStatus.FAILED:
+    if notification.email.state != EmailState.FAILED:
         raise SelectionError(_("Only an e-mail that failed can be sent again."))
     with transaction.atomic():
-        Notification.objects.filter(pk=notification.pk).update(state=NotificationStatus.PENDING, error="")
+        if not email_requeue(email_id=notification.email_id):
+            raise SelectionError(_("Only an e-mail that failed can be sent again."))
         audit_record(actor=actor, action="selection.notification_resent", target=notification.application)
-        notifications_enqueue_on_commit([notification.pk])

@@ -31,7 +31,6 @@ from jpo.selection.models import (
 )
 from jpo.selection.services.decisions import application_decide
 from jpo.selection.services.errors import Conflict, NotAllowed, SelectionError
-from jpo.selection.services.notifications import notifications_enqueue_on_commit
 
 REVIEWABLE = (Status.ELIGIBLE, Status.UNDER_REVIEW)
 # The range RubricCriterion.weight can hold (5 digits, 2 decimal places): anything else, infinity
@@ -385,7 +384,6 @@ def shortlist_close(*, cycle: Cycle, actor: User, cutoff: int, method: str = "z"
                 % {"ranks": ", ".join(str(r.position) for r in table.rows if r.tie_at_cutoff)},
                 field="cutoff",
             )
-        queued: list[int] = []
         for row in table.rows:
             application_decide(
                 application=row.application,
@@ -393,7 +391,6 @@ def shortlist_close(*, cycle: Cycle, actor: User, cutoff: int, method: str = "z"
                 actor=actor,
                 reason=f"document review rank {row.position} of {len(table.rows)} (cut-off {cutoff}, {method})",
                 expected_version=row.application.version,
-                queued=queued,
             )
         shortlist = Shortlist.objects.create(
             cycle=cycle, cutoff=cutoff, method=method, ranking=table.as_json(), closed_by=actor
@@ -404,5 +401,4 @@ def shortlist_close(*, cycle: Cycle, actor: User, cutoff: int, method: str = "z"
             target=cycle,
             data={"cutoff": cutoff, "method": method, "shortlisted": cutoff, "of": len(table.rows)},
         )
-        notifications_enqueue_on_commit(queued)
     return shortlist

@@ -40,7 +40,6 @@ from jpo.selection.models import (
 )
 from jpo.selection.services.decisions import application_decide
 from jpo.selection.services.errors import Conflict, SelectionError
-from jpo.selection.services.notifications import notifications_enqueue_on_commit
 
 SCREENABLE = (Status.SUBMITTED, Status.ELIGIBLE, Status.SCREENED_OUT)
 CHUNK = 2000  # applications per transaction: progress is committed after each (2% of 100,000)
@@ -503,16 +502,13 @@ def cycle_screening_apply(
     for i, screening in enumerate(todo, start=1):
         try:
             with transaction.atomic():
-                queued: list[int] = []
                 application_decide(
                     application=screening.application,
                     to=TARGET[ScreeningOutcome(screening.outcome)],
                     actor=actor,
                     reason=f"screening ({screening.rules_version[:12]}): {screening.outcome}",
                     expected_version=screening.application.version,
-                    queued=queued,
                 )
-                notifications_enqueue_on_commit(queued)
             moved += 1
         except SelectionError as error:  # changed meanwhile (withdrawn, moved by an officer): skip, report
             errors.append(

@@ -22,7 +22,6 @@ from jpo.safety.urls import is_https_url
 from jpo.selection.models import Interview, InterviewScore, InterviewSlot, Rubric
 from jpo.selection.services.decisions import application_decide
 from jpo.selection.services.errors import Conflict, NotAllowed, SelectionError
-from jpo.selection.services.notifications import notifications_enqueue_on_commit
 from jpo.selection.services.reviews import _parse_score
 
 FINAL_DECISIONS = (Status.PASSED, Status.NOT_PASSED, Status.RECOMMENDED)
@@ -51,7 +50,6 @@ def application_forward(
     organization: Organization,
     actor: User,
     expected_version: int | None,
-    queued: list[int] | None = None,
 ) -> None:
     """Forward a shortlisted organization-track application to an organization of that track."""
     if application.track.kind != TrackKind.ORGANIZATION:
@@ -73,7 +71,6 @@ def application_forward(
             actor=actor,
             reason=f"forwarded to {organization.code}",
             expected_version=expected_version,
-            queued=queued,
         )
 
 
@@ -88,7 +85,6 @@ def cycle_forward_shortlisted(*, cycle: Cycle, actor: User) -> tuple[int, list[A
         .order_by("pk")
     )
     left: list[Application] = []
-    queued: list[int] = []
     with transaction.atomic():
         forwarded = 0
         for application in applications:
@@ -101,10 +97,8 @@ def cycle_forward_shortlisted(*, cycle: Cycle, actor: User) -> tuple[int, list[A
                 organization=target,
                 actor=actor,
                 expected_version=application.version,
-                queued=queued,
             )
             forwarded += 1
-        notifications_enqueue_on_commit(queued)
     return forwarded, left
 
 
@@ -140,7 +134,6 @@ def stage_two_invite(*, cycle: Cycle, actor: User) -> int:
         .select_related("track", "applicant", "cycle")
         .order_by("pk")
     )
-    queued: list[int] = []
     with transaction.atomic():
         for application in applications:
             application_decide(
@@ -149,10 +142,8 @@ def stage_two_invite(*, cycle: Cycle, actor: User) -> int:
                 actor=actor,
                 reason="invited to stage two (written task and interview)",
                 expected_version=application.version,
-                queued=queued,
             )
             Interview.objects.get_or_create(application=application)
-        notifications_enqueue_on_commit(queued)
     return len(applications)
 
 

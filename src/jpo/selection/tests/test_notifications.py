@@ -7,9 +7,13 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from jpo.applications.workflow import Status
-from jpo.selection.models import Notification, NotificationStatus, NotificationTemplate, Screening
+from jpo.outbox.models import Email, EmailState
+from jpo.outbox.services import emails_send_due
+from jpo.outbox.tests.smtp import SMTP_BACKEND, smtp_down, smtp_up
+from jpo.selection.models import Notification, NotificationTemplate, Screening
 from jpo.selection.services import notifications, screening
 from jpo.selection.services.errors import SelectionError
 
@@ -141,14 +145,17 @@ def test_results_go_out_in_the_applicants_language_with_a_record(
         == f"Dear {en.applicant.family_name} {en.applicant.given_name}, receipt {en.receipt_number}: Screened out."
     )
     assert "応募資格" in by_recipient[ja.applicant.user.email].subject
-    rows = Notification.objects.order_by("pk")
-    assert [(n.recipient, n.language, n.state) for n in rows] == [
-        (ja.applicant.user.email, "ja", NotificationStatus.SENT),
-        (en.applicant.user.email, "en", NotificationStatus.SENT),
+    rows = Notification.objects.select_related("email").order_by("pk")
+    assert [(n.email.recipient, n.language, n.email.kind, n.email.state) for n in rows] == [
+        (ja.applicant.user.email, "ja", "selection.result", EmailState.SENT),
+        (en.applicant.user.email, "en", "selection.result", EmailState.SENT),
     ]
-    assert all(n.sent_at for n in rows)
-    # Sending again (a retried task) sends nothing twice.
-    assert notifications.notifications_send(ids=[n.pk for n in rows]) == {"sent": 0, "failed": 0}
+    assert all(n.email.sent_at for n in rows)
+    # The sweep (a retried task) sends no result twice.
+    results = {n.email.subject for n in rows}
+    mail.outbox.clear()
+    emails_send_due()
+    assert not [m for m in mail.outbox if m.subject in results]
 
 
 def test_a_template_broken_after_saving_blocks_the_decision_and_the_status(
@@ -177,19 +184,95 @@ def test_a_template_broken_after_saving_blocks_the_decision_and_the_status(
     assert not Notification.objects.exists()
 
 
+def test_with_the_mail_server_down_the_decision_succeeds_and_the_outbox_retries_it(
+    make_submitted: Any,
+    cycle: Any,
+    officer: Any,
+    settings: Any,
+    client: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    application = make_submitted()
+    screening.cycle_screen(cycle=cycle)
+    s = Screening.objects.get()
+    screening.screening_criterion_override(
+        criterion=s.criteria.get(criterion="experience"),
+        outcome="failed",
+        reason="18 months only",
+        actor=officer,
+        expected_version=s.version,
+    )
+    application.refresh_from_db()
+    settings.EMAIL_BACKEND = SMTP_BACKEND
+    client.force_login(officer)
+    with smtp_down(), django_capture_on_commit_callbacks(execute=True):  # the worker tries at once
+        response = client.post(
+            reverse("selection:screening_apply_one", args=[application.pk]), {"version": application.version}
+        )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Status.SCREENED_OUT  # committed although no e-mail could go out
+    notification = Notification.objects.select_related("email").get(application=application)
+    email = notification.email
+    assert (email.state, email.attempts, email.recipient) == (
+        EmailState.PENDING,
+        1,
+        application.applicant.user.email,
+    )
+    assert "Connection refused" in email.last_error and email.next_attempt_at > email.created_at
+    page = client.get(reverse("selection:notifications", args=[cycle.fiscal_year])).content.decode()
+    assert email.subject in page and "1 failed attempt" in page
+    with smtp_up() as received:
+        emails_send_due(now=email.next_attempt_at)  # the sweep of the task worker, a minute later
+    assert [application.applicant.user.email] in [to for _, to, _ in received]
+    email.refresh_from_db()
+    assert email.state == EmailState.SENT and email.sent_at
+
+
 def test_a_failed_send_is_recorded_and_can_be_resent(
     make_submitted: Any, cycle: Any, officer: Any, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     application = make_submitted()
     notification = notifications.notification_prepare(application=application, status=Status.SHORTLISTED)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
-    assert notifications.notifications_send(ids=[notification.pk]) == {"sent": 0, "failed": 1}
+    Email.objects.filter(pk=notification.email_id).update(
+        state=EmailState.FAILED, attempts=6, last_error="ConnectionRefusedError"
+    )  # what six refused attempts leave
     notification.refresh_from_db()
-    assert notification.state == NotificationStatus.FAILED and notification.error
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with pytest.raises(SelectionError):  # only a failed e-mail is queued again
+        notifications.notification_resend(
+            notification=Notification.objects.create(
+                application=application,
+                status_reached=Status.SHORTLISTED,
+                language="en",
+                email=Email.objects.create(
+                    kind="selection.result",
+                    recipient="x@example.jp",
+                    subject="s",
+                    body="b",
+                    state=EmailState.SENT,
+                    next_attempt_at=notification.email.next_attempt_at,
+                ),
+            ),
+            actor=officer,
+        )
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         notifications.notification_resend(notification=notification, actor=officer)
-    notification.refresh_from_db()
-    assert notification.state == NotificationStatus.SENT
+    notification.email.refresh_from_db()
+    assert notification.email.state == EmailState.SENT and notification.email.attempts == 1
     assert len(mail.outbox) == 1
+
+
+def test_the_emails_page_reads_the_outbox_with_constant_queries(
+    make_submitted: Any, cycle: Any, officer: Any, client: Any, django_assert_max_num_queries: Any
+) -> None:
+    application = make_submitted()
+    url = reverse("selection:notifications", args=[cycle.fiscal_year])
+    client.force_login(officer)
+    for count in (3, 120):
+        while Notification.objects.count() < count:
+            notifications.notification_prepare(application=application, status=Status.SHORTLISTED)
+        with django_assert_max_num_queries(12):
+            response = client.get(url)
+        assert response.status_code == 200
+    assert "1 / 2" in response.content.decode()  # paginated
