@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from jpo.placement.models import Milestone
-
-TOKYO = ZoneInfo("Asia/Tokyo")
-
-
-def today_in_tokyo() -> dt.date:
-    return timezone.now().astimezone(TOKYO).date()
+from jpo.placement.services.dates import TOKYO, today_in_tokyo
 
 
 @task()

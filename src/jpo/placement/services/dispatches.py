@@ -17,6 +17,7 @@ from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.placement.models import Dispatch, Extension, Milestone, MilestoneKind, Offer, OfferStatus, Secondment
 from jpo.placement.services.costs import dispatch_costs_refresh
+from jpo.placement.services.dates import future_refusal
 from jpo.placement.terms import dispatch_terms, end_after_years, start_rule
 from jpo.programme.rules.selectors import effective_rules
 
@@ -31,6 +32,9 @@ NO_CONSENT = gettext_lazy(
     "The employee's consent must be recorded before a civil servant is dispatched (Dispatch Act, Art. 2(2))."
 )
 NO_REASON = gettext_lazy("An extension needs a reason.")
+CONSENT_AFTER_START = gettext_lazy(
+    "The employee's consent must be given before the dispatch starts (Dispatch Act, Art. 2(2))."
+)
 LATE_START = gettext_lazy("The dispatch must start by %(deadline)s (%(source)s).")
 
 
@@ -126,6 +130,12 @@ def dispatch_create(
             errors.setdefault("ministry", []).append(NO_MINISTRY)
         if consent_recorded_on is None:
             errors.setdefault("consent_recorded_on", []).append(NO_CONSENT)
+        elif consent_recorded_on > start_date:
+            errors.setdefault("consent_recorded_on", []).append(CONSENT_AFTER_START)
+        else:
+            future = future_refusal(consent_recorded_on, what=_("The employee's consent"))
+            if future:
+                errors.setdefault("consent_recorded_on", []).append(future)
     if errors:
         raise ValidationError(errors)
     assert planned_end_date is not None
@@ -254,6 +264,9 @@ def dispatch_end(*, actor: User, dispatch: Dispatch, end_date: dt.date) -> Dispa
         dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
         if end_date <= dispatch.start_date:
             raise ValidationError({"end_date": [END_BEFORE_START]})
+        future = future_refusal(end_date, what=_("The actual end"))
+        if future:
+            raise ValidationError({"end_date": [future]})
         if end_date > dispatch.planned_end_date:
             raise ValidationError(
                 {
@@ -279,6 +292,9 @@ def milestone_complete(*, actor: User, milestone: Milestone, done_on: dt.date, n
         raise PermissionDenied
     if milestone.kind == MilestoneKind.OUTCOME:
         raise ValidationError(_("The outcome milestone is completed by recording the outcome."))
+    future = future_refusal(done_on, what=_("The day the step was done"))
+    if future:
+        raise ValidationError({"done_on": [future]})
     with transaction.atomic():
         milestone.done_on = done_on
         milestone.notes = notes

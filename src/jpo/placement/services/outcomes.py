@@ -12,6 +12,7 @@ from jpo.accounts import access
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.placement.models import CareerFollowUp, Dispatch, MilestoneKind, Outcome, OutcomeKind
+from jpo.placement.services.dates import future_refusal
 from jpo.programme.models import Organization
 
 
@@ -56,6 +57,9 @@ def outcome_record(
         organization = None
     if recorded_on < dispatch.start_date:
         errors["recorded_on"] = [_("The outcome cannot be recorded before the dispatch started.")]
+    future = future_refusal(recorded_on, what=_("The date of the outcome"))
+    if future:
+        errors["recorded_on"] = [future]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -95,6 +99,9 @@ def follow_up_record(
         raise PermissionDenied
     if recorded_on < dispatch.start_date:
         raise ValidationError({"recorded_on": [_("A follow-up cannot predate the dispatch.")]})
+    future = future_refusal(recorded_on, what=_("The date of the follow-up"))
+    if future:
+        raise ValidationError({"recorded_on": [future]})
     if not (grade.strip() or notes.strip()):
         raise ValidationError({"grade": [_("Give the grade reached or a note.")]})
     with transaction.atomic():

@@ -15,6 +15,7 @@ from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.placement.models import Dispatch, MilestoneKind, Outcome, OutcomeKind, Secondment
 from jpo.placement.services.costs import dispatch_costs_refresh
+from jpo.placement.services.dates import future_refusal
 from jpo.placement.terms import NPA_CONSULTATION_YEARS, add_years
 
 RETURN_BEFORE_START = gettext_lazy("The return must come after the dispatch started (%(start)s).")
@@ -43,6 +44,9 @@ def secondment_plan(
             raise ValidationError(
                 {"planned_return_date": [RETURN_BEFORE_START % {"start": secondment.dispatch.start_date}]}
             )
+        future = future_refusal(npa_consulted_on, what=_("The NPA consultation"))
+        if future:
+            raise ValidationError({"npa_consulted_on": [future]})
         previous = secondment.planned_return_date
         secondment.planned_return_date = planned_return_date
         if npa_consulted_on is not None:
@@ -77,6 +81,9 @@ def secondment_record_return(
             raise ValidationError(ALREADY_RETURNED % {"day": secondment.returned_on})
         if returned_on <= dispatch.start_date + dt.timedelta(days=1):
             errors["returned_on"] = [RETURN_BEFORE_START % {"start": dispatch.start_date}]
+        future = future_refusal(returned_on, what=_("The return to the ministry"))
+        if future:
+            errors["returned_on"] = [future]
         if not assignment_after_return.strip():
             errors["assignment_after_return"] = [NO_ASSIGNMENT]
         if errors:

@@ -67,6 +67,7 @@ def test_officer_runs_adjusts_and_sends_a_recommendation(page: Any, live_server:
     assert Offer.objects.get(post=p_undp).application == other
 
 
+@pytest.mark.usefixtures("later")
 def test_ministry_hr_officer_records_a_return(page: Any, live_server: Any, make_user: Any) -> None:
     officer = f.officer()
     dispatch = f.dispatched(actor=officer, civil_servant=True, start=dt.date(2025, 1, 6))

@@ -448,6 +448,7 @@ def test_extension_up_to_policy_maximum_with_reason() -> None:
     assert dispatch.extensions.get().reason == "regular post pending"
 
 
+@pytest.mark.usefixtures("later")
 def test_dispatch_end_rules() -> None:
     officer = f.officer()
     dispatch = f.dispatched(actor=officer, start=dt.date(2025, 1, 6))
@@ -463,6 +464,7 @@ def test_dispatch_end_rules() -> None:
 # -- secondment and outcome ------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("later")
 def test_ministry_hr_plans_and_records_return_of_own_people_only(make_user) -> None:
     officer = f.officer()
     dispatch = f.dispatched(actor=officer, civil_servant=True, start=dt.date(2025, 1, 6))
@@ -492,6 +494,7 @@ def test_ministry_hr_plans_and_records_return_of_own_people_only(make_user) -> N
     assert dispatch.milestones.get(kind=MilestoneKind.OUTCOME).done_on == dt.date(2027, 1, 6)
 
 
+@pytest.mark.usefixtures("later")
 def test_outcome_rules_and_follow_up(make_user) -> None:
     officer = f.officer()
     dispatch = f.dispatched(actor=officer, start=dt.date(2025, 1, 6))

@@ -43,6 +43,7 @@ def test_dispatch_enqueues_one_task_per_milestone_and_the_worker_runs_them(make_
     assert not Reminder.objects.filter(milestone__kind=MilestoneKind.OUTCOME).exists()
 
 
+@pytest.mark.usefixtures("later")
 def test_reminders_are_sent_once_and_stop_when_the_outcome_is_recorded(make_user) -> None:
     officer = f.officer()
     dispatch = f.dispatched(actor=officer, start=dt.date(2025, 1, 6))

@@ -204,6 +204,7 @@ def test_alumni_import_bad_rows_listed_nothing_written(client) -> None:
     assert not AlumniRecord.objects.exists()
 
 
+@pytest.mark.usefixtures("later")
 def test_retention_page_renders_svg_chart(client, make_user) -> None:
     from jpo.placement.services.outcomes import outcome_record
 

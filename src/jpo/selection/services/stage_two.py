@@ -255,6 +255,17 @@ def interview_for_interviewer(*, interviewer: User, interview_id: int) -> Interv
     return interview
 
 
+def interview_started_check(interview: Interview) -> None:
+    """A panel scores an interview that has taken place, not before its slot starts (the panel is the
+    slot's, so an interview without a slot has nobody to score it)."""
+    slot = interview.slot
+    if slot is not None and timezone.now() < slot.starts_at:
+        raise SelectionError(
+            _("The interview starts at %(start)s (Japan time): it can be scored once it has started.")
+            % {"start": timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M")}
+        )
+
+
 def interview_score_submit(
     *, interview_id: int, interviewer: User, score: Any, comment: str = ""
 ) -> InterviewScore:
@@ -269,6 +280,7 @@ def interview_score_submit(
     )
     if interview.application.status != Status.INTERVIEW:
         raise SelectionError(_("Stage two of this application is closed."))
+    interview_started_check(interview)
     try:
         with transaction.atomic():
             if InterviewScore.objects.filter(interview=interview, interviewer=interviewer).exists():

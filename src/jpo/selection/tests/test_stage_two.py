@@ -86,6 +86,11 @@ def test_a_cycle_runs_to_the_final_list_in_both_tracks(
     stage_two.written_task_record(interview=interview, actor=officer, score="82")
     with pytest.raises(SelectionError):
         stage_two.written_task_record(interview=interview2, actor=officer, score="101")
+    # Nine days before the slot: no score yet (the panel has not met the candidate).
+    clock.set(jst(2026, 5, 11, 10))
+    with pytest.raises(SelectionError, match="2026-05-20 10:00"):
+        stage_two.interview_score_submit(interview_id=interview.pk, interviewer=reviewer, score="4")
+    clock.set(jst(2026, 5, 20, 12))
     for bad in ("0", "6", "x"):
         with pytest.raises(SelectionError):
             stage_two.interview_score_submit(interview_id=interview.pk, interviewer=reviewer, score=bad)

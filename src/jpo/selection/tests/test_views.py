@@ -332,7 +332,13 @@ def test_funnel_counts_and_exports(
 
 
 def test_officer_pages_render_with_a_cycle_in_stage_two(
-    client: Any, make_submitted: Any, cycle: Any, officer: Any, make_reviewers: Any, make_user: Any
+    client: Any,
+    make_submitted: Any,
+    cycle: Any,
+    officer: Any,
+    make_reviewers: Any,
+    make_user: Any,
+    clock: Any,
 ) -> None:
     from jpo.selection.tests.conftest import jst
 
@@ -360,6 +366,11 @@ def test_officer_pages_render_with_a_cycle_in_stage_two(
     interviews = client.get(reverse("selection:my_interviews")).content.decode()
     assert mofa.receipt_number in interviews
     interview_url = reverse("selection:interview_score", args=[mofa.interview.pk])
+    clock.set(jst(2026, 5, 20, 9, 59))
+    client.force_login(reviewer)  # a new session: the first one has expired by May
+    refused = client.post(interview_url, {"score": "4"})
+    assert refused.status_code == 400 and "2026-05-20 10:00" in refused.content.decode()
+    clock.set(jst(2026, 5, 20, 10, 30))
     assert client.post(interview_url, {"score": "9"}).status_code == 400
     assert client.post(interview_url, {"score": "4"}).status_code == 302
     assert client.post(interview_url, {"score": "4"}).status_code == 409
