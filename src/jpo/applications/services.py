@@ -707,6 +707,29 @@ def personal_data_read(*, actor: User, applicant_id: int, what: str, target: Mod
     )
 
 
+def personal_data_read_many(
+    *, actor: User, reads: Iterable[tuple[int, Model]], what: str, path: str = ""
+) -> None:
+    """`personal_data_read` for a list page: one row per (applicant id, object) shown, in one query."""
+    from jpo.applications.models import PersonalDataAccess
+
+    if not actor.is_authenticated:
+        return
+    own = set(Applicant.objects.filter(user_id=actor.pk).values_list("pk", flat=True))
+    PersonalDataAccess.objects.bulk_create(
+        PersonalDataAccess(
+            actor=actor,
+            applicant_id=applicant_id,
+            what=what,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            path=path[:300],
+        )
+        for applicant_id, target in reads
+        if applicant_id not in own
+    )
+
+
 # --- Personal data: anonymising a closed cycle after the retention period ---------------------------
 
 # Statuses of an application still in selection; a cycle with any of them is not closed. Drafts left

@@ -17,6 +17,7 @@ from jpo.accounts import access
 from jpo.accounts.access import has_role, role_required
 from jpo.accounts.models import Role, User
 from jpo.applications.models import Application
+from jpo.applications.services import personal_data_read, personal_data_read_many
 from jpo.placement import forms, selectors
 from jpo.placement.models import (
     AlumniImport,
@@ -218,6 +219,12 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Choose an organization and a rating from 1 to 5."))
             status = 400
     candidates = list(selectors.candidate_list(user=request.user, cycle=cycle)) if cycle else []
+    personal_data_read_many(
+        actor=_actor(request),
+        reads=[(a.applicant_id, a) for a in candidates],
+        what="placement:candidates",
+        path=request.get_full_path(),
+    )
     organizations = (
         Organization.objects.filter(focal_points=_actor(request))
         if access.is_focal_point(request.user)
@@ -473,6 +480,13 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for name, (form_class, _call) in DISPATCH_ACTIONS.items()
     }
     secondment = getattr(dispatch, "secondment", None)
+    personal_data_read(
+        actor=_actor(request),
+        applicant_id=dispatch.application.applicant_id,
+        what="placement:dispatch",
+        target=dispatch,
+        path=request.path,
+    )
     return render(
         request,
         "placement/dispatch_detail.html",
@@ -544,6 +558,13 @@ def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Return recorded.") if action == "return" else _("Plan saved."))
                 return redirect("placement:secondment_detail", pk)
         status = 400
+    personal_data_read(
+        actor=_actor(request),
+        applicant_id=secondment.dispatch.application.applicant_id,
+        what="placement:secondment",
+        target=secondment,
+        path=request.path,
+    )
     return render(
         request,
         "placement/secondment_detail.html",

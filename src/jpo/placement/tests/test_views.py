@@ -327,3 +327,34 @@ def test_ids_and_numbers_out_of_range_are_refused_not_500(client) -> None:
     run = MatchRun.objects.get()
     response = client.post(reverse("placement:match_run", args=[run.pk]), {"application": huge, "post": huge})
     assert response.status_code == 400
+
+
+def test_staff_reads_of_dispatch_secondment_and_candidates_are_logged(client, make_user) -> None:
+    from jpo.applications.models import PersonalDataAccess
+
+    officer = f.officer()
+    dispatch = f.dispatched(actor=officer, civil_servant=True)
+    applicant_id = dispatch.application.applicant_id
+    candidate = f.candidate(cycle_row=dispatch.application.cycle, actor=officer)
+    hr = make_user(Role.MINISTRY_HR, ministry=dispatch.application.ministry)
+    client.force_login(officer)
+    assert client.get(reverse("placement:dispatch_detail", args=[dispatch.pk])).status_code == 200
+    assert client.get(reverse("placement:candidate_list") + "?cycle=2024").status_code == 200
+    client.force_login(hr)
+    assert (
+        client.get(reverse("placement:secondment_detail", args=[dispatch.secondment.pk])).status_code == 200
+    )
+    rows = list(
+        PersonalDataAccess.objects.order_by("id").values_list("actor", "applicant", "what", "target_type")
+    )
+    assert rows == [
+        (officer.pk, applicant_id, "placement:dispatch", "placement.dispatch"),
+        (officer.pk, candidate.applicant_id, "placement:candidates", "applications.application"),
+        (hr.pk, applicant_id, "placement:secondment", "placement.secondment"),
+    ]
+    # A refused read is not logged as a read.
+    client.force_login(make_user(Role.MINISTRY_HR, ministry=f.ministry("meti")))
+    assert (
+        client.get(reverse("placement:secondment_detail", args=[dispatch.secondment.pk])).status_code == 404
+    )
+    assert PersonalDataAccess.objects.count() == 3
