@@ -12,6 +12,9 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from jpo.applications.workflow import Status
 
 # --- Screening ------------------------------------------------------------------------------------
 
@@ -373,6 +376,118 @@ class InterviewScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.interview_id}/{self.interviewer_id}: {self.score}"
+
+
+# --- Results released together --------------------------------------------------------------------
+
+
+class ReleaseStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    RUNNING = "running", pgettext_lazy("release status", "Releasing")
+    DONE = "done", pgettext_lazy("release status", "Released")
+    CANCELLED = "cancelled", pgettext_lazy("release status", "Cancelled")
+    FAILED = "failed", _("Failed")
+
+
+class Release(models.Model):
+    """Prepared decisions of a cycle that take effect, and are e-mailed, together at a chosen time."""
+
+    cycle = models.ForeignKey("programme.Cycle", on_delete=models.CASCADE, related_name="releases")
+    release_at = models.DateTimeField(_("release time"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReleaseStatus.choices, default=ReleaseStatus.SCHEDULED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("scheduled at"), auto_now_add=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for the cancellation"), blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The worker's sign of life (see jpo.leases).
+    heartbeat_at = models.DateTimeField(_("last sign of progress"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("decisions"), default=0)
+    processed = models.PositiveIntegerField(_("processed"), default=0)
+    released = models.PositiveIntegerField(pgettext_lazy("count", "released"), default=0)
+    refused = models.PositiveIntegerField(pgettext_lazy("count", "refused"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("release of results")
+        verbose_name_plural = _("releases of results")
+        ordering = ["-release_at", "-id"]
+        indexes = [models.Index(fields=["status", "release_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} {self.release_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ReleaseStatus.DONE, ReleaseStatus.FAILED, ReleaseStatus.CANCELLED)
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == ReleaseStatus.DONE:
+            return 100
+        return int(100 * self.processed / self.total) if self.total else 0
+
+
+class PreparedState(models.TextChoices):
+    PREPARED = "prepared", pgettext_lazy("decision state", "Prepared")
+    RELEASED = "released", pgettext_lazy("decision state", "Released")
+    REFUSED = "refused", pgettext_lazy("decision state", "Refused at release")
+
+
+class PreparedDecision(models.Model):
+    """An officer's decision on one application, prepared but not yet in effect: the application keeps its
+    status (and the applicant sees nothing) until the release it belongs to runs."""
+
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.CASCADE, related_name="prepared_decisions"
+    )
+    decision = models.CharField(_("decision"), max_length=20)
+    reason = models.TextField(_("reason"))
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    prepared_at = models.DateTimeField(_("prepared at"))
+    release = models.ForeignKey(
+        Release, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=PreparedState.choices, default=PreparedState.PREPARED
+    )
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    error = models.TextField(_("why it was refused"), blank=True)
+    # The result e-mail the release queued (its text and delivery are the outbox's record).
+    notification = models.OneToOneField(
+        "selection.Notification", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("prepared decision")
+        verbose_name_plural = _("prepared decisions")
+        ordering = ["application_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(state="prepared"),
+                name="one_prepared_decision_per_application",
+            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="prepared_decision_has_reason"),
+        ]
+        indexes = [models.Index(fields=["state", "release"])]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} → {self.decision} ({self.state})"
+
+    @property
+    def decision_label(self) -> str:
+        return str(Status(self.decision).label)
 
 
 # --- Notifications --------------------------------------------------------------------------------

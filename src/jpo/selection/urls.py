@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jpo.selection.views import officer, others
+from jpo.selection.views import officer, others, releases
 
 app_name = "selection"
 
@@ -27,6 +27,11 @@ urlpatterns = [
     path("interviews/<int:pk>/written-task/", officer.written_task, name="written_task"),
     path("cycles/<int:fy>/final/", officer.final, name="final"),
     path("applications/<int:pk>/decide/", officer.final_decide, name="final_decide"),
+    path("cycles/<int:fy>/results/", releases.results, name="results"),
+    path("cycles/<int:fy>/results/release/", releases.release_schedule, name="release_schedule"),
+    path("releases/<int:pk>/", releases.release_detail, name="release_detail"),
+    path("releases/<int:pk>/progress/", releases.release_progress, name="release_progress"),
+    path("releases/<int:pk>/cancel/", releases.release_cancel, name="release_cancel"),
     path("cycles/<int:fy>/templates/", officer.templates, name="templates"),
     path(
         "cycles/<int:fy>/templates/<slug:status>/<slug:language>/",

@@ -46,6 +46,7 @@ from jpo.selection.models import (
     Interview,
     InterviewSlot,
     Notification,
+    Release,
     ReviewAssignment,
     Rubric,
     Screening,
@@ -259,6 +260,13 @@ def app(w: World) -> dict[str, Any]:
     return {"pk": w.application.pk}
 
 
+def a_release(w: World) -> Release:
+    """A scheduled release of results of the world's cycle (made on first use)."""
+    return Release.objects.get_or_create(
+        cycle=w.cycle, defaults={"release_at": timezone.now() + dt.timedelta(days=1)}
+    )[0]
+
+
 def twins_too(*roles: str) -> frozenset[str]:
     """Roles whose lists (not one object) their twins see as well."""
     return frozenset(roles) | {TWINS[r] for r in roles if r in TWINS}
@@ -356,6 +364,11 @@ RULES: dict[str, Rule] = {
     "selection:written_task": Rule(PROGRAMME, lambda w: {"pk": w.interview.pk}),
     "selection:final": Rule(PROGRAMME, fy),
     "selection:final_decide": Rule(PROGRAMME, app),
+    "selection:results": Rule(PROGRAMME, fy),
+    "selection:release_schedule": Rule(PROGRAMME, fy),
+    "selection:release_detail": Rule(PROGRAMME, lambda w: {"pk": a_release(w).pk}),
+    "selection:release_progress": Rule(PROGRAMME, lambda w: {"pk": a_release(w).pk}),
+    "selection:release_cancel": Rule(PROGRAMME, lambda w: {"pk": a_release(w).pk}),
     "selection:templates": Rule(PROGRAMME, fy),
     "selection:template_edit": Rule(
         PROGRAMME, lambda w: {"fy": w.cycle.fiscal_year, "status": "passed", "language": "en"}
