@@ -6,77 +6,178 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0005_personal_data'),
-        ('programme', '0002_rule_sets'),
-        ('selection', '0004_notification_in_outbox'),
+        ("applications", "0005_personal_data"),
+        ("programme", "0002_rule_sets"),
+        ("selection", "0004_notification_in_outbox"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Release',
+            name="Release",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('release_at', models.DateTimeField(verbose_name='release time')),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('running', 'Releasing'), ('done', 'Released'), ('cancelled', 'Cancelled'), ('failed', 'Failed')], default='scheduled', max_length=10, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='scheduled at')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled at')),
-                ('cancel_reason', models.TextField(blank=True, verbose_name='reason for the cancellation')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True, verbose_name='last sign of progress')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='decisions')),
-                ('processed', models.PositiveIntegerField(default=0, verbose_name='processed')),
-                ('released', models.PositiveIntegerField(default=0, verbose_name='released')),
-                ('refused', models.PositiveIntegerField(default=0, verbose_name='refused')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('cancelled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('cycle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='releases', to='programme.cycle')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("release_at", models.DateTimeField(verbose_name="release time")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("running", "Releasing"),
+                            ("done", "Released"),
+                            ("cancelled", "Cancelled"),
+                            ("failed", "Failed"),
+                        ],
+                        default="scheduled",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="scheduled at")),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True, verbose_name="cancelled at")),
+                ("cancel_reason", models.TextField(blank=True, verbose_name="reason for the cancellation")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started at")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                (
+                    "heartbeat_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last sign of progress"),
+                ),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="decisions")),
+                ("processed", models.PositiveIntegerField(default=0, verbose_name="processed")),
+                ("released", models.PositiveIntegerField(default=0, verbose_name="released")),
+                ("refused", models.PositiveIntegerField(default=0, verbose_name="refused")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                (
+                    "cancelled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="releases",
+                        to="programme.cycle",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'release of results',
-                'verbose_name_plural': 'releases of results',
-                'ordering': ['-release_at', '-id'],
+                "verbose_name": "release of results",
+                "verbose_name_plural": "releases of results",
+                "ordering": ["-release_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PreparedDecision',
+            name="PreparedDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(max_length=20, verbose_name='decision')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('prepared_at', models.DateTimeField(verbose_name='prepared at')),
-                ('state', models.CharField(choices=[('prepared', 'Prepared'), ('released', 'Released'), ('refused', 'Refused at release')], default='prepared', max_length=10, verbose_name='state')),
-                ('released_at', models.DateTimeField(blank=True, null=True, verbose_name='released at')),
-                ('error', models.TextField(blank=True, verbose_name='why it was refused')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='prepared_decisions', to='applications.application')),
-                ('notification', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='selection.notification')),
-                ('prepared_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('release', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='items', to='selection.release')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("decision", models.CharField(max_length=20, verbose_name="decision")),
+                ("reason", models.TextField(verbose_name="reason")),
+                ("prepared_at", models.DateTimeField(verbose_name="prepared at")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("prepared", "Prepared"),
+                            ("released", "Released"),
+                            ("refused", "Refused at release"),
+                        ],
+                        default="prepared",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("released_at", models.DateTimeField(blank=True, null=True, verbose_name="released at")),
+                ("error", models.TextField(blank=True, verbose_name="why it was refused")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="prepared_decisions",
+                        to="applications.application",
+                    ),
+                ),
+                (
+                    "notification",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="selection.notification",
+                    ),
+                ),
+                (
+                    "prepared_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "release",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="items",
+                        to="selection.release",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'prepared decision',
-                'verbose_name_plural': 'prepared decisions',
-                'ordering': ['application_id', 'id'],
+                "verbose_name": "prepared decision",
+                "verbose_name_plural": "prepared decisions",
+                "ordering": ["application_id", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='release',
-            index=models.Index(fields=['status', 'release_at'], name='selection_r_status_c86609_idx'),
+            model_name="release",
+            index=models.Index(fields=["status", "release_at"], name="selection_r_status_c86609_idx"),
         ),
         migrations.AddIndex(
-            model_name='prepareddecision',
-            index=models.Index(fields=['state', 'release'], name='selection_p_state_7a29d7_idx'),
+            model_name="prepareddecision",
+            index=models.Index(fields=["state", "release"], name="selection_p_state_7a29d7_idx"),
         ),
         migrations.AddConstraint(
-            model_name='prepareddecision',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'prepared')), fields=('application',), name='one_prepared_decision_per_application'),
+            model_name="prepareddecision",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "prepared")),
+                fields=("application",),
+                name="one_prepared_decision_per_application",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='prepareddecision',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='prepared_decision_has_reason'),
+            model_name="prepareddecision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True), name="prepared_decision_has_reason"
+            ),
         ),
     ]

@@ -97,6 +97,6 @@ def release_items(*, release: Release) -> QuerySet[PreparedDecision]:
     """The record of a release: every decision it carried, with the e-mail it queued."""
     return (
         PreparedDecision.objects.filter(Q(release=release))
-        .select_related("application__applicant", "notification")
+        .select_related("application__applicant", "notification__email")
         .order_by("application__receipt_number", "pk")
     )

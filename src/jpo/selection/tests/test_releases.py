@@ -18,6 +18,7 @@ from jpo.accounts.models import AuditEvent, Role, User
 from jpo.applications.models import Applicant, Application
 from jpo.applications.services import application_transition
 from jpo.applications.workflow import Status
+from jpo.outbox.models import Email, EmailState
 from jpo.placement.tests import factories
 from jpo.programme.models import Cycle, Track
 from jpo.selection.models import (
@@ -142,7 +143,7 @@ def test_nothing_leaves_before_the_release_time_then_one_email_per_candidate(
     with django_capture_on_commit_callbacks(execute=True):
         early = releases.release_execute(release_id=release.pk, now=now + HOUR - dt.timedelta(seconds=1))
     assert early.status == ReleaseStatus.SCHEDULED
-    assert not Notification.objects.exists() and mail.outbox == []
+    assert not Notification.objects.exists() and not Email.objects.exists() and mail.outbox == []
     assert {x.status for x in Application.objects.filter(pk__in=[a.pk, b.pk, c.pk])} == {Status.INTERVIEW}
     # Prepared but unreleased decisions are invisible to the applicant.
     assert portal_status(a) == str(Status.INTERVIEW.label)
@@ -160,6 +161,8 @@ def test_nothing_leaves_before_the_release_time_then_one_email_per_candidate(
         assert item.state == PreparedState.RELEASED and item.notification is not None
         assert item.notification.application_id == application.pk
         assert item.notification.status_reached == decision
+        assert item.notification.email.recipient == owner(application).email
+        assert item.notification.email.state == EmailState.SENT
         change = application.status_changes.get(to_status=decision)
         assert change.actor == world["officer"]
     assert portal_status(a) == str(Status.PASSED.label)
@@ -168,7 +171,7 @@ def test_nothing_leaves_before_the_release_time_then_one_email_per_candidate(
     # Run again (a retried task): nothing more is sent.
     with django_capture_on_commit_callbacks(execute=True):
         releases.release_execute(release_id=release.pk, now=now + 2 * HOUR)
-    assert Notification.objects.count() == 3 and len(mail.outbox) == 3
+    assert Notification.objects.count() == 3 and Email.objects.count() == 3 and len(mail.outbox) == 3
 
 
 def test_the_release_is_queued_to_run_at_its_time(
@@ -323,9 +326,7 @@ def test_the_officer_prepares_all_matching_a_filter_and_schedules_in_japan_time(
     page = officer_client.get(url, {"scored": "yes"})
     assert page.status_code == 200
     html = page.content.decode()
-    assert all(receipt(a) in html for a in scored) and not any(
-        receipt(a) in html for a in unscored
-    )
+    assert all(receipt(a) in html for a in scored) and not any(receipt(a) in html for a in unscored)
 
     # No decision chosen: refused, nothing prepared (the form has no default).
     response = officer_client.post(
