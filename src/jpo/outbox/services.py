@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.mail import EmailMessage
@@ -33,6 +33,7 @@ BACKOFF = (
     dt.timedelta(hours=8),
 )
 LEASE = dt.timedelta(minutes=5)
+BATCH = 500  # e-mails per row insert and per sending task of a bulk queue
 
 
 def _transition(pk: int, *, source: str, target: str, **fields: Any) -> bool:
@@ -61,6 +62,36 @@ def email_queue(*, recipients: Iterable[str], subject: str, body: str, kind: str
     # the sweep (`jpo outbox_send`).
     transaction.on_commit(lambda: _enqueue(ids), robust=True)
     return rows
+
+
+def emails_queue_bulk(*, messages: Sequence[tuple[str, str, str]], kind: str) -> list[Email]:
+    """`email_queue` for many e-mails at once, each (recipient, subject, body): rows inserted in bulk,
+    handed to the task worker in batches (one task per batch) when the transaction commits."""
+    now = timezone.now()
+    rows = Email.objects.bulk_create(
+        [
+            Email(
+                kind=kind,
+                recipient=recipient.strip(),
+                subject=" ".join(subject.split())[:255],
+                body=body,
+                next_attempt_at=now,
+            )
+            for recipient, subject, body in messages
+            if recipient and recipient.strip()
+        ],
+        batch_size=BATCH,
+    )
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: _enqueue_batches(ids), robust=True)
+    return rows
+
+
+def _enqueue_batches(ids: list[int]) -> None:
+    from jpo.outbox.tasks import emails_send_task
+
+    for start in range(0, len(ids), BATCH):
+        emails_send_task.enqueue(ids[start : start + BATCH])
 
 
 def email_requeue(*, email_id: int, now: dt.datetime | None = None) -> bool:

@@ -6,6 +6,7 @@ the status change, with a `Notification` row saying which result of which applic
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from jpo.accounts.services import audit_record
 from jpo.applications.models import Application
 from jpo.applications.workflow import Status
 from jpo.outbox.models import EmailState
-from jpo.outbox.services import email_queue, email_requeue
+from jpo.outbox.services import email_queue, email_requeue, emails_queue_bulk
 from jpo.programme.models import Cycle
 from jpo.safety.mail import TemplateRefused, compile_template, sandboxed_engine
 from jpo.selection.models import Notification, NotificationTemplate
@@ -379,6 +380,57 @@ def notification_prepare(*, application: Application, status: str) -> Notificati
         return Notification.objects.create(
             application=application, status_reached=status, language=language, email=email
         )
+
+
+def notifications_prepare_bulk(*, application_ids: Sequence[int], status: str) -> list[Notification]:
+    """`notification_prepare` for many applications reaching the same result: each template is checked
+    and compiled once per language, the e-mails and their Notification rows inserted in bulk (the
+    outbox sends them after commit). Call inside the transaction of the status changes."""
+    if not application_ids:
+        return []
+    applications = list(
+        Application.objects.filter(pk__in=application_ids)
+        .select_related("applicant__user", "cycle", "track", "forwarded_to")
+        .order_by("pk")
+    )
+    compiled: dict[str, tuple[Any, Any]] = {}
+    messages: list[tuple[str, str, str]] = []
+    languages: list[str] = []
+    for application in applications:
+        recipient, language = _recipient(application)
+        if language not in compiled:
+            subject_t, body_t = notification_template_get(
+                cycle=application.cycle, status=status, language=language
+            )
+            problems = template_problems(subject_t) + template_problems(body_t)
+            if problems:
+                raise SelectionError(" ".join(problems), field="body")
+            compiled[language] = (
+                compile_template(subject_t, engine=_ENGINE),
+                compile_template(body_t, engine=_ENGINE),
+            )
+        subject_c, body_c = compiled[language]
+        context = Context(notification_context(application=application, status=status, language=language))
+        messages.append(
+            (recipient, " ".join(subject_c.render(context).split())[:200], body_c.render(context))
+        )
+        languages.append(language)
+    with transaction.atomic():
+        emails = emails_queue_bulk(messages=messages, kind=KIND)
+        by_recipient = iter(emails)
+        notifications = []
+        for application, language, (recipient, _s, _b) in zip(applications, languages, messages, strict=True):
+            if not (recipient and recipient.strip()):
+                continue  # no address: nothing queued (as email_queue)
+            notifications.append(
+                Notification(
+                    application=application,
+                    status_reached=status,
+                    language=language,
+                    email=next(by_recipient),
+                )
+            )
+        return Notification.objects.bulk_create(notifications, batch_size=500)
 
 
 def notification_resend(*, notification: Notification, actor: User) -> None:

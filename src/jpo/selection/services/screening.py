@@ -12,7 +12,7 @@ import datetime as dt
 import gc
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.applications.models import Applicant, Application, Degree, EmploymentPeriod, LanguageTest
+from jpo.applications.services import applications_transition_bulk
 from jpo.applications.workflow import Status
 from jpo.leases import LeaseLost, heartbeat, stale
 from jpo.policy import Overlay, ProfileError, evaluate, parse_cycle, rules_version
@@ -40,8 +41,13 @@ from jpo.selection.models import (
 )
 from jpo.selection.services.decisions import application_decide
 from jpo.selection.services.errors import Conflict, SelectionError
+from jpo.selection.services.notifications import (
+    NOTIFY_STATUSES,
+    notifications_prepare_bulk,
+)
 
 SCREENABLE = (Status.SUBMITTED, Status.ELIGIBLE, Status.SCREENED_OUT)
+Progress = Callable[[int, int], None]  # (processed, total), after each committed chunk
 CHUNK = 2000  # applications per transaction: progress is committed after each (2% of 100,000)
 
 # What each screening outcome moves the application to (needs_review: nothing until an officer decides).
@@ -69,8 +75,11 @@ def profile_digest(profile: dict[str, Any]) -> str:
     return hashlib.sha256(_DIGEST_JSON.encode(profile).encode()).hexdigest()
 
 
-def screening_run_start(*, cycle: Cycle, actor: User, kind: str = ScreeningRun.Kind.SCREEN) -> ScreeningRun:
-    """Queue a bulk run (screen, or apply the outcomes); refuse while another run of the cycle is open."""
+def screening_run_start(
+    *, cycle: Cycle, actor: User | None, kind: str = ScreeningRun.Kind.SCREEN, background: bool = True
+) -> ScreeningRun:
+    """Queue a bulk run (screen, or apply the outcomes); refuse while another run of the cycle is open.
+    With `background=False` the caller runs it (`jpo screening`) instead of the task worker."""
     from jpo.selection.tasks import screening_run_task
 
     with transaction.atomic():
@@ -84,7 +93,8 @@ def screening_run_start(*, cycle: Cycle, actor: User, kind: str = ScreeningRun.K
             )
         run = ScreeningRun.objects.create(cycle=cycle, kind=kind, started_by=actor)
         audit_record(actor=actor, action=f"selection.{kind}_queued", target=cycle, data={"run": run.pk})
-        transaction.on_commit(lambda: screening_run_task.enqueue(run.pk))
+        if background:
+            transaction.on_commit(lambda: screening_run_task.enqueue(run.pk))
     return run
 
 
@@ -433,9 +443,15 @@ def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
-def cycle_screen(*, cycle: Cycle, run: ScreeningRun | None = None, chunk_size: int = CHUNK) -> dict[str, int]:
+def cycle_screen(
+    *,
+    cycle: Cycle,
+    run: ScreeningRun | None = None,
+    chunk_size: int = CHUNK,
+    progress: Progress | None = None,
+) -> dict[str, int]:
     """Screen every screenable application of `cycle` under the rules that govern it (its published rule
-    set, else the policy files); progress is committed to `run` after each chunk."""
+    set, else the policy files); progress is committed to `run` (and told to `progress`) after each chunk."""
     rules = effective_rules(cycle)
     version = rules_version(rules)
     ids = list(
@@ -452,6 +468,8 @@ def cycle_screen(*, cycle: Cycle, run: ScreeningRun | None = None, chunk_size: i
         processed += len(chunk)
         if run is not None:
             _run_beat(run, processed=processed, changed=changed)
+        if progress is not None:
+            progress(processed, len(ids))
     return {"total": len(ids), "changed": changed}
 
 
@@ -482,40 +500,63 @@ def screening_apply_one(
 
 
 def cycle_screening_apply(
-    *, cycle: Cycle, actor: User | None, run: ScreeningRun | None = None
+    *,
+    cycle: Cycle,
+    actor: User | None,
+    run: ScreeningRun | None = None,
+    chunk_size: int = CHUNK,
+    progress: Progress | None = None,
 ) -> dict[str, int]:
-    """Move every screened application to its outcome (eligible / screened out), one transaction each."""
-    rows = list(
-        Screening.objects.filter(
-            application__cycle=cycle,
-            application__status__in=SCREENABLE,
-            outcome__in=list(TARGET),
+    """Move every screened application to its outcome (eligible / screened out) and queue the e-mails.
+
+    Set-based, a chunk of applications per transaction (`applications_transition_bulk`: the workflow
+    table still decides each move, each move gets its StatusChange and audit row, written in bulk; the
+    e-mails of the screened out are rendered and inserted in bulk too, sent after commit). Each chunk
+    re-reads its outcomes and statuses under lock, so an application changed meanwhile (withdrawn,
+    moved by an officer) is skipped and reported, never overwritten. Progress goes to `run`.
+    """
+    todo = [
+        app_id
+        for app_id, outcome, status in Screening.objects.filter(
+            application__cycle=cycle, application__status__in=SCREENABLE, outcome__in=list(TARGET)
         )
-        .select_related("application")
         .order_by("application_id")
-    )
-    todo = [s for s in rows if s.application.status != TARGET[ScreeningOutcome(s.outcome)]]
+        .values_list("application_id", "outcome", "application__status")
+        if status != TARGET[ScreeningOutcome(outcome)]
+    ]
     if run is not None:
         _run_begin(run, total=len(todo))
-    moved = 0
+    moved = processed = 0
     errors: list[str] = []
-    for i, screening in enumerate(todo, start=1):
-        try:
-            with transaction.atomic():
-                application_decide(
-                    application=screening.application,
-                    to=TARGET[ScreeningOutcome(screening.outcome)],
-                    actor=actor,
-                    reason=f"screening ({screening.rules_version[:12]}): {screening.outcome}",
-                    expected_version=screening.application.version,
+    for chunk in _chunks(todo, chunk_size):
+        with transaction.atomic():
+            current = Screening.objects.filter(
+                application_id__in=chunk, outcome__in=list(TARGET)
+            ).values_list("application_id", "outcome", "rules_version", "application__status")
+            groups: dict[Status, dict[int, str]] = {}
+            for app_id, outcome, version, status in current:
+                target = TARGET[ScreeningOutcome(outcome)]
+                if status != target:
+                    groups.setdefault(target, {})[app_id] = f"screening ({version[:12]}): {outcome}"
+            refused: dict[int, str] = {}
+            for target, reasons in groups.items():
+                result = applications_transition_bulk(
+                    ids=list(reasons), to=target, actor=actor, reasons=reasons
                 )
-            moved += 1
-        except SelectionError as error:  # changed meanwhile (withdrawn, moved by an officer): skip, report
-            errors.append(
-                f"{screening.application.receipt_number or screening.application_id}: {error.message}"
+                refused.update(result.refused)
+                moved += len(result.moved)
+                if target in NOTIFY_STATUSES:  # queued in the outbox, sent after commit
+                    notifications_prepare_bulk(application_ids=list(result.moved), status=target)
+        if refused:
+            receipts = dict(
+                Application.objects.filter(pk__in=list(refused)).values_list("pk", "receipt_number")
             )
-        if run is not None and (i % 50 == 0 or i == len(todo)):
-            _run_beat(run, processed=i, changed=moved, error="\n".join(errors))
+            errors += [f"{receipts.get(pk) or pk}: {message}" for pk, message in sorted(refused.items())]
+        processed += len(chunk)
+        if run is not None:
+            _run_beat(run, processed=processed, changed=moved, error="\n".join(errors)[:4000])
+        if progress is not None:
+            progress(processed, len(todo))
     return {"total": len(todo), "changed": moved, "errors": len(errors)}
 
 
@@ -531,16 +572,16 @@ def _run_beat(run: ScreeningRun, **progress: Any) -> None:
     heartbeat(ScreeningRun, run.pk, now=timezone.now(), running=[RunStatus.RUNNING], **progress)
 
 
-def screening_run_execute(*, run_id: int) -> ScreeningRun:
-    """Run a queued run (the task body). Safe to retry: a finished run is left alone."""
+def screening_run_execute(*, run_id: int, progress: Progress | None = None) -> ScreeningRun:
+    """Run a queued run (the task body, or `jpo screening`). Safe to retry: a finished run is left alone."""
     run = ScreeningRun.objects.select_related("cycle", "started_by").get(pk=run_id)
     if run.is_finished:
         return run
     try:
         if run.kind == ScreeningRun.Kind.SCREEN:
-            result = cycle_screen(cycle=run.cycle, run=run)
+            result = cycle_screen(cycle=run.cycle, run=run, progress=progress)
         else:
-            result = cycle_screening_apply(cycle=run.cycle, actor=run.started_by, run=run)
+            result = cycle_screening_apply(cycle=run.cycle, actor=run.started_by, run=run, progress=progress)
     except LeaseLost:  # marked failed meanwhile (its lease expired): a new run owns the cycle now
         run.refresh_from_db()
         return run

@@ -8,10 +8,10 @@ import pytest
 from django.core import mail
 
 from jpo.accounts.models import AuditEvent
-from jpo.applications.models import StatusChange
+from jpo.applications.models import Application, StatusChange
 from jpo.applications.workflow import Status
 from jpo.policy import CRITERIA_IDS, rules_version
-from jpo.selection.models import RunStatus, Screening, ScreeningCriterion, ScreeningRun
+from jpo.selection.models import Notification, RunStatus, Screening, ScreeningCriterion, ScreeningRun
 from jpo.selection.services import screening
 from jpo.selection.services.errors import Conflict, SelectionError
 
@@ -301,3 +301,101 @@ def test_a_worker_whose_run_was_failed_meanwhile_stops_without_finishing_it(
         screening.cycle_screen(cycle=cycle, run=run)
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED and run.error == "expired"
+
+
+def _override_all(cycle: Any, officer: Any, outcome: str) -> None:
+    for s in Screening.objects.filter(application__cycle=cycle).prefetch_related("criteria"):
+        for c in s.criteria.all():
+            if c.outcome == "needs_review":
+                s = screening.screening_criterion_override(
+                    criterion=c, outcome=outcome, reason="checked", actor=officer, expected_version=s.version
+                )
+
+
+def test_apply_is_set_based_its_queries_do_not_grow_and_every_move_is_audited(
+    make_submitted: Any, cycle: Any, officer: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(n: int, outcome: str) -> int:
+        for _ in range(n):
+            make_submitted()
+        screening.cycle_screen(cycle=cycle)
+        _override_all(cycle, officer, outcome)
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=False):
+            screening.cycle_screening_apply(cycle=cycle, actor=officer)
+        return len(queries)
+
+    few = run(2, "failed")
+    many = run(6, "failed")
+    assert many == few  # the same statements for 6 as for 2 applications
+    moved = Application.objects.filter(cycle=cycle, status=Status.SCREENED_OUT)
+    assert moved.count() == 8
+    events = AuditEvent.objects.filter(action="application.transition", data__to=Status.SCREENED_OUT)
+    assert sorted(int(e.target_id) for e in events) == sorted(moved.values_list("pk", flat=True))
+    assert StatusChange.objects.filter(to_status=Status.SCREENED_OUT, actor=officer).count() == 8
+    assert Notification.objects.filter(status_reached=Status.SCREENED_OUT, email__state="pending").count() == 8
+    assert all(a.version >= 2 for a in moved)
+
+
+def test_bulk_moves_obey_the_workflow_table_and_report_the_refused(
+    make_submitted: Any, cycle: Any, officer: Any
+) -> None:
+    from jpo.applications.services import applications_transition_bulk
+
+    a, b = make_submitted(), make_submitted()
+    Application.objects.filter(pk=b.pk).update(status=Status.WITHDRAWN)
+    result = applications_transition_bulk(ids=[a.pk, b.pk], to=Status.ELIGIBLE, actor=officer, reasons="bulk")
+    assert list(result.moved) == [a.pk] and list(result.refused) == [b.pk]
+    assert "Withdrawn" in result.refused[b.pk] or "取り下げ" in result.refused[b.pk]
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, b.status) == (Status.ELIGIBLE, Status.WITHDRAWN)
+    # A track-only move is refused outside its track: interviews belong to the MOFA track.
+    org = make_submitted(track="organization")
+    Application.objects.filter(pk=org.pk).update(status=Status.SHORTLISTED)
+    refused = applications_transition_bulk(ids=[org.pk], to=Status.INTERVIEW, actor=officer, reasons="x")
+    assert refused.moved == {} and org.pk in refused.refused
+    assert not StatusChange.objects.filter(application=org, to_status=Status.INTERVIEW).exists()
+
+
+def test_apply_reports_its_progress_on_the_run_chunk_by_chunk(
+    make_submitted: Any, cycle: Any, officer: Any
+) -> None:
+    a, b = make_submitted(), make_submitted()
+    screening.cycle_screen(cycle=cycle)
+    _override_all(cycle, officer, "passed")
+    Application.objects.filter(pk=b.pk).update(status=Status.SCREENED_OUT)  # screened out → eligible: allowed
+    run = ScreeningRun.objects.create(cycle=cycle, kind=ScreeningRun.Kind.APPLY, started_by=officer)
+    result = screening.cycle_screening_apply(cycle=cycle, actor=officer, run=run, chunk_size=1)
+    assert result["changed"] == 2
+    assert set(Application.objects.filter(pk__in=[a.pk, b.pk]).values_list("status", flat=True)) == {
+        "eligible"
+    }
+    run.refresh_from_db()
+    assert (run.processed, run.total, run.changed) == (2, 2, 2)
+
+
+def test_cli_screens_and_applies_with_progress_and_refuses_bad_input(
+    make_submitted: Any, cycle: Any, officer: Any
+) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    a = make_submitted()
+    out = StringIO()
+    call_command("screening", "2026", stdout=out)
+    assert "1 / 1 (100%)" in out.getvalue() and "done: 1 of 1" in out.getvalue()
+    _override_all(cycle, officer, "passed")
+    out = StringIO()
+    call_command("screening", "2026", "--apply", "--actor", "officer", stdout=out)
+    assert "apply FY2026: 1 / 1" in out.getvalue()
+    a.refresh_from_db()
+    assert a.status == Status.ELIGIBLE
+    assert ScreeningRun.objects.filter(status=RunStatus.DONE).count() == 2
+    for bad in (["1999"], ["2026", "--actor", "nobody"]):
+        with pytest.raises(CommandError) as error:
+            call_command("screening", *bad)
+        assert error.value.returncode == 2
