@@ -335,7 +335,9 @@ def test_apply_is_set_based_its_queries_do_not_grow_and_every_move_is_audited(
     events = AuditEvent.objects.filter(action="application.transition", data__to=Status.SCREENED_OUT)
     assert sorted(int(e.target_id) for e in events) == sorted(moved.values_list("pk", flat=True))
     assert StatusChange.objects.filter(to_status=Status.SCREENED_OUT, actor=officer).count() == 8
-    assert Notification.objects.filter(status_reached=Status.SCREENED_OUT, email__state="pending").count() == 8
+    assert (
+        Notification.objects.filter(status_reached=Status.SCREENED_OUT, email__state="pending").count() == 8
+    )
     assert all(a.version >= 2 for a in moved)
 
 
