@@ -131,6 +131,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "jpo.web.context_processors.navigation",
             ],
+            # Filters every template uses without {% load %}: fiscal years (fy) and people's names.
+            "builtins": ["jpo.programme.templatetags.programme"],
         },
     },
 ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from jpo.programme.labels import fiscal_year_label
 from jpo.programme.models import Grade
 
 # ---------------------------------------------------------------------------------------------
@@ -44,8 +45,8 @@ class CostTable(models.Model):
         ordering = ["-fiscal_year"]
 
     def __str__(self) -> str:
-        label = " (illustrative)" if self.is_illustrative else ""
-        return f"FY{self.fiscal_year}{label}"
+        label = fiscal_year_label(self.fiscal_year)
+        return f"{label} ({_('illustrative (synthetic)')})" if self.is_illustrative else label
 
 
 class SalaryRate(models.Model):

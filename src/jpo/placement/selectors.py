@@ -26,6 +26,7 @@ from jpo.placement.models import (
 )
 from jpo.placement.services.matching import CANDIDATE_STATUSES
 from jpo.placement.statistics import RetentionRow
+from jpo.programme.labels import fiscal_year_label
 from jpo.programme.models import Cycle, Post
 
 
@@ -166,7 +167,7 @@ def budget_execution() -> dict[str, Any]:
     )
     rows = [
         {
-            "cycle": f"FY{fy}",
+            "cycle": fiscal_year_label(fy),
             "cells": [table[fy].get(c) for c in columns],
             "total": sum(table[fy].values()),
             "budget": budgets.get(fy),
@@ -191,7 +192,7 @@ def _label(grouping: str, value: Any) -> str:
     from jpo.programme.models import TrackKind
 
     if grouping == "cohort":
-        return f"FY{value}"
+        return fiscal_year_label(value)
     if grouping == "track":
         return str(TrackKind(value).label) if value in TrackKind.values else str(value)
     if grouping == "civil_servant":

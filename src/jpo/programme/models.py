@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from jpo.programme.labels import fiscal_year_label
+
 
 class OrganizationKind(models.TextChoices):
     SECRETARIAT = "secretariat", _("UN Secretariat")
@@ -129,11 +131,17 @@ class Cycle(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.code
+        return self.label
 
     @property
     def code(self) -> str:
+        """The cycle's code for machines (files, the API, the command line): FY2027."""
         return f"FY{self.fiscal_year}"
+
+    @property
+    def label(self) -> str:
+        """The fiscal year as the reader's language writes it: FY2027, 2027年度."""
+        return fiscal_year_label(self.fiscal_year)
 
     @property
     def starts_on(self) -> dt.date:

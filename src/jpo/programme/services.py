@@ -20,6 +20,7 @@ from django.db import models, transaction
 from jpo import policy
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
+from jpo.programme.labels import fiscal_year_label  # re-exported: views import it from here
 from jpo.programme.models import Agreement, Cycle, Ministry, Organization, Track, TrackKind
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
@@ -799,10 +800,3 @@ def rule_set_publish_and_rescreen(
         return PublishResult(rule_set=published, run=screening_run_start(cycle=cycle, actor=actor))
     except SelectionError as error:
         return PublishResult(rule_set=published, rescreen_refused=error.message)
-
-
-def fiscal_year_label(fiscal_year: int) -> str:
-    """A fiscal year as the current language writes it: FY2027 in English, 2027年度 in Japanese."""
-    from django.utils.translation import gettext as _
-
-    return _("FY%(fy)s") % {"fy": fiscal_year}

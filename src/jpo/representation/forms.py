@@ -100,7 +100,11 @@ class WhatIfForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = list(  # type: ignore[attr-defined]
-            MemberState.objects.order_by("name").values_list("iso3", "name")
+        self.fields["state"].choices = sorted(  # type: ignore[attr-defined]
+            (
+                (state.iso3, state.display_name)
+                for state in MemberState.objects.only("iso3", "name", "name_ja")
+            ),
+            key=lambda choice: choice[1],
         )
         self.fields["state"].initial = JAPAN

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jpo.programme.labels import get_language_short
+
 
 class RepresentationStatus(models.TextChoices):
     UNREPRESENTED = "unrepresented", _("Unrepresented")
@@ -18,6 +20,14 @@ class MemberState(models.Model):
     iso3 = models.CharField(_("ISO 3166 alpha-3 code"), max_length=3, unique=True)
     m49 = models.CharField(_("M49 code"), max_length=3)
     name = models.CharField(_("name"), max_length=200)
+    name_ja = models.CharField(
+        _("name (Japanese)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "As the Ministry of Foreign Affairs writes it: https://www.mofa.go.jp/mofaj/area/index.html"
+        ),
+    )
     admission_date = models.DateField(
         _("admitted to the UN"), null=True, blank=True, help_text=_("Blank where the sources disagree.")
     )
@@ -29,7 +39,12 @@ class MemberState(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (the English name where no Japanese one is recorded)."""
+        return self.name_ja if self.name_ja and get_language_short() == "ja" else self.name
 
 
 class AssessmentRate(models.Model):

@@ -141,13 +141,17 @@ def representation_snapshot(
             change.population if change.population is not None else populations.get(state.iso3, (None, ""))[0]
         )
         if rate is None or population is None:
-            not_computed.append(state.name)
+            not_computed.append(state.display_name)
             continue
         staff_row = staff_rows.get(state.iso3)
         staff = change.staff if change.staff is not None else (staff_row.staff if staff_row else None)
         inputs.append(
             StateInput(
-                iso3=state.iso3, name=state.name, assessment_pct=rate, population=population, staff=staff
+                iso3=state.iso3,
+                name=state.display_name,
+                assessment_pct=rate,
+                population=population,
+                staff=staff,
             )
         )
         sources[state.iso3] = (

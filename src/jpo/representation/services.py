@@ -8,6 +8,7 @@ a changed value is updated. A load that changes something records a `DataLoad` a
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -47,6 +48,9 @@ SCALE_FILE = DATA_DIR / "un_scale_of_assessments.csv"
 POPULATION_FILE = DATA_DIR / "population.csv"
 STAFF_FILE = DATA_DIR / "japan_staff.csv"
 PUBLISHED_COUNTS_FILE = DATA_DIR / "published_status_counts.csv"
+# Japanese short names of the Member States as the Ministry of Foreign Affairs writes them.
+JAPANESE_NAMES_FILE = DATA_DIR / "member_states_ja.csv"
+SOURCE_JAPANESE_NAMES = "https://www.mofa.go.jp/mofaj/area/index.html"
 
 # Sources of the shipped files (../shared/data/SOURCES.md); a `source` column in a file takes precedence.
 SOURCE_MEMBER_STATES = (
@@ -205,9 +209,17 @@ def _write(
     return result
 
 
+def japanese_names() -> dict[str, str]:
+    """{ISO3: Japanese name} from the shipped list (MOFA's short names, SOURCE_JAPANESE_NAMES)."""
+    with JAPANESE_NAMES_FILE.open(encoding="utf-8", newline="") as f:
+        return {row["iso3"]: row["name_ja"] for row in csv.DictReader(f)}
+
+
 def member_states_import(*, path: Path | str = MEMBER_STATES_FILE, actor: User | None = None) -> ImportResult:
-    """Columns iso3, m49, name, admission_date (blank allowed), optional source."""
+    """Columns iso3, m49, name, admission_date (blank allowed), optional name_ja and source. Without a
+    name_ja column the Japanese name comes from the shipped list."""
     rows = _read(path, ["iso3", "m49", "name", "admission_date"])
+    names_ja = japanese_names()
     errors = _Errors(Path(path).name)
     wanted: dict[tuple[Any, ...], dict[str, Any]] = {}
     for line, row in rows:
@@ -222,6 +234,7 @@ def member_states_import(*, path: Path | str = MEMBER_STATES_FILE, actor: User |
                 "iso3": iso3,
                 "m49": m49,
                 "name": parse_text(row["name"], line=line, column="name"),
+                "name_ja": (row.get("name_ja") or "").strip() or names_ja.get(iso3, ""),
                 "admission_date": parse_date(
                     row["admission_date"], line=line, column="admission_date", required=False
                 ),
@@ -242,7 +255,7 @@ def member_states_import(*, path: Path | str = MEMBER_STATES_FILE, actor: User |
         key=lambda obj: (obj.iso3,),
         existing=MemberState.objects.all(),
         wanted=wanted,
-        fields=["m49", "name", "admission_date", "source"],
+        fields=["m49", "name", "name_ja", "admission_date", "source"],
         read=len(rows),
         skipped=0,
         actor=actor,

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jpo.programme.labels import get_language_short
+
 ALL = "ALL"  # the "all / not broken down" value of a dimension in import files
 
 
@@ -270,6 +272,7 @@ class Target(models.Model):
     """A headcount goal with a deadline, measured against one census series (its scope)."""
 
     name = models.CharField(_("name"), max_length=200)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
     slug = models.SlugField(_("code"), max_length=40, unique=True)
     headcount = models.PositiveIntegerField(_("target headcount"))
     deadline = models.DateField(_("deadline"))
@@ -311,3 +314,8 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (the English name where no Japanese one is recorded)."""
+        return self.name_ja if self.name_ja and get_language_short() == "ja" else self.name

@@ -179,6 +179,7 @@ TARGETS: tuple[dict[str, object], ...] = (
     {
         "slug": "1000-by-2025",
         "name": "1,000 Japanese staff at UN-related agencies by 2025",
+        "name_ja": "2025年までに国連関係機関の日本人職員1,000人",
         "headcount": 1000,
         "deadline": dt.date(2025, 12, 31),
         "deadline_label": "end 2025",
@@ -193,6 +194,7 @@ TARGETS: tuple[dict[str, object], ...] = (
     {
         "slug": "plus-10pct-by-2009",
         "name": "+10% over January 2004 by January 2009",
+        "name_ja": "2009年1月までに2004年1月比10%増",
         "headcount": 671,
         "deadline": dt.date(2009, 1, 1),
         "deadline_label": "Jan 2009",

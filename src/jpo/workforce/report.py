@@ -53,7 +53,7 @@ def workforce_report_pdf(data: dict[str, Any]) -> bytes:
         line = _(
             "%(name)s: latest %(latest)s; progress %(progress)s; gap %(gap)s; needed %(needed)s/yr; achieved %(achieved)s/yr"
         ) % {
-            "name": t.name,
+            "name": t.display_name,
             "latest": latest,
             "progress": f"{p.progress_percent:.1f}%" if p.progress_percent is not None else "—",
             "gap": p.gap if p.gap is not None else "—",

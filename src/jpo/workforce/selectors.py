@@ -65,10 +65,12 @@ class Table:
 
     def html_rows(self) -> SafeString:
         """The <tr> elements of the body, each titled with its source and reference date (escaped; built in
-        Python because the template loop over thousands of cells dominated the dashboard's time)."""
+        Python because the template loop over thousands of cells dominated the dashboard's time). A row is
+        published data as cited (reference dates, citations and notes in the source's words), so it is
+        marked translate="no"; the headings around it are in the reader's language."""
         return mark_safe(  # noqa: S308 - every value is escaped here
             "".join(
-                f'<tr title="{escape(title)}">'
+                f'<tr title="{escape(title)}" translate="no">'
                 + "".join(f"<td>{escape(cell)}</td>" for cell in row)
                 + "</tr>\n"
                 for title, row in zip(self.row_titles, self.rows, strict=True)
@@ -232,7 +234,7 @@ def table_targets(statuses: list[TargetStatus]) -> Table:
         t, p = status.target, status.progress
         table.add(
             [
-                t.name,
+                t.display_name,
                 t.headcount,
                 t.deadline_label or t.deadline.isoformat(),
                 f"{t.baseline_headcount} ({t.baseline_label or t.baseline_date.isoformat()})",

@@ -8,11 +8,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.placement.models import CostTable, Dispatch, DispatchCost, DutyStationAllowance, SalaryRate
 from jpo.placement.terms import add_years, fiscal_year_of
+from jpo.programme.labels import fiscal_year_label
 
 
 @dataclass
@@ -84,14 +86,20 @@ def estimate(
             days = (fy_end - day).days + 1
             table = loaded.table_for(fy)
             if table is None:
-                result.missing.append(f"FY{fy}: no cost table")
+                result.missing.append(_("%(fy)s: no cost table") % {"fy": fiscal_year_label(fy)})
             else:
                 salary = loaded.salary_for(table, grade, year)
                 allowance = loaded.allowance.get((table.pk, duty_station.casefold()))
                 if salary is None:
-                    result.missing.append(f"FY{table.fiscal_year} table: no salary for {grade}")
+                    result.missing.append(
+                        _("%(fy)s table: no salary for %(grade)s")
+                        % {"fy": fiscal_year_label(table.fiscal_year), "grade": grade}
+                    )
                 if allowance is None:
-                    result.missing.append(f"FY{table.fiscal_year} table: no allowance for {duty_station}")
+                    result.missing.append(
+                        _("%(fy)s table: no allowance for %(station)s")
+                        % {"fy": fiscal_year_label(table.fiscal_year), "station": duty_station}
+                    )
                 if salary is not None and allowance is not None:
                     amount = round((salary + allowance) * days / service_days)
                     result.by_fiscal_year[fy] = result.by_fiscal_year.get(fy, 0) + amount

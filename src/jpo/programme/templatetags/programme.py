@@ -1,10 +1,10 @@
-"""Template filters of the programme pages."""
+"""Template filters used on every page (a built-in of the template engine: no {% load %} needed)."""
 
 from __future__ import annotations
 
 from django import template
 
-from jpo.programme.services import fiscal_year_label
+from jpo.programme.labels import fiscal_year_label
 
 register = template.Library()
 
