@@ -343,6 +343,9 @@ class Dispatch(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, null=True)
     history = HistoricalRecords()
 
+    # Optimistic locking (jpo.safety.versions): a form read before someone else's save is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
     class Meta:
         verbose_name = _("dispatch")
         verbose_name_plural = _("dispatches")
@@ -457,6 +460,9 @@ class Secondment(models.Model):
     returned_on = models.DateField(_("returned on"), null=True, blank=True)
     assignment_after_return = models.CharField(_("assignment after return"), max_length=200, blank=True)
     history = HistoricalRecords()
+
+    # Optimistic locking (jpo.safety.versions): a form read before someone else's save is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("secondment")

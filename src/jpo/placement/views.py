@@ -42,6 +42,7 @@ from jpo.placement.terms import NPA_SOURCE, danger_rule, dispatch_terms, plannin
 from jpo.programme.models import Agreement, Cycle, Organization, Post
 from jpo.programme.rules.selectors import effective_rules
 from jpo.safety.numbers import parse_id
+from jpo.safety.versions import version_posted
 
 OFFICER = Role.OFFICER
 FOCAL = Role.FOCAL_POINT
@@ -425,6 +426,8 @@ DISPATCH_ACTIONS = {
         lambda user, d, data: outcome_services.follow_up_record(actor=user, dispatch=d, **data),
     ),
 }
+# The actions that change the dispatch itself: their forms carry its version (a follow-up only adds).
+VERSIONED_ACTIONS = frozenset({"extend", "end", "outcome"})
 
 
 @role_required(OFFICER, FOCAL, MINISTRY, APPLICANT)
@@ -464,16 +467,20 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         elif action in DISPATCH_ACTIONS:
             form_class, call = DISPATCH_ACTIONS[action]
             form = form_class(request.POST, prefix=action)
+            status = 400
             if form.is_valid():
                 try:
-                    call(request.user, dispatch, form.cleaned_data)
+                    data = dict(form.cleaned_data)
+                    if action in VERSIONED_ACTIONS:
+                        data["expected_version"] = version_posted(request.POST.get("version"))
+                    call(request.user, dispatch, data)
                 except ValidationError as error:
                     forms.apply_errors(form, error)
+                    status = getattr(error, "status_code", 400)
                 else:
                     messages.success(request, _("Saved."))
                     return redirect("placement:dispatch_detail", pk)
             bound[action] = form
-            status = 400
         dispatch = selectors.dispatch_detail(dispatch_id=pk, user=request.user)
     action_forms = {
         name: bound.get(name) or form_class(prefix=name)
@@ -542,22 +549,30 @@ def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             form = return_form = forms.ReturnForm(request.POST, prefix="return")
         else:
             raise PermissionDenied
+        status = 400
         if form.is_valid():
             try:
+                version = version_posted(request.POST.get("version"))
                 if action == "plan":
                     secondment_services.secondment_plan(
-                        actor=_actor(request), secondment=secondment, **form.cleaned_data
+                        actor=_actor(request),
+                        secondment=secondment,
+                        expected_version=version,
+                        **form.cleaned_data,
                     )
                 else:
                     secondment_services.secondment_record_return(
-                        actor=_actor(request), secondment=secondment, **form.cleaned_data
+                        actor=_actor(request),
+                        secondment=secondment,
+                        expected_version=version,
+                        **form.cleaned_data,
                     )
             except ValidationError as error:
                 forms.apply_errors(form, error)
+                status = getattr(error, "status_code", 400)
             else:
                 messages.success(request, _("Return recorded.") if action == "return" else _("Plan saved."))
                 return redirect("placement:secondment_detail", pk)
-        status = 400
     personal_data_read(
         actor=_actor(request),
         applicant_id=secondment.dispatch.application.applicant_id,

@@ -100,6 +100,9 @@ class Cycle(models.Model):
     source = models.CharField(_("source of the windows"), max_length=500, blank=True)
     history = HistoricalRecords()
 
+    # Optimistic locking (jpo.safety.versions): a form read before someone else's save is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
     class Meta:
         verbose_name = _("cycle")
         verbose_name_plural = _("cycles")
@@ -269,6 +272,9 @@ class RuleSet(models.Model):
     )
     history = HistoricalRecords()
 
+    # Optimistic locking (jpo.safety.versions): a form read before someone else's save is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
     class Meta:
         verbose_name = _("rule set")
         verbose_name_plural = _("rule sets")
@@ -303,6 +309,9 @@ class RuleSetParameter(models.Model):
     source_url = models.URLField(_("source address"), max_length=1000, blank=True)
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
+
+    # Optimistic locking (jpo.safety.versions): a form read before someone else's save is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         verbose_name = _("rule-set parameter")

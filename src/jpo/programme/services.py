@@ -22,6 +22,7 @@ from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.programme.labels import fiscal_year_label  # re-exported: views import it from here
 from jpo.programme.models import Agreement, Cycle, Ministry, Organization, Track, TrackKind
+from jpo.safety.versions import version_claim
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
@@ -720,9 +721,12 @@ def cycle_update(
     organizations: Iterable[Organization] = (),
     source: str = "",
     actor: User,
+    expected_version: int | None = None,
 ) -> Cycle:
-    """Change a cycle's windows, slots and tracks (its fiscal year stays); audits what changed."""
+    """Change a cycle's windows, slots and tracks (its fiscal year stays); audits what changed.
+    `expected_version`: the cycle's version the form was read at (`StaleEdit` if it moved on)."""
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    version_claim(cycle, expected_version=expected_version)
     orgs = list(organizations)
     _raise_first(
         cycle_windows_errors(fiscal_year=cycle.fiscal_year, windows=windows)
@@ -760,7 +764,12 @@ class PublishResult:
 
 
 def rule_set_publish_and_rescreen(
-    *, rule_set: Any, actor: User, confirm_unknown: bool = False, reason: str = ""
+    *,
+    rule_set: Any,
+    actor: User,
+    confirm_unknown: bool = False,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> PublishResult:
     """Publish a draft (`jpo.programme.rules.services.rule_set_publish`); once the cycle's application
     window has opened, a reason is required and audited, and the submitted applications are re-screened
@@ -786,7 +795,9 @@ def rule_set_publish_and_rescreen(
             field="reason",
         )
     with transaction.atomic():
-        published = rule_set_publish(rule_set=rule_set, actor=actor, confirm_unknown=confirm_unknown)
+        published = rule_set_publish(
+            rule_set=rule_set, actor=actor, confirm_unknown=confirm_unknown, expected_version=expected_version
+        )
         if opened:
             audit_record(
                 actor=actor,

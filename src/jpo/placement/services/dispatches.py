@@ -20,6 +20,7 @@ from jpo.placement.services.costs import dispatch_costs_refresh
 from jpo.placement.services.dates import future_refusal
 from jpo.placement.terms import dispatch_terms, end_after_years, start_rule
 from jpo.programme.rules.selectors import effective_rules
+from jpo.safety.versions import version_claim
 
 # Error messages (tests reuse them).
 END_BEFORE_START = gettext_lazy("The end must come after the start.")
@@ -186,13 +187,22 @@ def _past_maximum(terms, start: dt.date, cycle) -> str:
     }
 
 
-def dispatch_extend(*, actor: User, dispatch: Dispatch, new_planned_end: dt.date, reason: str) -> Extension:
+def dispatch_extend(
+    *,
+    actor: User,
+    dispatch: Dispatch,
+    new_planned_end: dt.date,
+    reason: str,
+    expected_version: int | None = None,
+) -> Extension:
+    """Extend the planned end. `expected_version`: the dispatch's version the form was read at."""
     if not access.is_officer(actor):
         raise PermissionDenied
     with transaction.atomic():
         dispatch = (
             Dispatch.objects.select_for_update().select_related("application__cycle").get(pk=dispatch.pk)
         )
+        version_claim(dispatch, expected_version=expected_version)
         cycle = dispatch.application.cycle
         errors: dict[str, list[Any]] = {}
         if not reason.strip():
@@ -245,6 +255,7 @@ def dispatch_extend(*, actor: User, dispatch: Dispatch, new_planned_end: dt.date
         if secondment is not None and secondment.planned_return_date <= new_planned_end:
             secondment.planned_return_date = new_planned_end + dt.timedelta(days=1)
             secondment.save(update_fields=["planned_return_date"])
+            version_claim(secondment, expected_version=None)  # a plan form read before is now stale
         dispatch_costs_refresh(dispatch=dispatch, actor=actor)
         audit_record(
             actor=actor,
@@ -256,12 +267,15 @@ def dispatch_extend(*, actor: User, dispatch: Dispatch, new_planned_end: dt.date
     return extension
 
 
-def dispatch_end(*, actor: User, dispatch: Dispatch, end_date: dt.date) -> Dispatch:
+def dispatch_end(
+    *, actor: User, dispatch: Dispatch, end_date: dt.date, expected_version: int | None = None
+) -> Dispatch:
     """Record the actual last day (an early end, or the planned end reached)."""
     if not access.is_officer(actor):
         raise PermissionDenied
     with transaction.atomic():
         dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+        version_claim(dispatch, expected_version=expected_version)
         if end_date <= dispatch.start_date:
             raise ValidationError({"end_date": [END_BEFORE_START]})
         future = future_refusal(end_date, what=_("The actual end"))

@@ -14,6 +14,7 @@ from jpo.accounts.services import audit_record
 from jpo.placement.models import CareerFollowUp, Dispatch, MilestoneKind, Outcome, OutcomeKind
 from jpo.placement.services.dates import future_refusal
 from jpo.programme.models import Organization
+from jpo.safety.versions import version_claim
 
 
 def outcome_record(
@@ -26,8 +27,11 @@ def outcome_record(
     grade: str = "",
     contract_type: str = "",
     notes: str = "",
+    expected_version: int | None = None,
 ) -> Outcome:
-    """Record (or correct) the outcome of a dispatch: officers, or the host organization's focal point."""
+    """Record (or correct) the outcome of a dispatch: officers, or the host organization's focal point.
+    `expected_version`: the dispatch's version the form was read at (a correction never overwrites one
+    made meanwhile)."""
     access.require_dispatch_scope(actor, dispatch)
     if not (access.is_officer(actor) or access.is_focal_point(actor)):
         raise PermissionDenied
@@ -63,6 +67,7 @@ def outcome_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        version_claim(dispatch, expected_version=expected_version)
         outcome, created = Outcome.objects.update_or_create(
             dispatch=dispatch,
             defaults={

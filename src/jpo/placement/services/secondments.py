@@ -17,6 +17,7 @@ from jpo.placement.models import Dispatch, MilestoneKind, Outcome, OutcomeKind, 
 from jpo.placement.services.costs import dispatch_costs_refresh
 from jpo.placement.services.dates import future_refusal
 from jpo.placement.terms import NPA_CONSULTATION_YEARS, add_years
+from jpo.safety.versions import version_claim
 
 RETURN_BEFORE_START = gettext_lazy("The return must come after the dispatch started (%(start)s).")
 NO_ASSIGNMENT = gettext_lazy("Name the assignment after return, so the experience can be used.")
@@ -34,10 +35,13 @@ def secondment_plan(
     secondment: Secondment,
     planned_return_date: dt.date,
     npa_consulted_on: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> Secondment:
+    """Plan the return. `expected_version`: the secondment's version the form was read at."""
     access.require_secondment_scope(actor, secondment)
     with transaction.atomic():
         secondment = Secondment.objects.select_for_update().select_related("dispatch").get(pk=secondment.pk)
+        version_claim(secondment, expected_version=expected_version)
         if secondment.returned_on is not None:
             raise ValidationError(ALREADY_RETURNED % {"day": secondment.returned_on})
         if planned_return_date <= secondment.dispatch.start_date:
@@ -68,13 +72,19 @@ def secondment_plan(
 
 
 def secondment_record_return(
-    *, actor: User, secondment: Secondment, returned_on: dt.date, assignment_after_return: str
+    *,
+    actor: User,
+    secondment: Secondment,
+    returned_on: dt.date,
+    assignment_after_return: str,
+    expected_version: int | None = None,
 ) -> Secondment:
     """The civil servant is back at the ministry: the dispatch ends, the outcome says so (unless the JPO
     had already taken a post), and the assignment after return is kept."""
     access.require_secondment_scope(actor, secondment)
     with transaction.atomic():
         secondment = Secondment.objects.select_for_update().select_related("dispatch").get(pk=secondment.pk)
+        version_claim(secondment, expected_version=expected_version)
         dispatch: Dispatch = secondment.dispatch
         errors: dict[str, list] = {}
         if secondment.returned_on is not None:
@@ -96,6 +106,7 @@ def secondment_record_return(
         if dispatch.end_date is None or dispatch.end_date > last_day:
             dispatch.end_date = min(last_day, dispatch.planned_end_date)
             dispatch.save(update_fields=["end_date"])
+            version_claim(dispatch, expected_version=None)  # a dispatch form read before is now stale
         if not Outcome.objects.filter(dispatch=dispatch).exists():
             Outcome.objects.create(
                 dispatch=dispatch,

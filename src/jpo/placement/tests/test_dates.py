@@ -135,7 +135,12 @@ def test_the_outcome_form_shows_the_refusal_on_its_field(client: Any, dispatch: 
     client.force_login(officer)
     response = client.post(
         reverse("placement:dispatch_detail", args=[dispatch.pk]),
-        {"action": "outcome", "outcome-kind": OutcomeKind.UNKNOWN, "outcome-recorded_on": "2041-01-01"},
+        {
+            "action": "outcome",
+            "version": dispatch.version,
+            "outcome-kind": OutcomeKind.UNKNOWN,
+            "outcome-recorded_on": "2041-01-01",
+        },
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400

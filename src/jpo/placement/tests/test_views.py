@@ -128,6 +128,7 @@ def test_extension_past_maximum_is_a_400_with_the_field_named(client) -> None:
         reverse("placement:dispatch_detail", args=[dispatch.pk]),
         {
             "action": "extend",
+            "version": dispatch.version,
             "extend-new_planned_end": "2029-01-01",
             "extend-reason": "pending",
         },
@@ -358,3 +359,41 @@ def test_staff_reads_of_dispatch_secondment_and_candidates_are_logged(client, ma
         client.get(reverse("placement:secondment_detail", args=[dispatch.secondment.pk])).status_code == 404
     )
     assert PersonalDataAccess.objects.count() == 3
+
+
+def test_two_staff_editing_one_dispatch_or_secondment_the_stale_form_is_refused(client, make_user) -> None:
+    officer = f.officer()
+    dispatch = f.dispatched(actor=officer, civil_servant=True, start=dt.date(2025, 1, 6))
+    secondment = dispatch.secondment
+    read_at = dispatch.version  # both officers opened the page at this version
+    client.force_login(officer)
+    url = reverse("placement:dispatch_detail", args=[dispatch.pk])
+    page = client.get(url).content.decode()
+    assert f'name="version" value="{read_at}"' in page
+    first = {"action": "extend", "version": read_at, "extend-new_planned_end": "2027-07-05"}
+    assert client.post(url, {**first, "extend-reason": "project extended"}).status_code == 302
+    # The second officer's form was read before: refused, nothing overwritten, in both languages.
+    second = {"action": "extend", "version": read_at, "extend-new_planned_end": "2027-03-05"}
+    response = client.post(url, {**second, "extend-reason": "other"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 409
+    assert "Someone else saved this record while you were editing it" in response.content.decode()
+    response = client.post(url, {**second, "extend-reason": "other"}, HTTP_ACCEPT_LANGUAGE="ja")
+    assert (
+        response.status_code == 409 and "編集中に別の人がこの記録を保存しました" in response.content.decode()
+    )
+    stale_end = {"action": "end", "version": read_at, "end-end_date": "2025-06-30"}
+    assert client.post(url, stale_end).status_code == 409
+    dispatch.refresh_from_db()
+    assert (dispatch.planned_end_date, dispatch.end_date) == (dt.date(2027, 7, 5), None)
+    assert dispatch.extensions.count() == 1
+    # A form without its version is refused too (400), not trusted.
+    assert client.post(url, {**stale_end, "version": ""}).status_code == 400
+    # The extension moved the return plan: a secondment form read before it is stale as well.
+    secondment_url = reverse("placement:secondment_detail", args=[secondment.pk])
+    plan = {"action": "plan", "version": secondment.version, "plan-planned_return_date": "2027-08-01"}
+    assert client.post(secondment_url, plan).status_code == 409
+    secondment.refresh_from_db()
+    assert secondment.planned_return_date == dt.date(2027, 7, 6)
+    assert client.post(secondment_url, {**plan, "version": secondment.version}).status_code == 302
+    secondment.refresh_from_db()
+    assert secondment.planned_return_date == dt.date(2027, 8, 1)

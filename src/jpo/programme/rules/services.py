@@ -17,6 +17,7 @@ from jpo.programme.models import Cycle, RuleSet, RuleSetParameter, RuleSetStatus
 from jpo.programme.rules.documents import parse_rule_set_document
 from jpo.programme.rules.errors import RuleSetError
 from jpo.programme.rules.selectors import parameter_entry, rule_set_entries
+from jpo.safety.versions import StaleEdit, version_claim
 
 S = RuleSetStatus
 RULE_SET_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -191,8 +192,10 @@ def rule_set_update_parameter(
     exceptions: Mapping[str, Any] | None = None,
     candidates: list[Any] | None = None,
     uncertain: bool | None = None,
+    expected_version: int | None = None,
 ) -> RuleSetParameter:
-    """Set one parameter of a draft, validated; see the package docstring."""
+    """Set one parameter of a draft, validated; see the package docstring. `expected_version`: the
+    parameter's version the form was read at (0: not in the draft yet); `StaleEdit` if it moved on."""
     locked = RuleSet.objects.select_for_update().select_related("cycle").get(pk=rule_set.pk)
     if locked.status != S.DRAFT:
         raise RuleSetError(
@@ -208,6 +211,9 @@ def rule_set_update_parameter(
             problems={name: ["a reason is required once the application window has opened"]},
         )
     row = locked.parameters.select_for_update().filter(name=name).first()
+    read_version = row.version if row is not None else 0
+    if expected_version is not None and expected_version != read_version:
+        raise StaleEdit()
     current = parameter_entry(row) if row is not None else {}
     raw: dict[str, Any] = {
         "value": value,
@@ -228,7 +234,9 @@ def rule_set_update_parameter(
         row = RuleSetParameter(rule_set=locked, name=name)
     for k, v in fields.items():
         setattr(row, k, v)
+    row.version = read_version + 1
     row.save()
+    version_claim(locked, expected_version=None)  # a publish form read before this change is stale
     audit_record(
         actor=actor,
         action="programme.rule_set.parameter",
@@ -240,9 +248,17 @@ def rule_set_update_parameter(
 
 
 @transaction.atomic
-def rule_set_publish(*, rule_set: RuleSet, actor: User | None, confirm_unknown: bool = False) -> RuleSet:
-    """Publish a draft: it governs its cycle from now on; the published one it replaces is superseded."""
+def rule_set_publish(
+    *,
+    rule_set: RuleSet,
+    actor: User | None,
+    confirm_unknown: bool = False,
+    expected_version: int | None = None,
+) -> RuleSet:
+    """Publish a draft: it governs its cycle from now on; the published one it replaces is superseded.
+    `expected_version`: the draft's version the officer reviewed (`StaleEdit` if it changed since)."""
     locked = RuleSet.objects.select_for_update().select_related("cycle").get(pk=rule_set.pk)
+    version_claim(locked, expected_version=expected_version)
     code = locked.cycle.code
     if locked.status != S.DRAFT:
         raise RuleSetError(

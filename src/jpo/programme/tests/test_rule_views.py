@@ -92,6 +92,16 @@ def create_fy2027(officer: Any) -> Cycle:
     return Cycle.objects.get(fiscal_year=2027)
 
 
+def _version(fy: int, name: str | None = None) -> int:
+    """The version a form of the page carries: the draft's (publish) or one parameter's (0: not in it)."""
+    draft = draft_rule_set(fy)
+    assert draft is not None
+    if name is None:
+        return draft.version
+    row = draft.parameters.filter(name=name).first()
+    return row.version if row is not None else 0
+
+
 def test_creating_a_cycle_starts_its_draft_from_the_newest_rules(officer: Any, fy2026: Cycle) -> None:
     cycle = create_fy2027(officer)
     draft = draft_rule_set(cycle)
@@ -114,6 +124,7 @@ def test_officer_changes_the_reference_date_with_a_source(officer: Any, fy2026: 
     response = officer.post(
         url,
         {
+            "version": _version(2027, "age_reference_date"),
             "state": "known",
             "date": "2027-02-01",
             "source_label": "FY2027 call for applications",
@@ -163,7 +174,9 @@ def test_bad_parameter_is_refused_and_nothing_changes(
 ) -> None:
     create_fy2027(officer)
     before = rule_set_entries(draft_rule_set(2027))  # type: ignore[arg-type]
-    response = officer.post(reverse("programme:parameter", args=[2027, name]), data)
+    response = officer.post(
+        reverse("programme:parameter", args=[2027, name]), {**data, "version": _version(2027, name)}
+    )
     assert response.status_code == 400
     if field is None:
         assert message in " ".join(response.context["problems"])
@@ -187,7 +200,7 @@ def test_impact_preview_counts_changed_outcomes_per_criterion_with_examples(
     create_fy2027(officer)
     officer.post(
         reverse("programme:parameter", args=[2027, "age_limit"]),
-        {"state": "known", "number": "30", "source_label": "test"},
+        {"state": "known", "number": "30", "source_label": "test", "version": _version(2027, "age_limit")},
     )
     response = officer.get(reverse("programme:rules_preview", args=[2027]) + "?applications=2026")
     assert response.status_code == 200
@@ -222,11 +235,15 @@ def test_publish_refuses_unknown_rules_until_confirmed(officer: Any, fy2026: Cyc
     create_fy2027(officer)
     draft = draft_rule_set(2027)
     assert policy.unknown_criterion_parameters(rule_set_entries(draft))  # type: ignore[arg-type]
-    response = officer.post(reverse("programme:rules_publish", args=[2027]), follow=True)
+    response = officer.post(
+        reverse("programme:rules_publish", args=[2027]), {"version": _version(2027)}, follow=True
+    )
     assert "Not published: these rules are unknown" in response.content.decode()
     assert not RuleSet.objects.filter(cycle__fiscal_year=2027, status=RuleSetStatus.PUBLISHED).exists()
     assert effective_rules(2027) is None
-    officer.post(reverse("programme:rules_publish", args=[2027]), {"confirm_unknown": "on"})
+    officer.post(
+        reverse("programme:rules_publish", args=[2027]), {"confirm_unknown": "on", "version": _version(2027)}
+    )
     assert RuleSet.objects.get(cycle__fiscal_year=2027, status=RuleSetStatus.PUBLISHED).pk == draft.pk  # type: ignore[union-attr]
     assert effective_rules(2027) is not None
     assert officer.get(reverse("calls:detail", args=[2027])).status_code == 200
@@ -242,21 +259,22 @@ def test_after_the_window_opens_a_change_needs_a_reason_and_publishing_rescreens
     response = officer.post(url, {"state": "known", "number": "30"})
     assert response.status_code == 400
     assert "reason" in response.context["form"].errors
-    assert (
-        officer.post(url, {"state": "known", "number": "30", "reason": "Corrected call"}).status_code == 302
-    )
+    fields = {"state": "known", "number": "30", "reason": "Corrected call"}
+    assert officer.post(url, {**fields, "version": _version(2026, "age_limit")}).status_code == 302
     event = AuditEvent.objects.filter(action="programme.rule_set.parameter").latest("pk")
     assert event.data["reason"] == "Corrected call"
 
     response = officer.post(
-        reverse("programme:rules_publish", args=[2026]), {"confirm_unknown": "on"}, follow=True
+        reverse("programme:rules_publish", args=[2026]),
+        {"confirm_unknown": "on", "version": _version(2026)},
+        follow=True,
     )
     assert "give the reason" in response.content.decode()
     assert effective_rules(2026) is None
     with django_capture_on_commit_callbacks(execute=True):
         officer.post(
             reverse("programme:rules_publish", args=[2026]),
-            {"confirm_unknown": "on", "reason": "Corrected call"},
+            {"confirm_unknown": "on", "reason": "Corrected call", "version": _version(2026)},
         )
     assert AuditEvent.objects.filter(
         action="programme.rule_set.publish_reason", data__reason="Corrected call"
@@ -265,3 +283,26 @@ def test_after_the_window_opens_a_change_needs_a_reason_and_publishing_rescreens
     assert run.status == "done" and run.total == 1
     application.refresh_from_db()
     assert application.screening.criteria.get(criterion="age").outcome == "failed"
+
+
+def test_two_officers_editing_one_rule_the_stale_save_and_a_stale_publish_are_refused(
+    officer: Any, fy2026: Cycle
+) -> None:
+    create_fy2027(officer)
+    url = reverse("programme:parameter", args=[2027, "age_limit"])
+    read_at, publish_read_at = _version(2027, "age_limit"), _version(2027)
+    assert f'name="version" value="{read_at}"' in officer.get(url).content.decode()
+    first = {"state": "known", "number": "32", "source_label": "call", "version": read_at}
+    assert officer.post(url, first).status_code == 302
+    response = officer.post(url, {**first, "number": "29"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 409
+    assert "Someone else saved this record while you were editing it" in response.content.decode()
+    assert rule_set_entries(draft_rule_set(2027))["age_limit"]["value"] == 32  # type: ignore[arg-type]
+    # The draft changed after the publish form was read: publishing it is refused, nothing published.
+    response = officer.post(
+        reverse("programme:rules_publish", args=[2027]),
+        {"confirm_unknown": "on", "version": publish_read_at},
+        follow=True,
+    )
+    assert "Someone else saved this record" in response.content.decode()
+    assert effective_rules(2027) is None

@@ -219,6 +219,7 @@ def test_officer_edits_a_cycle_and_the_change_is_audited(officer_client: Any, fy
             applications_open="2026-02-02T00:00",
             applications_close="2026-03-10T18:00:00",
             slots="60",
+            version=str(fy2026.version),
         ),
     )
     assert response.status_code == 302
@@ -229,6 +230,28 @@ def test_officer_edits_a_cycle_and_the_change_is_audited(officer_client: Any, fy
     assert not fy2026.tracks.filter(kind=TrackKind.ORGANIZATION).exists()
     event = AuditEvent.objects.get(action="programme.cycle.update", target_id=str(fy2026.pk))
     assert "applications_close" in event.data
+
+
+def test_two_officers_editing_one_cycle_the_stale_form_is_refused(officer_client: Any, fy2026: Cycle) -> None:
+    url = reverse("programme:cycle_edit", args=[2026])
+    read_at = fy2026.version
+    assert f'name="version" value="{read_at}"' in officer_client.get(url).content.decode()
+    windows = {
+        "preregistration_opens": "",
+        "preregistration_closes": "",
+        "applications_open": "2026-02-02T00:00",
+    }
+    first = _post_data(**windows, applications_close="2026-03-10T18:00:00", slots="60", version=str(read_at))
+    assert officer_client.post(url, first).status_code == 302
+    second = _post_data(**windows, applications_close="2026-03-20T18:00:00", slots="70", version=str(read_at))
+    response = officer_client.post(url, second, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 409
+    assert "Someone else saved this record while you were editing it" in response.content.decode()
+    fy2026.refresh_from_db()
+    assert (fy2026.slots, fy2026.applications_close) == (60, jst(2026, 3, 10, 18, 0, 0))
+    assert fy2026.version == read_at + 1
+    no_version = _post_data(**windows, applications_close="2026-03-20T18:00:00", slots="70")
+    assert officer_client.post(url, no_version).status_code == 400
 
 
 def test_cycle_list_queries_do_not_grow_with_cycles(officer_client: Any, undp: Organization) -> None:

@@ -7,6 +7,7 @@ import re
 from typing import Any, cast
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -28,6 +29,7 @@ from jpo.programme.rules.selectors import (
 )
 from jpo.programme.rules.services import rule_set_create_for_cycle, rule_set_update_parameter
 from jpo.programme.services import fiscal_year_label
+from jpo.safety.versions import version_posted
 from jpo.selection.models import ScreeningRun
 
 officer_only = role_required(Role.OFFICER)
@@ -139,10 +141,12 @@ def parameter_edit(request: HttpRequest, fy: int, name: str) -> HttpResponse:
     problems: list[str] = []
     if request.method == "POST":
         form = ParameterForm(request.POST, name=name, fiscal_year=fy, reason_required=opened)
+        status = 400
         if form.is_valid():
             data = form.cleaned_data
             try:
                 rule_set_update_parameter(
+                    expected_version=version_posted(request.POST.get("version")),
                     rule_set=draft,
                     name=name,
                     value=form.value(),
@@ -154,6 +158,9 @@ def parameter_edit(request: HttpRequest, fy: int, name: str) -> HttpResponse:
                 )
             except RuleSetError as error:
                 problems = [p for ps in error.problems.values() for p in ps] or [str(error)]
+            except ValidationError as error:  # a stale or incomplete form
+                problems = error.messages
+                status = getattr(error, "status_code", 400)
             else:
                 messages.success(
                     request,
@@ -161,7 +168,6 @@ def parameter_edit(request: HttpRequest, fy: int, name: str) -> HttpResponse:
                     % {"parameter": selectors.parameter_description(name, _lang())},
                 )
                 return redirect("programme:rules", fy=fy)
-        status = 400
     else:
         form = ParameterForm(
             initial=parameter_initial(name, entry, fiscal_year=fy),
@@ -180,6 +186,7 @@ def parameter_edit(request: HttpRequest, fy: int, name: str) -> HttpResponse:
             "current": selectors.entry_value_text(name, entry, fiscal_year=fy, lang=_lang()),
             "problems": problems,
             "window_opened": opened,
+            "version": row.version if row is not None else 0,
         },
         status=status,
     )
@@ -259,9 +266,13 @@ def rules_publish(request: HttpRequest, fy: int) -> HttpResponse:
             actor=_user(request),
             confirm_unknown=request.POST.get("confirm_unknown") == "on",
             reason=request.POST.get("reason", ""),
+            expected_version=version_posted(request.POST.get("version")),
         )
     except services.CycleError as error:
         messages.error(request, error.message)
+        return redirect("programme:rules", fy=fy)
+    except ValidationError as error:  # a draft changed since the page was read, or no version posted
+        messages.error(request, error.messages[0])
         return redirect("programme:rules", fy=fy)
     except RuleSetError as error:
         if error.unknown:
