@@ -180,7 +180,7 @@ def raw_insert(tables: list[tuple[object, list[str], list[tuple[object, ...]]]],
     or the fastest plain way (COPY on PostgreSQL, executemany on SQLite: the helper the service uses)."""
     from django.db import connection, transaction
 
-    from jpo.selection.services.screening import insert_rows
+    from jpo.core.bulksql import insert_rows
 
     def prepared(model: object, rows: list[tuple[object, ...]]) -> list[list[object]]:
         fields = model._meta.concrete_fields  # type: ignore[attr-defined]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("accounts/login/", accounts_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("jpo.applications.signup_urls")),
     path("accounts/", include("jpo.accounts.urls")),
     path("portal/", include("jpo.applications.urls")),
     path("admin/", admin.site.urls),

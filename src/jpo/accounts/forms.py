@@ -1,4 +1,4 @@
-"""Forms of the account pages: sign-up and profile. Errors name the field, in the user's language."""
+"""Forms of the account pages (password reset, two-factor) and the date fields the sign-up and profile use. Errors name the field, in the user's language."""
 
 from __future__ import annotations
 
@@ -7,12 +7,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.contrib.auth import password_validation
 from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jpo.accounts.models import User
 from jpo.outbox.services import email_queue
 
 REAL_DATE_MESSAGE = _("Enter a real date as year-month-day, e.g. 1995-04-01 (30 February does not exist).")
@@ -43,64 +41,6 @@ def validate_birth_date(value: dt.date) -> None:
         raise forms.ValidationError(BIRTH_DATE_FUTURE, code="future")
     if value < dt.date(1900, 1, 1):
         raise forms.ValidationError(BIRTH_DATE_TOO_OLD, code="too_old")
-
-
-class SignupForm(forms.Form):
-    email = forms.EmailField(
-        label=_("E-mail address"),
-        max_length=150,  # it becomes the user name (150 characters at most)
-        help_text=_("You will log in with this address. We send a link to check it."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    family_name = forms.CharField(label=_("Family name"), max_length=100)
-    given_name = forms.CharField(label=_("Given name"), max_length=100)
-    birth_date = RealDateField(label=_("Date of birth"), validators=[validate_birth_date])
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 10 characters; not a common password; not only digits."),
-    )
-    password2 = forms.CharField(
-        label=_("Password (again)"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean_email(self) -> str:
-        # Whether the address is registered is never said here (see services.signup_request).
-        return str(self.cleaned_data["email"]).strip().lower()
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        p1, p2 = data.get("password1"), data.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", _("The two passwords differ."))
-        elif p1:
-            probe = User(
-                username=data.get("email", ""),
-                email=data.get("email", ""),
-                first_name=data.get("given_name", ""),
-                last_name=data.get("family_name", ""),
-            )
-            try:
-                password_validation.validate_password(p1, probe)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return data
-
-
-class ProfileForm(forms.Form):
-    """The person, shared by every application: personal data and the language of e-mails."""
-
-    family_name = forms.CharField(label=_("Family name"), max_length=100)
-    given_name = forms.CharField(label=_("Given name"), max_length=100)
-    family_name_kana = forms.CharField(label=_("Family name (kana)"), max_length=100, required=False)
-    given_name_kana = forms.CharField(label=_("Given name (kana)"), max_length=100, required=False)
-    birth_date = RealDateField(label=_("Date of birth"), validators=[validate_birth_date])
-    preferred_language = forms.ChoiceField(
-        label=_("Language of e-mails"), choices=[("ja", "日本語"), ("en", "English")]
-    )
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -11,10 +9,12 @@ from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import models, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from jpo.accounts.models import AuditEvent, Role, User
+from jpo.accounts.links import absolute_url
+from jpo.accounts.models import AuditEvent, User
 from jpo.outbox.services import email_queue
 
 
@@ -43,6 +43,11 @@ class VerificationError(Exception):
 
 def email_verification_token(*, user: User) -> str:
     return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT, compress=True)
+
+
+def email_verification_url(*, user: User) -> str:
+    """The absolute link that confirms `user`'s address (for the e-mail)."""
+    return absolute_url(reverse("accounts:verify", args=[email_verification_token(user=user)]))
 
 
 def email_verification_send(*, user: User, verify_url: str) -> None:
@@ -74,39 +79,11 @@ def email_verify(*, token: str) -> User:
     return user
 
 
-def signup_request(
-    *,
-    email: str,
-    password: str,
-    family_name: str,
-    given_name: str,
-    birth_date: dt.date,
-    language: str,
-    verify_url: Callable[[User], str],
-    login_url: str,
-    reset_url: str,
-) -> None:
-    """Sign-up that does not tell who is registered: the same answer and one e-mail either way.
-
-    A new address gets an account and its verification link. An address that already has an account
-    gets no second one: its owner is told by e-mail that someone tried to sign up with it (with the
-    log-in and password-reset links). The password is hashed in both cases so the time taken does not
-    tell the two apart either.
-    """
-    email = email.strip().lower()
-    owner = User.objects.filter(models.Q(email__iexact=email) | models.Q(username__iexact=email)).first()
-    if owner is None:
-        user, _flags = user_signup(
-            email=email,
-            password=password,
-            family_name=family_name,
-            given_name=given_name,
-            birth_date=birth_date,
-            language=language,
-        )
-        email_verification_send(user=user, verify_url=verify_url(user))
-        return
-    make_password(password)  # the same work as creating an account (see above)
+def signup_existing_notify(*, owner: User, password: str, login_url: str, reset_url: str) -> None:
+    """Tell the owner of an address that someone tried to sign up with it (with the log-in and
+    password-reset links). The password is hashed all the same, so the time taken does not tell a
+    registered address from a new one."""
+    make_password(password)
     with transaction.atomic(), translation.override(owner.preferred_language or settings.LANGUAGE_CODE):
         body = render_to_string(
             "accounts/email/signup_existing.txt",
@@ -115,59 +92,3 @@ def signup_request(
         subject = gettext("Someone tried to create a JPO programme account with your e-mail address")
         email_queue(recipients=[owner.email], subject=subject, body=body, kind="accounts.signup_existing")
         audit_record(actor=None, action="user.signup_existing", target=owner, data={})
-
-
-def user_signup(
-    *,
-    email: str,
-    password: str,
-    family_name: str,
-    given_name: str,
-    birth_date: dt.date,
-    language: str,
-) -> tuple[User, list[Any]]:
-    """Create an applicant account and its Applicant record; return it with any likely duplicates flagged.
-
-    The user name is the e-mail address (lower-cased), so applicants log in with their address.
-    """
-    from jpo.applications.models import Applicant  # applications depends on accounts, not the reverse
-    from jpo.applications.services import applicant_flag_duplicates
-
-    email = email.strip().lower()
-    with transaction.atomic():
-        user = User(
-            username=email,
-            email=email,
-            first_name=given_name,
-            last_name=family_name,
-            role=Role.APPLICANT,
-            preferred_language=language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE,
-        )
-        user.set_password(password)
-        user.full_clean(exclude=["password"])
-        user.save()
-        applicant = Applicant.objects.create(
-            user=user,
-            family_name=family_name,
-            given_name=given_name,
-            birth_date=birth_date,
-            email=email,
-            nationalities=[],
-        )
-        audit_record(actor=user, action="user.signup", target=user, data={"email": email})
-        flags = applicant_flag_duplicates(applicant=applicant)
-    return user, flags
-
-
-def user_profile_update(*, user: User, applicant: Any, data: dict[str, Any]) -> None:
-    """Save the person's data (shared by their applications) and the language of their e-mails."""
-    with transaction.atomic():
-        user.preferred_language = data["preferred_language"]
-        user.first_name = data["given_name"]
-        user.last_name = data["family_name"]
-        user.save(update_fields=["preferred_language", "first_name", "last_name"])
-        if applicant is not None:
-            for field in ("family_name", "given_name", "family_name_kana", "given_name_kana", "birth_date"):
-                setattr(applicant, field, data[field])
-            applicant.save()
-        audit_record(actor=user, action="user.profile_updated", target=user)

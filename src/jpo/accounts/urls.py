@@ -5,11 +5,8 @@ from jpo.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
-    path("signup/", views.signup, name="signup"),
-    path("signup/sent/", views.signup_sent, name="signup_sent"),
     path("verify/", views.verify_sent, name="verify_sent"),
     path("verify/<str:token>/", views.verify, name="verify"),
-    path("profile/", views.profile, name="profile"),
     path("2fa/", views.two_factor, name="two_factor"),
     path("password-reset/", views.password_reset, name="password_reset"),
     path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),

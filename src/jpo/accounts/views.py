@@ -1,4 +1,4 @@
-"""Account pages: sign-up, e-mail verification, profile, password reset (Django's views, our templates)."""
+"""Account pages: e-mail verification, two-factor, password reset (Django's views, our templates)."""
 
 from __future__ import annotations
 
@@ -11,58 +11,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
 from jpo.accounts import access, services, twofactor
 from jpo.accounts.access import public, role_required
-from jpo.accounts.forms import PasswordResetForm, ProfileForm, SignupForm, TwoFactorForm
-from jpo.accounts.links import absolute_url
+from jpo.accounts.forms import PasswordResetForm, TwoFactorForm
 from jpo.accounts.models import Role, User
 from jpo.accounts.throttle import throttled, too_many_requests
 
 
-def _verify_url(user: User) -> str:
-    return absolute_url(reverse("accounts:verify", args=[services.email_verification_token(user=user)]))
-
-
 def _send_verification(request: HttpRequest, user: Any) -> None:
-    services.email_verification_send(user=user, verify_url=_verify_url(user))
-
-
-@public
-@require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
-    """The same answer and one e-mail whether or not the address is registered (services.signup_request)."""
-    if request.user.is_authenticated:
-        return redirect("portal:home")
-    if request.method == "POST" and throttled(request, "signup"):
-        return too_many_requests(request, "signup")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        services.signup_request(
-            email=data["email"],
-            password=data["password1"],
-            family_name=data["family_name"],
-            given_name=data["given_name"],
-            birth_date=data["birth_date"],
-            language=get_language() or "ja",
-            verify_url=_verify_url,
-            login_url=absolute_url(reverse("login")),
-            reset_url=absolute_url(reverse("accounts:password_reset")),
-        )
-        request.session["signup_email"] = data["email"]
-        return redirect("accounts:signup_sent")
-    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
-
-
-@public
-@require_http_methods(["GET"])
-def signup_sent(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/signup_sent.html", {"email": request.session.get("signup_email", "")})
+    services.email_verification_send(user=user, verify_url=services.email_verification_url(user=user))
 
 
 @role_required(Role.APPLICANT)
@@ -89,43 +50,6 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated and request.user.pk == user.pk:
         return redirect("portal:home")
     return redirect(f"{reverse('login')}?next={reverse('portal:home')}")
-
-
-@role_required(Role.APPLICANT)
-@require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
-    from jpo.applications.models import Applicant
-    from jpo.applications.services import applicant_flag_duplicates
-
-    user = cast(User, request.user)
-    applicant = Applicant.objects.filter(user=user).first()
-    initial: dict[str, Any] = {"preferred_language": user.preferred_language}
-    if applicant is not None:
-        initial.update(
-            {
-                "family_name": applicant.family_name,
-                "given_name": applicant.given_name,
-                "family_name_kana": applicant.family_name_kana,
-                "given_name_kana": applicant.given_name_kana,
-                "birth_date": applicant.birth_date,
-            }
-        )
-    form = ProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        services.user_profile_update(user=user, applicant=applicant, data=form.cleaned_data)
-        if applicant is not None and applicant_flag_duplicates(applicant=applicant):
-            messages.warning(
-                request,
-                _("Another record has the same name and date of birth: the programme officer will check."),
-            )
-        messages.success(request, _("Your profile was saved."))
-        return redirect("accounts:profile")
-    return render(
-        request,
-        "accounts/profile.html",
-        {"form": form, "applicant": applicant},
-        status=400 if form.errors else 200,
-    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):

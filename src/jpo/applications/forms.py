@@ -14,6 +14,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.core.files.uploadedfile import UploadedFile
 from django.http import QueryDict
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jpo.accounts.forms import RealDateField, validate_birth_date
+from jpo.accounts.models import User
 from jpo.applications.models import (
     Application,
     DegreeLevel,
@@ -383,3 +385,61 @@ class EndorsementDecisionForm(forms.Form):
         if cleaned.get("decision") == "declined" and not (cleaned.get("reason") or "").strip():
             self.add_error("reason", _("Write the reason for declining the endorsement."))
         return cleaned
+
+
+class SignupForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=150,  # it becomes the user name (150 characters at most)
+        help_text=_("You will log in with this address. We send a link to check it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    birth_date = RealDateField(label=_("Date of birth"), validators=[validate_birth_date])
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters; not a common password; not only digits."),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_email(self) -> str:
+        # Whether the address is registered is never said here (see signup.applicant_signup_request).
+        return str(self.cleaned_data["email"]).strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            probe = User(
+                username=data.get("email", ""),
+                email=data.get("email", ""),
+                first_name=data.get("given_name", ""),
+                last_name=data.get("family_name", ""),
+            )
+            try:
+                password_validation.validate_password(p1, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class ProfileForm(forms.Form):
+    """The person, shared by every application: personal data and the language of e-mails."""
+
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    family_name_kana = forms.CharField(label=_("Family name (kana)"), max_length=100, required=False)
+    given_name_kana = forms.CharField(label=_("Given name (kana)"), max_length=100, required=False)
+    birth_date = RealDateField(label=_("Date of birth"), validators=[validate_birth_date])
+    preferred_language = forms.ChoiceField(
+        label=_("Language of e-mails"), choices=[("ja", "日本語"), ("en", "English")]
+    )

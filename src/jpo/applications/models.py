@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jpo.applications.workflow import Status
+from jpo.programme.vocabulary import DegreeLevel, DocumentKind, EmploymentType, LanguageTestKind, Sector
 
 
 class Sex(models.TextChoices):
@@ -205,12 +206,6 @@ class StatusChange(models.Model):
 # --- What the applicant declares (the application form) -------------------------------------------
 
 
-class DegreeLevel(models.TextChoices):
-    BACHELOR = "bachelor", _("Bachelor's degree")
-    MASTER = "master", _("Master's degree")
-    DOCTORATE = "doctorate", _("Doctorate")
-
-
 class Degree(models.Model):
     """A degree held, or expected by a date (the policy decides which deadline applies in the cycle)."""
 
@@ -240,22 +235,6 @@ class Degree(models.Model):
         return f"{self.get_level_display()} — {self.field}"
 
 
-class EmploymentType(models.TextChoices):
-    FULL_TIME = "full_time", _("Full-time paid work")
-    PART_TIME = "part_time", _("Part-time work")
-    INTERNSHIP = "internship", _("Internship")
-
-
-class Sector(models.TextChoices):
-    PRIVATE = "private", _("Private sector")
-    NATIONAL_GOVERNMENT = "national_government", _("National government")
-    LOCAL_GOVERNMENT = "local_government", _("Local government")
-    INTERNATIONAL_ORGANIZATION = "international_organization", _("International organization")
-    NGO = "ngo", _("NGO / non-profit")
-    ACADEMIA = "academia", _("University / research")
-    OTHER = "other", _("Other")
-
-
 class EmploymentPeriod(models.Model):
     """One job. `end` empty means ongoing. Overlapping periods are allowed but count once (policy)."""
 
@@ -282,12 +261,6 @@ class EmploymentPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employer} {self.start}–{self.end or ''}"
-
-
-class LanguageTestKind(models.TextChoices):
-    TOEFL_IBT = "toefl_ibt", _("TOEFL iBT")
-    IELTS = "ielts", _("IELTS")
-    OTHER = "other", _("Other")
 
 
 class LanguageTest(models.Model):
@@ -324,13 +297,6 @@ class DraftStep(models.Model):
 
 
 # --- Documents ------------------------------------------------------------------------------------
-
-
-class DocumentKind(models.TextChoices):
-    CV = "cv", _("CV (in English)")
-    COVER_LETTER = "cover_letter", _("Cover letter (in English)")
-    DEGREE = "degree", _("Degree certificate or expected-degree letter")
-    LANGUAGE = "language", _("Language score report")
 
 
 def document_upload_to(instance: Document, filename: str) -> str:

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from jpo.accounts.models import Role, User
 from jpo.applications.models import Application, EndorsementRequest, Submission
-from jpo.applications.windows import format_instant
 from jpo.outbox.services import email_queue
+from jpo.programme.windows import format_instant
 
 
 def submission_confirmation(*, submission: Submission, language: str, status_url: str = "") -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from jpo.accounts import access
 from jpo.accounts.models import AuditEvent, User
 from jpo.accounts.services import audit_record
-from jpo.applications import notifications, selfcheck, windows
+from jpo.applications import notifications, selfcheck
 from jpo.applications.models import (
     Applicant,
     Application,
@@ -39,6 +39,8 @@ from jpo.applications.models import (
     Submission,
 )
 from jpo.applications.workflow import TRACK_ONLY, TRANSITIONS, Status
+from jpo.core.bulksql import rows_insert, rows_update
+from jpo.programme import windows
 from jpo.programme.models import Cycle, Organization, Post, Track, TrackKind
 
 
@@ -180,49 +182,6 @@ def applications_transition_bulk(
             ),
         )
     return BulkMoves(moved, refused)
-
-
-def rows_update(model: type[Model], fields: Sequence[str], objs: Sequence[Model]) -> None:
-    """UPDATE `fields` of each of `objs` by primary key, as one prepared statement run for every row.
-
-    Django's bulk_update builds one CASE expression per field over a whole batch, which the database
-    evaluates for every row of the batch (quadratic): for thousands of rows this is many times faster."""
-    if not objs:
-        return
-    concrete = [model._meta.get_field(name) for name in fields]
-    quote = connection.ops.quote_name
-    columns = [str(getattr(f, "column", "")) for f in concrete]
-    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
-    table, key = quote(model._meta.db_table), quote(str(model._meta.pk.column))
-    sql = f"UPDATE {table} SET {assignments} WHERE {key} = %s"  # noqa: S608 - names from our models
-    params = [
-        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in concrete] + [obj.pk]  # type: ignore[union-attr]
-        for obj in objs
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-
-
-_PREPARED = frozenset({"DateTimeField", "UUIDField", "DecimalField", "JSONField", "FileField"})
-
-
-def rows_insert(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """INSERT plain rows (values in the order of `fields`; a foreign key by its `..._id`) without
-    building model instances: for loading thousands of rows (`jpo demo`). No signals, no `save()`:
-    auto_now and defaults are not applied, so give every non-null field."""
-    from jpo.selection.services.screening import insert_rows
-
-    concrete = [model._meta.get_field(name) for name in fields]
-    columns = [str(getattr(f, "column", "")) for f in concrete]
-    prepared = [i for i, f in enumerate(concrete) if f.get_internal_type() in _PREPARED]
-    batch = []
-    for row in rows:
-        values = list(row)
-        for i in prepared:
-            values[i] = concrete[i].get_db_prep_save(values[i], connection)  # type: ignore[union-attr]
-        batch.append(values)
-    insert_rows(model._meta.db_table, columns, batch)
-    return len(batch)
 
 
 @dataclass(frozen=True)

@@ -20,10 +20,26 @@ from jpo.accounts import access
 from jpo.accounts.access import public, role_required
 from jpo.accounts.links import absolute_url
 from jpo.accounts.models import Role, User
-from jpo.applications import selectors, selfcheck, services, steps, windows
-from jpo.applications.forms import DocumentUploadForm, EndorsementDecisionForm, raw_from_post
-from jpo.applications.models import Document, DocumentKind, DraftStep, DuplicateFlag, EligibilityCheck
+from jpo.accounts.throttle import throttled, too_many_requests
+from jpo.applications import selectors, selfcheck, services, steps
+from jpo.applications.forms import (
+    DocumentUploadForm,
+    EndorsementDecisionForm,
+    ProfileForm,
+    SignupForm,
+    raw_from_post,
+)
+from jpo.applications.models import (
+    Applicant,
+    Document,
+    DocumentKind,
+    DraftStep,
+    DuplicateFlag,
+    EligibilityCheck,
+)
+from jpo.applications.signup import applicant_profile_update, applicant_signup_request
 from jpo.applications.workflow import Status
+from jpo.programme import windows
 from jpo.programme.models import Cycle
 from jpo.safety.downloads import bytes_download, file_download
 
@@ -512,4 +528,75 @@ def ministry_endorsement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "refusal": refusal,
         },
         status=status,
+    )
+
+
+# --- Sign-up and profile (the account with its Applicant record) --------------------------------------
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """The same answer and one e-mail whether or not the address is registered (see the service)."""
+    if request.user.is_authenticated:
+        return redirect("portal:home")
+    if request.method == "POST" and throttled(request, "signup"):
+        return too_many_requests(request, "signup")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        applicant_signup_request(
+            email=data["email"],
+            password=data["password1"],
+            family_name=data["family_name"],
+            given_name=data["given_name"],
+            birth_date=data["birth_date"],
+            language=get_language() or "ja",
+            login_url=absolute_url(reverse("login")),
+            reset_url=absolute_url(reverse("accounts:password_reset")),
+        )
+        request.session["signup_email"] = data["email"]
+        return redirect("applicant:signup_sent")
+    return render(request, "applications/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@public
+@require_http_methods(["GET"])
+def signup_sent(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "applications/signup_sent.html", {"email": request.session.get("signup_email", "")}
+    )
+
+
+@role_required(Role.APPLICANT)
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    applicant = Applicant.objects.filter(user=user).first()
+    initial: dict[str, Any] = {"preferred_language": user.preferred_language}
+    if applicant is not None:
+        initial.update(
+            {
+                "family_name": applicant.family_name,
+                "given_name": applicant.given_name,
+                "family_name_kana": applicant.family_name_kana,
+                "given_name_kana": applicant.given_name_kana,
+                "birth_date": applicant.birth_date,
+            }
+        )
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        applicant_profile_update(user=user, applicant=applicant, data=form.cleaned_data)
+        if applicant is not None and services.applicant_flag_duplicates(applicant=applicant):
+            messages.warning(
+                request,
+                _("Another record has the same name and date of birth: the programme officer will check."),
+            )
+        messages.success(request, _("Your profile was saved."))
+        return redirect("applicant:profile")
+    return render(
+        request,
+        "applications/profile.html",
+        {"form": form, "applicant": applicant},
+        status=400 if form.errors else 200,
     )

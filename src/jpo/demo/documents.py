@@ -21,7 +21,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from jpo.applications.models import Application, Document, DocumentKind, document_upload_to
-from jpo.applications.services import rows_insert
+from jpo.core.bulksql import rows_insert
 
 # Drafts have begun with their CV and cover letter; a submitted application had every required one.
 DRAFT_KINDS = (DocumentKind.CV, DocumentKind.COVER_LETTER)

@@ -53,10 +53,9 @@ from jpo.applications.services import (
     application_submit,
     applications_record_history,
     receipt_number_for,
-    rows_insert,
-    rows_update,
 )
 from jpo.applications.workflow import Status
+from jpo.core.bulksql import rows_insert, rows_update
 from jpo.demo import catalogue as cat
 from jpo.demo.documents import DocumentWriter, documents_create, documents_files
 from jpo.demo.logins import demo_logins_upsert

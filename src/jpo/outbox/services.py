@@ -11,6 +11,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
 from jpo.outbox.models import Email, EmailState
 
@@ -88,8 +89,6 @@ def emails_queue_bulk(*, messages: Sequence[tuple[str, str, str]], kind: str) ->
 
 
 def _enqueue_batches(ids: list[int]) -> None:
-    from jpo.outbox.tasks import emails_send_task
-
     for start in range(0, len(ids), BATCH):
         emails_send_task.enqueue(ids[start : start + BATCH])
 
@@ -112,8 +111,6 @@ def email_requeue(*, email_id: int, now: dt.datetime | None = None) -> bool:
 
 
 def _enqueue(ids: list[int], *, run_after: dt.datetime | None = None) -> None:
-    from jpo.outbox.tasks import email_send_task
-
     task = email_send_task
     if run_after is not None:
         if not task.get_backend().supports_defer:
@@ -201,3 +198,21 @@ def emails_send_due(*, now: dt.datetime | None = None) -> dict[str, int]:
         elif state == EmailState.FAILED:
             counts["failed"] += 1
     return counts
+
+
+# The tasks are declared beside the work they run (and the `_enqueue...` that start them), so the
+# services and their tasks never import each other.
+@task()
+def email_send_task(email_id: int) -> str:
+    """Send one e-mail of the outbox (claimed once; a failure is retried later with back-off)."""
+    return email_send(email_id=email_id)
+
+
+@task()
+def emails_send_task(email_ids: list[int]) -> dict[str, int]:
+    """Send a batch of e-mails of the outbox (a bulk queue's); each is claimed once, as one by one."""
+    states: dict[str, int] = {}
+    for email_id in email_ids:
+        state = email_send(email_id=email_id)
+        states[state] = states.get(state, 0) + 1
+    return states

@@ -13,9 +13,9 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from jpo import policy
-from jpo.applications.models import DocumentKind
 from jpo.programme.models import Cycle, Organization, Post, PostStatus, RuleSet, RuleSetStatus, Track
 from jpo.programme.rules.selectors import effective_rules
+from jpo.programme.vocabulary import DocumentKind
 
 # A profile that every criterion can judge: only the rule each criterion states is read from it.
 _REFERENCE_PROFILE: dict[str, Any] = {

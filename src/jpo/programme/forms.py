@@ -8,9 +8,9 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jpo.applications.models import DegreeLevel, EmploymentType, LanguageTestKind, Sector
 from jpo.programme.models import Cycle, Organization
 from jpo.programme.services import TOKYO, CycleWindows
+from jpo.programme.vocabulary import DegreeLevel, EmploymentType, LanguageTestKind, Sector
 
 WINDOW_FIELDS = ("preregistration_opens", "preregistration_closes", "applications_open", "applications_close")
 

@@ -61,7 +61,7 @@ def value_labels() -> dict[Any, Any]:
     """Words for the values the rules store as codes (degree levels, kinds of work, ...)."""
     from django.utils.translation import gettext_lazy as _
 
-    from jpo.applications.models import DegreeLevel, EmploymentType
+    from jpo.programme.vocabulary import DegreeLevel, EmploymentType
 
     return {
         **{c.value: c.label for c in DegreeLevel},

@@ -468,7 +468,7 @@ def cycle_windows_errors(*, fiscal_year: int, windows: CycleWindows) -> list[tup
     """
     from django.utils.translation import gettext as _
 
-    from jpo.applications.windows import format_instant
+    from jpo.programme.windows import format_instant
 
     errors: list[tuple[str, str]] = []
     earliest = dt.datetime(fiscal_year - 1, 4, 1, tzinfo=TOKYO)

@@ -27,7 +27,7 @@ NAVIGATION: list[tuple[Any, list[Entry]]] = [
             (_("My applications"), "portal:home", frozenset({Role.APPLICANT})),
             (_("Written task and interview"), "selection:my_stage_two", frozenset({Role.APPLICANT})),
             (_("My offers"), "placement:offer_list", frozenset({Role.APPLICANT})),
-            (_("Profile"), "accounts:profile", frozenset({Role.APPLICANT})),
+            (_("Profile"), "applicant:profile", frozenset({Role.APPLICANT})),
         ],
     ),
     (

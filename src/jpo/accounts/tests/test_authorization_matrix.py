@@ -284,8 +284,8 @@ RULES: dict[str, Rule] = {
     "login": Rule(EVERYONE),
     "logout": Rule(SIGNED_IN),
     "accounts:two_factor": Rule(SIGNED_IN),
-    "accounts:signup": Rule(EVERYONE),
-    "accounts:signup_sent": Rule(EVERYONE),
+    "applicant:signup": Rule(EVERYONE),
+    "applicant:signup_sent": Rule(EVERYONE),
     # Verifying an address then sends the person to the login page.
     "accounts:verify": Rule(
         EVERYONE, lambda w: {"token": email_verification_token(user=w.users[APPLICANT])}, also={302}
@@ -305,7 +305,7 @@ RULES: dict[str, Rule] = {
     "calls:self_check": Rule(EVERYONE, fy),
     # Applicants: their own account and applications
     "accounts:verify_sent": Rule(twins_too(APPLICANT, SUPERUSER)),
-    "accounts:profile": Rule(twins_too(APPLICANT, SUPERUSER)),
+    "applicant:profile": Rule(twins_too(APPLICANT, SUPERUSER)),
     "portal:my_data": Rule(twins_too(APPLICANT, SUPERUSER)),
     "portal:start": Rule(twins_too(APPLICANT, SUPERUSER), lambda w: {"fiscal_year": w.cycle.fiscal_year}),
     "portal:status": Rule({APPLICANT, FOCAL, HR, *PROGRAMME}, app, owned=True),

@@ -7,7 +7,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from jpo.applications.windows import format_instant
+from jpo.programme.windows import format_instant
 
 register = template.Library()
 

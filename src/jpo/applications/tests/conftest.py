@@ -11,10 +11,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jpo.accounts.models import User
-from jpo.accounts.services import email_verification_token, email_verify, user_signup
+from jpo.accounts.services import email_verification_token, email_verify
 from jpo.applications import services
 from jpo.applications.forms import inspect_pdf
 from jpo.applications.models import Application, DocumentKind
+from jpo.applications.signup import applicant_signup
 from jpo.applications.tests.factories import ELIGIBLE_PROFILE, make_pdf
 from jpo.programme.models import Cycle, Organization, OrganizationKind, Track, TrackKind
 
@@ -103,7 +104,7 @@ def signup(db: Any) -> Callable[..., User]:
             "language": language,
         }
         data.update(extra)
-        user, _flags = user_signup(**data)
+        user, _flags = applicant_signup(**data)
         if verified:
             email_verify(token=email_verification_token(user=user))
             user.refresh_from_db()

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from jpo.applications import services, windows
+from jpo.applications import services
 from jpo.applications.models import Submission
 from jpo.applications.tests.conftest import jst
 from jpo.applications.workflow import Status
+from jpo.programme import windows
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jpo import policy
 from jpo.accounts.access import public
 from jpo.accounts.throttle import throttled
-from jpo.applications import windows
-from jpo.programme import calls
+from jpo.programme import calls, windows
 from jpo.programme.forms import (
     DegreeFormSet,
     EmploymentFormSet,

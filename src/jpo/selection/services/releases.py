@@ -2,7 +2,7 @@
 
 Preparing a decision changes nothing the applicant can see: the application keeps its status and no
 e-mail exists. A release gathers the cycle's prepared decisions and is queued to run at its time; the
-task (`jpo.selection.tasks.release_run_task`) refuses to act before that time, then takes each decision
+task (`release_run_task`, below) refuses to act before that time, then takes each decision
 through the same door as a single decision (`stage_two.final_decide`, so every rule of the final list
 applies), which records the status change and queues the result e-mail in one transaction. Each
 decision's e-mail is linked to it: the release's page is the record of every message.
@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
@@ -217,8 +218,6 @@ def release_schedule(
 def release_enqueue(*, release: Release) -> None:
     """Hand the release to the task worker, to run at its time. A backend that cannot run a task later
     leaves it to the sweep (`jpo releases_due`), which runs what is due."""
-    from jpo.selection.tasks import release_run_task
-
     if release_run_task.get_backend().supports_defer:
         release_run_task.using(run_after=release.release_at).enqueue(release.pk)
 
@@ -287,6 +286,14 @@ def release_execute(*, release_id: int, now: dt.datetime | None = None) -> Relea
                 data={"released": release.released, "refused": release.refused},
             )
     return release
+
+
+@task()
+def release_run_task(release_id: int) -> dict[str, object]:
+    """Release a batch of prepared decisions in the task worker; nothing happens before its time.
+    Declared beside the work it runs and the service that queues it, so neither imports the other."""
+    release = release_execute(release_id=release_id)
+    return {"status": release.status, "released": release.released, "refused": release.refused}
 
 
 def _release_items(release: Release) -> None:

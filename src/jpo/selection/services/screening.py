@@ -18,15 +18,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Model, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.applications.models import Applicant, Application, Degree, EmploymentPeriod, LanguageTest
 from jpo.applications.services import applications_transition_bulk
 from jpo.applications.workflow import Status
+from jpo.core import bulksql
 from jpo.leases import LeaseLost, heartbeat, stale
 from jpo.policy import Overlay, ProfileError, evaluate, parse_cycle, rules_version
 from jpo.programme.models import Cycle
@@ -80,8 +82,6 @@ def screening_run_start(
 ) -> ScreeningRun:
     """Queue a bulk run (screen, or apply the outcomes); refuse while another run of the cycle is open.
     With `background=False` the caller runs it (`jpo screening`) instead of the task worker."""
-    from jpo.selection.tasks import screening_run_task
-
     with transaction.atomic():
         Cycle.objects.select_for_update().get(pk=cycle.pk)
         screening_runs_expire(cycle=cycle, now=timezone.now())
@@ -124,57 +124,6 @@ def _score(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-# Bulk screening reads 100,000 applications: the loaders below run plain SQL on the current
-# connection instead of the ORM (whose per-id parameter preparation and per-value converters cost
-# more than the rules themselves). Table and column names come from our models, never from input;
-# the ids are passed as one parameter (an array on PostgreSQL, a JSON list on SQLite).
-
-
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _column(model: type[Model], field: str) -> str:
-    column = model._meta.get_field(field).column  # type: ignore[union-attr]
-    assert isinstance(column, str)
-    return connection.ops.quote_name(column)
-
-
-def _value(model: type[Model], field: str, alias: str = "") -> str:
-    """A column as selected; a date column as its ISO text, as the profile has it (the driver would
-    otherwise make a date of each value, which the profile turns back into the same text)."""
-    column = f"{alias}.{_column(model, field)}" if alias else _column(model, field)
-    if model._meta.get_field(field).get_internal_type() != "DateField":
-        return column
-    if connection.vendor == "postgresql":
-        return f"to_char({column}, 'YYYY-MM-DD')"
-    return f"CAST({column} AS TEXT)"  # SQLite stores dates as ISO text
-
-
-def _ids_match(column: str, ids: Sequence[int]) -> tuple[str, Any]:
-    """An SQL condition that `column` is one of `ids`, and its one parameter."""
-    if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", list(ids)
-    return f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(list(ids))  # noqa: S608
-
-
-def _fetch(sql: str, param: Any) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [param])
-        return cursor.fetchall()
-
-
-def _select_by_ids(
-    model: type[Model], fields: Sequence[str], key: str, ids: Sequence[int], order: Sequence[str] = ()
-) -> list[tuple[Any, ...]]:
-    """Rows of `model` (the given fields) whose `key` is one of `ids`, in `order`."""
-    where, param = _ids_match(_column(model, key), ids)
-    sql = f"SELECT {', '.join(_value(model, f) for f in fields)} FROM {_table(model)} WHERE {where}"  # noqa: S608
-    if order:
-        sql += " ORDER BY " + ", ".join(_column(model, f) for f in order)
-    return _fetch(sql, param)
-
-
 def _raw_score(value: Any) -> int | float:
     """A score column as `_score` gives it (SQLite returns the stored number as int or float)."""
     if isinstance(value, Decimal):
@@ -192,22 +141,22 @@ def profiles_for(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     A test checks that both give the same profile."""
     profiles: dict[int, dict[str, Any]] = {}
     app, person = Application, Applicant
-    where, param = _ids_match(f"a.{_column(app, 'id')}", ids)
+    where, param = bulksql.ids_match(f"a.{bulksql.column(app, 'id')}", ids)
     columns = ", ".join(
         [
-            f"a.{_column(app, 'id')}",
-            _value(person, "birth_date", "p"),
-            f"p.{_column(person, 'nationalities')}",
+            f"a.{bulksql.column(app, 'id')}",
+            bulksql.value(person, "birth_date", "p"),
+            f"p.{bulksql.column(person, 'nationalities')}",
         ]
         + [
-            f"a.{_column(app, f)}"
+            f"a.{bulksql.column(app, f)}"
             for f in ("is_civil_servant", "former_jpo", "international_organization_staff")
         ]
     )
-    source = f"{_table(app)} a JOIN {_table(person)} p ON p.{_column(person, 'id')} = a.{_column(app, 'applicant')}"
+    source = f"{bulksql.table(app)} a JOIN {bulksql.table(person)} p ON p.{bulksql.column(person, 'id')} = a.{bulksql.column(app, 'applicant')}"
     sql = f"SELECT {columns} FROM {source} WHERE {where}"  # noqa: S608
     parsed: dict[Any, Any] = {}  # the stored nationalities text, parsed once per distinct value
-    for pk, birth, nationalities, civil, former, io_staff in _fetch(sql, param):
+    for pk, birth, nationalities, civil, former, io_staff in bulksql.fetch(sql, param):
         if isinstance(nationalities, str | bytes):
             if nationalities not in parsed:
                 parsed[nationalities] = json.loads(nationalities)
@@ -222,7 +171,7 @@ def profiles_for(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
             "former_jpo": bool(former),
             "international_organization_staff": bool(io_staff),
         }
-    for app_id, level, field, awarded, expected in _select_by_ids(
+    for app_id, level, field, awarded, expected in bulksql.select_by_ids(
         Degree,
         ("application", "level", "field", "awarded", "expected"),
         "application",
@@ -235,7 +184,7 @@ def profiles_for(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         else:
             row["expected"] = expected
         profiles[app_id]["degrees"].append(row)
-    for app_id, start, end, kind, sector in _select_by_ids(
+    for app_id, start, end, kind, sector in bulksql.select_by_ids(
         EmploymentPeriod,
         ("application", "start", "end", "type", "sector"),
         "application",
@@ -243,7 +192,7 @@ def profiles_for(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         ("application", "start", "id"),
     ):
         profiles[app_id]["employment"].append({"start": start, "end": end, "type": kind, "sector": sector})
-    for app_id, test, score, taken in _select_by_ids(
+    for app_id, test, score, taken in bulksql.select_by_ids(
         LanguageTest,
         ("application", "test", "score", "taken"),
         "application",
@@ -286,30 +235,6 @@ CRITERION_COLUMNS = (
 )
 
 
-def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Insert plain rows as fast as the database takes them: COPY on PostgreSQL, executemany on SQLite.
-
-    Runs on the current connection, so inside the caller's transaction. Table and column names come
-    from our models (never from input); values are passed as data, never spliced into SQL.
-    """
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        connection.ensure_connection()
-        sql = f"COPY {quote(table)} ({names}) FROM STDIN"
-        with psycopg.Cursor(connection.connection) as cursor, cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
-    with connection.cursor() as django_cursor:
-        django_cursor.executemany(sql, rows)
-
-
 def _screen_chunk(
     ids: Sequence[int], *, cycle: Cycle, version: str, run: ScreeningRun | None, rules: Overlay | None = None
 ) -> int:
@@ -322,7 +247,7 @@ def _screen_chunk(
     profiles = profiles_for(ids)
     known = {
         app_id: (rules, digest)
-        for app_id, rules, digest in _select_by_ids(
+        for app_id, rules, digest in bulksql.select_by_ids(
             Screening, ("application", "rules_version", "profile_sha256"), "application", ids
         )
     }
@@ -385,9 +310,11 @@ def _screen_chunk(
         updated.append(old)
     with transaction.atomic():
         if new:
-            insert_rows(Screening._meta.db_table, SCREENING_COLUMNS, new)
-            pks = dict(_select_by_ids(Screening, ("application", "id"), "application", [n[0] for n in new]))
-            insert_rows(
+            bulksql.insert_rows(Screening._meta.db_table, SCREENING_COLUMNS, new)
+            pks = dict(
+                bulksql.select_by_ids(Screening, ("application", "id"), "application", [n[0] for n in new])
+            )
+            bulksql.insert_rows(
                 ScreeningCriterion._meta.db_table,
                 CRITERION_COLUMNS,
                 [
@@ -604,6 +531,14 @@ def screening_run_execute(*, run_id: int, progress: Progress | None = None) -> S
             data={"run": run.pk, **result, "rules_version": run.rules_version},
         )
     return run
+
+
+@task()
+def screening_run_task(run_id: int) -> dict[str, object]:
+    """Screen a cycle (or apply its screening outcomes) in the task worker; progress is on the run row.
+    Declared beside the work it runs and the service that queues it, so neither imports the other."""
+    run = screening_run_execute(run_id=run_id)
+    return {"status": run.status, "total": run.total, "changed": run.changed}
 
 
 def screening_criterion_override(

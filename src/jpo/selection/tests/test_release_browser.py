@@ -50,7 +50,7 @@ def test_an_officer_releases_results_together(page: Any, make_user: Any) -> None
     assert a.status == Status.INTERVIEW
 
     # The release time comes; the worker runs the task.
-    from jpo.selection.tasks import release_run_task
+    from jpo.selection.services.releases import release_run_task
 
     Release.objects.filter(pk=release.pk).update(release_at=timezone.now() - dt.timedelta(seconds=1))
     assert release_run_task.call(release.pk)["released"] == 2

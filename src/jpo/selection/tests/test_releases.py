@@ -178,7 +178,7 @@ def test_the_release_is_queued_to_run_at_its_time(
     world: dict[str, Any], settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    from jpo.selection.tasks import release_run_task
+    from jpo.selection.services.releases import release_run_task
 
     backend = release_run_task.get_backend()
     backend.clear()  # type: ignore[attr-defined]

@@ -173,9 +173,10 @@ def test_two_app_servers_and_two_workers_on_one_postgresql(cluster: dict[str, An
     from django_tasks_db.models import DBTaskResult
 
     from jpo.accounts.models import Role
-    from jpo.accounts.services import email_verification_token, email_verify, user_signup
+    from jpo.accounts.services import email_verification_token, email_verify
     from jpo.applications import services
     from jpo.applications.models import Application, Submission
+    from jpo.applications.signup import applicant_signup
     from jpo.applications.tests.conftest import fill_eligible
     from jpo.applications.tests.factories import ELIGIBLE_PROFILE
     from jpo.outbox.models import Email, EmailState
@@ -195,7 +196,7 @@ def test_two_app_servers_and_two_workers_on_one_postgresql(cluster: dict[str, An
         name_ja="国連開発計画",
         kind=OrganizationKind.FUND_PROGRAMME,
     )
-    user, _ = user_signup(
+    user, _ = applicant_signup(
         email="applicant@example.jp",
         password="a-long-test-password",
         family_name="山田",

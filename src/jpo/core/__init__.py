@@ -1,0 +1,1 @@
+"""Cross-cutting building blocks every app may use; imports no other part of jpo."""

@@ -1,0 +1,40 @@
+"""The terms the programme's rules and calls speak of, and applications record: degree levels, kinds of
+work and sectors, language tests, the documents a call asks for."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DegreeLevel(models.TextChoices):
+    BACHELOR = "bachelor", _("Bachelor's degree")
+    MASTER = "master", _("Master's degree")
+    DOCTORATE = "doctorate", _("Doctorate")
+
+
+class EmploymentType(models.TextChoices):
+    FULL_TIME = "full_time", _("Full-time paid work")
+    PART_TIME = "part_time", _("Part-time work")
+    INTERNSHIP = "internship", _("Internship")
+
+
+class Sector(models.TextChoices):
+    PRIVATE = "private", _("Private sector")
+    NATIONAL_GOVERNMENT = "national_government", _("National government")
+    LOCAL_GOVERNMENT = "local_government", _("Local government")
+    INTERNATIONAL_ORGANIZATION = "international_organization", _("International organization")
+    NGO = "ngo", _("NGO / non-profit")
+    ACADEMIA = "academia", _("University / research")
+    OTHER = "other", _("Other")
+
+
+class LanguageTestKind(models.TextChoices):
+    TOEFL_IBT = "toefl_ibt", _("TOEFL iBT")
+    IELTS = "ielts", _("IELTS")
+    OTHER = "other", _("Other")
+
+
+class DocumentKind(models.TextChoices):
+    CV = "cv", _("CV (in English)")
+    COVER_LETTER = "cover_letter", _("Cover letter (in English)")
+    DEGREE = "degree", _("Degree certificate or expected-degree letter")
+    LANGUAGE = "language", _("Language score report")
