@@ -7,5 +7,4 @@
 - `cells`: spreadsheet cells that never become formulas (every CSV and XLSX export).
 - `downloads`: download names chosen by the system, with safe headers.
 - `mail`: officer-editable templates compiled in a sandbox.
-- `middleware`: request size limits and NUL characters refused before any view reads the body.
 """

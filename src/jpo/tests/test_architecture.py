@@ -15,11 +15,11 @@ ROOT = Path(__file__).resolve().parents[1]  # src/jpo
 # Lowest first. An app may import its own layer's cross-cutting modules and any app of a lower layer;
 # apps of the same layer never import each other unless listed in SAME_LAYER.
 LAYERS: list[set[str]] = [
-    {"core"},
     {"policy"},
+    {"safety"},
+    {"core"},
     {"leases", "outbox"},
     {"accounts"},
-    {"safety"},
     {"programme"},
     {"applications"},
     {"selection", "placement"},

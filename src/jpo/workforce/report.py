@@ -1,5 +1,5 @@
 """The one-page PDF report of the current picture (reportlab; Japanese text in the embedded font of
-`jpo.web.pdf`)."""
+`jpo.core.pdf`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from jpo.web.pdf import japanese_font
+from jpo.core.pdf import japanese_font
 
 
 def _clip(text: str, limit: int) -> str:

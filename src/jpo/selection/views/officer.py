@@ -20,6 +20,7 @@ from jpo.accounts.access import role_required
 from jpo.accounts.models import Role, User
 from jpo.applications.services import personal_data_read
 from jpo.applications.workflow import Status
+from jpo.core.listing import Column, Filter, listing
 from jpo.programme.models import Cycle, Organization
 from jpo.safety.downloads import bytes_download
 from jpo.safety.numbers import NumberError, parse_decimal, parse_id, parse_ids, parse_int
@@ -42,7 +43,6 @@ from jpo.selection.services.decisions import version_from
 from jpo.selection.services.errors import SelectionError
 from jpo.selection.services.reviews import SCALE_MAX, WEIGHT_MAX, WEIGHT_MIN, WEIGHT_PLACES
 from jpo.selection.views.common import refused, user_of
-from jpo.web.listing import Column, Filter, listing
 
 officer_only = role_required(Role.OFFICER)
 PAGE_SIZE = 100

@@ -44,7 +44,7 @@
       });
     });
 
-    /* Lists (jpo.web.listing): a head checkbox ticks every row of the page; the page-size chooser
+    /* Lists (jpo.core.listing): a head checkbox ticks every row of the page; the page-size chooser
        applies on change (its button stays for keyboards and pages without script). */
     document.querySelectorAll("input[data-select-all]").forEach(function (all) {
       all.addEventListener("change", function () {

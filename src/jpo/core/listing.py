@@ -8,7 +8,7 @@ filters; the order always ends with the primary key so pages never repeat or ski
 In a view::
 
     from django.utils.translation import gettext_lazy as _
-    from jpo.web.listing import Column, Filter, listing
+    from jpo.core.listing import Column, Filter, listing
 
     COLUMNS = (
         Column(_("Receipt number"), "receipt", ("application__receipt_number",)),

@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from jpo.core.listing import Column, Filter, chosen, listing
 from jpo.programme.models import Organization, OrganizationKind
-from jpo.web.listing import Column, Filter, chosen, listing
 
 COLUMNS = (
     Column("Code", "code", ("code",)),

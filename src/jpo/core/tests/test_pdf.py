@@ -9,7 +9,7 @@ from typing import Any
 from pypdf import PdfReader
 from reportlab.pdfgen import canvas
 
-from jpo.web.pdf import FONT_FILE, japanese_font
+from jpo.core.pdf import FONT_FILE, japanese_font
 
 
 def _fonts(reader: PdfReader) -> list[Any]:
