@@ -39,7 +39,7 @@ PUBLIC: dict[str, set[str]] = {
     "safety": {"*"},  # a toolbox of input and output guards
     "accounts": {"access", "forms", "links", "throttle"},
     "applications": {"workflow", "windows"},
-    "programme": {"rules", "vocabulary", "windows"},
+    "programme": {"labels", "rules", "vocabulary", "windows"},
     "workforce": {"reference"},
 }
 
