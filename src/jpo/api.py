@@ -14,12 +14,14 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from jpo.applications.api import router as applications_router
 from jpo.projections.api import router as projections_router
+from jpo.selection.api import router as selection_router
 from jpo.workforce.api import router as workforce_router
 
 _ERROR_SCHEMA = {
@@ -72,6 +74,7 @@ api = _API(
 api.add_router("/", applications_router)
 api.add_router("/", workforce_router)
 api.add_router("/", projections_router)
+api.add_router("/", selection_router)
 
 _LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 
@@ -96,6 +99,12 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
 @api.exception_handler(RequestDataTooBig)
 def _too_big(request: HttpRequest, exc: Any) -> HttpResponse:
     return _refusal(request, 413, "body: larger than the request limit", "body")
+
+
+@api.exception_handler(RawPostDataException)
+def _form_body(request: HttpRequest, exc: Any) -> HttpResponse:
+    """A form-encoded body sent to an operation that reads JSON (its stream was read as a form)."""
+    return _refusal(request, 400, "body: expected JSON (Content-Type: application/json)", "body")
 
 
 @api.exception_handler(SuspiciousOperation)

@@ -1,0 +1,337 @@
+"""The results release through the API (programme officers): prepare decisions in bulk, schedule a
+release, read it with the record of its e-mails, cancel it before its time. The same services and
+permission helpers as the pages; every refusal is `{"detail": ..., "field": ...}` with its status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Path, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.security import SessionAuth
+
+from jpo.accounts import access
+from jpo.applications.models import Application
+from jpo.applications.schemas import ErrorOut
+from jpo.programme.models import Cycle
+from jpo.selection.models import PreparedDecision, Release
+from jpo.selection.selectors import releases as release_selectors
+from jpo.selection.selectors.releases import CandidateFilter
+from jpo.selection.services import releases as release_services
+from jpo.selection.services.errors import SelectionError
+
+
+class OfficerSession(SessionAuth):
+    """A signed-in session (with CSRF) of a programme officer; another role is refused (403) before the
+    body is read."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is not None and not access.is_officer(user):
+            raise HttpError(403, "Programme officers only.")
+        return user
+
+
+router = Router(tags=["results release"], auth=OfficerSession())
+TOKYO = ZoneInfo("Asia/Tokyo")
+MAX_IDS = 10_000
+MAX_PAGE = 500
+# A fiscal year in the cycles' range (anything else is simply not found, never an overflow).
+FiscalYear = Path(..., ge=1974, le=9999)
+
+Decision = Literal["passed", "not_passed", "recommended"]
+
+
+class FilterIn(Schema):
+    """The preparation page's filter: every matching application, never listed one by one."""
+
+    status: Literal["", "interview", "passed"] = ""
+    scored: Literal["", "yes", "no"] = Field("", description="yes: with an interview score; no: without")
+    prepared: Literal["", "yes", "no"] = Field("", description="yes: with a prepared decision; no: without")
+    q: str = Field("", max_length=100, description="receipt number or name contains")
+
+
+class PrepareIn(Schema):
+    decision: Decision
+    reason: str = Field(..., min_length=1, max_length=2000)
+    applications: list[int] | None = Field(
+        None, max_length=MAX_IDS, description="application ids; or give `filter` instead"
+    )
+    filter: FilterIn | None = Field(None, description="every application matching it; or give `applications`")
+
+
+class DiscardIn(Schema):
+    applications: list[int] = Field(..., min_length=1, max_length=MAX_IDS)
+
+
+class CountOut(Schema):
+    count: int
+
+
+class ScheduleIn(Schema):
+    release_at: dt.datetime = Field(
+        ..., description="when the results go out; without a time zone it is read as Japan time (JST)"
+    )
+
+
+class CancelIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class ReleaseOut(Schema):
+    id: int
+    cycle: str
+    release_at: dt.datetime
+    status: Literal["scheduled", "running", "done", "cancelled", "failed"]
+    total: int
+    processed: int
+    released: int
+    refused: int
+    created_at: dt.datetime
+    cancelled_at: dt.datetime | None
+    cancel_reason: str
+    error: str
+
+
+class EmailOut(Schema):
+    recipient: str
+    subject: str
+    state: str
+    attempts: int
+    sent_at: dt.datetime | None
+
+
+class ItemOut(Schema):
+    application: int
+    receipt_number: str | None
+    decision: str
+    reason: str
+    state: Literal["prepared", "released", "refused"]
+    released_at: dt.datetime | None
+    error: str
+    email: EmailOut | None
+
+
+class ItemsOut(Schema):
+    count: int
+    offset: int
+    items: list[ItemOut]
+
+
+def _officer(request: HttpRequest) -> Any:
+    """The officer (the router's auth let only officers through; checked again: deny by default)."""
+    if not access.is_officer(request.user):
+        raise HttpError(403, "Programme officers only.")
+    return request.user
+
+
+def _cycle(fiscal_year: int) -> Cycle:
+    cycle = Cycle.objects.filter(fiscal_year=fiscal_year).first()
+    if cycle is None:
+        raise HttpError(404, f"cycle FY{fiscal_year}: not found")
+    return cycle
+
+
+def _release(release_id: int) -> Release:
+    release = Release.objects.select_related("cycle").filter(pk=release_id).first()
+    if release is None:
+        raise HttpError(404, f"release {release_id}: not found")
+    return release
+
+
+def _refused(error: SelectionError) -> Status[dict[str, Any]]:
+    return Status(error.status_code, {"detail": error.message, "field": error.field})
+
+
+def _release_out(release: Release) -> dict[str, Any]:
+    return {
+        "id": release.pk,
+        "cycle": release.cycle.code,
+        "release_at": release.release_at,
+        "status": release.status,
+        "total": release.total,
+        "processed": release.processed,
+        "released": release.released,
+        "refused": release.refused,
+        "created_at": release.created_at,
+        "cancelled_at": release.cancelled_at,
+        "cancel_reason": release.cancel_reason,
+        "error": release.error,
+    }
+
+
+def _item_out(item: PreparedDecision) -> dict[str, Any]:
+    email = item.notification.email if item.notification is not None else None
+    return {
+        "application": item.application_id,
+        "receipt_number": item.application.receipt_number,
+        "decision": item.decision,
+        "reason": item.reason,
+        "state": item.state,
+        "released_at": item.released_at,
+        "error": item.error,
+        "email": None
+        if email is None
+        else {
+            "recipient": email.recipient,
+            "subject": email.subject,
+            "state": email.state,
+            "attempts": email.attempts,
+            "sent_at": email.sent_at,
+        },
+    }
+
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+@router.post(
+    "/cycles/{fiscal_year}/decisions/prepare",
+    response={200: CountOut, **ERRORS},
+    summary="Prepare one decision for many applications",
+    description=(
+        "Prepares `decision` with `reason` for the given `applications` (ids) or for every application "
+        "matching `filter` (MOFA track, at the interview stage or passed). All or nothing: an application "
+        "the decision cannot apply to, or one in a scheduled release, refuses the request (400, 409). A "
+        "prepared decision changes nothing the applicant sees until its release runs."
+    ),
+    operation_id="decisions_prepare",
+    url_name="decisions_prepare",
+)
+def decisions_prepare(
+    request: HttpRequest, payload: PrepareIn, fiscal_year: int = FiscalYear
+) -> Status[dict[str, Any]]:
+    actor = _officer(request)
+    cycle = _cycle(fiscal_year)
+    if (payload.applications is None) == (payload.filter is None):
+        return Status(400, {"detail": "give either applications or filter", "field": "applications"})
+    if payload.filter is not None:
+        chosen = release_selectors.release_candidates(
+            cycle=cycle, filters=CandidateFilter(**payload.filter.dict())
+        )
+    else:
+        chosen = Application.objects.filter(pk__in=payload.applications or [])
+    try:
+        n = release_services.decisions_prepare(
+            cycle=cycle, actor=actor, decision=payload.decision, reason=payload.reason, applications=chosen
+        )
+    except SelectionError as error:
+        return _refused(error)
+    return Status(200, {"count": n})
+
+
+@router.post(
+    "/cycles/{fiscal_year}/decisions/discard",
+    response={200: CountOut, **ERRORS},
+    summary="Withdraw prepared decisions that are not scheduled",
+    operation_id="decisions_discard",
+    url_name="decisions_discard",
+)
+def decisions_discard(
+    request: HttpRequest, payload: DiscardIn, fiscal_year: int = FiscalYear
+) -> Status[dict[str, Any]]:
+    actor = _officer(request)
+    cycle = _cycle(fiscal_year)
+    try:
+        n = release_services.decisions_discard(
+            cycle=cycle, actor=actor, applications=Application.objects.filter(pk__in=payload.applications)
+        )
+    except SelectionError as error:
+        return _refused(error)
+    return Status(200, {"count": n})
+
+
+@router.get(
+    "/cycles/{fiscal_year}/releases",
+    response={200: list[ReleaseOut], 403: ErrorOut, 404: ErrorOut},
+    summary="Releases of results of a cycle, latest first",
+    operation_id="releases_list",
+    url_name="releases",
+)
+def releases_list(request: HttpRequest, fiscal_year: int = FiscalYear) -> list[dict[str, Any]]:
+    _officer(request)
+    cycle = _cycle(fiscal_year)
+    return [_release_out(r) for r in release_selectors.releases_for_cycle(cycle=cycle)]
+
+
+@router.post(
+    "/cycles/{fiscal_year}/releases",
+    response={201: ReleaseOut, **ERRORS},
+    summary="Schedule a release of every prepared, unscheduled decision of a cycle",
+    description=(
+        "The task worker runs it at `release_at` and never before: then each decision takes effect and "
+        "its result e-mail is queued in the outbox. A time without a zone is Japan time (JST)."
+    ),
+    operation_id="release_create",
+    url_name="release_create",
+)
+def release_create(request: HttpRequest, payload: ScheduleIn, fiscal_year: int = FiscalYear) -> Status[Any]:
+    actor = _officer(request)
+    cycle = _cycle(fiscal_year)
+    release_at = payload.release_at
+    if timezone.is_naive(release_at):
+        release_at = release_at.replace(tzinfo=TOKYO)
+    try:
+        release = release_services.release_schedule(cycle=cycle, actor=actor, release_at=release_at)
+    except SelectionError as error:
+        return _refused(error)
+    release.cycle = cycle
+    return Status(201, _release_out(release))
+
+
+@router.get(
+    "/releases/{release_id}",
+    response={200: ReleaseOut, 403: ErrorOut, 404: ErrorOut},
+    summary="One release: status and progress",
+    operation_id="release_get",
+    url_name="release",
+)
+def release_get(request: HttpRequest, release_id: int = Path(..., ge=1, le=2**31 - 1)) -> dict[str, Any]:
+    _officer(request)
+    return _release_out(_release(release_id))
+
+
+@router.get(
+    "/releases/{release_id}/decisions",
+    response={200: ItemsOut, 403: ErrorOut, 404: ErrorOut},
+    summary="The record of a release: each decision with its state and its e-mail",
+    operation_id="release_decisions",
+    url_name="release_decisions",
+)
+def release_decisions(
+    request: HttpRequest,
+    release_id: int = Path(..., ge=1, le=2**31 - 1),
+    offset: int = Query(0, ge=0, le=2**31 - 1),
+    limit: int = Query(100, ge=1, le=MAX_PAGE),
+) -> dict[str, Any]:
+    _officer(request)
+    release = _release(release_id)
+    rows = release_selectors.release_items(release=release)
+    return {
+        "count": rows.count(),
+        "offset": offset,
+        "items": [_item_out(item) for item in rows[offset : offset + limit]],
+    }
+
+
+@router.post(
+    "/releases/{release_id}/cancel",
+    response={200: ReleaseOut, **ERRORS},
+    summary="Cancel a scheduled release (its decisions go back to the prepared ones)",
+    operation_id="release_cancel",
+    url_name="release_cancel",
+)
+def release_cancel(
+    request: HttpRequest, payload: CancelIn, release_id: int = Path(..., ge=1, le=2**31 - 1)
+) -> Status[dict[str, Any]]:
+    actor = _officer(request)
+    release = _release(release_id)
+    try:
+        release = release_services.release_cancel(release=release, actor=actor, reason=payload.reason)
+    except SelectionError as error:
+        return _refused(error)
+    return Status(200, _release_out(release))
