@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.utils import translation
 
 CHROMIUM_FLAGS = [
@@ -33,7 +32,6 @@ def _test_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.AXES_ENABLED = False
-    cache.clear()  # the throttles' counters start from zero in every test
     # Tests speak English unless they choose Japanese (a language cookie, Accept-Language, or
     # translation.override("ja")): assertions then read like the msgids. The site's default stays
     # Japanese, and the browser tests run with a Japanese locale.

@@ -221,15 +221,9 @@ JPO_THROTTLES = {
     "eligibility": _throttle("eligibility", "60/600"),
     "self_check": _throttle("self_check", "30/600"),
 }
-# The throttles' counters. One app server: its memory. Several: a shared cache, e.g.
-# JPO_CACHE_BACKEND=django.core.cache.backends.db.DatabaseCache JPO_CACHE_LOCATION=jpo_cache (then
-# `jpo createcachetable`).
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get("JPO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": os.environ.get("JPO_CACHE_LOCATION", "jpo"),
-    }
-}
+# Nothing of the system needs the cache to be shared between processes: the throttles count in the
+# database (jpo.accounts.throttle), sessions and log-in failures are in the database too.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jpo"}}
 
 LANGUAGE_CODE = os.environ.get("JPO_LANGUAGE", "ja")  # the site's default; each user may switch
 if LANGUAGE_CODE not in {"ja", "en"}:

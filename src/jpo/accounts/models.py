@@ -94,3 +94,19 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+
+
+class ThrottleCount(models.Model):
+    """Requests counted by one throttle (jpo.accounts.throttle) for one key (scope and client address) in
+    its current window. In the database so that every app server and worker process counts together."""
+
+    key = models.CharField(_("key"), max_length=255, unique=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    window_ends = models.DateTimeField(_("window ends"), db_index=True)
+
+    class Meta:
+        verbose_name = _("throttle count")
+        verbose_name_plural = _("throttle counts")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -107,3 +108,54 @@ def test_behind_a_trusted_proxy_clients_are_counted_apart(settings: Any, limits:
     assert post("203.0.113.9") == 422
     assert post("203.0.113.9") == 429
     assert post("198.51.100.7") == 422
+
+
+def test_a_new_window_starts_from_one_and_old_counters_are_cleared() -> None:
+    from jpo.accounts.models import ThrottleCount
+    from jpo.accounts.throttle import throttle_hit
+
+    start = dt.datetime(2026, 5, 1, 9, 0, tzinfo=dt.UTC)
+    assert [throttle_hit(key="k", limit=2, seconds=60, now=start) for _ in range(3)] == [False, False, True]
+    later = start + dt.timedelta(seconds=61)
+    assert throttle_hit(key="k", limit=2, seconds=60, now=later) is False  # a fresh window
+    assert ThrottleCount.objects.get(key="k").count == 1
+    throttle_hit(key="other", limit=2, seconds=60, now=later + dt.timedelta(days=2))
+    assert list(ThrottleCount.objects.values_list("key", flat=True)) == ["other"]
+
+
+def _process_hits(times: int, results: Any) -> None:
+    """One server process (forked): its own database connection and its own memory."""
+    from django.db import connection
+
+    from jpo.accounts.throttle import throttle_hit
+
+    try:
+        results.put([throttle_hit(key="login:203.0.113.9", limit=50, seconds=600) for _ in range(times)])
+    finally:
+        connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_processes_count_together_and_no_request_is_lost() -> None:
+    """Four server processes (as gunicorn workers or app servers are) hit one throttle 20 times each at
+    once: they see one count of exactly 80, whatever process served a request."""
+    import multiprocessing
+
+    from django.db import connection
+
+    from jpo.accounts.models import ThrottleCount
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
+        pytest.skip("several processes need a database file or server; the in-memory one is theirs alone")
+    connection.close()  # each process opens its own
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    processes = [context.Process(target=_process_hits, args=(20, results)) for _ in range(4)]
+    for process in processes:
+        process.start()
+    over = [hit for _ in processes for hit in results.get(timeout=120)]
+    for process in processes:
+        process.join(timeout=120)
+    assert [p.exitcode for p in processes] == [0, 0, 0, 0]
+    assert ThrottleCount.objects.get(key="login:203.0.113.9").count == 80
+    assert over.count(True) == 30  # requests 51 to 80 were refused
