@@ -72,7 +72,7 @@ class MatchRunAdmin(admin.ModelAdmin):
 
 @admin.register(Offer)
 class OfferAdmin(SimpleHistoryAdmin):
-    list_display = ["application", "post", "status", "sent_at"]
+    list_display = ["application", "post", "status", "sent_at", "respond_by"]
     list_filter = ["status"]
     list_select_related = ["application__applicant", "post__organization"]
 

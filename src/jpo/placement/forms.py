@@ -84,12 +84,32 @@ class OfferResponseForm(forms.Form):
     response = forms.ChoiceField(
         label=_("Response"),
         choices=[
-            (OfferStatus.ACCEPTED, OfferStatus.ACCEPTED.label),
-            (OfferStatus.DECLINED, OfferStatus.DECLINED.label),
-            (OfferStatus.REFUSED, OfferStatus.REFUSED.label),
+            (status.value, status.label)
+            for status in (
+                OfferStatus.ACCEPTED,
+                OfferStatus.DECLINED,
+                OfferStatus.CONFIRMED,
+                OfferStatus.REFUSED,
+                OfferStatus.WITHDRAWN,
+            )
         ],
     )
-    reason = forms.CharField(label=_("Reason"), required=False)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # Saying no to someone is explained: the candidate may decline without giving a reason.
+        if data.get("response") in (OfferStatus.REFUSED, OfferStatus.WITHDRAWN) and not data.get("reason"):
+            self.add_error("reason", _("Give the reason for refusing or withdrawing the offer."))
+        return data
+
+
+class OfferTermsForm(forms.Form):
+    """What the letters of a recommendation state besides the post: start, length, deadline to answer."""
+
+    respond_by = forms.DateField(label=_("Answer by"), widget=DateInput)
+    start_date = forms.DateField(label=_("Expected start"), widget=DateInput, required=False)
+    length_months = forms.IntegerField(label=_("Length (months)"), min_value=1, max_value=60, required=False)
 
 
 class DispatchForm(forms.Form):

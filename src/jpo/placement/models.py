@@ -236,18 +236,25 @@ class MatchPair(models.Model):
 
 
 class OfferStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    ACCEPTED = "accepted", _("Accepted")
+    PENDING = "pending", _("Waiting for the candidate's answer")
+    ACCEPTED = "accepted", _("Accepted by the candidate, awaiting the organization's confirmation")
+    CONFIRMED = "confirmed", _("Confirmed by the organization")
     DECLINED = "declined", _("Declined by the candidate")
     REFUSED = "refused", _("Refused by the organization")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    LAPSED = "lapsed", _("Lapsed: no answer by the deadline")
+    WITHDRAWN = "withdrawn", pgettext_lazy("offer", "Withdrawn by the programme office")
 
 
-OPEN_OFFER_STATUSES = ("pending", "accepted")
+OPEN_OFFER_STATUSES = ("pending", "accepted", "confirmed")
 
 
 class Offer(models.Model):
-    """A post offered to a candidate after a run was sent; accepted, declined or refused."""
+    """A post offered to a candidate, as a letter: the post's terms, a start, a length and a deadline.
+
+    The candidate accepts (or declines) by the deadline, then the organization confirms (or refuses);
+    the moves are in `jpo.placement.workflow`. The terms are copied from the post when the offer is made,
+    so the letter keeps saying what was offered if the post is edited later.
+    """
 
     run = models.ForeignKey(
         MatchRun,
@@ -270,11 +277,25 @@ class Offer(models.Model):
         _("status"), max_length=12, choices=OfferStatus.choices, default=OfferStatus.PENDING
     )
     from_reserve = models.BooleanField(_("from the reserve list"), default=False)
+    duty_station = models.CharField(_("duty station"), max_length=100, blank=True)
+    terms_of_reference = models.TextField(_("terms of reference"), blank=True)
+    start_date = models.DateField(_("expected start"), null=True, blank=True)
+    length_months = models.PositiveSmallIntegerField(_("length (months)"), null=True, blank=True)
+    respond_by = models.DateField(_("answer by"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -299,6 +320,11 @@ class Offer(models.Model):
                 condition=models.Q(status__in=OPEN_OFFER_STATUSES),
                 name="offer_one_open_per_candidate",
                 violation_error_message=_("This candidate already has a pending or accepted offer."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(length_months__isnull=True) | models.Q(length_months__gte=1),
+                name="offer_length_positive",
+                violation_error_message=_("An offer lasts at least one month."),
             ),
         ]
 

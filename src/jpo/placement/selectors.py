@@ -24,7 +24,7 @@ from jpo.placement.models import (
     Reminder,
     Secondment,
 )
-from jpo.placement.services.matching import CANDIDATE_STATUSES
+from jpo.placement.services.offers import CANDIDATE_STATUSES
 from jpo.placement.statistics import RetentionRow
 from jpo.programme.labels import fiscal_year_label
 from jpo.programme.models import Cycle, Post

@@ -13,6 +13,7 @@ urlpatterns = [
     path("matching/", views.matching, name="matching"),
     path("matching/<int:pk>/", views.match_run, name="match_run"),
     path("offers/", views.offer_list, name="offer_list"),
+    path("offers/<int:pk>/letter/", views.offer_letter, name="offer_letter"),
     path("offers/<int:pk>/respond/", views.offer_respond, name="offer_respond"),
     path("offers/<int:pk>/reserve/", views.offer_reserve, name="offer_reserve"),
     path("offers/<int:offer_pk>/dispatch/", views.dispatch_new, name="dispatch_new"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any, cast
 
 from django.contrib import messages
@@ -15,10 +16,11 @@ from django.views.decorators.http import require_POST
 
 from jpo.accounts import access
 from jpo.accounts.access import has_role, role_required
+from jpo.accounts.links import absolute_url
 from jpo.accounts.models import Role, User
 from jpo.applications.models import Application
 from jpo.applications.services import personal_data_read, personal_data_read_many
-from jpo.placement import forms, selectors
+from jpo.placement import forms, selectors, workflow
 from jpo.placement.models import (
     AlumniImport,
     CostTable,
@@ -26,15 +28,16 @@ from jpo.placement.models import (
     MatchRunStatus,
     Milestone,
     Offer,
-    OfferStatus,
 )
 from jpo.placement.services import alumni as alumni_services
 from jpo.placement.services import dispatches as dispatch_services
 from jpo.placement.services import matching as matching_services
+from jpo.placement.services import offers as offer_services
 from jpo.placement.services import outcomes as outcome_services
 from jpo.placement.services import posts as post_services
 from jpo.placement.services import secondments as secondment_services
 from jpo.placement.services.costs import rates
+from jpo.placement.services.offers import OfferTerms
 from jpo.placement.services.secondments import needs_npa_consultation
 from jpo.placement.statistics import SMALL_GROUP_MINIMUM, chart_bars, pool_small_groups
 from jpo.placement.tasks import today_in_tokyo
@@ -286,10 +289,17 @@ def matching(request: HttpRequest) -> HttpResponse:
 def match_run(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(MatchRun.objects.select_related("cycle"), pk=pk)
     status = 200
+    defaults = offer_services.offer_terms_default(cycle=run.cycle)
+    terms_form = forms.OfferTermsForm(initial=asdict(defaults))
     if request.method == "POST":
         try:
             if request.POST.get("action") == "send":
-                offers = matching_services.match_run_send(actor=_actor(request), run=run)
+                terms_form = forms.OfferTermsForm(request.POST)
+                if not terms_form.is_valid():
+                    raise ValidationError([m for messages_ in terms_form.errors.values() for m in messages_])
+                offers = matching_services.match_run_send(
+                    actor=_actor(request), run=run, terms=OfferTerms(**terms_form.cleaned_data)
+                )
                 messages.success(
                     request, _("%(n)s offers sent to the organizations and candidates.") % {"n": len(offers)}
                 )
@@ -312,7 +322,12 @@ def match_run(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "placement/match_run.html",
-        {"run": run, **selectors.match_run_detail(run=run), "draft": run.status == MatchRunStatus.DRAFT},
+        {
+            "run": run,
+            **selectors.match_run_detail(run=run),
+            "draft": run.status == MatchRunStatus.DRAFT,
+            "terms_form": terms_form,
+        },
         status=status,
     )
 
@@ -320,11 +335,36 @@ def match_run(request: HttpRequest, pk: int) -> HttpResponse:
 # -- offers and dispatch creation -------------------------------------------------------------------
 
 
+def _offer_list_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "placement/offer_list.html",
+        {
+            "offers": selectors.offer_list(user=request.user),
+            "candidate_side": access.is_officer(request.user) or access.is_applicant(request.user),
+            "organization_side": access.is_officer(request.user) or access.is_focal_point(request.user),
+            "reofferable": sorted(workflow.REOFFERABLE),
+        },
+        status=status,
+    )
+
+
 @role_required(OFFICER, FOCAL, APPLICANT)
 def offer_list(request: HttpRequest) -> HttpResponse:
-    offers = selectors.offer_list(user=request.user)
+    return _offer_list_page(request)
+
+
+@role_required(OFFICER, FOCAL, APPLICANT)
+def offer_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(selectors.offer_list(user=request.user).select_related("post__cycle"), pk=pk)
     return render(
-        request, "placement/offer_list.html", {"offers": offers, "response_form": forms.OfferResponseForm()}
+        request,
+        "placement/offer_letter.html",
+        {
+            "offer": offer,
+            "reference": f"{offer.post.cycle.code}-{offer.pk:05d}",
+            "offers_url": absolute_url(reverse("placement:offer_list")),
+        },
     )
 
 
@@ -335,16 +375,16 @@ def offer_respond(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.OfferResponseForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_("Choose a response."))
-        matching_services.offer_respond(actor=_actor(request), offer=offer, **form.cleaned_data)
+            raise ValidationError([m for messages_ in form.errors.values() for m in messages_])
+        offer_services.offer_transition(
+            actor=_actor(request),
+            offer=offer,
+            to=form.cleaned_data["response"],
+            reason=form.cleaned_data["reason"],
+        )
     except ValidationError as error:
         _fail(request, error)
-        return render(
-            request,
-            "placement/offer_list.html",
-            {"offers": selectors.offer_list(user=request.user), "response_form": forms.OfferResponseForm()},
-            status=400,
-        )
+        return _offer_list_page(request, status=400)
     messages.success(request, _("Response recorded."))
     return redirect("placement:offer_list")
 
@@ -352,11 +392,9 @@ def offer_respond(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @role_required(OFFICER)
 def offer_reserve(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = get_object_or_404(Offer.objects.select_related("run", "post"), pk=pk)
+    offer = get_object_or_404(Offer, pk=pk)
     try:
-        if offer.run is None or offer.status not in (OfferStatus.DECLINED, OfferStatus.REFUSED):
-            raise ValidationError(_("The reserve list is used after a declined or refused offer."))
-        new = matching_services.offer_from_reserve(actor=_actor(request), run=offer.run, post=offer.post)
+        new = offer_services.offer_from_reserve(actor=_actor(request), previous=offer)
     except ValidationError as error:
         _fail(request, error)
         return redirect("placement:offer_list")
@@ -372,7 +410,14 @@ def dispatch_new(request: HttpRequest, offer_pk: int) -> HttpResponse:
         Offer.objects.select_related("application__applicant", "application__ministry", "post__organization"),
         pk=offer_pk,
     )
-    form = forms.DispatchForm(request.POST or None, initial={"duty_station": offer.post.duty_station})
+    form = forms.DispatchForm(
+        request.POST or None,
+        initial={
+            "duty_station": offer.duty_station or offer.post.duty_station,
+            "start_date": offer.start_date,
+            "planned_end_date": offer_services.offer_planned_end(offer),
+        },
+    )
     if request.method == "POST" and form.is_valid():
         try:
             dispatch = dispatch_services.dispatch_create(

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -35,6 +36,11 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def name(self) -> str:
+        """The official name in the current language."""
+        return self.name_ja if (translation.get_language() or "").startswith("ja") else self.name_en
 
 
 class Agreement(models.Model):

@@ -417,6 +417,7 @@ RULES: dict[str, Rule] = {
     "placement:candidate_list": Rule(twins_too(FOCAL) | PROGRAMME),
     "placement:offer_list": Rule(twins_too(FOCAL, APPLICANT) | PROGRAMME),
     "placement:offer_respond": Rule({FOCAL, APPLICANT, *PROGRAMME}, lambda w: {"pk": w.offer.pk}, owned=True),
+    "placement:offer_letter": Rule({FOCAL, APPLICANT, *PROGRAMME}, lambda w: {"pk": w.offer.pk}, owned=True),
     "placement:dispatch_list": Rule(twins_too(FOCAL, HR, APPLICANT) | PROGRAMME),
     "placement:dispatch_detail": Rule(
         {FOCAL, HR, APPLICANT, *PROGRAMME}, lambda w: {"pk": w.dispatch.pk}, owned=True

@@ -1,4 +1,4 @@
-"""Dispatches: creation from an accepted offer (with the secondment of a civil servant), extensions up to
+"""Dispatches: creation from a confirmed offer (with the secondment of a civil servant), extensions up to
 the policy maximum, the actual end, milestones."""
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def dispatch_create(
     consent_recorded_on: dt.date | None = None,
     planned_return_date: dt.date | None = None,
 ) -> Dispatch:
-    """Dispatch the candidate who accepted `offer`. Refuses (nothing saved) on any broken rule."""
+    """Dispatch the candidate whose acceptance of `offer` the organization confirmed. Refuses (nothing saved) on any broken rule."""
     if not access.is_officer(actor):
         raise PermissionDenied
     offer = Offer.objects.select_related(
@@ -100,8 +100,8 @@ def dispatch_create(
     application = offer.application
     cycle = application.cycle
     errors: dict[str, list[Any]] = {}
-    if offer.status != OfferStatus.ACCEPTED:
-        raise ValidationError(_("Only an accepted offer can become a dispatch."))
+    if offer.status != OfferStatus.CONFIRMED:
+        raise ValidationError(_("Only an offer confirmed by the organization can become a dispatch."))
     if hasattr(application, "dispatch"):
         raise ValidationError(_("This candidate is already dispatched."))
     rules = effective_rules(cycle)

@@ -1,4 +1,5 @@
-"""Ratings, the matching recommendation, the officer's adjustments, sending, offers and the reserve list."""
+"""Ratings, the matching recommendation, the officer's adjustments and sending it as offers
+(the offers themselves: `jpo.placement.services.offers`)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,6 @@ from jpo.accounts import access
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.applications.models import Application
-from jpo.applications.services import application_transition
-from jpo.applications.workflow import Status
 from jpo.placement import solver
 from jpo.placement.models import (
     OPEN_OFFER_STATUSES,
@@ -26,17 +25,22 @@ from jpo.placement.models import (
     MatchRun,
     MatchRunStatus,
     Offer,
-    OfferStatus,
     PairKind,
 )
 from jpo.placement.services.costs import rates
-from jpo.placement.services.notify import notify_on_commit
-from jpo.placement.services.posts import post_cost_estimate, post_fill
+from jpo.placement.services.dates import today_in_tokyo
+from jpo.placement.services.offers import (
+    CANDIDATE_STATUSES,
+    OfferTerms,
+    offer_make,
+    offer_terms_check,
+    offer_terms_default,
+)
+from jpo.placement.services.posts import post_cost_estimate
 from jpo.placement.terms import max_organizations
 from jpo.programme.models import Cycle, Organization, Post, PostStatus
 from jpo.programme.rules.selectors import effective_rules
 
-CANDIDATE_STATUSES = (Status.RECOMMENDED, Status.FORWARDED)
 RESERVE_DEPTH = 3
 
 NOT_A_CANDIDATE = gettext_lazy("This application was not recommended or forwarded to your organization.")
@@ -311,17 +315,21 @@ def match_pair_set(*, actor: User, run: MatchRun, application: Application, post
     return run
 
 
-def match_run_send(*, actor: User, run: MatchRun) -> list[Offer]:
-    """Send the (adjusted) recommendation: one pending offer per recommended pair."""
+def match_run_send(*, actor: User, run: MatchRun, terms: OfferTerms | None = None) -> list[Offer]:
+    """Send the (adjusted) recommendation: one offer per recommended pair, each a letter with `terms`
+    (by default the policy's start and length and a deadline two weeks away)."""
     if not access.is_officer(actor):
         raise PermissionDenied
+    today = today_in_tokyo()
+    terms = terms or offer_terms_default(cycle=run.cycle, today=today)
+    offer_terms_check(terms, today=today)
     with transaction.atomic():
         run = MatchRun.objects.select_for_update().get(pk=run.pk)
         if run.status != MatchRunStatus.DRAFT:
             raise ValidationError(_("This recommendation was already sent."))
         pairs = list(
             run.pairs.filter(kind=PairKind.RECOMMENDED).select_related(
-                "application__applicant", "post__organization"
+                "application__applicant__user", "post__organization"
             )
         )
         if not pairs:
@@ -339,108 +347,22 @@ def match_run_send(*, actor: User, run: MatchRun) -> list[Offer]:
                 _("%(who)s or %(post)s already has an open offer; adjust the recommendation.")
                 % {"who": clash.application.applicant, "post": clash.post}
             )
-        offers = Offer.objects.bulk_create(
-            Offer(run=run, application=p.application, post=p.post, status=OfferStatus.PENDING) for p in pairs
-        )
+        offers = [
+            offer_make(actor=actor, application=p.application, post=p.post, terms=terms, run=run)
+            for p in pairs
+        ]
         run.status = MatchRunStatus.SENT
         run.sent_at = timezone.now()
         run.save(update_fields=["status", "sent_at"])
-        audit_record(actor=actor, action="placement.match_send", target=run, data={"offers": len(offers)})
-        for pair in pairs:
-            notify_on_commit(
-                organization=pair.post.organization,
-                applicant=pair.application.applicant,
-                subject=_("JPO: post offered"),
-                body=_("%(who)s is offered the post %(post)s. Please reply in the JPO system.")
-                % {"who": pair.application.applicant, "post": pair.post},
-            )
-    return offers
-
-
-def offer_respond(*, actor: User, offer: Offer, response: str, reason: str = "") -> Offer:
-    """Record an answer: `accepted` or `declined` by the candidate (officer or the applicant),
-    `refused` by the organization (its focal point or an officer)."""
-    offer = Offer.objects.select_related("post__organization", "application__applicant").get(pk=offer.pk)
-    own = actor.is_authenticated and offer.application.applicant.user_id == actor.pk
-    org = access.is_focal_point(actor) and actor.organization_id == offer.post.organization_id
-    if response in (OfferStatus.ACCEPTED, OfferStatus.DECLINED):
-        allowed = access.is_officer(actor) or own
-    elif response == OfferStatus.REFUSED:
-        allowed = access.is_officer(actor) or org
-    else:
-        raise ValidationError({"response": [_("Unknown response.")]})
-    if not allowed:
-        raise PermissionDenied
-    with transaction.atomic():
-        offer = Offer.objects.select_for_update().get(pk=offer.pk)
-        if offer.status != OfferStatus.PENDING:
-            raise ValidationError(
-                _("This offer was already answered (%(status)s).") % {"status": offer.get_status_display()}
-            )
-        offer.status = response
-        offer.responded_at = timezone.now()
-        offer.responded_by = actor
-        offer.reason = reason
-        offer.save(update_fields=["status", "responded_at", "responded_by", "reason"])
-        if response == OfferStatus.ACCEPTED:
-            application = offer.application
-            if application.status != Status.SELECTED:
-                application_transition(
-                    application=application,
-                    to=Status.SELECTED,
-                    actor=actor,
-                    reason=_("Accepted the offer of %(post)s") % {"post": offer.post},
-                )
-            post_fill(actor=actor, post=offer.post)
         audit_record(
             actor=actor,
-            action="placement.offer_respond",
-            target=offer,
-            data={"response": response, "reason": reason},
+            action="placement.match_send",
+            target=run,
+            data={
+                "offers": len(offers),
+                "respond_by": terms.respond_by.isoformat(),
+                "start_date": terms.start_date.isoformat() if terms.start_date else None,
+                "length_months": terms.length_months,
+            },
         )
-    return offer
-
-
-def offer_from_reserve(*, actor: User, run: MatchRun, post: Post) -> Offer:
-    """Offer a post whose offer was declined or refused to the next candidate of its reserve list."""
-    if not access.is_officer(actor):
-        raise PermissionDenied
-    with transaction.atomic():
-        if Offer.objects.filter(post=post, status__in=OPEN_OFFER_STATUSES).exists():
-            raise ValidationError(_("%(post)s still has an open offer.") % {"post": post})
-        tried = set(Offer.objects.filter(post=post).values_list("application_id", flat=True))
-        busy = set(
-            Offer.objects.filter(status__in=OPEN_OFFER_STATUSES, application__cycle=run.cycle).values_list(
-                "application_id", flat=True
-            )
-        )
-        for pair in (
-            run.pairs.filter(kind=PairKind.RESERVE, post=post)
-            .select_related("application")
-            .order_by("reserve_rank")
-        ):
-            application = pair.application
-            if (
-                application.pk in tried
-                or application.pk in busy
-                or application.status not in CANDIDATE_STATUSES
-            ):
-                continue
-            if hasattr(application, "dispatch"):
-                continue
-            offer = Offer.objects.create(run=run, application=application, post=post, from_reserve=True)
-            audit_record(
-                actor=actor,
-                action="placement.offer_reserve",
-                target=offer,
-                data={"reserve_rank": pair.reserve_rank},
-            )
-            notify_on_commit(
-                organization=post.organization,
-                applicant=application.applicant,
-                subject=_("JPO: post offered"),
-                body=_("%(who)s is offered the post %(post)s. Please reply in the JPO system.")
-                % {"who": application.applicant, "post": post},
-            )
-            return offer
-    raise ValidationError(_("The reserve list of %(post)s is exhausted.") % {"post": post})
+    return offers

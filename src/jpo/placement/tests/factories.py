@@ -10,9 +10,9 @@ from jpo.accounts.models import Role, User
 from jpo.applications.models import Applicant, Application, Preference
 from jpo.applications.services import application_transition
 from jpo.applications.workflow import Status
-from jpo.placement.models import CostTable, DutyStationAllowance, Offer, SalaryRate
+from jpo.placement.models import CostTable, DutyStationAllowance, Offer, OfferStatus, SalaryRate
 from jpo.placement.services.dispatches import dispatch_create
-from jpo.placement.services.matching import offer_respond
+from jpo.placement.services.offers import offer_transition
 from jpo.placement.services.posts import post_approve, post_propose
 from jpo.programme.models import Agreement, Cycle, Ministry, Organization, Post, Track, TrackKind
 
@@ -136,8 +136,11 @@ def candidate(
 
 
 def accepted_offer(*, actor: User, application: Application, post_row: Post) -> Offer:
+    """An offer accepted by the candidate and confirmed by the organization (ready for a dispatch),
+    both answers recorded by `actor`, an officer."""
     offer = Offer.objects.create(application=application, post=post_row)
-    return offer_respond(actor=actor, offer=offer, response="accepted")
+    offer_transition(actor=actor, offer=offer, to=OfferStatus.ACCEPTED)
+    return offer_transition(actor=actor, offer=offer, to=OfferStatus.CONFIRMED)
 
 
 def dispatched(

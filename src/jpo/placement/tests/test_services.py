@@ -33,10 +33,9 @@ from jpo.placement.services.matching import (
     match_pair_set,
     match_run_create,
     match_run_send,
-    offer_from_reserve,
-    offer_respond,
     rating_record,
 )
+from jpo.placement.services.offers import offer_from_reserve, offer_transition
 from jpo.placement.services.outcomes import follow_up_record, outcome_record
 from jpo.placement.services.posts import post_approve, post_cost_estimate, post_propose, post_refuse
 from jpo.placement.services.secondments import (
@@ -255,11 +254,12 @@ def test_officer_adjusts_then_sends_and_offers_follow() -> None:
     with pytest.raises(ValidationError):
         match_pair_set(actor=officer, run=run, application=holder, post=p_undp)
     offer = Offer.objects.get(post=p_undp)
-    offer_respond(actor=officer, offer=offer, response=OfferStatus.DECLINED, reason="personal")
-    replacement = offer_from_reserve(actor=officer, run=run, post=p_undp)
+    offer_transition(actor=officer, offer=offer, to=OfferStatus.DECLINED, reason="personal")
+    replacement = offer_from_reserve(actor=officer, previous=offer)
     assert replacement.from_reserve and replacement.application not in (other,)
     assert replacement.application in (d, holder)
-    offer_respond(actor=officer, offer=replacement, response=OfferStatus.ACCEPTED)
+    offer_transition(actor=officer, offer=replacement, to=OfferStatus.ACCEPTED)
+    offer_transition(actor=officer, offer=replacement, to=OfferStatus.CONFIRMED)
     replacement.application.refresh_from_db()
     p_undp.refresh_from_db()
     assert replacement.application.status == Status.SELECTED
@@ -287,15 +287,15 @@ def test_applicant_answers_own_offer_and_focal_point_refuses(make_user) -> None:
     offer = Offer.objects.create(application=mine, post=post)
     stranger = make_user(Role.APPLICANT)
     with pytest.raises(PermissionDenied):
-        offer_respond(actor=stranger, offer=offer, response=OfferStatus.ACCEPTED)
+        offer_transition(actor=stranger, offer=offer, to=OfferStatus.ACCEPTED)
     with pytest.raises(PermissionDenied):
-        offer_respond(actor=user, offer=offer, response=OfferStatus.REFUSED)
+        offer_transition(actor=user, offer=offer, to=OfferStatus.REFUSED)
     focal = make_user(Role.FOCAL_POINT, organization=undp)
-    offer_respond(actor=focal, offer=offer, response=OfferStatus.REFUSED, reason="profile")
+    offer_transition(actor=focal, offer=offer, to=OfferStatus.REFUSED, reason="profile")
     offer.refresh_from_db()
     assert offer.status == OfferStatus.REFUSED
-    with pytest.raises(ValidationError, match="already answered"):
-        offer_respond(actor=user, offer=offer, response=OfferStatus.ACCEPTED)
+    with pytest.raises(ValidationError, match="cannot move"):
+        offer_transition(actor=user, offer=offer, to=OfferStatus.ACCEPTED)
 
 
 # -- dispatch ----------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def test_dispatch_enqueues_one_task_per_milestone_and_the_worker_runs_them(make_
     old_cycle = f.cycle(start.year - 1 if start.month < 2 else start.year)
     dispatch = f.dispatched(actor=officer, cycle_row=old_cycle, org=org, start=start)
     assert cycle
-    assert DBTaskResult.objects.count() == 4
+    assert DBTaskResult.objects.filter(task_path__endswith="remind_milestone").count() == 4
     call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "default", verbosity=0)
     outlook = dispatch.milestones.get(kind=MilestoneKind.RETENTION_OUTLOOK)
     reminders = Reminder.objects.filter(milestone=outlook)
@@ -91,3 +91,28 @@ def test_sweep_command_runs_now(capsys) -> None:
     assert "reminders sent" in capsys.readouterr().out
     call_command("placement_reminders")
     assert DBTaskResult.objects.filter(task_path__endswith="send_due_reminders").exists()
+
+
+def test_an_offer_schedules_its_own_lapse_just_after_the_deadline(make_user) -> None:
+    from jpo.placement.models import Offer, OfferStatus
+    from jpo.placement.services.dates import TOKYO, today_in_tokyo
+    from jpo.placement.services.matching import match_run_create, match_run_send
+    from jpo.placement.tasks import lapse_offer
+
+    officer = f.officer()
+    cycle = f.cycle(2024)
+    org = f.organization()
+    f.post(actor=officer, cycle_row=cycle, org=org)
+    f.candidate(cycle_row=cycle, preferences=[org], actor=officer)
+    [offer] = match_run_send(actor=officer, run=match_run_create(actor=officer, cycle=cycle))
+    task = DBTaskResult.objects.get(task_path__endswith="lapse_offer")
+    assert offer.respond_by is not None
+    deadline_over = dt.datetime.combine(offer.respond_by + dt.timedelta(days=1), dt.time(0, 5), tzinfo=TOKYO)
+    assert task.run_after == deadline_over
+    assert offer.respond_by > today_in_tokyo()
+    # Run early (or twice) it changes nothing; once the deadline is over the offer lapses.
+    assert lapse_offer.call(offer.pk) == 0
+    Offer.objects.filter(pk=offer.pk).update(respond_by=today_in_tokyo() - dt.timedelta(days=1))
+    assert lapse_offer.call(offer.pk) == 1
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.LAPSED

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from jpo.accounts.models import Role
 from jpo.placement.models import Dispatch, MatchRun, Offer, OutcomeKind, PairKind
+from jpo.placement.services.dates import today_in_tokyo
 from jpo.placement.services.matching import match_run_create
 from jpo.placement.tests import factories as f
 
@@ -160,8 +161,17 @@ def test_match_run_adjust_and_send_through_the_pages(client) -> None:
     client.post(reverse("placement:match_run", args=[run.pk]), {"application": other.pk, "post": p1.pk})
     assert run.pairs.get(kind=PairKind.RECOMMENDED).application == other
     response = client.post(reverse("placement:match_run", args=[run.pk]), {"action": "send"})
+    assert response.status_code == 400  # the letters need a deadline to answer
+    assert not Offer.objects.exists()
+    respond_by = today_in_tokyo() + dt.timedelta(days=10)
+    response = client.post(
+        reverse("placement:match_run", args=[run.pk]),
+        {"action": "send", "respond_by": respond_by.isoformat(), "length_months": "24"},
+    )
     assert response.status_code == 302
-    assert Offer.objects.get().application == other
+    offer = Offer.objects.get()
+    assert offer.application == other
+    assert (offer.respond_by, offer.length_months, offer.start_date) == (respond_by, 24, None)
 
 
 def test_match_run_without_candidates_is_a_clear_400(client) -> None:
