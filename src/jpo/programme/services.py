@@ -808,6 +808,11 @@ def rule_set_publish_and_rescreen(
     if not opened or not cycle.applications.filter(status__in=SCREENABLE).exists():
         return PublishResult(rule_set=published)
     try:
-        return PublishResult(rule_set=published, run=screening_run_start(cycle=cycle, actor=actor))
+        # The reason for changing the rules after the window opened is also the reason for screening
+        # again before it closes (recorded as such).
+        return PublishResult(
+            rule_set=published,
+            run=screening_run_start(cycle=cycle, actor=actor, force_reason=reason),
+        )
     except SelectionError as error:
         return PublishResult(rule_set=published, rescreen_refused=error.message)

@@ -8,7 +8,7 @@ from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from jpo.accounts import access
-from jpo.accounts.models import Role, User
+from jpo.accounts.models import AuditEvent, Role, User
 from jpo.applications.models import Application, Document
 from jpo.applications.workflow import Status
 from jpo.programme.models import Cycle, TrackKind
@@ -27,6 +27,7 @@ from jpo.selection.models import (
     Shortlist,
 )
 from jpo.selection.selectors.ranking import Ranking, RankRow, ranking
+from jpo.selection.services.order import FORCED, STEPS
 
 __all__ = [
     "RankRow",
@@ -70,7 +71,24 @@ def cycle_overview(*, cycle: Cycle) -> dict[str, Any]:
         "rubric": Rubric.objects.filter(cycle=cycle).first(),
         "shortlist": Shortlist.objects.filter(cycle=cycle).first(),
         "last_run": ScreeningRun.objects.filter(cycle=cycle).first(),
+        "forced": forced_steps(cycle=cycle),
     }
+
+
+def forced_steps(*, cycle: Cycle) -> list[dict[str, Any]]:
+    """The steps an officer ran before the application window closed, with who, when and why."""
+    events = AuditEvent.objects.filter(
+        action=FORCED, target_type=cycle._meta.label_lower, target_id=str(cycle.pk)
+    ).select_related("actor")
+    return [
+        {
+            "at": e.at,
+            "actor": e.actor,
+            "step": STEPS.get(e.data.get("step", ""), e.data.get("step", "")),
+            "reason": e.data.get("reason", ""),
+        }
+        for e in events
+    ]
 
 
 def screenings_for_cycle(*, cycle: Cycle, outcome: str = "") -> QuerySet[Screening]:

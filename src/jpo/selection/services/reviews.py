@@ -31,6 +31,7 @@ from jpo.selection.models import (
 )
 from jpo.selection.services.decisions import application_decide
 from jpo.selection.services.errors import Conflict, NotAllowed, SelectionError
+from jpo.selection.services.order import window_gate
 
 REVIEWABLE = (Status.ELIGIBLE, Status.UNDER_REVIEW)
 # The range RubricCriterion.weight can hold (5 digits, 2 decimal places): anything else, infinity
@@ -349,11 +350,14 @@ def review_submit(*, assignment_id: int, reviewer: User, scores: dict[str, Any],
     return review
 
 
-def shortlist_close(*, cycle: Cycle, actor: User, cutoff: int, method: str = "z") -> Shortlist:
+def shortlist_close(
+    *, cycle: Cycle, actor: User, cutoff: int, method: str = "z", force_reason: str = ""
+) -> Shortlist:
     """Close stage one: the top `cutoff` applications are shortlisted, the others not.
 
-    Refused (nothing written) when reviews are outstanding, when the cut-off splits a tie, or when the
-    shortlist is already closed. Every applicant is told by e-mail in the same transaction.
+    Refused (nothing written) while the application window is open (unless `force_reason` says why),
+    when reviews are outstanding, when the cut-off splits a tie, or when the shortlist is already
+    closed. Every applicant is told by e-mail in the same transaction.
     """
     from jpo.selection.selectors import ranking
 
@@ -363,6 +367,7 @@ def shortlist_close(*, cycle: Cycle, actor: User, cutoff: int, method: str = "z"
         Cycle.objects.select_for_update().get(pk=cycle.pk)
         if Shortlist.objects.filter(cycle=cycle).exists():
             raise Conflict(_("The shortlist of this cycle is already closed."))
+        window_gate(cycle=cycle, actor=actor, step="shortlist", force_reason=force_reason)
         table = ranking(cycle=cycle, method=method, cutoff=cutoff)
         if not table.rows:
             raise SelectionError(_("No application is under review in this cycle."))

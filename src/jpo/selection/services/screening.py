@@ -47,6 +47,7 @@ from jpo.selection.services.notifications import (
     NOTIFY_STATUSES,
     notifications_prepare_bulk,
 )
+from jpo.selection.services.order import window_gate
 
 SCREENABLE = (Status.SUBMITTED, Status.ELIGIBLE, Status.SCREENED_OUT)
 Progress = Callable[[int, int], None]  # (processed, total), after each committed chunk
@@ -78,12 +79,19 @@ def profile_digest(profile: dict[str, Any]) -> str:
 
 
 def screening_run_start(
-    *, cycle: Cycle, actor: User | None, kind: str = ScreeningRun.Kind.SCREEN, background: bool = True
+    *,
+    cycle: Cycle,
+    actor: User | None,
+    kind: str = ScreeningRun.Kind.SCREEN,
+    background: bool = True,
+    force_reason: str = "",
 ) -> ScreeningRun:
-    """Queue a bulk run (screen, or apply the outcomes); refuse while another run of the cycle is open.
+    """Queue a bulk run (screen, or apply the outcomes); refuse while another run of the cycle is open,
+    and while the application window is open unless `force_reason` says why (see `order`).
     With `background=False` the caller runs it (`jpo screening`) instead of the task worker."""
     with transaction.atomic():
         Cycle.objects.select_for_update().get(pk=cycle.pk)
+        window_gate(cycle=cycle, actor=actor, step="screening", force_reason=force_reason)
         screening_runs_expire(cycle=cycle, now=timezone.now())
         if ScreeningRun.objects.filter(
             cycle=cycle, status__in=(RunStatus.PENDING, RunStatus.RUNNING)

@@ -22,6 +22,7 @@ from jpo.safety.urls import is_https_url
 from jpo.selection.models import Interview, InterviewScore, InterviewSlot, Rubric
 from jpo.selection.services.decisions import application_decide
 from jpo.selection.services.errors import Conflict, NotAllowed, SelectionError
+from jpo.selection.services.order import window_gate
 from jpo.selection.services.reviews import _parse_score
 
 FINAL_DECISIONS = (Status.PASSED, Status.NOT_PASSED, Status.RECOMMENDED)
@@ -300,15 +301,56 @@ def interview_score_submit(
 
 
 def final_decide(
-    *, application: Application, actor: User, to: str, reason: str, expected_version: int | None
+    *,
+    application: Application,
+    actor: User,
+    to: str,
+    reason: str,
+    expected_version: int | None,
+    force_reason: str = "",
 ) -> None:
-    """An officer's final decision on a MOFA-track candidate: passed / not passed, then recommended."""
+    """An officer's final decision on a MOFA-track candidate: passed / not passed, then recommended.
+
+    Refused while the application window is open (unless `force_reason` says why), and "passed" for a
+    candidate without the scores stage two requires."""
     if to not in FINAL_DECISIONS:
         raise SelectionError(_("Decision: choose passed, not passed or recommended."), field="decision")
-    application_decide(
-        application=application,
-        to=to,
-        actor=actor,
-        reason=reason.strip() or "final decision list",
-        expected_version=expected_version,
+    if to == Status.PASSED:
+        missing_scores_check(application)
+    with transaction.atomic():
+        window_gate(cycle=application.cycle, actor=actor, step="final_decision", force_reason=force_reason)
+        application_decide(
+            application=application,
+            to=to,
+            actor=actor,
+            reason=reason.strip() or "final decision list",
+            expected_version=expected_version,
+        )
+
+
+def missing_scores_check(application: Application) -> None:
+    """Stage two is the written task and the interview: a candidate passes with the written-task score
+    and a score from every member of the interview's panel."""
+    interview = (
+        Interview.objects.filter(application=application)
+        .select_related("slot")
+        .prefetch_related("scores", "slot__panel")
+        .first()
     )
+    if interview is None or interview.written_task_score is None:
+        raise SelectionError(
+            _("The written-task score is missing: a candidate cannot pass without it."), field="decision"
+        )
+    scored = {s.interviewer_id for s in interview.scores.all()}
+    if not scored:
+        raise SelectionError(
+            _("No interview score is recorded: a candidate cannot pass without the panel's scores."),
+            field="decision",
+        )
+    waiting = [u for u in (interview.slot.panel.all() if interview.slot else []) if u.pk not in scored]
+    if waiting:
+        raise SelectionError(
+            _("Not every panel member has scored the interview (%(names)s): a candidate cannot pass yet.")
+            % {"names": ", ".join(u.get_full_name() or u.username for u in waiting)},
+            field="decision",
+        )

@@ -147,10 +147,12 @@ def score_all(cycle: Cycle, scores: Callable[[Application, User], int]) -> None:
         )
 
 
-def shortlist_all(cycle: Cycle, officer: User, reviewer: User) -> None:
-    """Screen, review (one reviewer, distinct scores: no tie) and shortlist every application of the cycle."""
+def shortlist_all(cycle: Cycle, officer: User, reviewer: User, clock: Clock) -> None:
+    """After the application window closed: screen, review (one reviewer, distinct scores: no tie) and
+    shortlist every application of the cycle."""
     from jpo.selection.models import ReviewAssignment
 
+    clock.set(AFTER_DEADLINE)
     screen_and_accept(cycle, officer)
     set_rubric(cycle, officer, reviewers_per_application=1)
     reviews.reviews_assign(cycle=cycle, actor=officer, reviewers=[reviewer])

@@ -9,7 +9,7 @@ import pytest
 from jpo.applications.workflow import Status
 from jpo.selection.models import Review, ReviewAssignment, Rubric, Shortlist
 from jpo.selection.services import reviews
-from jpo.selection.tests.conftest import score_all, screen_and_accept, set_rubric
+from jpo.selection.tests.conftest import AFTER_DEADLINE, score_all, screen_and_accept, set_rubric
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,9 +55,10 @@ def test_a_reviewer_scores_an_assigned_application(
 
 
 def test_an_officer_closes_the_shortlist(
-    page: Any, make_submitted: Any, cycle: Any, officer: Any, make_reviewers: Any
+    page: Any, make_submitted: Any, cycle: Any, officer: Any, make_reviewers: Any, clock: Any
 ) -> None:
     apps = [make_submitted() for _ in range(3)]
+    clock.set(AFTER_DEADLINE)  # the shortlist waits for the application window to close
     screen_and_accept(cycle, officer)
     set_rubric(cycle, officer, reviewers_per_application=1)
     make_reviewers(1)

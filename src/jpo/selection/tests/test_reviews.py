@@ -17,7 +17,7 @@ from jpo.selection.selectors import ranking
 from jpo.selection.selectors.ranking import reviewer_z_scores
 from jpo.selection.services import reviews
 from jpo.selection.services.errors import Conflict, NotAllowed, SelectionError
-from jpo.selection.tests.conftest import score_all, screen_and_accept, set_rubric
+from jpo.selection.tests.conftest import AFTER_DEADLINE, score_all, screen_and_accept, set_rubric
 
 pytestmark = pytest.mark.django_db
 
@@ -165,9 +165,14 @@ def test_ranking_shows_raw_and_corrected_and_flags_ties(severe_and_lenient: list
 
 
 def test_closing_refuses_a_cutoff_inside_a_tie_then_closes(
-    severe_and_lenient: list[Any], cycle: Any, officer: Any, django_capture_on_commit_callbacks: Any
+    severe_and_lenient: list[Any],
+    cycle: Any,
+    officer: Any,
+    django_capture_on_commit_callbacks: Any,
+    clock: Any,
 ) -> None:
     a1, a2, a3, a4 = severe_and_lenient
+    clock.set(AFTER_DEADLINE)
     with pytest.raises(SelectionError) as err:
         reviews.shortlist_close(cycle=cycle, actor=officer, cutoff=1)
     assert err.value.field == "cutoff" and "tie" in err.value.message
@@ -192,9 +197,10 @@ def test_closing_refuses_a_cutoff_inside_a_tie_then_closes(
 
 
 def test_closing_waits_for_outstanding_reviews(
-    make_submitted: Any, cycle: Any, officer: Any, make_reviewers: Any
+    make_submitted: Any, cycle: Any, officer: Any, make_reviewers: Any, clock: Any
 ) -> None:
     make_submitted()
+    clock.set(AFTER_DEADLINE)
     screen_and_accept(cycle, officer)
     set_rubric(cycle, officer, reviewers_per_application=1)
     make_reviewers(1)

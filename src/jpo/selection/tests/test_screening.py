@@ -14,6 +14,7 @@ from jpo.policy import CRITERIA_IDS, rules_version
 from jpo.selection.models import Notification, RunStatus, Screening, ScreeningCriterion, ScreeningRun
 from jpo.selection.services import screening
 from jpo.selection.services.errors import Conflict, SelectionError
+from jpo.selection.tests.conftest import AFTER_DEADLINE
 
 pytestmark = pytest.mark.django_db
 
@@ -154,10 +155,11 @@ def test_applying_one_with_a_stale_version_is_refused(make_submitted: Any, cycle
 
 
 def test_run_as_background_task_records_progress(
-    make_submitted: Any, cycle: Any, officer: Any, django_capture_on_commit_callbacks: Any
+    make_submitted: Any, cycle: Any, officer: Any, django_capture_on_commit_callbacks: Any, clock: Any
 ) -> None:
     make_submitted()
     make_submitted()
+    clock.set(AFTER_DEADLINE)
     with django_capture_on_commit_callbacks(execute=True):  # the task is queued on commit
         run = screening.screening_run_start(cycle=cycle, actor=officer)
     run.refresh_from_db()
@@ -234,6 +236,7 @@ def test_a_run_whose_worker_was_killed_is_marked_failed_and_a_new_run_is_allowed
 
     make_submitted()
     # A worker took the run, beat once, then was killed (kill -9): the run says "running" for ever.
+    clock.set(AFTER_DEADLINE)
     dead = ScreeningRun.objects.create(
         cycle=cycle,
         started_by=officer,
@@ -262,6 +265,7 @@ def test_a_run_with_a_recent_heartbeat_still_blocks_a_second_run(
 
     from jpo.leases import LEASE
 
+    clock.set(AFTER_DEADLINE)
     ScreeningRun.objects.create(
         cycle=cycle,
         started_by=officer,
@@ -278,6 +282,7 @@ def test_a_run_queued_for_longer_than_the_grace_is_failed(clock: Any, cycle: Any
 
     from jpo.leases import QUEUED_GRACE
 
+    clock.set(AFTER_DEADLINE)
     queued = ScreeningRun.objects.create(cycle=cycle, started_by=officer)
     ScreeningRun.objects.filter(pk=queued.pk).update(
         created_at=clock.now - QUEUED_GRACE - dt.timedelta(seconds=1)

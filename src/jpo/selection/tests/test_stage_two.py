@@ -21,12 +21,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def two_tracks(make_submitted: Any, cycle: Any, officer: Any, make_reviewers: Any) -> dict[str, Any]:
+def two_tracks(
+    make_submitted: Any, cycle: Any, officer: Any, make_reviewers: Any, clock: Any
+) -> dict[str, Any]:
     mofa = make_submitted(language="ja")
     mofa2 = make_submitted()
     org = make_submitted(track="organization")
     (reviewer,) = make_reviewers(1)
-    shortlist_all(cycle, officer, reviewer)
+    shortlist_all(cycle, officer, reviewer, clock)
     return {"mofa": mofa, "mofa2": mofa2, "org": org, "reviewer": reviewer}
 
 
@@ -151,7 +153,7 @@ def test_two_officers_deciding_at_once_the_second_is_told(
     mofa.refresh_from_db()
     seen = mofa.version  # both officers opened the final list at this version
     stage_two.final_decide(
-        application=mofa, actor=officer, to=Status.PASSED, reason="", expected_version=seen
+        application=mofa, actor=officer, to=Status.NOT_PASSED, reason="", expected_version=seen
     )
     with pytest.raises(Conflict) as err:
         stage_two.final_decide(
@@ -159,7 +161,7 @@ def test_two_officers_deciding_at_once_the_second_is_told(
         )
     assert err.value.status_code == 409 and str(seen) in err.value.message
     mofa.refresh_from_db()
-    assert mofa.status == Status.PASSED
+    assert mofa.status == Status.NOT_PASSED
 
 
 def test_focal_points_decide_only_for_their_organization(

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from jpo.accounts.models import Role
+from jpo.accounts.models import AuditEvent, Role
 from jpo.applications.workflow import Status
 from jpo.programme.models import Organization
 from jpo.selection.models import NotificationTemplate, Review, ReviewAssignment, Rubric, ScreeningRun
@@ -158,12 +158,18 @@ def test_ranking_page_counts_do_not_grow_and_closing_twice_is_409(
 
 
 def test_focal_point_sees_only_candidates_forwarded_to_their_organization(
-    client: Any, make_submitted: Any, cycle: Any, officer: Any, make_reviewers: Any, make_user: Any
+    client: Any,
+    make_submitted: Any,
+    cycle: Any,
+    officer: Any,
+    make_reviewers: Any,
+    make_user: Any,
+    clock: Any,
 ) -> None:
     org = make_submitted(track="organization")
     make_submitted()
     (reviewer,) = make_reviewers(1)
-    shortlist_all(cycle, officer, reviewer)
+    shortlist_all(cycle, officer, reviewer, clock)
     stage_two.cycle_forward_shortlisted(cycle=cycle, actor=officer)
     undp = make_user(Role.FOCAL_POINT, organization=Organization.objects.get(code="UNDP"))
     wfp = make_user(Role.FOCAL_POINT, organization=Organization.objects.get(code="WFP"))
@@ -193,7 +199,7 @@ def test_applicant_confirms_a_slot_on_their_own_application_only(
 
     mine, theirs = make_submitted(), make_submitted()
     (reviewer,) = make_reviewers(1)
-    shortlist_all(cycle, officer, reviewer)
+    shortlist_all(cycle, officer, reviewer, clock)
     stage_two.stage_two_invite(cycle=cycle, actor=officer)
     slot = stage_two.slot_create(
         cycle=cycle,
@@ -266,11 +272,20 @@ def test_screening_run_page_and_progress_endpoint(
 ) -> None:
     make_submitted()
     client.force_login(officer)
+    run_url = reverse("selection:screening_run", args=[2026])
+    # The window is open (the clock reads 10 February, the deadline is 3 March): screening waits.
+    page = client.get(reverse("selection:screening", args=[2026]), HTTP_ACCEPT_LANGUAGE="en").content
+    assert b'name="force_reason"' in page
+    refused = client.post(run_url, {"kind": "screen"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400 and "is open until" in refused.content.decode()
+    assert not ScreeningRun.objects.exists()
+    # Forced with a reason: it runs, and the cycle's page says who forced it and why.
     with django_capture_on_commit_callbacks(execute=True):
-        assert (
-            client.post(reverse("selection:screening_run", args=[2026]), {"kind": "screen"}).status_code
-            == 302
-        )
+        forced = client.post(run_url, {"kind": "screen", "force_reason": "rules corrected, check early"})
+        assert forced.status_code == 302
+    cycle_page = client.get(reverse("selection:cycle", args=[2026]), HTTP_ACCEPT_LANGUAGE="en").content
+    assert "rules corrected, check early" in cycle_page.decode()
+    assert AuditEvent.objects.filter(action="selection.window_forced", data__step="screening").count() == 1
     run = ScreeningRun.objects.get()
     progress = client.get(reverse("selection:run_progress", args=[run.pk]))
     assert progress.status_code == 200 and 'value="100"' in progress.content.decode()
@@ -302,12 +317,12 @@ def test_screening_list_queries_do_not_grow(
 
 
 def test_funnel_counts_and_exports(
-    client: Any, make_submitted: Any, cycle: Any, officer: Any, make_reviewers: Any
+    client: Any, make_submitted: Any, cycle: Any, officer: Any, make_reviewers: Any, clock: Any
 ) -> None:
     make_submitted(sex="male")
     make_submitted(track="organization")
     (reviewer,) = make_reviewers(1)
-    shortlist_all(cycle, officer, reviewer)
+    shortlist_all(cycle, officer, reviewer, clock)
     client.force_login(officer)
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("selection:funnel", args=[2026]))
@@ -345,7 +360,7 @@ def test_officer_pages_render_with_a_cycle_in_stage_two(
     mofa = make_submitted()
     make_submitted(track="organization")
     (reviewer,) = make_reviewers(1)
-    shortlist_all(cycle, officer, reviewer)
+    shortlist_all(cycle, officer, reviewer, clock)
     stage_two.stage_two_invite(cycle=cycle, actor=officer)
     slot = stage_two.slot_create(
         cycle=cycle,

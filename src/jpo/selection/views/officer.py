@@ -36,6 +36,7 @@ from jpo.selection.models import (
 )
 from jpo.selection.selectors import funnel as funnel_selectors
 from jpo.selection.services import notifications as notification_services
+from jpo.selection.services import order
 from jpo.selection.services import reviews as review_services
 from jpo.selection.services import screening as screening_services
 from jpo.selection.services import stage_two as stage_two_services
@@ -113,8 +114,14 @@ def screening_list(request: HttpRequest, fy: int) -> HttpResponse:
             "listing": rows,
             "run": ScreeningRun.objects.filter(cycle=cycle).first(),
             "lang": _lang(request),
+            "window_open": order.window_open(cycle),
         },
     )
+
+
+def _force_reason(request: HttpRequest) -> str:
+    """Why the officer runs a step before the application window closes (see `services.order`)."""
+    return request.POST.get(order.FORCE_FIELD, "")[:2000]
 
 
 def _lang(request: HttpRequest) -> str:
@@ -131,7 +138,9 @@ def screening_run(request: HttpRequest, fy: int) -> HttpResponse:
             request, SelectionError(_("Unknown kind of run.")), back=reverse("selection:screening", args=[fy])
         )
     try:
-        screening_services.screening_run_start(cycle=cycle, actor=user_of(request), kind=kind)
+        screening_services.screening_run_start(
+            cycle=cycle, actor=user_of(request), kind=kind, force_reason=_force_reason(request)
+        )
     except SelectionError as error:
         return refused(request, error, back=reverse("selection:screening", args=[fy]))
     messages.success(request, _("Queued: the progress bar follows the background worker."))
@@ -405,7 +414,13 @@ def ranking(request: HttpRequest, fy: int) -> HttpResponse:
         try:
             if cutoff is None:
                 raise SelectionError(_("Places on the shortlist: give a whole number."), field="cutoff")
-            review_services.shortlist_close(cycle=cycle, actor=user_of(request), cutoff=cutoff, method=method)
+            review_services.shortlist_close(
+                cycle=cycle,
+                actor=user_of(request),
+                cutoff=cutoff,
+                method=method,
+                force_reason=_force_reason(request),
+            )
         except SelectionError as exc:
             error = exc
         else:
@@ -425,6 +440,7 @@ def ranking(request: HttpRequest, fy: int) -> HttpResponse:
             "error": error,
             "rubric": rubric,
             "shortlist": shortlist,
+            "window_open": order.window_open(cycle),
         },
         status=error.status_code if error else 200,
     )
@@ -558,7 +574,12 @@ def final(request: HttpRequest, fy: int) -> HttpResponse:
     return render(
         request,
         "selection/final.html",
-        {"cycle": cycle, "rows": selectors.final_list(cycle=cycle), "S": Status},
+        {
+            "cycle": cycle,
+            "rows": selectors.final_list(cycle=cycle),
+            "S": Status,
+            "window_open": order.window_open(cycle),
+        },
     )
 
 
@@ -574,6 +595,7 @@ def final_decide(request: HttpRequest, pk: int) -> HttpResponse:
             to=request.POST.get("decision", ""),
             reason=request.POST.get("reason", "")[:2000],
             expected_version=version_from(request.POST.get("version")),
+            force_reason=_force_reason(request),
         )
     except SelectionError as error:
         return refused(request, error, back=back)

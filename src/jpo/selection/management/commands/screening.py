@@ -1,9 +1,10 @@
-"""`jpo screening FISCAL_YEAR [--apply] [--actor USERNAME]`
+"""`jpo screening FISCAL_YEAR [--apply] [--actor USERNAME] [--force-reason TEXT]`
 
 Screen a cycle's submitted applications (or, with --apply, move them to their outcomes and queue the
 e-mails of the screened out) in this process, printing the progress after every committed chunk. The
 run is recorded like one started from the officer's page, so that page shows the same progress bar.
-Exit 2 with one line on stderr for an unknown cycle or user, or while another run of the cycle is open.
+Exit 2 with one line on stderr for an unknown cycle or user, while another run of the cycle is open, or
+while the application window is open (unless --force-reason says why to screen before it closes).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("fiscal_year", type=int, help="the cycle, e.g. 2026")
         parser.add_argument("--apply", action="store_true", help="move statuses to the screening outcomes")
         parser.add_argument("--actor", default="", help="username recorded as the officer (default: none)")
+        parser.add_argument(
+            "--force-reason", default="", help="why to screen before the application window closes (recorded)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         cycle = Cycle.objects.filter(fiscal_year=options["fiscal_year"]).first()
@@ -39,7 +43,13 @@ class Command(BaseCommand):
                 raise CommandError(f"No user named {options['actor']!r}.", returncode=2)
         kind = ScreeningRun.Kind.APPLY if options["apply"] else ScreeningRun.Kind.SCREEN
         try:
-            run = screening.screening_run_start(cycle=cycle, actor=actor, kind=kind, background=False)
+            run = screening.screening_run_start(
+                cycle=cycle,
+                actor=actor,
+                kind=kind,
+                background=False,
+                force_reason=options["force_reason"],
+            )
         except SelectionError as error:
             raise CommandError(str(error.message), returncode=2) from None
         started = time.perf_counter()
