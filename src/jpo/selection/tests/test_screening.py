@@ -385,16 +385,20 @@ def test_apply_reports_its_progress_on_the_run_chunk_by_chunk(
 
 
 def test_cli_screens_and_applies_with_progress_and_refuses_bad_input(
-    make_submitted: Any, cycle: Any, officer: Any
+    make_submitted: Any, cycle: Any, officer: Any, clock: Any
 ) -> None:
     from io import StringIO
 
     from django.core.management import CommandError, call_command
 
     a = make_submitted()
+    with pytest.raises(CommandError) as early:  # the window is open: screening waits for it to close
+        call_command("screening", "2026")
+    assert early.value.returncode == 2 and not ScreeningRun.objects.exists()
     out = StringIO()
-    call_command("screening", "2026", stdout=out)
+    call_command("screening", "2026", "--force-reason", "check the rules early", stdout=out)
     assert "1 / 1 (100%)" in out.getvalue() and "done: 1 of 1" in out.getvalue()
+    clock.set(AFTER_DEADLINE)
     _override_all(cycle, officer, "passed")
     out = StringIO()
     call_command("screening", "2026", "--apply", "--actor", "officer", stdout=out)
