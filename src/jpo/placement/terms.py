@@ -23,7 +23,7 @@ from jpo.policy import parameter as _parameter
 # Dispatch Act (Act No. 117 of 1970) and NPA Rule 18-0: a dispatch period longer than 5 years requires
 # consultation with the National Personnel Authority (FACTS §3.3, NPA white paper FY2019).
 NPA_CONSULTATION_YEARS = 5
-NPA_SOURCE = "NPA Rule 18-0 (FACTS §3.3; https://www.jinji.go.jp/hakusho/R1/1-2-01-2.html)"
+NPA_SOURCE = "NPA Rule 18-0 (https://www.jinji.go.jp/hakusho/R1/1-2-01-2.html)"
 
 
 @dataclass(frozen=True)

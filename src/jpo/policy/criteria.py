@@ -142,18 +142,29 @@ def _caveat(parameters: tuple[ParameterValue, ...]) -> tuple[str, str]:
             break
     else:
         return "", ""
-    names = ", ".join(p.name for p in parameters if p.uncertain or p.external)
+    weak = [p.name for p in parameters if p.uncertain or p.external]
+    names_en = "; ".join(_parameter_label(name, "en") for name in weak)
+    names_ja = "、".join(f"「{_parameter_label(name, 'ja')}」" for name in weak)
     return (
-        f" (Source for {names} is weak or outside the official record; see the parameter note.)",
-        f"（{names} の出典は確度が低いか公式資料外です。パラメータの注記を参照。）",
+        f" (The source of the rule on {names_en} is weak or outside the official record; see the rule's note.)",
+        f"（{names_ja}の出典は確度が低いか公式資料外です。規則の注記を参照してください。）",
     )
+
+
+def _parameter_label(name: str, language: str) -> str:
+    """A parameter as people call it (its description without the final stop), never its identifier."""
+    definition = definitions().get(name)
+    if definition is None:
+        return name.replace("_", " ")
+    return str(definition.description[language]).strip().rstrip(".。")
 
 
 @lru_cache(maxsize=_RULES_CACHE)
 def _unknown_rule_text(name: str, fy: int, why: str) -> tuple[str, str]:
+    # The note (`why`) is the source's own English; the Japanese text points to it instead of quoting it.
     return (
-        f"The {name.replace('_', ' ')} rule for {t.fy_en(fy)} is not known ({why}).",
-        f"{t.fy_ja(fy)}の{name}の条件は資料で確認できません（{why}）。",
+        f"The rule on {_parameter_label(name, 'en')} for {t.fy_en(fy)} is not known ({why}).",
+        f"{t.fy_ja(fy)}の「{_parameter_label(name, 'ja')}」の条件は資料で確認できません（規則の注記を参照）。",
     )
 
 

@@ -69,7 +69,7 @@ def target_specs() -> tuple[TargetSpec, ...]:
     ).order_by("deadline", "headcount")
     return tuple(
         TargetSpec(
-            name=t.name,
+            name=t.display_name,
             headcount=t.headcount,
             deadline=t.deadline,
             source=t.source_document,

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -77,12 +79,22 @@ def _notices(resolved: ResolvedParameters | None, *, base_overridden: bool) -> l
                 % {"parameter": PARAMETER_LABELS.get(name, name), "until": notice.data["confirmed_until"]}
             )
         elif notice.code == "pending":
-            messages.append(
+            # The reference is quoted as the source words it: marked so it is not taken for a translation.
+            text = escape(
                 _(
                     "%(name)s changed the system from %(date)s; its parameters are not known, so the earlier "
                     "parameters are used. %(reference)s"
                 )
-                % {"name": name, "date": notice.data["applies_from"], "reference": notice.data["reference"]}
+            )
+            messages.append(
+                mark_safe(  # noqa: S308 - the message and every value are escaped
+                    text
+                    % {
+                        "name": escape(name),
+                        "date": escape(notice.data["applies_from"]),
+                        "reference": format_html('<span translate="no">{}</span>', notice.data["reference"]),
+                    }
+                )
             )
     return messages
 

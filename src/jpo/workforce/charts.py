@@ -195,7 +195,7 @@ def series_chart(*, mofa: Any, statuses: list[Any]) -> SafeString:
         t = status.target
         lines.append(
             Line(
-                name=_("Target: %(name)s") % {"name": t.name},
+                name=_("Target: %(name)s") % {"name": t.display_name},
                 start=Point(
                     t.baseline_date,
                     t.baseline_headcount,

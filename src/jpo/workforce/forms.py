@@ -13,7 +13,8 @@ class CensusUploadForm(forms.Form):
     file = forms.FileField(
         label=_("File (CSV in UTF-8 or XLSX)"),
         help_text=_(
-            "Header: reference_date, organization, nationality, category, grade, sex, headcount; optional: entity, variant, reference_label, published_rank, citation, note."
+            # Column names are codes, shown as code (the form renders help text as HTML).
+            "Header: <code>reference_date, organization, nationality, category, grade, sex, headcount</code>; optional: <code>entity, variant, reference_label, published_rank, citation, note</code>."
         ),
     )
 

@@ -115,7 +115,7 @@ def workforce_report_pdf(data: dict[str, Any]) -> bytes:
         max(y, margin) - 4,
         str(
             _(
-                "Sources: MOFA counts as cited per figure (FACTS.md §4); CEB personnel statistics; programme figures are computed from this system's records."
+                "Sources: MOFA counts as cited per figure; CEB personnel statistics; programme figures are computed from this system's records."
             )
         ),
     )

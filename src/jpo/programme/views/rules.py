@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jpo import policy
 from jpo.accounts.access import role_required
 from jpo.accounts.models import Role, User
+from jpo.policy.validation import in_language
 from jpo.programme import impact, selectors, services
 from jpo.programme.forms import ParameterForm, parameter_initial
 from jpo.programme.models import Cycle
@@ -157,7 +158,9 @@ def parameter_edit(request: HttpRequest, fy: int, name: str) -> HttpResponse:
                     actor=_user(request),
                 )
             except RuleSetError as error:
-                problems = [p for ps in error.problems.values() for p in ps] or [str(error)]
+                problems = [in_language(p, _lang()) for ps in error.problems.values() for p in ps] or [
+                    str(error)
+                ]
             except ValidationError as error:  # a stale or incomplete form
                 problems = error.messages
                 status = getattr(error, "status_code", 400)

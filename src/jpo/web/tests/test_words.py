@@ -51,3 +51,13 @@ def test_shipped_targets_have_japanese_names() -> None:
             assert target.display_name == spec["name_ja"]
         with translation.override("en"):
             assert target.display_name == spec["name"]
+
+
+def test_rule_problems_read_in_both_languages() -> None:
+    from jpo.policy.validation import in_language, validate_parameter
+
+    [problem] = validate_parameter("age_limit", 99)
+    assert problem == "age_limit: 99 is not a whole number from 18 to 45"  # the command line and the API
+    japanese = in_language(problem, "ja")
+    assert "age_limit" not in japanese and "99" in japanese and "18〜45の整数ではありません" in japanese
+    assert in_language(problem, "en") == problem
