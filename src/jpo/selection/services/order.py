@@ -10,8 +10,8 @@ from django.utils.translation import pgettext_lazy
 
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
-from jpo.programme.windows import applications_open, format_instant
 from jpo.programme.models import Cycle
+from jpo.programme.windows import applications_open, format_instant
 from jpo.selection.services.errors import SelectionError
 
 FORCED = "selection.window_forced"
