@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "jpo.workforce",
     "jpo.representation",
     "jpo.projections",
+    "jpo.desk",
     "jpo.web",
     "jpo.demo",
 ]

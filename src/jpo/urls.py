@@ -27,6 +27,7 @@ urlpatterns = [
     path("projections/", include("jpo.projections.urls")),
     path("placement/", include("jpo.placement.urls")),
     path("selection/", include("jpo.selection.urls")),
+    path("desk/", include("jpo.desk.urls")),
     path("programme/", include("jpo.programme.urls")),
     path("calls/", include("jpo.programme.public_urls")),
     path("", include("jpo.web.urls")),

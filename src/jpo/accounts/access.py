@@ -189,6 +189,24 @@ def scope_forwarded_candidates(user: Any, applications: QuerySet) -> QuerySet:
     return applications.none()
 
 
+def scope_dossiers(user: Any, applications: QuerySet) -> QuerySet:
+    """The applications whose PDF dossier the user may download. Officers: all. A panel: the
+    applications assigned to the reviewer (unless the cycle's review is blind: the dossier names the
+    person) and those whose interview slot the interviewer sits on. Focal points: candidates forwarded
+    to their organization, from stage two on. Nobody else (applicants read their own application on
+    its status page)."""
+    if is_officer(user):
+        return applications
+    if is_focal_point(user):
+        return scope_forwarded_candidates(user, applications)
+    if is_reviewer(user):
+        reviewed = Q(review_assignments__reviewer_id=user.pk) & ~Q(cycle__rubric__blind=True)
+        interviewed = Q(interview__slot__panel=user)
+        ids = applications.filter(reviewed | interviewed).values("pk")
+        return applications.filter(pk__in=ids)
+    return applications.none()
+
+
 # --- Placement: posts, candidates, offers, dispatches, secondments, reminders -----------------------
 
 

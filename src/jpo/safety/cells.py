@@ -61,7 +61,9 @@ def xlsx_cell(sheet: Any, value: Any) -> Any:
     if text.startswith("="):  # openpyxl would store it as a formula
         from openpyxl.cell.cell import Cell
 
-        cell = Cell(sheet, value=text)
+        # A position is needed even though append() sets it: write-only sheets (large exports) print
+        # the cell's coordinate while placing it.
+        cell = Cell(sheet, row=1, column=1, value=text)
         cell.data_type = "s"
         cell.quotePrefix = True
         return cell

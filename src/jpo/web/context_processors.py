@@ -40,6 +40,7 @@ NAVIGATION: list[tuple[Any, list[Entry]]] = [
     (
         pgettext_lazy("navigation group", "Selection"),
         [
+            (_("Applications"), "desk:applications", OFFICER),
             (_("Cycles and rules"), "programme:cycle_list", OFFICER),
             (_("Selection"), "selection:officer_home", OFFICER),
             (_("Eligibility to review"), "portal:officer_needs_review", OFFICER),

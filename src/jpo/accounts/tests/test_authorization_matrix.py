@@ -386,6 +386,12 @@ RULES: dict[str, Rule] = {
     "selection:notification_resend": Rule(PROGRAMME, lambda w: {"pk": w.notification.pk}),
     "selection:funnel": Rule(PROGRAMME, fy),
     "selection:funnel_export": Rule(PROGRAMME, lambda w: {"fy": w.cycle.fiscal_year, "fmt": "csv"}),
+    # The officer's desk: every application, one person whole; the dossier also for the application's
+    # panel (its reviewer, its interviewers) and the organization it was forwarded to.
+    "desk:applications": Rule(PROGRAMME),
+    "desk:applications_export": Rule(PROGRAMME, lambda w: {"fmt": "csv"}),
+    "desk:applicant": Rule(PROGRAMME, lambda w: {"pk": w.application.applicant_id}),
+    "desk:dossier": Rule({REVIEWER, FOCAL, *PROGRAMME}, app, owned=True),
     # Statistics: officers and analysts (aggregates only)
     "api:series": Rule(READERS),
     "api:targets": Rule(READERS),

@@ -1,0 +1,321 @@
+"""Reads of the officer's desk. Every list runs a fixed number of queries, whatever its length."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from jpo.accounts import access
+from jpo.accounts.models import User
+from jpo.applications.models import (
+    Applicant,
+    Application,
+    Document,
+    DuplicateFlag,
+    PersonalDataAccess,
+    Preference,
+    StatusChange,
+)
+from jpo.applications.workflow import Status
+from jpo.placement.models import Offer
+from jpo.programme.models import Cycle, Organization, TrackKind
+from jpo.selection.models import (
+    InterviewScore,
+    Notification,
+    ReviewAssignment,
+    ReviewScore,
+    ScreeningCriterion,
+    ScreeningOutcome,
+)
+from jpo.web.listing import MAX_TEXT, PAGE_SIZES, Column, Filter, Listing, listing
+
+# "Not screened yet" beside the screening outcomes.
+NOT_SCREENED = "none"
+DEFAULT_SORT = "-submitted"
+
+
+class FilterError(ValueError):
+    """A query parameter that names nothing: the message says which one and why (answered 400)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def application_columns() -> tuple[Column, ...]:
+    """The list's columns; those with a key sort (the primary key always breaks ties)."""
+    return (
+        Column(_lazy("Receipt number"), "receipt", ("receipt_number",)),
+        Column(_lazy("Name"), "name", ("applicant__family_name", "applicant__given_name")),
+        Column(_lazy("Fiscal year"), "cycle", ("cycle__fiscal_year",)),
+        Column(_lazy("Track"), "track", ("track__kind",)),
+        Column(_lazy("Status"), "status", ("status",)),
+        Column(_lazy("Screening")),
+        Column(_lazy("National civil servant"), "civil_servant", ("is_civil_servant",)),
+        Column(_lazy("Forwarded to")),
+        # Drafts have no submission time: they sort by when they were started.
+        Column(_lazy("Submitted at"), "submitted", ("submitted_or_started",)),
+        Column(_lazy("Dossier")),
+    )
+
+
+def _words(rows: QuerySet[Any], value: str) -> QuerySet[Any]:
+    """Every word (at most five) found in the name (kanji or kana) or the receipt number."""
+    for word in value.split()[:5]:
+        rows = rows.filter(
+            Q(receipt_number__icontains=word)
+            | Q(applicant__family_name__icontains=word)
+            | Q(applicant__given_name__icontains=word)
+            | Q(applicant__family_name_kana__icontains=word)
+            | Q(applicant__given_name_kana__icontains=word)
+        )
+    return rows
+
+
+def _organization(rows: QuerySet[Any], value: str) -> QuerySet[Any]:
+    named = Preference.objects.filter(application=OuterRef("pk"), organization__code=value)
+    return rows.filter(Q(Exists(named)) | Q(forwarded_to__code=value))
+
+
+def _screening(rows: QuerySet[Any], value: str) -> QuerySet[Any]:
+    if value == NOT_SCREENED:
+        return rows.filter(screening__isnull=True)
+    return rows.filter(screening__outcome=value)
+
+
+def application_filters() -> tuple[Filter, ...]:
+    """The list's filters (two queries for the cycles and organizations offered)."""
+    cycles = Cycle.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True)
+    organizations = Organization.objects.order_by("code").values_list("code", "name_en", "name_ja")
+    ja = (get_language() or "ja").startswith("ja")
+    return (
+        Filter("q", _lazy("Name or receipt number"), apply=_words),
+        Filter(
+            "cycle",
+            _lazy("Fiscal year"),
+            "cycle__fiscal_year",
+            choices=[(fy, (_("FY%(year)s") % {"year": fy})) for fy in cycles],
+        ),
+        Filter("status", _lazy("Status"), "status", choices=Status.choices),
+        Filter("track", _lazy("Track"), "track__kind", choices=TrackKind.choices),
+        Filter(
+            "organization",
+            _lazy("Organization (named or forwarded to)"),
+            choices=[
+                (code, f"{code} — {name_ja if ja else name_en}") for code, name_en, name_ja in organizations
+            ],
+            apply=_organization,
+        ),
+        Filter(
+            "screening",
+            _lazy("Screening"),
+            choices=[*ScreeningOutcome.choices, (NOT_SCREENED, _lazy("Not screened yet"))],
+            apply=_screening,
+        ),
+        Filter(
+            "civil_servant",
+            _lazy("National civil servant"),
+            choices=[("yes", _lazy("Yes")), ("no", _lazy("No"))],
+            apply=lambda rows, value: rows.filter(is_civil_servant=value == "yes"),
+        ),
+    )
+
+
+def check_params(params: Mapping[str, Any], filters: Sequence[Filter], columns: Sequence[Column]) -> None:
+    """Refuse, naming it, a filter value that is not among its choices, a search too long, a sort by
+    no column or a page size not offered (the list helper would silently ignore them, and the user
+    would read an unfiltered list as the answer)."""
+    for f in filters:
+        raw = str(params.get(f.name) or "").strip()
+        if not raw:
+            continue
+        if len(raw) > MAX_TEXT:
+            raise FilterError(
+                f.name, _("%(label)s: at most %(limit)s characters.") % {"label": f.label, "limit": MAX_TEXT}
+            )
+        if f.choices is not None and not f.clean(raw):
+            raise FilterError(
+                f.name,
+                _("%(label)s: “%(value)s” is not one of the choices.")
+                % {"label": f.label, "value": raw[:40]},
+            )
+    sort = str(params.get("sort") or "")
+    if sort and sort.removeprefix("-") not in {c.key for c in columns if c.key}:
+        raise FilterError("sort", _("Sort: “%(value)s” is not a column to sort by.") % {"value": sort[:40]})
+    size = str(params.get("size") or "")
+    if size and size not in {str(n) for n in PAGE_SIZES}:
+        raise FilterError(
+            "size",
+            _("Rows per page: choose one of %(sizes)s.") % {"sizes": ", ".join(str(n) for n in PAGE_SIZES)},
+        )
+
+
+def applications_visible(*, user: User) -> QuerySet[Application]:
+    """Every application the user may see (`access.scope_applications`), with what a row shows joined
+    in: one query per page, one for the count."""
+    return access.scope_applications(
+        user,
+        Application.objects.select_related(
+            "applicant", "cycle", "track", "ministry", "forwarded_to", "screening"
+        ),
+    ).annotate(submitted_or_started=Coalesce("submitted_at", "created_at"))
+
+
+def applications_listing(request: HttpRequest, *, user: User) -> Listing:
+    """The page of the list the request asks for (filters, sort, size, page). Raises FilterError."""
+    filters, columns = application_filters(), application_columns()
+    check_params(request.GET, filters, columns)
+    return listing(
+        request,
+        applications_visible(user=user),
+        columns=columns,
+        filters=filters,
+        default_sort=DEFAULT_SORT,
+    )
+
+
+# --- One applicant, whole -------------------------------------------------------------------------
+
+
+def applicant_get(*, user: User, pk: int) -> Applicant:
+    """The applicant if the user may see at least one of their applications (officers: anyone); 404
+    otherwise."""
+    applicant = Applicant.objects.select_related("user").filter(pk=pk).first()
+    if applicant is None:
+        raise Http404
+    if (
+        not access.is_officer(user)
+        and not access.scope_applications(user, applicant.applications.all()).exists()
+    ):
+        raise Http404
+    return applicant
+
+
+def applicant_whole(*, user: User, applicant: Applicant) -> dict[str, Any]:
+    """Everything about one person across cycles, in a fixed number of queries: each application with
+    its declarations, documents, screening (per-criterion reasons), reviews, interview, notifications,
+    offers, dispatch and status history; the person's duplicates and who read their data."""
+    applications = list(
+        access.scope_applications(user, Application.objects.filter(applicant=applicant))
+        .select_related(
+            "cycle",
+            "cycle__rubric",
+            "track",
+            "ministry",
+            "forwarded_to",
+            "endorsement",
+            "endorsement__decided_by",
+            "screening",
+            "interview",
+            "interview__slot",
+            "interview__written_task_by",
+            "dispatch",
+            "dispatch__post",
+            "dispatch__post__organization",
+            "dispatch__outcome",
+            "dispatch__secondment",
+        )
+        .prefetch_related(
+            "degrees",
+            "employment",
+            "language_tests",
+            Prefetch("documents", queryset=Document.objects.order_by("kind")),
+            Prefetch("preferences", queryset=Preference.objects.select_related("organization", "post")),
+            Prefetch(
+                "status_changes", queryset=StatusChange.objects.select_related("actor").order_by("at", "id")
+            ),
+            Prefetch(
+                "screening__criteria",
+                queryset=ScreeningCriterion.objects.select_related("override_by").order_by("id"),
+            ),
+            Prefetch(
+                "review_assignments",
+                queryset=ReviewAssignment.objects.select_related("reviewer", "review").order_by("id"),
+            ),
+            Prefetch(
+                "review_assignments__review__scores",
+                queryset=ReviewScore.objects.select_related("criterion").order_by("criterion__order", "id"),
+            ),
+            Prefetch(
+                "interview__scores",
+                queryset=InterviewScore.objects.select_related("interviewer").order_by("submitted_at", "id"),
+            ),
+            "interview__slot__panel",
+            Prefetch("notifications", queryset=Notification.objects.order_by("created_at", "id")),
+            Prefetch(
+                "offers",
+                queryset=Offer.objects.select_related("post", "post__organization", "responded_by").order_by(
+                    "sent_at", "id"
+                ),
+            ),
+        )
+        .order_by("-cycle__fiscal_year")
+    )
+    duplicates = list(
+        DuplicateFlag.objects.filter(Q(applicant=applicant) | Q(other=applicant))
+        .select_related("applicant", "other", "resolved_by")
+        .order_by("-flagged_at")
+    )
+    reads = list(
+        PersonalDataAccess.objects.filter(applicant=applicant)
+        .select_related("actor")
+        .order_by("-at", "-id")[:50]
+    )
+    return {
+        "applicant": applicant,
+        "applications": applications,
+        "duplicates": duplicates,
+        "reads": reads,
+    }
+
+
+# --- The dossier ----------------------------------------------------------------------------------
+
+
+def dossier_application(*, user: User, pk: int) -> Application:
+    """The application with what its dossier prints, if the user may have it
+    (`access.scope_dossiers`); 404 otherwise."""
+    application = (
+        access.scope_dossiers(user, Application.objects.all())
+        .select_related(
+            "applicant",
+            "cycle",
+            "cycle__rubric",
+            "track",
+            "ministry",
+            "forwarded_to",
+            "screening",
+            "interview",
+            "interview__slot",
+        )
+        .prefetch_related(
+            "degrees",
+            "employment",
+            "language_tests",
+            Prefetch("documents", queryset=Document.objects.order_by("kind")),
+            Prefetch("preferences", queryset=Preference.objects.select_related("organization", "post")),
+            Prefetch("screening__criteria", queryset=ScreeningCriterion.objects.order_by("id")),
+            Prefetch(
+                "review_assignments",
+                queryset=ReviewAssignment.objects.select_related("reviewer", "review").order_by("id"),
+            ),
+            Prefetch(
+                "review_assignments__review__scores",
+                queryset=ReviewScore.objects.select_related("criterion").order_by("criterion__order", "id"),
+            ),
+            Prefetch("interview__scores", queryset=InterviewScore.objects.order_by("submitted_at", "id")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404
+    return application
