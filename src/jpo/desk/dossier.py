@@ -23,6 +23,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from jpo.applications.models import Application
 from jpo.applications.templatetags.portal import CRITERIA, OUTCOMES
+from jpo.programme.labels import fiscal_year_label
 from jpo.web.pdf import japanese_font
 
 logger = logging.getLogger(__name__)
@@ -74,10 +75,6 @@ def _date(value: Any, fmt: str = "%Y-%m-%d") -> str:
     return value.strftime(fmt)
 
 
-def _fy(year: int, lang: str) -> str:
-    return f"{year}年度" if lang == "ja" else f"FY{year}"
-
-
 def _story(application: Application, lang: str) -> list[Any]:
     s = _styles()
     a, person = application, application.applicant
@@ -92,7 +89,7 @@ def _story(application: Application, lang: str) -> list[Any]:
         _facts(
             [
                 (_("Receipt number"), a.receipt_number or _("not submitted")),
-                (_("Cycle"), _fy(a.cycle.fiscal_year, lang)),
+                (_("Cycle"), fiscal_year_label(a.cycle.fiscal_year)),
                 (_("Track"), a.track.get_kind_display()),
                 (_("Status"), a.get_status_display()),
                 (_("Submitted at"), _date(a.submitted_at)),

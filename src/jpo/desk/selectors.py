@@ -25,6 +25,7 @@ from jpo.applications.models import (
 )
 from jpo.applications.workflow import Status
 from jpo.placement.models import Offer
+from jpo.programme.labels import fiscal_year_label
 from jpo.programme.models import Cycle, Organization, TrackKind
 from jpo.selection.models import (
     InterviewScore,
@@ -102,7 +103,7 @@ def application_filters() -> tuple[Filter, ...]:
             "cycle",
             _lazy("Fiscal year"),
             "cycle__fiscal_year",
-            choices=[(fy, (_("FY%(year)s") % {"year": fy})) for fy in cycles],
+            choices=[(fy, fiscal_year_label(fy)) for fy in cycles],
         ),
         Filter("status", _lazy("Status"), "status", choices=Status.choices),
         Filter("track", _lazy("Track"), "track__kind", choices=TrackKind.choices),
@@ -249,7 +250,10 @@ def applicant_whole(*, user: User, applicant: Applicant) -> dict[str, Any]:
                 queryset=InterviewScore.objects.select_related("interviewer").order_by("submitted_at", "id"),
             ),
             "interview__slot__panel",
-            Prefetch("notifications", queryset=Notification.objects.order_by("created_at", "id")),
+            Prefetch(
+                "notifications",
+                queryset=Notification.objects.select_related("email").order_by("email__created_at", "id"),
+            ),
             Prefetch(
                 "offers",
                 queryset=Offer.objects.select_related("post", "post__organization", "responded_by").order_by(
