@@ -1,6 +1,6 @@
 """The PDF dossier of one application: a cover sheet (the person, the application, what was declared),
 the eligibility screening criterion by criterion, the scores, then the uploaded documents themselves,
-page for page. Set in the embedded Japanese font of `jpo.web.pdf`."""
+page for page. Set in the embedded Japanese font of `jpo.core.pdf`."""
 
 from __future__ import annotations
 
@@ -22,9 +22,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from jpo.applications.models import Application
-from jpo.applications.templatetags.portal import CRITERIA, OUTCOMES
+from jpo.core.pdf import japanese_font
 from jpo.programme.labels import fiscal_year_label
-from jpo.web.pdf import japanese_font
+from jpo.programme.vocabulary import CRITERION_OUTCOMES as OUTCOMES
+from jpo.programme.vocabulary import ELIGIBILITY_CRITERIA as CRITERIA
 
 logger = logging.getLogger(__name__)
 

@@ -24,6 +24,7 @@ from jpo.applications.models import (
     StatusChange,
 )
 from jpo.applications.workflow import Status
+from jpo.core.listing import MAX_TEXT, PAGE_SIZES, Column, Filter, Listing, listing
 from jpo.placement.models import Offer
 from jpo.programme.labels import fiscal_year_label
 from jpo.programme.models import Cycle, Organization, TrackKind
@@ -35,7 +36,6 @@ from jpo.selection.models import (
     ScreeningCriterion,
     ScreeningOutcome,
 )
-from jpo.web.listing import MAX_TEXT, PAGE_SIZES, Column, Filter, Listing, listing
 
 # "Not screened yet" beside the screening outcomes.
 NOT_SCREENED = "none"

@@ -3,6 +3,7 @@ work and sectors, language tests, the documents a call asks for."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DegreeLevel(models.TextChoices):
@@ -38,3 +39,21 @@ class DocumentKind(models.TextChoices):
     COVER_LETTER = "cover_letter", _("Cover letter (in English)")
     DEGREE = "degree", _("Degree certificate or expected-degree letter")
     LANGUAGE = "language", _("Language score report")
+
+
+# The criteria of eligibility (jpo.policy names them) and the result of each, as pages and the dossier
+# print them. "Passed" has another meaning in the catalogue (passing stage two): hence its context.
+ELIGIBILITY_CRITERIA = {
+    "nationality": _("Nationality"),
+    "age": _("Age"),
+    "degree": _("Degree"),
+    "experience": _("Work experience"),
+    "language": _("Language"),
+    "prior_service": _("Prior service"),
+    "civil_servant": _("National civil servants"),
+}
+CRITERION_OUTCOMES = {
+    "passed": pgettext_lazy("criterion outcome", "Passed"),
+    "failed": _("Not met"),
+    "needs_review": _("Needs review"),
+}

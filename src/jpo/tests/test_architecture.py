@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"programme"},
     {"applications"},
     {"selection", "placement"},
-    {"workforce", "representation"},
+    {"workforce", "representation", "desk"},
     {"projections"},
     {"web", "demo"},
 ]

@@ -4,28 +4,15 @@ import datetime as dt
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from jpo.programme.vocabulary import CRITERION_OUTCOMES, ELIGIBILITY_CRITERIA
 from jpo.programme.windows import format_instant
 
 register = template.Library()
 
-CRITERIA = {
-    "nationality": _("Nationality"),
-    "age": _("Age"),
-    "degree": _("Degree"),
-    "experience": _("Work experience"),
-    "language": _("Language"),
-    "prior_service": _("Prior service"),
-    "civil_servant": _("National civil servants"),
-}
-# "Passed" has another meaning in the catalogue (passing stage two): the criterion's outcome has a context.
-OUTCOMES = {
-    "passed": pgettext_lazy("criterion outcome", "Passed"),
-    "failed": _("Not met"),
-    "needs_review": _("Needs review"),
-}
+# The labels live with the programme's vocabulary (the dossier prints them too).
+CRITERIA = ELIGIBILITY_CRITERIA
+OUTCOMES = CRITERION_OUTCOMES
 
 
 @register.filter
