@@ -38,7 +38,7 @@ PUBLIC: dict[str, set[str]] = {
     "leases": {"*"},
     "safety": {"*"},  # a toolbox of input and output guards
     "accounts": {"access", "forms", "links", "throttle"},
-    "applications": {"workflow", "windows"},
+    "applications": {"workflow", "windows", "schemas"},
     "programme": {"labels", "rules", "vocabulary", "windows"},
     "workforce": {"reference"},
 }
