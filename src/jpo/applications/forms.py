@@ -33,6 +33,7 @@ from jpo.applications.models import (
     Sex,
 )
 from jpo.programme.models import Ministry, Organization, Post, Track
+from jpo.programme.selectors import partner_organizations
 
 NOT_IN_FUTURE = _("This date cannot be in the future.")
 END_BEFORE_START = _("The end date is before the start date: check the order of the two dates.")
@@ -202,7 +203,7 @@ class OrganizationChoiceField(forms.ModelChoiceField):
 
 class PostChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.organization.code}: {obj.title} ({obj.duty_station})"
+        return obj.label
 
 
 class ServiceForm(forms.Form):
@@ -240,11 +241,11 @@ class PreferencesForm(forms.Form):
             widget=forms.RadioSelect,
             empty_label=None,
         )
-        organizations = Organization.objects.order_by("code")
+        organizations = partner_organizations(fiscal_year=cycle.fiscal_year)
         posts = (
-            Post.objects.filter(cycle=cycle)
+            Post.objects.filter(cycle=cycle, organization__in=organizations)
             .exclude(status__in=["refused", "withdrawn"])
-            .select_related("organization")
+            .select_related("organization", "cycle")
         )
         for rank in range(1, max_preferences + 1):
             org_field = OrganizationChoiceField(

@@ -42,6 +42,7 @@ from jpo.applications.workflow import TRACK_ONLY, TRANSITIONS, Status
 from jpo.core.bulksql import rows_insert, rows_update
 from jpo.programme import windows
 from jpo.programme.models import Cycle, Organization, Post, Track, TrackKind
+from jpo.programme.selectors import partner_organizations
 
 
 class IllegalTransition(Exception):
@@ -455,6 +456,16 @@ def application_preferences_save(
     _ensure_editable(application, now)
     if track.cycle_id != application.cycle_id:
         raise ApplicationError(_("Choose a track of this cycle."), field="track")
+    partners = set(
+        partner_organizations(fiscal_year=application.cycle.fiscal_year).values_list("pk", flat=True)
+    )
+    for rank, (organization, _post) in enumerate(choices, start=1):
+        if organization.pk not in partners:
+            raise ApplicationError(
+                _("%(code)s has no JPO agreement for %(cycle)s: choose one of the organizations listed.")
+                % {"code": organization.code, "cycle": application.cycle},
+                field=f"organization_{rank}",
+            )
     with transaction.atomic():
         application.track = track
         application.save(update_fields=["track", "updated_at"])

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jpo.placement.models import OfferStatus, OutcomeKind
-from jpo.programme.models import Grade, Organization
+from jpo.programme.models import Grade
+from jpo.programme.selectors import outcome_organizations, partner_organizations
 from jpo.safety.numbers import MAX_ID
 
 
@@ -29,8 +30,15 @@ def apply_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+class OrganizationField(forms.ModelChoiceField):
+    """An organization shown by its code and its name in the reader's language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} — {obj.name}"
+
+
 class PostForm(forms.Form):
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.all())
+    organization = OrganizationField(label=_("Organization"), queryset=partner_organizations())
     title = forms.CharField(label=_("Title"), max_length=200)
     duty_station = forms.CharField(label=_("Duty station"), max_length=100)
     country_iso3 = forms.CharField(label=_("Country (ISO 3166 alpha-3)"), max_length=3, required=False)
@@ -53,7 +61,7 @@ def _id_field(**kwargs: Any) -> forms.IntegerField:
 
 class RatingForm(forms.Form):
     application = _id_field(widget=forms.HiddenInput)
-    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.all())
+    organization = OrganizationField(label=_("Organization"), queryset=partner_organizations())
     score = forms.TypedChoiceField(label=_("Rating"), choices=[(i, str(i)) for i in range(1, 6)], coerce=int)
     note = forms.CharField(label=_("Note"), required=False)
 
@@ -148,8 +156,8 @@ class OutcomeForm(forms.Form):
         label=_("Outcome"),
         choices=[c for c in OutcomeKind.choices if c[0] != OutcomeKind.RETURNED_TO_MINISTRY],
     )
-    organization = forms.ModelChoiceField(
-        label=_("Organization"), queryset=Organization.objects.all(), required=False
+    organization = OrganizationField(
+        label=_("Organization"), queryset=outcome_organizations(), required=False
     )
     grade = forms.CharField(label=_("Grade"), max_length=8, required=False)
     contract_type = forms.CharField(label=_("Contract type"), max_length=50, required=False)
@@ -159,8 +167,8 @@ class OutcomeForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     recorded_on = forms.DateField(label=_("As of"), widget=DateInput)
-    organization = forms.ModelChoiceField(
-        label=_("Organization"), queryset=Organization.objects.all(), required=False
+    organization = OrganizationField(
+        label=_("Organization"), queryset=outcome_organizations(), required=False
     )
     grade = forms.CharField(label=_("Grade reached"), max_length=8, required=False)
     senior_post = forms.BooleanField(label=_("Senior post"), required=False)

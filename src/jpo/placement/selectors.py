@@ -64,7 +64,7 @@ def match_run_detail(*, run: MatchRun) -> dict[str, Any]:
     matched_apps = {p.application_id for p in recommended}
     posts = list(
         Post.objects.filter(cycle=run.cycle, status="approved")
-        .select_related("organization")
+        .select_related("organization", "cycle")
         .order_by("organization__code", "title")
     )
     candidates = {p.application_id: p.application for p in pairs}
@@ -81,7 +81,7 @@ def match_run_detail(*, run: MatchRun) -> dict[str, Any]:
 
 def offer_list(*, user: Any, cycle: Cycle | None = None) -> QuerySet[Offer]:
     offers = Offer.objects.select_related(
-        "application__applicant", "application__cycle", "post__organization", "run"
+        "application__applicant", "application__cycle", "post__organization", "post__cycle", "run"
     ).annotate(has_dispatch=Exists(Dispatch.objects.filter(offer=OuterRef("pk"))))
     if cycle is not None:
         offers = offers.filter(application__cycle=cycle)

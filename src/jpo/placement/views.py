@@ -44,6 +44,7 @@ from jpo.placement.tasks import today_in_tokyo
 from jpo.placement.terms import NPA_SOURCE, danger_rule, dispatch_terms, planning_start
 from jpo.programme.models import Agreement, Cycle, Organization, Post
 from jpo.programme.rules.selectors import effective_rules
+from jpo.programme.selectors import partner_organizations
 from jpo.safety.numbers import parse_id
 from jpo.safety.versions import version_posted
 
@@ -121,10 +122,11 @@ def post_new(request: HttpRequest) -> HttpResponse:
     if cycle is None:
         raise PermissionDenied
     form = forms.PostForm(request.POST or None)
+    field = cast(Any, form.fields["organization"])
+    field.queryset = partner_organizations(fiscal_year=cycle.fiscal_year)
     if access.is_focal_point(request.user):
-        field = cast(Any, form.fields["organization"])
-        field.queryset = Organization.objects.filter(focal_points=_actor(request))
-        form.fields["organization"].initial = _actor(request).organization_id
+        field.queryset = field.queryset.filter(focal_points=_actor(request))
+        field.initial = _actor(request).organization_id
     if request.method == "POST" and form.is_valid():
         try:
             post = post_services.post_propose(actor=_actor(request), cycle=cycle, **form.cleaned_data)
@@ -229,11 +231,9 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
         what="placement:candidates",
         path=request.get_full_path(),
     )
-    organizations = (
-        Organization.objects.filter(focal_points=_actor(request))
-        if access.is_focal_point(request.user)
-        else Organization.objects.all()
-    )
+    organizations = partner_organizations(fiscal_year=cycle.fiscal_year if cycle else None)
+    if access.is_focal_point(request.user):
+        organizations = organizations.filter(focal_points=_actor(request))
     return render(
         request,
         "placement/candidate_list.html",
@@ -748,9 +748,12 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     track = (
         parameter("organization_track", cycle.fiscal_year, rules=effective_rules(cycle)) if cycle else None
     )
-    organizations = Organization.objects.prefetch_related(
+    organizations = partner_organizations().prefetch_related(
         Prefetch("agreements", queryset=Agreement.objects.order_by("starts_fiscal_year")),
         Prefetch("focal_points", queryset=User.objects.filter(role=Role.FOCAL_POINT, is_active=True)),
+    )
+    statistics_only = Organization.objects.exclude(pk__in=partner_organizations().values("pk")).order_by(
+        "code"
     )
     track_codes = set(track.value) if track is not None and track.known else set()
     return render(
@@ -758,6 +761,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         "placement/organization_list.html",
         {
             "organizations": organizations,
+            "statistics_only": statistics_only,
             "cycle": cycle,
             "cycles": Cycle.objects.order_by("-fiscal_year"),
             "track": track,

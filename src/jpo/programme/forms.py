@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jpo.programme.models import Cycle, Organization
+from jpo.programme.selectors import partner_organizations
 from jpo.programme.services import TOKYO, CycleWindows
 from jpo.programme.vocabulary import DegreeLevel, EmploymentType, LanguageTestKind, Sector
 
@@ -76,8 +77,10 @@ class CycleForm(forms.Form):
     def __init__(self, *args: Any, cycle: Cycle | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cycle = cycle
-        self.fields["organizations"].queryset = Organization.objects.order_by("code")  # type: ignore[attr-defined]
-        self.fields["organizations"].label_from_instance = lambda o: f"{o.code} — {o.name_en}"  # type: ignore[attr-defined]
+        # Only partners run an organization track; statistics-only codes are never offered.
+        partners = partner_organizations(fiscal_year=cycle.fiscal_year if cycle else None)
+        self.fields["organizations"].queryset = partners  # type: ignore[attr-defined]
+        self.fields["organizations"].label_from_instance = lambda o: f"{o.code} — {o.name}"  # type: ignore[attr-defined]
         if cycle is not None:
             self.fields["fiscal_year"].disabled = True
 

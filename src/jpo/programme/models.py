@@ -232,7 +232,13 @@ class Post(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization.code}: {self.title} ({self.duty_station})"
+        return f"{self.organization.code}: {self.title} ({self.duty_station}, {self.grade})"
+
+    @property
+    def label(self) -> str:
+        """What tells a post apart wherever it is chosen or listed: organization, title, duty station,
+        grade and cycle (load `organization` and `cycle` with the post)."""
+        return f"{self} · {self.cycle.label}"
 
 
 class RuleSetStatus(models.TextChoices):

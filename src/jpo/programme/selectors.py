@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from jpo import policy
 from jpo.policy.validation import KINDS
-from jpo.programme.models import Cycle, Organization, Track
+from jpo.programme.models import Agreement, Cycle, Organization, Track
 
 
 def cycles_for_officer() -> QuerySet[Cycle]:
@@ -50,6 +50,34 @@ def cycle_get(fiscal_year: int) -> Cycle:
 
 def organizations_with_agreements() -> QuerySet[Organization]:
     return Organization.objects.prefetch_related("agreements").order_by("code")
+
+
+def partner_organizations(*, fiscal_year: int | None = None) -> QuerySet[Organization]:
+    """The programme's partners: organizations with a JPO agreement (in force in `fiscal_year` if given).
+
+    Applicants, posts, ratings and tracks choose from these only. The other rows of the organization
+    table are codes of the staff statistics (the census, e.g. CEB's "UN" for the UN Secretariat, whose
+    partner row is "UN-SECRETARIAT"): they serve the workforce figures and are never offered as a choice.
+    """
+    agreements = Agreement.objects.filter(organization=OuterRef("pk"))
+    if fiscal_year is not None:
+        agreements = agreements.filter(starts_fiscal_year__lte=fiscal_year).filter(
+            Q(ends_fiscal_year__isnull=True) | Q(ends_fiscal_year__gte=fiscal_year)
+        )
+    return Organization.objects.filter(Exists(agreements)).order_by("code")
+
+
+def outcome_organizations() -> QuerySet[Organization]:
+    """Where a former JPO may work after the dispatch: the partners, then the organizations known only
+    from the statistics, less those that are the same body as a partner under a statistics code."""
+    partners = partner_organizations()
+    return (
+        Organization.objects.exclude(
+            Q(name_en__in=partners.values("name_en")) & ~Q(pk__in=partners.values("pk"))
+        )
+        .annotate(is_partner=Exists(partners.filter(pk=OuterRef("pk"))))
+        .order_by("-is_partner", "code")
+    )
 
 
 # --- Rule sets, as the officer's pages show them ----------------------------------------------------

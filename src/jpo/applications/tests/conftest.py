@@ -17,7 +17,7 @@ from jpo.applications.forms import inspect_pdf
 from jpo.applications.models import Application, DocumentKind
 from jpo.applications.signup import applicant_signup
 from jpo.applications.tests.factories import ELIGIBLE_PROFILE, make_pdf
-from jpo.programme.models import Cycle, Organization, OrganizationKind, Track, TrackKind
+from jpo.programme.models import Agreement, Cycle, Organization, OrganizationKind, Track, TrackKind
 
 JST = ZoneInfo("Asia/Tokyo")
 
@@ -83,6 +83,9 @@ def cycle(db: Any) -> Cycle:
         name_ja="国連児童基金",
         kind=OrganizationKind.FUND_PROGRAMME,
     )
+    # Partners of the programme: an agreement in force (only these are offered to applicants).
+    for organization in Organization.objects.all():
+        Agreement.objects.create(organization=organization, starts_fiscal_year=2017, source="test")
     Track.objects.create(cycle=cycle, kind=TrackKind.MOFA)
     org_track = Track.objects.create(cycle=cycle, kind=TrackKind.ORGANIZATION)
     org_track.organizations.add(undp)
