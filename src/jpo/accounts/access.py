@@ -178,6 +178,18 @@ def scope_interviews(user: Any, interviews: QuerySet) -> QuerySet:
     return interviews.filter(slot__panel=user)
 
 
+def scope_interview_invitations(user: Any, interviews: QuerySet) -> QuerySet:
+    """Whose calendar invitation of an interview a user may download: officers all; the candidate
+    their own; a reviewer the interviews whose panel they sit on."""
+    if is_officer(user):
+        return interviews
+    if is_applicant(user):
+        return interviews.filter(application__applicant__user_id=user.pk)
+    if is_reviewer(user):
+        return scope_interviews(user, interviews)
+    return interviews.none()
+
+
 # Statuses in which an organization sees the candidates forwarded to it (its stage two and after).
 FORWARDED_STATUSES = ("forwarded", "selected", "not_selected")
 

@@ -41,3 +41,20 @@ class Email(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.subject}"
+
+
+class EmailAttachment(models.Model):
+    """A file sent with an e-mail (e.g. a calendar invitation), kept with it in the record."""
+
+    email = models.ForeignKey(Email, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(_("file name"), max_length=100)
+    content_type = models.CharField(_("content type"), max_length=100)
+    content = models.BinaryField(_("content"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["email", "id"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.mail import EmailMessage
@@ -13,9 +14,19 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
-from jpo.outbox.models import Email, EmailState
+from jpo.outbox.models import Email, EmailAttachment, EmailState
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file to send with an e-mail."""
+
+    filename: str
+    content: bytes
+    content_type: str
+
 
 # The only moves an e-mail's state makes (a failed e-mail is queued again only by a person).
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -44,8 +55,16 @@ def _transition(pk: int, *, source: str, target: str, **fields: Any) -> bool:
     return Email.objects.filter(pk=pk, state=source).update(state=target, **fields) == 1
 
 
-def email_queue(*, recipients: Iterable[str], subject: str, body: str, kind: str) -> list[Email]:
-    """Record one e-mail per recipient; they are handed to the task worker when the transaction commits."""
+def email_queue(
+    *,
+    recipients: Iterable[str],
+    subject: str,
+    body: str,
+    kind: str,
+    attachments: Sequence[Attachment] = (),
+) -> list[Email]:
+    """Record one e-mail per recipient (with its attachments, if any); they are handed to the task
+    worker when the transaction commits."""
     addresses = sorted({r.strip() for r in recipients if r and r.strip()})
     if not addresses:
         return []
@@ -58,6 +77,11 @@ def email_queue(*, recipients: Iterable[str], subject: str, body: str, kind: str
             )
             for address in addresses
         ]
+        EmailAttachment.objects.bulk_create(
+            EmailAttachment(email=row, filename=a.filename, content_type=a.content_type, content=a.content)
+            for row in rows
+            for a in attachments
+        )
     ids = [row.pk for row in rows]
     # robust: the change itself is committed; an e-mail that cannot be handed over now is sent by
     # the sweep (`jpo outbox_send`).
@@ -136,7 +160,10 @@ def email_send(*, email_id: int, now: dt.datetime | None = None) -> str:
         return "skipped"
     email = Email.objects.get(pk=email_id)
     try:
-        EmailMessage(email.subject, email.body, None, [email.recipient]).send(fail_silently=False)
+        message = EmailMessage(email.subject, email.body, None, [email.recipient])
+        for attachment in email.attachments.all():
+            message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
+        message.send(fail_silently=False)
     except Exception as error:  # the mail server (outside) failed: record why, try again later
         return _failed(email, error=f"{type(error).__name__}: {error}"[:2000], now=now)
     _transition(

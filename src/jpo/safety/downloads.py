@@ -14,6 +14,7 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "svg": "image/svg+xml",
     "json": "application/json",
+    "ics": "text/calendar; charset=utf-8",
 }
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("cycles/<int:fy>/stage-two/invite/", officer.stage_two_invite, name="stage_two_invite"),
     path("cycles/<int:fy>/stage-two/forward/", officer.forward_all, name="forward_all"),
     path("cycles/<int:fy>/stage-two/slots/", officer.slot_create, name="slot_create"),
+    path("slots/<int:pk>/panel/", officer.slot_panel, name="slot_panel"),
     path("applications/<int:pk>/forward/", officer.forward_one, name="forward_one"),
     path("interviews/<int:pk>/written-task/", officer.written_task, name="written_task"),
     path("cycles/<int:fy>/final/", officer.final, name="final"),
@@ -49,6 +50,7 @@ urlpatterns = [
     path("reviews/<int:pk>/documents/<slug:kind>/", others.review_document, name="review_document"),
     path("interviews/", others.my_interviews, name="my_interviews"),
     path("interviews/<int:pk>/", others.interview_score, name="interview_score"),
+    path("interviews/<int:pk>/calendar.ics", others.interview_calendar, name="interview_calendar"),
     # Organization focal point
     path("organization/", others.focal_candidates, name="focal_candidates"),
     path("organization/<int:pk>/", others.focal_candidate, name="focal_candidate"),

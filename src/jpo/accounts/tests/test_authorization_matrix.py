@@ -443,6 +443,10 @@ RULES: dict[str, Rule] = {
     ),
     "selection:my_interviews": Rule(twins_too(REVIEWER, SUPERUSER)),
     "selection:interview_score": Rule({REVIEWER}, lambda w: {"pk": w.interview.pk}, owned=True),
+    # The interview's calendar invitation: its candidate, its panel, officers
+    "selection:interview_calendar": Rule(
+        {APPLICANT, REVIEWER, *PROGRAMME}, lambda w: {"pk": w.interview.pk}, owned=True
+    ),
     # Focal points: candidates forwarded to their organization
     "selection:focal_candidates": Rule(twins_too(FOCAL, SUPERUSER)),
     "selection:focal_candidate": Rule({FOCAL}, app, owned=True),

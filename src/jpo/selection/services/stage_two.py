@@ -20,6 +20,7 @@ from jpo.applications.workflow import Status
 from jpo.programme.models import Cycle, Organization, TrackKind
 from jpo.safety.urls import is_https_url
 from jpo.selection.models import Interview, InterviewScore, InterviewSlot, Rubric
+from jpo.selection.services.calendar import interview_invitations_send
 from jpo.selection.services.decisions import application_decide
 from jpo.selection.services.errors import Conflict, NotAllowed, SelectionError
 from jpo.selection.services.order import window_gate
@@ -189,6 +190,39 @@ def slot_create(
     return slot
 
 
+def slot_panel_set(
+    *, slot: InterviewSlot, actor: User, panel: Sequence[User], now: dt.datetime | None = None
+) -> InterviewSlot:
+    """Set who sits on a slot's panel (before it starts). If a candidate has confirmed the slot, the
+    members who join get the calendar invitation."""
+    now = now or timezone.now()
+    if not panel:
+        raise SelectionError(_("Panel: choose at least one interviewer."), field="panel")
+    wrong = [u for u in panel if not access.is_reviewer(u)]
+    if wrong:
+        raise SelectionError(
+            _("Panel: %(names)s are not active reviewers.") % {"names": ", ".join(u.username for u in wrong)},
+            field="panel",
+        )
+    with transaction.atomic():
+        slot = InterviewSlot.objects.select_for_update().get(pk=slot.pk)
+        if slot.starts_at <= now:
+            raise SelectionError(_("This slot has already started: its panel can no longer change."))
+        before = set(slot.panel.values_list("pk", flat=True))
+        slot.panel.set(panel)
+        joined = [u for u in panel if u.pk not in before]
+        interview = Interview.objects.filter(slot=slot).select_related("application__applicant__user").first()
+        if interview is not None and joined:
+            interview_invitations_send(interview=interview, members=joined)
+        audit_record(
+            actor=actor,
+            action="selection.slot_panel_set",
+            target=slot,
+            data={"before": sorted(before), "after": sorted(u.pk for u in panel)},
+        )
+    return slot
+
+
 def slot_confirm(*, application: Application, user: User, slot: InterviewSlot, now: dt.datetime) -> Interview:
     """The applicant confirms an interview slot (or moves to another free one before their slot starts)."""
     application = Application.objects.select_related("applicant").get(pk=application.pk)
@@ -213,6 +247,8 @@ def slot_confirm(*, application: Application, user: User, slot: InterviewSlot, n
             interview.slot = slot
             interview.confirmed_at = now
             interview.save(update_fields=["slot", "confirmed_at"])
+            # The calendar invitation to the candidate and each panel member, sent after the commit.
+            interview_invitations_send(interview=interview)
             audit_record(
                 actor=user,
                 action="selection.slot_confirmed",

@@ -40,10 +40,10 @@ HOUR = dt.timedelta(hours=1)
 
 
 def interviewed(
-    cycle: Cycle, *, n: int, officer: User, panel: User, scored: bool = True
+    cycle: Cycle, *, n: int, officer: User, panel: User, scored: bool = True, slot: bool = True
 ) -> list[Application]:
     """`n` MOFA-track applications at the interview stage (moved by the real workflow), each interviewed
-    in a past slot and scored by `panel` unless `scored` is False."""
+    in a past slot and scored by `panel` unless `scored` is False (no slot at all if `slot` is False)."""
     rows = []
     for _ in range(n):
         k = factories._next()
@@ -75,12 +75,15 @@ def interviewed(
             Status.INTERVIEW,
         ):
             application_transition(application=application, to=step, actor=officer)
+        if not slot:
+            rows.append(application)
+            continue
         start = timezone.now() - dt.timedelta(days=2, minutes=k)
-        slot = InterviewSlot.objects.create(
+        past = InterviewSlot.objects.create(
             cycle=cycle, starts_at=start, ends_at=start + dt.timedelta(minutes=30)
         )
-        slot.panel.add(panel)
-        interview = Interview.objects.create(application=application, slot=slot, written_task_score=70)
+        past.panel.add(panel)
+        interview = Interview.objects.create(application=application, slot=past, written_task_score=70)
         if scored:
             InterviewScore.objects.create(interview=interview, interviewer=panel, score=4)
         rows.append(application)

@@ -28,6 +28,7 @@ from jpo.selection import selectors
 from jpo.selection.models import (
     CriterionOutcome,
     Interview,
+    InterviewSlot,
     Notification,
     NotificationTemplate,
     ScreeningCriterion,
@@ -35,6 +36,7 @@ from jpo.selection.models import (
     ScreeningRun,
 )
 from jpo.selection.selectors import funnel as funnel_selectors
+from jpo.selection.selectors import people as people_selectors
 from jpo.selection.services import notifications as notification_services
 from jpo.selection.services import order
 from jpo.selection.services import reviews as review_services
@@ -535,6 +537,39 @@ def slot_create(request: HttpRequest, fy: int) -> HttpResponse:
         return refused(request, error, back=back)
     messages.success(request, _("Slot added."))
     return redirect(back)
+
+
+@officer_only
+@require_http_methods(["GET", "POST"])
+def slot_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who sits on one slot's panel, with each reviewer's load to choose by."""
+    slot = get_object_or_404(InterviewSlot.objects.select_related("cycle"), pk=pk)
+    error: SelectionError | None = None
+    if request.method == "POST":
+        try:
+            panel_ids = parse_ids(request.POST.getlist("panel"))
+            if panel_ids is None:
+                raise SelectionError(_("Panel: choose from the list."), field="panel")
+            stage_two_services.slot_panel_set(
+                slot=slot, actor=user_of(request), panel=list(User.objects.filter(pk__in=panel_ids))
+            )
+        except SelectionError as exc:
+            error = exc
+        else:
+            messages.success(request, _("Panel saved."))
+            return redirect("selection:stage_two", fy=slot.cycle.fiscal_year)
+    return render(
+        request,
+        "selection/slot_panel.html",
+        {
+            "cycle": slot.cycle,
+            "slot": slot,
+            "members": set(slot.panel.values_list("pk", flat=True)),
+            "people": people_selectors.reviewer_people(),
+            "error": error,
+        },
+        status=error.status_code if error else 200,
+    )
 
 
 def _aware(raw: str, field: str) -> dt.datetime:

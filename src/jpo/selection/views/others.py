@@ -17,10 +17,11 @@ from jpo.accounts.models import Role
 from jpo.applications.models import Application, DocumentKind
 from jpo.applications.services import personal_data_read
 from jpo.applications.workflow import Status
-from jpo.safety.downloads import file_download
+from jpo.safety.downloads import bytes_download, file_download
 from jpo.safety.numbers import parse_id
 from jpo.selection import selectors
-from jpo.selection.models import InterviewSlot, ReviewAssignment
+from jpo.selection.models import Interview, InterviewSlot, ReviewAssignment
+from jpo.selection.services import calendar
 from jpo.selection.services import reviews as review_services
 from jpo.selection.services import stage_two as stage_two_services
 from jpo.selection.services.decisions import version_from
@@ -252,3 +253,29 @@ def slot_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return refused(request, error, back=reverse("selection:my_stage_two"))
     messages.success(request, _("Your interview time is confirmed."))
     return redirect("selection:my_stage_two")
+
+
+# --- Calendar invitation (candidate, panel, officers) ------------------------------------------------
+
+
+@require_GET
+def interview_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The interview's calendar invitation (.ics): the candidate, the panel's members and officers."""
+    interview = (
+        access.scope_interview_invitations(
+            request.user,
+            Interview.objects.filter(slot__isnull=False).select_related(
+                "slot", "application__applicant__user", "application__cycle"
+            ),
+        )
+        .filter(pk=pk)
+        .distinct()
+        .first()
+    )
+    if interview is None:
+        raise Http404
+    language = "ja" if (getattr(request, "LANGUAGE_CODE", "ja") or "ja").startswith("ja") else "en"
+    ics = calendar.interview_ics(interview=interview, language=language)
+    return bytes_download(
+        ics, "interview", interview.application.receipt_number or interview.pk, extension="ics"
+    )
