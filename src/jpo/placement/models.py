@@ -651,8 +651,16 @@ class CareerFollowUp(models.Model):
         return f"{self.dispatch_id} {self.recorded_on}: {self.grade}"
 
 
+class AlumniImportStatus(models.TextChoices):
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
 class AlumniImport(models.Model):
-    """One file of alumni rows, imported all or nothing."""
+    """One file of alumni rows, imported all or nothing. While it runs it holds a lease (jpo.leases): an
+    import whose process was killed is marked failed once its heartbeat is too old, and the file can be
+    imported again."""
 
     file_name = models.CharField(_("file"), max_length=200)
     imported_by = models.ForeignKey(
@@ -664,6 +672,11 @@ class AlumniImport(models.Model):
     )
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     row_count = models.PositiveIntegerField(_("rows"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=AlumniImportStatus.choices, default=AlumniImportStatus.DONE
+    )
+    heartbeat_at = models.DateTimeField(_("last sign of progress"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("alumni import")

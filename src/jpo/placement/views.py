@@ -11,6 +11,7 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -723,6 +724,9 @@ def alumni(request: HttpRequest) -> HttpResponse:
                 return redirect("placement:alumni")
         else:
             status = 400
+    alumni_services.alumni_imports_expire(
+        now=timezone.now()
+    )  # an import left by a killed process shows as failed
     cohort = request.GET.get("cohort")
     records = selectors.alumni_list(cohort=parse_id(cohort) if cohort else None)
     return render(

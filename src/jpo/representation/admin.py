@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from jpo.representation.models import (
     AssessmentRate,
@@ -6,6 +7,7 @@ from jpo.representation.models import (
     MemberState,
     Population,
     PublishedStatusCount,
+    ReferenceLoad,
     StaffCount,
 )
 
@@ -47,3 +49,14 @@ class PublishedStatusCountAdmin(admin.ModelAdmin):
 class DataLoadAdmin(admin.ModelAdmin):
     list_display = ["at", "dataset", "file_name", "rows_read", "rows_created", "rows_updated", "rows_skipped"]
     readonly_fields = [f.name for f in DataLoad._meta.fields]
+
+
+@admin.register(ReferenceLoad)
+class ReferenceLoadAdmin(admin.ModelAdmin):
+    """Read-only: a record of each load of the reference data and how it ended."""
+
+    list_display = ["created_at", "status", "finished_at", "actor", "error"]
+    readonly_fields = [f.name for f in ReferenceLoad._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

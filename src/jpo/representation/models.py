@@ -144,6 +144,42 @@ class PublishedStatusCount(models.Model):
         return f"{self.as_of} {self.status} {self.count}"
 
 
+class ReferenceLoadStatus(models.TextChoices):
+    RUNNING = "running", _("Loading")
+    DONE = "done", _("Loaded")
+    FAILED = "failed", _("Failed")
+
+
+class ReferenceLoad(models.Model):
+    """One run of loading the reference data (`jpo load_representation`). While it runs it holds a lease
+    (jpo.leases): a run whose process was killed is marked failed once its heartbeat is too old (nothing
+    of it was written: the files go in one transaction), and the load can be run again."""
+
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=ReferenceLoadStatus.choices, default=ReferenceLoadStatus.RUNNING
+    )
+    heartbeat_at = models.DateTimeField(_("last sign of progress"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("reference data load")
+        verbose_name_plural = _("reference data loads")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.status}"
+
+
 class DataLoad(models.Model):
     """One import of a CSV file: what was read and changed (the audit trail points here)."""
 

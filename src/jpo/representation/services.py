@@ -9,6 +9,7 @@ a changed value is updated. A load that changes something records a `DataLoad` a
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -17,16 +18,20 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
+from jpo.leases import LeaseLost, heartbeat, stale
 from jpo.representation.models import (
     AssessmentRate,
     DataLoad,
     MemberState,
     Population,
     PublishedStatusCount,
+    ReferenceLoad,
+    ReferenceLoadStatus,
     RepresentationStatus,
     StaffCount,
 )
@@ -484,13 +489,61 @@ def representation_load_reference_data(
         (_("Staff in posts subject to geographical distribution"), staff_counts_import, staff),
         (_("Published counts by status"), published_status_counts_import, published_counts),
     ]
-    results = []
+    now = timezone.now()
+    reference_loads_expire(now=now)
     with transaction.atomic():
-        for number, (label, function, path) in enumerate(steps, start=1):
-            if stdout is not None:
-                stdout.write(f"[{number}/{len(steps)}] {label} ({Path(path).name}) …\n")
-            result = function(path=path, actor=actor)
-            results.append(result)
-            if stdout is not None:
-                stdout.write(f"      {result.summary()}\n")
+        # One load at a time; a load left by a killed process was just marked failed above.
+        if ReferenceLoad.objects.select_for_update().filter(status=ReferenceLoadStatus.RUNNING).exists():
+            raise ImportFailed([_("Another load of the reference data is running: wait for it to finish.")])
+        run = ReferenceLoad.objects.create(
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            status=ReferenceLoadStatus.RUNNING,
+            heartbeat_at=now,
+        )
+    running: list[str] = [ReferenceLoadStatus.RUNNING]
+    results = []
+    try:
+        with transaction.atomic():
+            for number, (label, function, path) in enumerate(steps, start=1):
+                heartbeat(ReferenceLoad, run.pk, now=timezone.now(), running=running)
+                if stdout is not None:
+                    stdout.write(f"[{number}/{len(steps)}] {label} ({Path(path).name}) …\n")
+                result = function(path=path, actor=actor)
+                results.append(result)
+                if stdout is not None:
+                    stdout.write(f"      {result.summary()}\n")
+            finished = timezone.now()
+            heartbeat(
+                ReferenceLoad,
+                run.pk,
+                now=finished,
+                running=running,
+                status=ReferenceLoadStatus.DONE,
+                finished_at=finished,
+            )
+    except LeaseLost:  # marked failed meanwhile (its lease ran out): nothing was written
+        raise ImportFailed([_("The load took too long and was stopped: nothing was loaded.")]) from None
+    except Exception as error:
+        ReferenceLoad.objects.filter(pk=run.pk, status=ReferenceLoadStatus.RUNNING).update(
+            status=ReferenceLoadStatus.FAILED, finished_at=timezone.now(), error=str(error)[:2000]
+        )
+        raise
     return results
+
+
+def reference_loads_expire(*, now: dt.datetime) -> int:
+    """Mark failed the loads whose process stopped (heartbeat older than the lease); they can be run again."""
+    expired = 0
+    for run in ReferenceLoad.objects.filter(stale(now=now, running=[ReferenceLoadStatus.RUNNING], queued=[])):
+        since = timezone.localtime(run.heartbeat_at or run.created_at).strftime("%Y-%m-%d %H:%M")
+        if ReferenceLoad.objects.filter(pk=run.pk, status=ReferenceLoadStatus.RUNNING).update(
+            status=ReferenceLoadStatus.FAILED,
+            finished_at=now,
+            error=_(
+                "The load stopped (no sign of progress since %(since)s): nothing was loaded. Run it again."
+            )
+            % {"since": since},
+        ):
+            audit_record(actor=None, action="representation.load_expired", target=run, data={})
+            expired += 1
+    return expired

@@ -4,6 +4,7 @@ the file is imported all or nothing."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass
 from typing import Any
@@ -11,12 +12,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jpo.accounts import access
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
-from jpo.placement.models import AlumniImport, AlumniRecord, OutcomeKind
+from jpo.leases import LEASE, LeaseLost, heartbeat
+from jpo.placement.models import AlumniImport, AlumniImportStatus, AlumniRecord, OutcomeKind
 from jpo.programme.models import Organization
 from jpo.safety.numbers import NumberError, parse_int
 
@@ -216,23 +219,80 @@ def validate_rows(rows: list[dict[str, str]]) -> tuple[list[AlumniRecord], list[
     return records, errors
 
 
+def alumni_imports_expire(*, now: dt.datetime) -> int:
+    """Mark failed the imports whose process stopped (heartbeat older than the lease): nothing of them
+    was written (the rows go in one transaction), and the file can be imported again."""
+    expired = 0
+    for batch in AlumniImport.objects.filter(
+        status=AlumniImportStatus.RUNNING, heartbeat_at__lt=now - LEASE
+    ).only("pk", "heartbeat_at"):
+        since = timezone.localtime(batch.heartbeat_at).strftime("%Y-%m-%d %H:%M")
+        if AlumniImport.objects.filter(pk=batch.pk, status=AlumniImportStatus.RUNNING).update(
+            status=AlumniImportStatus.FAILED,
+            error=_(
+                "The import stopped (no sign of progress since %(since)s): nothing was imported. "
+                "Import the file again."
+            )
+            % {"since": since},
+        ):
+            audit_record(actor=None, action="placement.alumni_import_expired", target=batch, data={})
+            expired += 1
+    return expired
+
+
 def alumni_import(*, actor: User | None, name: str, content: bytes) -> AlumniImport:
-    """Import a roster file, or raise AlumniImportError listing every bad row (nothing is written)."""
+    """Import a roster file, or raise AlumniImportError listing every bad row (nothing is written).
+
+    The import is recorded as running (with a lease) before its rows are written in one transaction,
+    and marked imported in that same transaction: a process killed half-way leaves a running import
+    that `alumni_imports_expire` marks failed, and no row."""
     if actor is not None and not access.is_officer(actor):
         raise PermissionDenied
     rows = read_rows(name=name, content=content)
     records, errors = validate_rows(rows)
     if errors:
         raise AlumniImportError(errors)
+    now = timezone.now()
+    alumni_imports_expire(now=now)
     with transaction.atomic():
-        batch = AlumniImport.objects.create(file_name=name[:200], imported_by=actor, row_count=len(records))
-        for record in records:
-            record.batch = batch
-        AlumniRecord.objects.bulk_create(records)
-        audit_record(
-            actor=actor,
-            action="placement.alumni_import",
-            target=batch,
-            data={"rows": len(records), "file": name},
+        # One import at a time (two at once would write the same people twice).
+        if AlumniImport.objects.select_for_update().filter(status=AlumniImportStatus.RUNNING).exists():
+            raise AlumniImportError(
+                [RowError(1, "-", _("Another alumni import is running: wait for it to finish."))]
+            )
+        batch = AlumniImport.objects.create(
+            file_name=name[:200],
+            imported_by=actor,
+            row_count=len(records),
+            status=AlumniImportStatus.RUNNING,
+            heartbeat_at=now,
         )
+    try:
+        with transaction.atomic():
+            for record in records:
+                record.batch = batch
+            AlumniRecord.objects.bulk_create(records, batch_size=1000)
+            heartbeat(
+                AlumniImport,
+                batch.pk,
+                now=timezone.now(),
+                running=[AlumniImportStatus.RUNNING],
+                status=AlumniImportStatus.DONE,
+            )
+            audit_record(
+                actor=actor,
+                action="placement.alumni_import",
+                target=batch,
+                data={"rows": len(records), "file": name},
+            )
+    except LeaseLost:  # marked failed meanwhile (its lease ran out): the rows were not written
+        raise AlumniImportError(
+            [RowError(1, "-", _("The import took too long and was stopped: nothing was imported."))]
+        ) from None
+    except Exception as error:
+        AlumniImport.objects.filter(pk=batch.pk, status=AlumniImportStatus.RUNNING).update(
+            status=AlumniImportStatus.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise
+    batch.refresh_from_db()
     return batch

@@ -142,3 +142,41 @@ def test_numbers_lengths_and_nul_characters_are_checked(
         call_command("alumni_import", str(path))
     assert exit_info.value.code == 2 and "Traceback" not in capsys.readouterr().err
     assert not AlumniRecord.objects.exists()
+
+
+def test_an_import_whose_process_was_killed_is_marked_failed_and_the_file_can_be_imported_again(
+    client: Any,
+) -> None:
+    import datetime as dt
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from jpo.leases import LEASE
+    from jpo.placement.models import AlumniImportStatus
+
+    f.organization("UNDP")
+    f.organization("WFP")
+    officer = f.officer()
+    # What a process killed while writing leaves: the import recorded as running, none of its rows
+    # (they are written in one transaction), and a heartbeat that stopped.
+    killed = AlumniImport.objects.create(
+        file_name="roster.csv",
+        imported_by=officer,
+        row_count=2,
+        status=AlumniImportStatus.RUNNING,
+        heartbeat_at=timezone.now() - dt.timedelta(minutes=2),
+    )
+    # While its lease runs, another import waits (the same people would be written twice).
+    with pytest.raises(AlumniImportError, match="Another alumni import is running"):
+        alumni_import(actor=officer, name="roster.csv", content=GOOD.encode())
+    AlumniImport.objects.filter(pk=killed.pk).update(
+        heartbeat_at=timezone.now() - LEASE - dt.timedelta(minutes=1)
+    )
+    client.force_login(officer)
+    page = client.get(reverse("placement:alumni"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    killed.refresh_from_db()
+    assert killed.status == AlumniImportStatus.FAILED
+    assert "nothing was imported. Import the file again." in killed.error and killed.error in page
+    batch = alumni_import(actor=officer, name="roster.csv", content=GOOD.encode())
+    assert (batch.status, batch.row_count, AlumniRecord.objects.count()) == (AlumniImportStatus.DONE, 2, 2)

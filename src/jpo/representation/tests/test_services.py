@@ -174,3 +174,44 @@ def test_the_whole_reference_load_is_all_or_nothing(tmp_path: Path) -> None:
     with pytest.raises(ImportFailed, match="line 6, column “staff”"):
         representation_load_reference_data(staff=staff)
     assert _counts() == (0, 0, 0, 0, 0)
+
+
+def test_a_load_failing_half_way_is_recorded_failed_and_nothing_is_written(tmp_path: Path) -> None:
+    from jpo.representation.models import ReferenceLoad, ReferenceLoadStatus
+
+    staff = tmp_path / "staff.csv"
+    staff.write_text("iso3,as_of,staff,source\nJPN,2020-01-01,-3,test\n", encoding="utf-8")
+    with pytest.raises(ImportFailed):
+        representation_load_reference_data(staff=staff)
+    run = ReferenceLoad.objects.get()
+    assert run.status == ReferenceLoadStatus.FAILED and "column “staff”" in run.error
+    assert _counts() == (0, 0, 0, 0, 0)
+
+
+def test_a_load_whose_process_was_killed_is_marked_failed_and_can_be_run_again() -> None:
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.utils import timezone
+
+    from jpo.leases import LEASE
+    from jpo.representation.models import ReferenceLoad, ReferenceLoadStatus
+
+    # What a process killed while loading leaves: the run recorded as running (its files go in one
+    # transaction, so none of them was written) and a heartbeat that stopped.
+    killed = ReferenceLoad.objects.create(
+        status=ReferenceLoadStatus.RUNNING, heartbeat_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    with pytest.raises(CommandError, match="Another load of the reference data is running") as refused:
+        call_command("load_representation")
+    assert refused.value.returncode == 2 and _counts() == (0, 0, 0, 0, 0)
+    ReferenceLoad.objects.filter(pk=killed.pk).update(
+        heartbeat_at=timezone.now() - LEASE - dt.timedelta(seconds=1)
+    )
+    call_command("load_representation")
+    killed.refresh_from_db()
+    assert killed.status == ReferenceLoadStatus.FAILED and "Run it again." in killed.error
+    latest = ReferenceLoad.objects.exclude(pk=killed.pk).get()
+    assert latest.status == ReferenceLoadStatus.DONE and latest.finished_at is not None
+    assert all(_counts())
