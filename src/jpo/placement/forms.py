@@ -201,3 +201,34 @@ class AlumniImportForm(forms.Form):
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise ValidationError(_("Upload a .csv or .xlsx file."))
         return upload
+
+
+def _reason_field() -> forms.CharField:
+    # Not required here: the service refuses an empty reason with its own message, on this field.
+    return forms.CharField(
+        label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class OutcomeAmendForm(OutcomeForm):
+    reason = _reason_field()
+
+
+class WithdrawForm(forms.Form):
+    reason = _reason_field()
+
+
+class DatesForm(forms.Form):
+    start_date = forms.DateField(label=_("Start"), widget=DateInput)
+    planned_end_date = forms.DateField(label=_("Planned end"), widget=DateInput)
+    end_date = forms.DateField(
+        label=_("Actual end"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Leave empty to withdraw a recorded end."),
+    )
+    reason = _reason_field()
+
+
+class ReturnAmendForm(ReturnForm):
+    reason = _reason_field()

@@ -7,8 +7,10 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy
 
 from jpo.accounts import access
+from jpo.accounts.models import AuditEvent
 from jpo.applications.models import Application
 from jpo.placement.models import (
     RETAINED_KINDS,
@@ -19,6 +21,7 @@ from jpo.placement.models import (
     MatchRun,
     Milestone,
     Offer,
+    Outcome,
     OutcomeKind,
     PairKind,
     Reminder,
@@ -257,3 +260,72 @@ def match_runs(*, cycle: Cycle) -> QuerySet[MatchRun]:
     return cycle.match_runs.select_related("created_by").annotate(
         recommended=Count("pairs", filter=Q(pairs__kind=PairKind.RECOMMENDED))
     )
+
+
+# -- the history of a record (what was recorded and every correction, with its reason) ------------------
+
+HISTORY_ACTIONS = {
+    "placement.dispatch_create": gettext_lazy("Dispatch recorded"),
+    "placement.dispatch_extend": gettext_lazy("Dispatch extended"),
+    "placement.dispatch_end": gettext_lazy("Actual end recorded"),
+    "placement.dates_amended": gettext_lazy("Dates amended"),
+    "placement.outcome": gettext_lazy("Outcome recorded"),
+    "placement.outcome_amended": gettext_lazy("Outcome amended"),
+    "placement.outcome_withdrawn": gettext_lazy("Outcome withdrawn"),
+    "placement.secondment_plan": gettext_lazy("Return planned"),
+    "placement.secondment_return": gettext_lazy("Return to the ministry recorded"),
+    "placement.return_amended": gettext_lazy("Return to the ministry amended"),
+    "placement.return_withdrawn": gettext_lazy("Return to the ministry withdrawn"),
+}
+HISTORY_FIELDS = {
+    "start_date": gettext_lazy("Start"),
+    "planned_end_date": gettext_lazy("Planned end"),
+    "end_date": gettext_lazy("Actual end"),
+    "kind": gettext_lazy("Outcome"),
+    "organization": gettext_lazy("Organization"),
+    "grade": gettext_lazy("Grade"),
+    "contract_type": gettext_lazy("Contract type"),
+    "recorded_on": gettext_lazy("Recorded on"),
+    "returned_on": gettext_lazy("Returned on"),
+    "assignment_after_return": gettext_lazy("Assignment after return"),
+}
+
+
+def _history_value(field: str, value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    if field == "kind" and value in OutcomeKind.values:
+        return str(OutcomeKind(value).label)
+    return str(value)
+
+
+def record_history(*, dispatch: Dispatch) -> list[dict[str, Any]]:
+    """The audit trail of a dispatch, its outcome(s) and its secondment, newest first: what was recorded,
+    amended or withdrawn, by whom, when, why, and each value before and after. Three queries."""
+    outcome_ids = {
+        str(pk) for pk in Outcome.history.filter(dispatch_id=dispatch.pk).values_list("id", flat=True)
+    }
+    where = Q(target_type=Dispatch._meta.label_lower, target_id=str(dispatch.pk)) | Q(
+        target_type=Outcome._meta.label_lower, target_id__in=outcome_ids
+    )
+    secondment_id = Secondment.objects.filter(dispatch_id=dispatch.pk).values_list("pk", flat=True).first()
+    if secondment_id is not None:
+        where |= Q(target_type=Secondment._meta.label_lower, target_id=str(secondment_id))
+    rows = []
+    for event in AuditEvent.objects.filter(where, action__in=HISTORY_ACTIONS).select_related("actor"):
+        before, after = event.data.get("before") or {}, event.data.get("after") or {}
+        changes = [
+            (HISTORY_FIELDS[f], _history_value(f, before.get(f)), _history_value(f, after.get(f)))
+            for f in HISTORY_FIELDS
+            if (f in before or f in after) and before.get(f) != after.get(f)
+        ]
+        rows.append(
+            {
+                "at": event.at,
+                "actor": event.actor,
+                "what": HISTORY_ACTIONS[event.action],
+                "reason": event.data.get("reason", ""),
+                "changes": changes,
+            }
+        )
+    return rows

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jpo.accounts import access
@@ -29,8 +30,10 @@ from jpo.placement.models import (
     MatchRunStatus,
     Milestone,
     Offer,
+    OutcomeKind,
 )
 from jpo.placement.services import alumni as alumni_services
+from jpo.placement.services import corrections as correction_services
 from jpo.placement.services import dispatches as dispatch_services
 from jpo.placement.services import matching as matching_services
 from jpo.placement.services import offers as offer_services
@@ -471,9 +474,45 @@ DISPATCH_ACTIONS = {
         forms.FollowUpForm,
         lambda user, d, data: outcome_services.follow_up_record(actor=user, dispatch=d, **data),
     ),
+    "amend_outcome": (
+        forms.OutcomeAmendForm,
+        lambda user, d, data: correction_services.outcome_amend(actor=user, dispatch=d, **data),
+    ),
+    "withdraw_outcome": (
+        forms.WithdrawForm,
+        lambda user, d, data: correction_services.outcome_withdraw(actor=user, dispatch=d, **data),
+    ),
+    "amend_dates": (
+        forms.DatesForm,
+        lambda user, d, data: correction_services.dispatch_dates_amend(actor=user, dispatch=d, **data),
+    ),
 }
 # The actions that change the dispatch itself: their forms carry its version (a follow-up only adds).
-VERSIONED_ACTIONS = frozenset({"extend", "end", "outcome"})
+VERSIONED_ACTIONS = frozenset(
+    {"extend", "end", "outcome", "amend_outcome", "withdraw_outcome", "amend_dates"}
+)
+
+
+def _dispatch_initial(dispatch: Any) -> dict[str, dict[str, Any]]:
+    """What the correction forms start from: the recorded values."""
+    initial: dict[str, dict[str, Any]] = {
+        "amend_dates": {
+            "start_date": dispatch.start_date,
+            "planned_end_date": dispatch.planned_end_date,
+            "end_date": dispatch.end_date,
+        }
+    }
+    outcome = getattr(dispatch, "outcome", None)
+    if outcome is not None:
+        initial["amend_outcome"] = {
+            "kind": outcome.kind,
+            "organization": outcome.organization_id,
+            "grade": outcome.grade,
+            "contract_type": outcome.contract_type,
+            "recorded_on": outcome.recorded_on,
+            "notes": outcome.notes,
+        }
+    return initial
 
 
 @role_required(OFFICER, FOCAL, MINISTRY, APPLICANT)
@@ -528,8 +567,9 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("placement:dispatch_detail", pk)
             bound[action] = form
         dispatch = selectors.dispatch_detail(dispatch_id=pk, user=request.user)
+    initial = _dispatch_initial(dispatch)
     action_forms = {
-        name: bound.get(name) or form_class(prefix=name)
+        name: bound.get(name) or form_class(prefix=name, initial=initial.get(name))
         for name, (form_class, _call) in DISPATCH_ACTIONS.items()
     }
     secondment = getattr(dispatch, "secondment", None)
@@ -557,6 +597,10 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": access.is_officer(request.user),
             "can_report": access.is_officer(request.user) or access.is_focal_point(request.user),
             "costs_illustrative": any(c.is_illustrative for c in dispatch.costs.all()),
+            "history": selectors.record_history(dispatch=dispatch),
+            "outcome_from_return": secondment is not None
+            and getattr(dispatch, "outcome", None) is not None
+            and dispatch.outcome.kind == OutcomeKind.RETURNED_TO_MINISTRY,
         },
         status=status,
     )
@@ -574,6 +618,19 @@ def secondment_list(request: HttpRequest) -> HttpResponse:
     return render(request, "placement/secondment_list.html", {"rows": rows, "npa_source": NPA_SOURCE})
 
 
+SECONDMENT_ACTIONS: dict[str, Any] = {
+    "return": secondment_services.secondment_record_return,
+    "amend_return": correction_services.secondment_return_amend,
+    "withdraw_return": correction_services.secondment_return_withdraw,
+}
+SECONDMENT_DONE = {
+    "plan": gettext_lazy("Plan saved."),
+    "return": gettext_lazy("Return recorded."),
+    "amend_return": gettext_lazy("Return amended."),
+    "withdraw_return": gettext_lazy("Return withdrawn."),
+}
+
+
 @role_required(OFFICER, MINISTRY)
 def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     secondment = get_object_or_404(selectors.secondment_list(user=request.user), pk=pk)
@@ -585,6 +642,14 @@ def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     return_form = forms.ReturnForm(prefix="return")
+    amend_form = forms.ReturnAmendForm(
+        prefix="amend_return",
+        initial={
+            "returned_on": secondment.returned_on,
+            "assignment_after_return": secondment.assignment_after_return,
+        },
+    )
+    withdraw_form = forms.WithdrawForm(prefix="withdraw_return")
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
@@ -593,6 +658,10 @@ def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             form = plan_form = forms.SecondmentPlanForm(request.POST, prefix="plan")
         elif action == "return":
             form = return_form = forms.ReturnForm(request.POST, prefix="return")
+        elif action == "amend_return":
+            form = amend_form = forms.ReturnAmendForm(request.POST, prefix="amend_return")
+        elif action == "withdraw_return":
+            form = withdraw_form = forms.WithdrawForm(request.POST, prefix="withdraw_return")
         else:
             raise PermissionDenied
         status = 400
@@ -607,7 +676,7 @@ def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         **form.cleaned_data,
                     )
                 else:
-                    secondment_services.secondment_record_return(
+                    SECONDMENT_ACTIONS[action](
                         actor=_actor(request),
                         secondment=secondment,
                         expected_version=version,
@@ -617,7 +686,7 @@ def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 forms.apply_errors(form, error)
                 status = getattr(error, "status_code", 400)
             else:
-                messages.success(request, _("Return recorded.") if action == "return" else _("Plan saved."))
+                messages.success(request, SECONDMENT_DONE[action])
                 return redirect("placement:secondment_detail", pk)
     personal_data_read(
         actor=_actor(request),
@@ -633,6 +702,9 @@ def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "secondment": secondment,
             "plan_form": plan_form,
             "return_form": return_form,
+            "amend_form": amend_form,
+            "withdraw_form": withdraw_form,
+            "history": selectors.record_history(dispatch=secondment.dispatch),
             "npa_flag": needs_npa_consultation(
                 start=secondment.dispatch.start_date, planned_return=secondment.planned_return_date
             ),

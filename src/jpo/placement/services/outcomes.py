@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jpo.accounts import access
 from jpo.accounts.models import User
@@ -29,12 +30,56 @@ def outcome_record(
     notes: str = "",
     expected_version: int | None = None,
 ) -> Outcome:
-    """Record (or correct) the outcome of a dispatch: officers, or the host organization's focal point.
-    `expected_version`: the dispatch's version the form was read at (a correction never overwrites one
-    made meanwhile)."""
+    """Record the outcome of a dispatch: officers, or the host organization's focal point. Once recorded it
+    is corrected with a reason (`outcome_amend`, `outcome_withdraw`), never overwritten silently.
+    `expected_version`: the dispatch's version the form was read at."""
+    require_outcome_reporter(actor, dispatch)
+    organization = outcome_check(
+        dispatch=dispatch, kind=kind, recorded_on=recorded_on, organization=organization, grade=grade
+    )
+    with transaction.atomic():
+        version_claim(dispatch, expected_version=expected_version)
+        if Outcome.objects.filter(dispatch=dispatch).exists():
+            raise ValidationError(ALREADY_RECORDED)
+        outcome = Outcome(
+            dispatch=dispatch,
+            kind=kind,
+            organization=organization,
+            grade=grade.strip(),
+            contract_type=contract_type.strip(),
+            recorded_on=recorded_on,
+            notes=notes,
+        )
+        outcome.full_clean()
+        outcome.save()
+        dispatch.milestones.filter(kind=MilestoneKind.OUTCOME, done_on__isnull=True).update(
+            done_on=recorded_on
+        )
+        audit_record(
+            actor=actor, action="placement.outcome", target=outcome, data={"kind": kind, "created": True}
+        )
+    return outcome
+
+
+ALREADY_RECORDED = gettext_lazy("The outcome is already recorded: amend it (with a reason) instead.")
+
+
+def require_outcome_reporter(actor: User, dispatch: Dispatch) -> None:
+    """Officers, or the focal point of the host organization."""
     access.require_dispatch_scope(actor, dispatch)
     if not (access.is_officer(actor) or access.is_focal_point(actor)):
         raise PermissionDenied
+
+
+def outcome_check(
+    *,
+    dispatch: Dispatch,
+    kind: str,
+    recorded_on: dt.date,
+    organization: Organization | None,
+    grade: str,
+) -> Organization | None:
+    """The rules of an outcome (ValidationError naming the fields); returns the organization to store."""
     errors: dict[str, list[str]] = {}
     if kind not in OutcomeKind.values:
         errors["kind"] = [_("Unknown outcome.")]
@@ -66,27 +111,7 @@ def outcome_record(
         errors["recorded_on"] = [future]
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        version_claim(dispatch, expected_version=expected_version)
-        outcome, created = Outcome.objects.update_or_create(
-            dispatch=dispatch,
-            defaults={
-                "kind": kind,
-                "organization": organization,
-                "grade": grade.strip(),
-                "contract_type": contract_type.strip(),
-                "recorded_on": recorded_on,
-                "notes": notes,
-            },
-        )
-        outcome.full_clean()
-        dispatch.milestones.filter(kind=MilestoneKind.OUTCOME, done_on__isnull=True).update(
-            done_on=recorded_on
-        )
-        audit_record(
-            actor=actor, action="placement.outcome", target=outcome, data={"kind": kind, "created": created}
-        )
-    return outcome
+    return organization
 
 
 def follow_up_record(

@@ -102,6 +102,7 @@ def secondment_record_return(
         secondment.assignment_after_return = assignment_after_return.strip()
         secondment.full_clean()
         secondment.save(update_fields=["returned_on", "assignment_after_return"])
+        previous_end = dispatch.end_date
         last_day = returned_on - dt.timedelta(days=1)
         if dispatch.end_date is None or dispatch.end_date > last_day:
             dispatch.end_date = min(last_day, dispatch.planned_end_date)
@@ -121,7 +122,12 @@ def secondment_record_return(
             actor=actor,
             action="placement.secondment_return",
             target=secondment,
-            data={"returned_on": str(returned_on), "assignment": secondment.assignment_after_return},
+            data={
+                "returned_on": str(returned_on),
+                "assignment": secondment.assignment_after_return,
+                # What the dispatch's end was before the return set it, so a withdrawal restores it.
+                "previous_end": str(previous_end) if previous_end else None,
+            },
         )
         dispatch_costs_refresh(dispatch=dispatch, actor=actor)
     return secondment
