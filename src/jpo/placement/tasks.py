@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from jpo.placement.models import Milestone, Offer
+from jpo.placement.models import Milestone
 from jpo.placement.services.dates import TOKYO, today_in_tokyo
 
 
@@ -44,22 +44,3 @@ def schedule_milestone_reminders(*, dispatch_id: int) -> None:
     for milestone in Milestone.objects.filter(dispatch_id=dispatch_id, done_on__isnull=True):
         when = dt.datetime.combine(fire_date(milestone), dt.time(9, 0), tzinfo=TOKYO)
         remind_milestone.using(run_after=max(when, timezone.now())).enqueue(milestone.pk)
-
-
-@task()
-def lapse_due_offers() -> int:
-    """The daily sweep: offers unanswered past their deadline lapse and go to the reserve list."""
-    from jpo.placement.services.offers import offers_lapse_due
-
-    return len(offers_lapse_due(today=today_in_tokyo()).lapsed)
-
-
-@task()
-def lapse_offer(offer_id: int) -> int:
-    """One offer, enqueued to run just after its deadline; nothing to do if it was answered meanwhile."""
-    from jpo.placement.services.offers import offer_lapse
-
-    offer = Offer.objects.filter(pk=offer_id).first()
-    if offer is None:
-        return 0
-    return len(offer_lapse(offer=offer, today=today_in_tokyo()).lapsed)

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
+from django_tasks import task
 
 from jpo.accounts import access
 from jpo.accounts.links import absolute_url
@@ -33,7 +34,6 @@ from jpo.placement import workflow
 from jpo.placement.models import OPEN_OFFER_STATUSES, MatchRun, Offer, OfferStatus, PairKind
 from jpo.placement.services.dates import TOKYO, today_in_tokyo
 from jpo.placement.services.posts import post_fill
-from jpo.placement.tasks import lapse_offer
 from jpo.placement.terms import dispatch_terms, planning_start
 from jpo.programme.models import Cycle, Post
 from jpo.programme.rules.selectors import effective_rules
@@ -398,3 +398,21 @@ def offers_lapse_due(*, today: dt.date) -> LapseResult:
         result.lapsed += one.lapsed
         result.reoffered += one.reoffered
     return result
+
+
+# -- background tasks (here, beside the service that queues them) -----------------------------------
+
+
+@task()
+def lapse_due_offers() -> int:
+    """The daily sweep: offers unanswered past their deadline lapse and go to the reserve list."""
+    return len(offers_lapse_due(today=today_in_tokyo()).lapsed)
+
+
+@task()
+def lapse_offer(offer_id: int) -> int:
+    """One offer, enqueued to run just after its deadline; nothing to do if it was answered meanwhile."""
+    offer = Offer.objects.filter(pk=offer_id).first()
+    if offer is None:
+        return 0
+    return len(offer_lapse(offer=offer, today=today_in_tokyo()).lapsed)

@@ -97,7 +97,7 @@ def test_an_offer_schedules_its_own_lapse_just_after_the_deadline(make_user) -> 
     from jpo.placement.models import Offer, OfferStatus
     from jpo.placement.services.dates import TOKYO, today_in_tokyo
     from jpo.placement.services.matching import match_run_create, match_run_send
-    from jpo.placement.tasks import lapse_offer
+    from jpo.placement.services.offers import lapse_offer
 
     officer = f.officer()
     cycle = f.cycle(2024)

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from jpo.placement.tasks import lapse_due_offers, send_due_reminders
+from jpo.placement.services.offers import lapse_due_offers
+from jpo.placement.tasks import send_due_reminders
 
 
 class Command(BaseCommand):
