@@ -62,7 +62,9 @@ def test_no_page_is_wider_than_the_screen(browser: Any, live_server: Any, tmp_pa
                     opened += 1
                     excess = tab.evaluate(OVERFLOW)
                     if excess > 0:
-                        too_wide.append(f"{username or 'visitor'} {language} {width}px {url}: {excess}px too wide")
+                        too_wide.append(
+                            f"{username or 'visitor'} {language} {width}px {url}: {excess}px too wide"
+                        )
             context.close()
     assert opened > 100
     assert not too_wide, "\n".join(too_wide)
