@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connections, transaction
 from django.db.migrations.loader import MigrationLoader
+from django.utils.translation import gettext as _
 
 FORMAT = "jpo-backup"
 VERSION = 1
@@ -114,16 +115,19 @@ def _read_manifest(archive: tarfile.TarFile) -> dict[str, Any]:
         handle = archive.extractfile(member)
         manifest = json.loads(handle.read()) if handle else None
     except (KeyError, json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise BackupError(f"no readable manifest.json in the archive ({error})") from None
+        raise BackupError(
+            _("no readable manifest.json in the archive (%(error)s)") % {"error": error}
+        ) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BackupError("not a jpo backup (manifest.json has no format 'jpo-backup')")
+        raise BackupError(_("not a jpo backup (manifest.json has no format “jpo-backup”)"))
     if manifest.get("version") != VERSION:
         raise BackupError(
-            f"backup format version {manifest.get('version')!r}; this jpo reads version {VERSION}"
+            _("backup format version %(found)s; this jpo reads version %(version)s")
+            % {"found": manifest.get("version"), "version": VERSION}
         )
     for key in ("migrations", "tables", "media"):
         if not isinstance(manifest.get(key), dict):
-            raise BackupError(f"manifest.json: '{key}' is missing or not an object")
+            raise BackupError(_("manifest.json: “%(key)s” is missing or not an object") % {"key": key})
     return manifest
 
 
@@ -137,7 +141,8 @@ def _check_migrations(manifest: dict[str, Any], using: str) -> None:
     )
     if newer:
         raise BackupError(
-            "the backup was made by a newer version of jpo (unknown migrations: " + ", ".join(newer[:5]) + ")"
+            _("the backup was made by a newer version of jpo (unknown migrations: %(names)s)")
+            % {"names": ", ".join(newer[:5])}
         )
 
 
@@ -147,12 +152,16 @@ def _check_empty(using: str, media_root: Path) -> None:
     if filled:
         table, rows = next(iter(filled.items()))
         raise BackupError(
-            f"the database is not empty ({rows} rows in {table}, {len(filled)} tables with rows): "
-            "restore only into an empty database"
+            _(
+                "the database is not empty (%(rows)s rows in %(table)s, %(tables)s tables with rows): "
+                "restore only into an empty database"
+            )
+            % {"rows": rows, "table": table, "tables": len(filled)}
         )
     if media_root.exists() and any(media_root.iterdir()):
         raise BackupError(
-            f"the documents directory {media_root} is not empty: restore only into an empty one"
+            _("the documents directory %(path)s is not empty: restore only into an empty one")
+            % {"path": media_root}
         )
 
 
@@ -163,16 +172,17 @@ def _safe_media_members(archive: tarfile.TarFile, manifest: dict[str, Any]) -> l
             continue
         relative = PurePosixPath(member.name).relative_to("media")
         if not member.isfile() or relative.is_absolute() or ".." in relative.parts:
-            raise BackupError(f"{member.name}: not a plain file inside media/")
+            raise BackupError(_("%(name)s: not a plain file inside media/") % {"name": member.name})
         if relative.as_posix() not in manifest["media"]:
-            raise BackupError(f"{member.name}: a document the manifest does not list")
+            raise BackupError(_("%(name)s: a document the manifest does not list") % {"name": member.name})
         members.append(member)
     missing = set(manifest["media"]) - {
         PurePosixPath(m.name).relative_to("media").as_posix() for m in members
     }
     if missing:
         raise BackupError(
-            f"{len(missing)} documents listed in the manifest are missing, e.g. {sorted(missing)[0]}"
+            _("%(count)s documents listed in the manifest are missing, e.g. %(name)s")
+            % {"count": len(missing), "name": sorted(missing)[0]}
         )
     return members
 
@@ -181,11 +191,13 @@ def restore_read(*, source: Path, using: str = "default") -> dict[str, Any]:
     """Restore the archive into the empty database `using` and the empty MEDIA_ROOT, then verify both."""
     media_root = Path(settings.MEDIA_ROOT)
     if not source.is_file():
-        raise BackupError(f"{source}: no such file")
+        raise BackupError(_("%(path)s: no such file") % {"path": source})
     try:
         archive = tarfile.open(source, "r:*")  # noqa: SIM115 - closed by the `with` below
     except (tarfile.TarError, OSError) as error:
-        raise BackupError(f"{source}: not a tar archive ({error})") from None
+        raise BackupError(
+            _("%(path)s: not a tar archive (%(error)s)") % {"path": source, "error": error}
+        ) from None
     with archive, tempfile.TemporaryDirectory(prefix="jpo-restore-") as scratch:
         manifest = _read_manifest(archive)
         _check_migrations(manifest, using)
@@ -193,7 +205,7 @@ def restore_read(*, source: Path, using: str = "default") -> dict[str, Any]:
         try:
             data_member = archive.getmember("data.json")
         except KeyError:
-            raise BackupError("the archive has no data.json") from None
+            raise BackupError(_("the archive has no data.json")) from None
         _check_empty(using, media_root)
         # Documents first, into a scratch directory: checked before anything is written to the database.
         staged = Path(scratch) / "media"
@@ -205,7 +217,7 @@ def restore_read(*, source: Path, using: str = "default") -> dict[str, Any]:
             with target.open("wb") as out:
                 shutil.copyfileobj(handle, out)
         if media_checksums(staged) != manifest["media"]:
-            raise BackupError("a document in the archive does not match its SHA-256 in the manifest")
+            raise BackupError(_("a document in the archive does not match its SHA-256 in the manifest"))
         archive.extract(data_member, scratch, filter="data")
         call_command("migrate", database=using, verbosity=0, interactive=False)
         excluded_tables = {apps.get_model(label)._meta.db_table for label in EXCLUDED}
@@ -218,7 +230,9 @@ def restore_read(*, source: Path, using: str = "default") -> dict[str, Any]:
                 if counts.get(table) != rows and table not in excluded_tables
             }
             if different:
-                raise BackupError(f"restored row counts differ from the backup's: {different}")
+                raise BackupError(
+                    _("restored row counts differ from the backup’s: %(tables)s") % {"tables": different}
+                )
         media_root.mkdir(parents=True, exist_ok=True)
         for path in sorted(staged.rglob("*")):
             if path.is_file():

@@ -7,10 +7,11 @@ from django.db import migrations, models
 
 
 def to_outbox(apps, schema_editor):  # type: ignore[no-untyped-def]
+    db = schema_editor.connection.alias
     Notification = apps.get_model("selection", "Notification")
     Email = apps.get_model("outbox", "Email")
-    for notification in Notification.objects.order_by("pk").iterator():
-        email = Email.objects.create(
+    for notification in Notification.objects.using(db).order_by("pk").iterator():
+        email = Email.objects.using(db).create(
             kind="selection.result",
             recipient=notification.recipient,
             subject=notification.subject,
@@ -21,17 +22,18 @@ def to_outbox(apps, schema_editor):  # type: ignore[no-untyped-def]
             next_attempt_at=notification.created_at,
             sent_at=notification.sent_at,
         )
-        Email.objects.filter(pk=email.pk).update(created_at=notification.created_at)
-        Notification.objects.filter(pk=notification.pk).update(email=email)
+        Email.objects.using(db).filter(pk=email.pk).update(created_at=notification.created_at)
+        Notification.objects.using(db).filter(pk=notification.pk).update(email=email)
 
 
 def from_outbox(apps, schema_editor):  # type: ignore[no-untyped-def]
+    db = schema_editor.connection.alias
     Notification = apps.get_model("selection", "Notification")
     Email = apps.get_model("outbox", "Email")
     moved = []
-    for notification in Notification.objects.select_related("email").iterator():
+    for notification in Notification.objects.using(db).select_related("email").iterator():
         email = notification.email
-        Notification.objects.filter(pk=notification.pk).update(
+        Notification.objects.using(db).filter(pk=notification.pk).update(
             recipient=email.recipient,
             subject=email.subject[:200],
             body=email.body,
@@ -42,7 +44,7 @@ def from_outbox(apps, schema_editor):  # type: ignore[no-untyped-def]
             email=None,
         )
         moved.append(email.pk)
-    Email.objects.filter(pk__in=moved).delete()
+    Email.objects.using(db).filter(pk__in=moved).delete()
 
 
 class Migration(migrations.Migration):

@@ -169,3 +169,26 @@ def test_backup_refuses_to_overwrite(tmp_path: Path) -> None:
         call_command("backup", str(existing))
     assert refused.value.returncode == 2 and existing.read_bytes() == b"keep me"
     assert media_checksums(tmp_path / "nothing") == {}
+
+
+def test_messages_follow_the_site_language(tmp_path: Path) -> None:
+    """`jpo backup` and `jpo restore` run as a user runs them, with the site language Japanese."""
+    import os
+    import subprocess
+
+    jpo = Path(__file__).resolve().parents[4] / ".venv" / "bin" / "jpo"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "jpo.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'jpo.sqlite3'}",
+        "JPO_LANGUAGE": "ja",
+    }
+    existing = tmp_path / "old.tar.gz"
+    existing.write_bytes(b"keep me")
+    for args, expected in (
+        (["restore", str(tmp_path / "missing.tar.gz")], "ファイルがありません。何も復元されていません"),
+        (["backup", str(existing)], "すでに存在します。別のファイル名を指定してください"),
+    ):
+        result = subprocess.run([str(jpo), *args], capture_output=True, text=True, env=env, timeout=120)
+        assert result.returncode == 2
+        assert expected in result.stderr and "Traceback" not in result.stderr

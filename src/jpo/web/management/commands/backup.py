@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from jpo.web.backup import backup_write
 
@@ -20,11 +21,19 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         output = Path(options["output"])
         if output.exists():
-            raise CommandError(f"{output}: already exists; choose a new file name", returncode=2)
+            raise CommandError(
+                _("%(path)s: already exists; choose a new file name") % {"path": output}, returncode=2
+            )
         if output.parent.exists() and not output.parent.is_dir():
-            raise CommandError(f"{output.parent}: not a directory", returncode=2)
+            raise CommandError(_("%(path)s: not a directory") % {"path": output.parent}, returncode=2)
         manifest = backup_write(output=output, using=options["database"])
         rows = sum(manifest["tables"].values())
         self.stdout.write(
-            f"{output}: {rows} rows in {len(manifest['tables'])} tables, {len(manifest['media'])} documents"
+            _("%(path)s: %(rows)s rows in %(tables)s tables, %(documents)s documents")
+            % {
+                "path": output,
+                "rows": rows,
+                "tables": len(manifest["tables"]),
+                "documents": len(manifest["media"]),
+            }
         )

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from jpo.web.backup import BackupError, restore_read
 
@@ -21,8 +22,18 @@ class Command(BaseCommand):
         try:
             manifest = restore_read(source=Path(options["input"]), using=options["database"])
         except BackupError as error:
-            raise CommandError(f"{options['input']}: {error}; nothing was restored", returncode=2) from None
+            raise CommandError(
+                _("%(path)s: %(error)s; nothing was restored") % {"path": options["input"], "error": error},
+                returncode=2,
+            ) from None
         self.stdout.write(
-            f"restored {sum(manifest['tables'].values())} rows in {len(manifest['tables'])} tables and "
-            f"{len(manifest['media'])} documents (row counts and SHA-256 checked)"
+            _(
+                "restored %(rows)s rows in %(tables)s tables and %(documents)s documents (row counts and "
+                "SHA-256 checked)"
+            )
+            % {
+                "rows": sum(manifest["tables"].values()),
+                "tables": len(manifest["tables"]),
+                "documents": len(manifest["media"]),
+            }
         )
