@@ -38,7 +38,7 @@ from jpo.applications.models import (
     StatusChange,
     Submission,
 )
-from jpo.applications.workflow import TRACK_ONLY, TRANSITIONS, Status
+from jpo.applications.workflow import CORRECTIONS, TRACK_ONLY, TRANSITIONS, Status
 from jpo.core.bulksql import rows_insert, rows_update
 from jpo.programme import windows
 from jpo.programme.models import Cycle, Organization, Post, Track, TrackKind
@@ -60,11 +60,13 @@ def application_transition(
     actor: User | None,
     reason: str = "",
     expected_version: int | None = None,
+    correction: bool = False,
 ) -> StatusChange:
     """Move `application` to status `to`, or refuse with `IllegalTransition` / `StaleApplication`.
 
     `expected_version` is the version the caller read; when given, a concurrent change is detected
-    instead of silently overwritten.
+    instead of silently overwritten. `correction=True`: a decision recorded by mistake is corrected
+    (the `CORRECTIONS` table, not the moves of the year; a reason is required and recorded).
     """
     target = Status(to)
     with transaction.atomic():
@@ -77,7 +79,9 @@ def application_transition(
                 % {"now": current.version, "read": expected_version}
             )
         source = Status(current.status)
-        if target not in TRANSITIONS[source]:
+        if correction and not reason.strip():
+            raise IllegalTransition(_("A correction needs a reason."))
+        if target not in (CORRECTIONS.get(source, frozenset()) if correction else TRANSITIONS[source]):
             raise IllegalTransition(
                 _("An application cannot move from “%(from)s” to “%(to)s”.")
                 % {"from": source.label, "to": target.label}
@@ -96,7 +100,7 @@ def application_transition(
         )
         audit_record(
             actor=actor,
-            action="application.transition",
+            action="application.correction" if correction else "application.transition",
             target=current,
             data={"from": source.value, "to": target.value, "reason": reason},
         )

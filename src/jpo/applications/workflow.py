@@ -57,3 +57,14 @@ TRACK_ONLY: dict[Status, str] = {
 }
 
 TERMINAL = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
+
+# Corrections of a decision recorded by mistake (an officer, with a reason): the decision is replaced by
+# the other one, or taken back to the step before it. Not moves of the year: only `correction=True`
+# transitions use this table, and each is recorded as a correction.
+CORRECTIONS: dict[Status, frozenset[Status]] = {
+    S.PASSED: frozenset({S.NOT_PASSED, S.INTERVIEW}),
+    S.NOT_PASSED: frozenset({S.PASSED, S.INTERVIEW}),
+    S.RECOMMENDED: frozenset({S.PASSED}),
+    S.SELECTED: frozenset({S.NOT_SELECTED, S.FORWARDED}),
+    S.NOT_SELECTED: frozenset({S.SELECTED, S.FORWARDED}),
+}

@@ -28,6 +28,7 @@ urlpatterns = [
     path("interviews/<int:pk>/written-task/", officer.written_task, name="written_task"),
     path("cycles/<int:fy>/final/", officer.final, name="final"),
     path("applications/<int:pk>/decide/", officer.final_decide, name="final_decide"),
+    path("applications/<int:pk>/record/", officer.application_record, name="application_record"),
     path("cycles/<int:fy>/results/", releases.results, name="results"),
     path("cycles/<int:fy>/results/release/", releases.release_schedule, name="release_schedule"),
     path("releases/<int:pk>/", releases.release_detail, name="release_detail"),

@@ -366,6 +366,7 @@ RULES: dict[str, Rule] = {
     "selection:written_task": Rule(PROGRAMME, lambda w: {"pk": w.interview.pk}),
     "selection:final": Rule(PROGRAMME, fy),
     "selection:final_decide": Rule(PROGRAMME, app),
+    "selection:application_record": Rule(PROGRAMME, app),
     "selection:results": Rule(PROGRAMME, fy),
     "selection:release_schedule": Rule(PROGRAMME, fy),
     "selection:release_detail": Rule(PROGRAMME, lambda w: {"pk": a_release(w).pk}),

@@ -6,11 +6,12 @@ from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from jpo.accounts import access
 from jpo.accounts.models import AuditEvent, Role, User
 from jpo.applications.models import Application, Document
-from jpo.applications.workflow import Status
+from jpo.applications.workflow import CORRECTIONS, Status
 from jpo.programme.models import Cycle, TrackKind
 from jpo.selection.models import (
     ConflictOfInterest,
@@ -18,9 +19,11 @@ from jpo.selection.models import (
     InterviewScore,
     InterviewSlot,
     Notification,
+    Review,
     ReviewAssignment,
     ReviewScore,
     Rubric,
+    RubricCriterion,
     Screening,
     ScreeningCriterion,
     ScreeningRun,
@@ -291,3 +294,78 @@ def reviewer_loads(*, cycle: Cycle) -> list[dict[str, Any]]:
         .order_by("username")
     )
     return [{"reviewer": r, "assigned": r.assigned, "done": r.done} for r in rows]
+
+
+# -- one application's scores and decisions, with their corrections ---------------------------------
+
+RECORD_ACTIONS = {
+    "application.transition": gettext_lazy("Decision"),
+    "application.correction": gettext_lazy("Decision corrected"),
+    "selection.review_submitted": gettext_lazy("Review submitted"),
+    "selection.review_amended": gettext_lazy("Review amended"),
+    "selection.review_withdrawn": gettext_lazy("Review withdrawn"),
+    "selection.interview_scored": gettext_lazy("Interview scored"),
+    "selection.interview_score_amended": gettext_lazy("Interview score amended"),
+    "selection.interview_score_withdrawn": gettext_lazy("Interview score withdrawn"),
+    "selection.written_task_scored": gettext_lazy("Written task scored"),
+}
+
+
+def _status_label(value: Any) -> str:
+    return str(Status(value).label) if value in Status.values else "—"
+
+
+def _record_summary(action: str, data: dict[str, Any]) -> str:
+    before, after = data.get("before") or {}, data.get("after") or {}
+    if action.startswith("application."):
+        return f"{_status_label(data.get('from'))} → {_status_label(data.get('to'))}"
+    if action == "selection.review_submitted":
+        return str(data.get("total", ""))
+    if action.startswith("selection.review_"):
+        who = before.get("reviewer", "")
+        return f"{who}: {before.get('total', '—')} → {after.get('total', '—')}"
+    if action.startswith("selection.interview_score_"):
+        who = before.get("interviewer", "")
+        return f"{who}: {before.get('score', '—')} → {after.get('score', '—')}"
+    if action == "selection.written_task_scored":
+        return f"{data.get('before') if data.get('before') is not None else '—'} → {data.get('after')}"
+    return str(data.get("score", ""))
+
+
+def application_record(*, application: Application) -> dict[str, Any]:
+    """An application's reviews (per criterion), interview scores, decisions and their history, for the
+    officer's record page: a fixed number of queries."""
+    reviews = list(
+        Review.objects.filter(assignment__application=application)
+        .select_related("assignment__reviewer")
+        .prefetch_related(Prefetch("scores", queryset=ReviewScore.objects.select_related("criterion")))
+        .order_by("assignment__reviewer_id")
+    )
+    interview = (
+        Interview.objects.filter(application=application)
+        .select_related("slot")
+        .prefetch_related(Prefetch("scores", queryset=InterviewScore.objects.select_related("interviewer")))
+        .first()
+    )
+    events = AuditEvent.objects.filter(
+        target_type=Application._meta.label_lower, target_id=str(application.pk), action__in=RECORD_ACTIONS
+    ).select_related("actor")
+    history = [
+        {
+            "at": e.at,
+            "actor": e.actor,
+            "what": RECORD_ACTIONS[e.action],
+            "summary": _record_summary(e.action, e.data),
+            "reason": e.data.get("reason", ""),
+        }
+        for e in events
+    ]
+    return {
+        "reviews": reviews,
+        "criteria": list(RubricCriterion.objects.filter(rubric__cycle_id=application.cycle_id)),
+        "interview": interview,
+        "corrections": [
+            (s.value, s.label) for s in Status if s in CORRECTIONS.get(Status(application.status), ())
+        ],
+        "history": history,
+    }

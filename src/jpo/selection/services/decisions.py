@@ -27,11 +27,13 @@ def application_decide(
     reason: str,
     expected_version: int | None = None,
     notify: bool = True,
+    correction: bool = False,
 ) -> StatusChange:
     """Move an application and, for a notified result, queue its e-mail.
 
     `expected_version` (the version the officer's page showed) makes a concurrent change a `Conflict`
     instead of a silent overwrite. The e-mail goes to the outbox, sent after the transaction commits.
+    `correction`: a decision recorded by mistake is corrected (see `workflow.CORRECTIONS`).
     """
     target = Status(to)
     with transaction.atomic():
@@ -42,6 +44,7 @@ def application_decide(
                 actor=actor,
                 reason=reason,
                 expected_version=expected_version,
+                correction=correction,
             )
         except StaleApplication as error:
             raise Conflict(str(error)) from error

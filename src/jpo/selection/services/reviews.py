@@ -308,13 +308,8 @@ def assignment_for_reviewer(*, reviewer: User, assignment_id: int) -> ReviewAssi
     return assignment
 
 
-def review_submit(*, assignment_id: int, reviewer: User, scores: dict[str, Any], comment: str = "") -> Review:
-    """Submit the scores of one assigned application, once. `scores`: {criterion id (str): score}."""
-    assignment = assignment_for_reviewer(reviewer=reviewer, assignment_id=assignment_id)
-    application = assignment.application
-    rubric = _rubric(application.cycle)
-    if application.status != Status.UNDER_REVIEW:
-        raise SelectionError(_("The document review of this application is closed."))
+def review_scores_parse(rubric: Rubric, scores: dict[str, Any]) -> tuple[dict[RubricCriterion, int], Decimal]:
+    """Every criterion's score on the rubric's scale, and the weighted mean (or a refusal naming it)."""
     parsed: dict[RubricCriterion, int] = {}
     for criterion in rubric.criteria.all():
         raw = scores.get(str(criterion.pk))
@@ -326,7 +321,17 @@ def review_submit(*, assignment_id: int, reviewer: User, scores: dict[str, Any],
         )
     weight = sum((c.weight for c in parsed), Decimal(0))
     weighted = sum((c.weight * s for c, s in parsed.items()), Decimal(0))
-    total = (weighted / weight).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    return parsed, (weighted / weight).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
+def review_submit(*, assignment_id: int, reviewer: User, scores: dict[str, Any], comment: str = "") -> Review:
+    """Submit the scores of one assigned application, once. `scores`: {criterion id (str): score}."""
+    assignment = assignment_for_reviewer(reviewer=reviewer, assignment_id=assignment_id)
+    application = assignment.application
+    rubric = _rubric(application.cycle)
+    if application.status != Status.UNDER_REVIEW:
+        raise SelectionError(_("The document review of this application is closed."))
+    parsed, total = review_scores_parse(rubric, scores)
     try:
         with transaction.atomic():
             if Review.objects.filter(assignment=assignment).exists():

@@ -37,6 +37,7 @@ from jpo.selection.models import (
 )
 from jpo.selection.selectors import funnel as funnel_selectors
 from jpo.selection.selectors import people as people_selectors
+from jpo.selection.services import corrections as correction_services
 from jpo.selection.services import notifications as notification_services
 from jpo.selection.services import order
 from jpo.selection.services import reviews as review_services
@@ -758,3 +759,57 @@ def funnel_export(request: HttpRequest, fy: int, fmt: str) -> HttpResponse:
     if fmt == "xlsx":
         return bytes_download(funnel_selectors.funnel_xlsx(data), "funnel", cycle.code, extension="xlsx")
     raise Http404
+
+
+# --- One application's scores and decisions: corrections ------------------------------------------
+
+
+@officer_only
+@require_http_methods(["GET", "POST"])
+def application_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reviews, interview scores and decisions of one application, each amended or withdrawn with a reason."""
+    application = selectors.application_for_officer(pk=pk)
+    error: SelectionError | None = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        reason = request.POST.get("reason", "")[:2000]
+        actor = user_of(request)
+        target = parse_id(request.POST.get("target")) or 0
+        try:
+            if action == "correct_decision":
+                correction_services.decision_correct(
+                    application=application,
+                    actor=actor,
+                    to=request.POST.get("decision", ""),
+                    reason=reason,
+                    expected_version=version_from(request.POST.get("version")),
+                )
+            elif action == "amend_review":
+                scores = {
+                    key.removeprefix("score-"): value
+                    for key, value in request.POST.items()
+                    if key.startswith("score-")
+                }
+                correction_services.review_amend(review_id=target, actor=actor, scores=scores, reason=reason)
+            elif action == "withdraw_review":
+                correction_services.review_withdraw(review_id=target, actor=actor, reason=reason)
+            elif action == "amend_interview":
+                correction_services.interview_score_amend(
+                    score_id=target, actor=actor, score=request.POST.get("score", ""), reason=reason
+                )
+            elif action == "withdraw_interview":
+                correction_services.interview_score_withdraw(score_id=target, actor=actor, reason=reason)
+            else:
+                raise SelectionError(_("Unknown action."))
+        except SelectionError as exc:
+            error = exc
+        else:
+            messages.success(request, _("Correction recorded."))
+            return redirect("selection:application_record", pk=pk)
+        application = selectors.application_for_officer(pk=pk)
+    return render(
+        request,
+        "selection/application_record.html",
+        {"application": application, "error": error, **selectors.application_record(application=application)},
+        status=error.status_code if error else 200,
+    )
