@@ -20,6 +20,7 @@ from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from jpo.applications.api import router as applications_router
+from jpo.desk.api import router as desk_router
 from jpo.projections.api import router as projections_router
 from jpo.selection.api import router as selection_router
 from jpo.workforce.api import router as workforce_router
@@ -75,6 +76,7 @@ api.add_router("/", applications_router)
 api.add_router("/", workforce_router)
 api.add_router("/", projections_router)
 api.add_router("/", selection_router)
+api.add_router("/", desk_router)
 
 _LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 

@@ -395,6 +395,14 @@ RULES: dict[str, Rule] = {
     "desk:applicant": Rule(PROGRAMME, lambda w: {"pk": w.application.applicant_id}),
     "desk:dossier": Rule({REVIEWER, FOCAL, *PROGRAMME}, app, owned=True),
     # Statistics: officers and analysts (aggregates only)
+    # Read API of the lists (the same scoping as the pages)
+    "api:applications": Rule(PROGRAMME),
+    "api:screenings": Rule(PROGRAMME, lambda w: {"fiscal_year": w.cycle.fiscal_year}),
+    "api:shortlist": Rule(PROGRAMME, lambda w: {"fiscal_year": w.cycle.fiscal_year}, also={404}),  # not closed
+    "api:decisions": Rule(PROGRAMME, lambda w: {"fiscal_year": w.cycle.fiscal_year}),
+    "api:posts": Rule(twins_too(FOCAL) | PROGRAMME),
+    "api:offers": Rule(twins_too(FOCAL, APPLICANT) | PROGRAMME),
+    "api:dispatches": Rule(twins_too(FOCAL, HR, APPLICANT) | PROGRAMME),
     "api:series": Rule(READERS),
     "api:targets": Rule(READERS),
     "representation:status": Rule(READERS),
