@@ -398,7 +398,9 @@ RULES: dict[str, Rule] = {
     # Read API of the lists (the same scoping as the pages)
     "api:applications": Rule(PROGRAMME),
     "api:screenings": Rule(PROGRAMME, lambda w: {"fiscal_year": w.cycle.fiscal_year}),
-    "api:shortlist": Rule(PROGRAMME, lambda w: {"fiscal_year": w.cycle.fiscal_year}, also={404}),  # not closed
+    "api:shortlist": Rule(
+        PROGRAMME, lambda w: {"fiscal_year": w.cycle.fiscal_year}, also={404}
+    ),  # not closed
     "api:decisions": Rule(PROGRAMME, lambda w: {"fiscal_year": w.cycle.fiscal_year}),
     "api:posts": Rule(twins_too(FOCAL) | PROGRAMME),
     "api:offers": Rule(twins_too(FOCAL, APPLICANT) | PROGRAMME),

@@ -107,7 +107,9 @@ def test_screenings_shortlist_and_decisions(officer: User) -> None:
     assert client.get(reverse("api:screenings", args=[2031])).status_code == 404
 
     assert client.get(reverse("api:shortlist", args=[2024])).status_code == 404  # not closed yet
-    ranking = [{"rank": n, "application": n, "score": str(Decimal(5) - Decimal(n) / 10)} for n in range(1, 61)]
+    ranking = [
+        {"rank": n, "application": n, "score": str(Decimal(5) - Decimal(n) / 10)} for n in range(1, 61)
+    ]
     Shortlist.objects.create(cycle=cycle, cutoff=40, method="z", ranking=ranking, closed_by=officer)
     closed = client.get(reverse("api:shortlist", args=[2024]) + "?page=2&size=25").json()
     assert closed["cutoff"] == 40 and closed["count"] == 60 and closed["pages"] == 3
