@@ -22,6 +22,7 @@ from jpo.accounts.links import absolute_url
 from jpo.accounts.models import Role, User
 from jpo.applications.models import Application
 from jpo.applications.services import personal_data_read, personal_data_read_many
+from jpo.core.listing import Column, Filter, listing
 from jpo.placement import forms, selectors, workflow
 from jpo.placement.models import (
     AlumniImport,
@@ -30,6 +31,7 @@ from jpo.placement.models import (
     MatchRunStatus,
     Milestone,
     Offer,
+    OfferStatus,
     OutcomeKind,
 )
 from jpo.placement.services import alumni as alumni_services
@@ -339,12 +341,42 @@ def match_run(request: HttpRequest, pk: int) -> HttpResponse:
 # -- offers and dispatch creation -------------------------------------------------------------------
 
 
+OFFER_COLUMNS = (
+    Column(gettext_lazy("Candidate"), "candidate", ("application__applicant__family_name",)),
+    Column(gettext_lazy("Post"), "post", ("post__organization__code", "post__title")),
+    Column(gettext_lazy("Expected start"), "start", ("start_date",)),
+    Column(gettext_lazy("Answer by"), "deadline", ("respond_by",)),
+    Column(gettext_lazy("Status"), "status", ("status",)),
+    Column(gettext_lazy("Action")),
+)
+OFFER_FILTERS = (
+    Filter("status", gettext_lazy("Status"), "status", choices=OfferStatus.choices),
+    Filter(
+        "q",
+        gettext_lazy("Search"),
+        (
+            "application__applicant__family_name__icontains",
+            "application__applicant__given_name__icontains",
+            "post__title__icontains",
+            "post__organization__code__icontains",
+            "post__duty_station__icontains",
+        ),
+    ),
+)
+
+
 def _offer_list_page(request: HttpRequest, *, status: int = 200) -> HttpResponse:
     return render(
         request,
         "placement/offer_list.html",
         {
-            "offers": selectors.offer_list(user=request.user),
+            "listing": listing(
+                request,
+                selectors.offer_list(user=request.user),
+                columns=OFFER_COLUMNS,
+                filters=OFFER_FILTERS,
+                default_sort="-deadline",
+            ),
             "candidate_side": access.is_officer(request.user) or access.is_applicant(request.user),
             "organization_side": access.is_officer(request.user) or access.is_focal_point(request.user),
             "reofferable": sorted(workflow.REOFFERABLE),

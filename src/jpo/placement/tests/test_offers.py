@@ -238,13 +238,13 @@ def test_accept_then_confirm_through_the_pages(client, make_user) -> None:
     candidate = offer.application.applicant.user
     client.force_login(candidate)
     page = client.get(reverse("placement:offer_list")).content.decode()
-    assert 'value="accepted"' in page and 'value="confirmed"' not in page
+    assert 'name="response" value="accepted"' in page and 'name="response" value="confirmed"' not in page
     client.post(reverse("placement:offer_respond", args=[offer.pk]), {"response": "accepted"})
     offer.refresh_from_db()
     assert offer.status == OfferStatus.ACCEPTED
     client.force_login(focal)
     page = client.get(reverse("placement:offer_list")).content.decode()
-    assert 'value="confirmed"' in page
+    assert 'name="response" value="confirmed"' in page
     response = client.post(reverse("placement:offer_respond", args=[offer.pk]), {"response": "refused"})
     assert response.status_code == 400  # a refusal gives its reason
     offer.refresh_from_db()
@@ -252,3 +252,22 @@ def test_accept_then_confirm_through_the_pages(client, make_user) -> None:
     client.post(reverse("placement:offer_respond", args=[offer.pk]), {"response": "confirmed"})
     offer.refresh_from_db()
     assert offer.status == OfferStatus.CONFIRMED
+
+
+@pytest.mark.parametrize("rows", [10, 1000])
+def test_the_offer_list_costs_the_same_at_10_and_1000_rows(
+    client, make_user, django_assert_max_num_queries, rows
+) -> None:
+    officer, post, offer, _reserve, _focal = _sent(make_user)
+    Offer.objects.bulk_create(
+        Offer(
+            application=offer.application, post=post, status=OfferStatus.DECLINED, respond_by=offer.respond_by
+        )
+        for _ in range(rows)
+    )
+    client.force_login(officer)
+    with django_assert_max_num_queries(10):
+        page = client.get(reverse("placement:offer_list") + "?size=200").content.decode()
+    assert page.count("/letter/") == min(rows + 1, 200)
+    filtered = client.get(reverse("placement:offer_list") + "?status=pending").content.decode()
+    assert filtered.count("/letter/") == 1 and f"/placement/offers/{offer.pk}/letter/" in filtered
