@@ -60,7 +60,8 @@ def _id_field(**kwargs: Any) -> forms.IntegerField:
 
 
 class RatingForm(forms.Form):
-    application = _id_field(widget=forms.HiddenInput)
+    """One rating for the candidates ticked on the list (their ids come as `ids`)."""
+
     organization = OrganizationField(label=_("Organization"), queryset=partner_organizations())
     score = forms.TypedChoiceField(label=_("Rating"), choices=[(i, str(i)) for i in range(1, 6)], coerce=int)
     note = forms.CharField(label=_("Note"), required=False)

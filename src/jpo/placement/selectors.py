@@ -46,7 +46,7 @@ def candidate_list(*, user: Any, cycle: Cycle) -> QuerySet[Application]:
     applications = (
         Application.objects.filter(cycle=cycle, status__in=CANDIDATE_STATUSES)
         .select_related("applicant", "track", "forwarded_to")
-        .prefetch_related("preferences__organization", "ratings")
+        .prefetch_related("preferences__organization", "ratings__organization")
         .order_by("applicant__family_name", "applicant__given_name", "pk")
     )
     return access.scope_candidates(user, applications)

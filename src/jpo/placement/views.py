@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,10 +48,10 @@ from jpo.placement.services.secondments import needs_npa_consultation
 from jpo.placement.statistics import SMALL_GROUP_MINIMUM, chart_bars, pool_small_groups
 from jpo.placement.tasks import today_in_tokyo
 from jpo.placement.terms import NPA_SOURCE, danger_rule, dispatch_terms, planning_start
-from jpo.programme.models import Agreement, Cycle, Organization, Post
+from jpo.programme.models import Agreement, Cycle, Organization, Post, TrackKind
 from jpo.programme.rules.selectors import effective_rules
 from jpo.programme.selectors import partner_organizations
-from jpo.safety.numbers import parse_id
+from jpo.safety.numbers import parse_id, parse_ids
 from jpo.safety.versions import version_posted
 
 OFFICER = Role.OFFICER
@@ -194,28 +194,68 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # -- candidates and ratings ---------------------------------------------------------------------------
 
 
+CANDIDATE_COLUMNS = (
+    Column(gettext_lazy("Candidate"), "name", ("applicant__family_name", "applicant__given_name")),
+    Column(gettext_lazy("Receipt number"), "receipt", ("receipt_number",)),
+    Column(gettext_lazy("Track"), "track", ("track__kind",)),
+    Column(gettext_lazy("Preferences")),
+    Column(gettext_lazy("Ratings")),
+)
+
+
+def _candidate_filters(organizations: Any) -> tuple[Filter, ...]:
+    return (
+        Filter("track", gettext_lazy("Track"), "track__kind", choices=TrackKind.choices),
+        Filter(
+            "org",
+            gettext_lazy("Organization"),
+            choices=[(o.pk, o.code) for o in organizations],
+            apply=lambda rows, value: rows.filter(
+                Q(preferences__organization_id=value) | Q(forwarded_to_id=value)
+            ).distinct(),
+        ),
+        Filter(
+            "q",
+            gettext_lazy("Receipt number or name"),
+            (
+                "receipt_number__icontains",
+                "applicant__family_name__icontains",
+                "applicant__given_name__icontains",
+            ),
+        ),
+    )
+
+
 @role_required(OFFICER, FOCAL)
 def candidate_list(request: HttpRequest) -> HttpResponse:
+    """Candidates of a cycle, a page at a time; ratings given in bulk: tick rows, choose the
+    organization and the rating once (one form per page, not one per row)."""
     cycle = _cycle(request)
     status = 200
+    partners = partner_organizations(fiscal_year=cycle.fiscal_year if cycle else None)
+    if access.is_focal_point(request.user):
+        partners = partners.filter(focal_points=_actor(request))
+    organizations = list(partners.order_by("code"))
+    rows = selectors.candidate_list(user=request.user, cycle=cycle) if cycle else Application.objects.none()
     if request.method == "POST":
         form = forms.RatingForm(request.POST)
-        if form.is_valid():
-            application = (
-                get_object_or_404(
-                    selectors.candidate_list(user=request.user, cycle=cycle),
-                    pk=form.cleaned_data["application"],
-                )
-                if cycle
-                else None
+        ids = parse_ids(request.POST.getlist("ids"))
+        if not form.is_valid() or not ids:
+            messages.error(
+                request, _("Tick the candidates, then choose an organization and a rating from 1 to 5.")
             )
+            status = 400
+        else:
+            chosen = list(rows.filter(pk__in=ids).order_by())
             try:
-                if application is None:
-                    raise ValidationError(_("No cycle."))
-                matching_services.rating_record(
+                if len(chosen) != len(set(ids)):
+                    raise ValidationError(
+                        _("Some of the ticked candidates are not on this list: reload the page.")
+                    )
+                matching_services.ratings_record(
                     actor=_actor(request),
                     organization=form.cleaned_data["organization"],
-                    application=application,
+                    applications=chosen,
                     score=form.cleaned_data["score"],
                     note=form.cleaned_data["note"],
                 )
@@ -223,30 +263,28 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
                 _fail(request, error)
                 status = 400
             else:
-                messages.success(request, _("Rating recorded."))
-                return redirect(
-                    f"{reverse('placement:candidate_list')}?cycle={cycle.fiscal_year if cycle else ''}"
-                )
-        else:
-            messages.error(request, _("Choose an organization and a rating from 1 to 5."))
-            status = 400
-    candidates = list(selectors.candidate_list(user=request.user, cycle=cycle)) if cycle else []
+                messages.success(request, _("Rating recorded for %(n)s candidates.") % {"n": len(chosen)})
+                return redirect(request.get_full_path())
+    page = listing(
+        request,
+        rows,
+        columns=CANDIDATE_COLUMNS,
+        filters=_candidate_filters(organizations),
+        default_sort="name",
+    )
     personal_data_read_many(
         actor=_actor(request),
-        reads=[(a.applicant_id, a) for a in candidates],
+        reads=[(a.applicant_id, a) for a in page.rows],
         what="placement:candidates",
         path=request.get_full_path(),
     )
-    organizations = partner_organizations(fiscal_year=cycle.fiscal_year if cycle else None)
-    if access.is_focal_point(request.user):
-        organizations = organizations.filter(focal_points=_actor(request))
     return render(
         request,
         "placement/candidate_list.html",
         {
             "cycle": cycle,
             "cycles": Cycle.objects.order_by("-fiscal_year"),
-            "candidates": candidates,
+            "listing": page,
             "organizations": organizations,
             "scores": range(1, 6),
         },
@@ -656,10 +694,10 @@ SECONDMENT_ACTIONS: dict[str, Any] = {
     "withdraw_return": correction_services.secondment_return_withdraw,
 }
 SECONDMENT_DONE = {
-    "plan": gettext_lazy("Plan saved."),
-    "return": gettext_lazy("Return recorded."),
-    "amend_return": gettext_lazy("Return amended."),
-    "withdraw_return": gettext_lazy("Return withdrawn."),
+    "plan": gettextgettext_lazy("Plan saved."),
+    "return": gettextgettext_lazy("Return recorded."),
+    "amend_return": gettextgettext_lazy("Return amended."),
+    "withdraw_return": gettextgettext_lazy("Return withdrawn."),
 }
 
 

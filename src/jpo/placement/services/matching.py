@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,6 +72,22 @@ def rating_record(
         )
         audit_record(actor=actor, action="placement.rating", target=rating, data={"score": score})
     return rating
+
+
+def ratings_record(
+    *,
+    actor: User,
+    organization: Organization,
+    applications: Sequence[Application],
+    score: int,
+    note: str = "",
+) -> list[CandidateRating]:
+    """The same rating of several candidates by one organization, all or none (`rating_record` each)."""
+    with transaction.atomic():
+        return [
+            rating_record(actor=actor, organization=organization, application=a, score=score, note=note)
+            for a in applications
+        ]
 
 
 def open_candidates(cycle: Cycle):
