@@ -54,6 +54,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--chunk", type=int, default=2000, help="applications per transaction")
     parser.add_argument("--smoke", action="store_true", help="a tiny run (500 applications)")
     parser.add_argument("--progress", action="store_true", help="print the progress after every chunk")
+    parser.add_argument("--profile", action="store_true", help="print where the apply phase spends its time")
     parser.add_argument(
         "--pg-url", default=os.environ.get("JPO_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
     )
@@ -254,6 +255,12 @@ def main() -> int:
             f"screening     {screening_s:8.2f} s  {args.n:,} applications, {rows:,} criterion rows "
             f"({args.n / screening_s:,.0f} applications/s); outcomes {dict(outcomes)}"
         )
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        if args.profile:
+            profiler.enable()
         start = time.perf_counter()
         applied = cycle_screening_apply(
             cycle=cycle,  # type: ignore[arg-type]
@@ -262,6 +269,9 @@ def main() -> int:
             progress=progress("apply"),  # type: ignore[arg-type]
         )
         apply_s = time.perf_counter() - start
+        if args.profile:
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
         statuses = Counter(Application.objects.values_list("status", flat=True))
         queued = Notification.objects.filter(email__state="pending").count()
         print(

@@ -141,6 +141,7 @@ def applications_transition_bulk(
         current = (
             Application.objects.filter(pk__in=ids)
             .select_for_update(of=("self",))
+            .order_by()
             .values_list("pk", "status", "track__kind")
         )
         for pk, status, kind in current:

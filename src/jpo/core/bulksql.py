@@ -123,3 +123,27 @@ def rows_update(model: type[Model], fields: Sequence[str], objs: Sequence[Model]
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+def ids_reserve(model: type[Model], count: int) -> list[int]:
+    """`count` fresh primary keys of `model`, for rows inserted in bulk with their ids given (so the
+    caller knows them without reading the rows back). Call inside the transaction that inserts them:
+    PostgreSQL hands them out from the table's sequence; on SQLite the transaction holds the write lock
+    (transaction_mode IMMEDIATE), so the ids after the largest one used are ours."""
+    if count <= 0:
+        return []
+    table, key = model._meta.db_table, str(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, key, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT COALESCE(MAX({quote(key)}), 0) FROM {quote(table)}")  # noqa: S608 - our names
+        largest = cursor.fetchone()[0]
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        start = max(largest, row[0] if row else 0) + 1
+    return list(range(start, start + count))

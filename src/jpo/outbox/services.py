@@ -89,27 +89,40 @@ def email_queue(
     return rows
 
 
-def emails_queue_bulk(*, messages: Sequence[tuple[str, str, str]], kind: str) -> list[Email]:
-    """`email_queue` for many e-mails at once, each (recipient, subject, body): rows inserted in bulk,
-    handed to the task worker in batches (one task per batch) when the transaction commits."""
-    now = timezone.now()
-    rows = Email.objects.bulk_create(
-        [
-            Email(
-                kind=kind,
-                recipient=recipient.strip(),
-                subject=" ".join(subject.split())[:255],
-                body=body,
-                next_attempt_at=now,
-            )
-            for recipient, subject, body in messages
-            if recipient and recipient.strip()
-        ],
-        batch_size=BATCH,
-    )
-    ids = [row.pk for row in rows]
+# Columns of an e-mail inserted in bulk (the rest: null until it is leased or sent).
+COLUMNS = (
+    "id",
+    "kind",
+    "recipient",
+    "subject",
+    "body",
+    "state",
+    "attempts",
+    "last_error",
+    "created_at",
+    "next_attempt_at",
+)
+
+
+def emails_queue_bulk(*, messages: Sequence[tuple[str, str, str]], kind: str) -> list[int]:
+    """`email_queue` for many e-mails at once, each (recipient, subject, body); returns their ids, in
+    the order given (None-free: give a recipient for each). Rows are inserted in bulk and handed to the
+    task worker in batches (one task per batch) when the transaction commits."""
+    from jpo.core.bulksql import ids_reserve, rows_insert
+
+    now, pending = timezone.now(), EmailState.PENDING.value
+    with transaction.atomic():
+        ids = ids_reserve(Email, len(messages))
+        rows_insert(
+            Email,
+            COLUMNS,
+            (
+                (pk, kind, recipient.strip(), " ".join(subject.split())[:255], body, pending, 0, "", now, now)
+                for pk, (recipient, subject, body) in zip(ids, messages, strict=True)
+            ),
+        )
     transaction.on_commit(lambda: _enqueue_batches(ids), robust=True)
-    return rows
+    return ids
 
 
 def _enqueue_batches(ids: list[int]) -> None:

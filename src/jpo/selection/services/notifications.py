@@ -382,55 +382,125 @@ def notification_prepare(*, application: Application, status: str) -> Notificati
         )
 
 
-def notifications_prepare_bulk(*, application_ids: Sequence[int], status: str) -> list[Notification]:
+def _plain_parts(template: Any) -> list[tuple[bool, str]] | None:
+    """A template made only of text and bare `{{ placeholder }}`s as (is placeholder, text or name);
+    None when it uses anything else (a filter, a tag): then Django renders it. Same output either way:
+    the sandbox does not escape, and every placeholder's value is a string."""
+    parts: list[tuple[bool, str]] = []
+    for node in template.nodelist:
+        if isinstance(node, TextNode):
+            parts.append((False, node.s))
+            continue
+        expression = getattr(node, "filter_expression", None)
+        var = getattr(expression, "var", None)
+        if (
+            not isinstance(node, VariableNode)
+            or expression.filters  # type: ignore[union-attr]
+            or not isinstance(var, Variable)
+            or not var.lookups
+            or len(var.lookups) != 1
+        ):
+            return None
+        parts.append((True, var.lookups[0]))
+    return parts
+
+
+class _Compiled:
+    """A checked template, rendered by plain joining when it allows it (`_plain_parts`)."""
+
+    def __init__(self, text: str) -> None:
+        problems = template_problems(text)
+        if problems:
+            raise SelectionError(" ".join(problems), field="body")
+        self.template = compile_template(text, engine=_ENGINE)
+        self.parts = _plain_parts(self.template)
+
+    def render(self, context: dict[str, str]) -> str:
+        if self.parts is None:
+            return self.template.render(Context(context))
+        return "".join(context[text] if is_var else text for is_var, text in self.parts)
+
+
+def notifications_prepare_bulk(*, application_ids: Sequence[int], status: str) -> list[int]:
     """`notification_prepare` for many applications reaching the same result: each template is checked
-    and compiled once per language, the e-mails and their Notification rows inserted in bulk (the
-    outbox sends them after commit). Call inside the transaction of the status changes."""
+    and compiled once per cycle and language, the e-mails and their Notification rows inserted in bulk
+    (the outbox sends them after commit). Returns the e-mails' ids. Call inside the transaction of the
+    status changes; raises SelectionError (nothing queued) if a template cannot be rendered."""
+    from django.utils import translation
+
+    from jpo.core.bulksql import ids_reserve, rows_insert
+    from jpo.programme.models import TrackKind
+
     if not application_ids:
         return []
-    applications = list(
+    rows = (
         Application.objects.filter(pk__in=application_ids)
-        .select_related("applicant__user", "cycle", "track", "forwarded_to")
         .order_by("pk")
+        .values_list(
+            "pk",
+            "applicant__family_name",
+            "applicant__given_name",
+            "applicant__email",
+            "applicant__user_id",
+            "applicant__user__email",
+            "applicant__user__preferred_language",
+            "receipt_number",
+            "cycle_id",
+            "track__kind",
+            "forwarded_to__code",
+        )
     )
-    compiled: dict[str, tuple[Any, Any]] = {}
+    base = settings.JPO_BASE_URL
+    cycles = {c.pk: c for c in Cycle.objects.filter(pk__in=rows.values("cycle_id").order_by())}
+    compiled: dict[tuple[int, str], tuple[_Compiled, _Compiled]] = {}
+    labels: dict[tuple[str, str], tuple[str, str]] = {}
     messages: list[tuple[str, str, str]] = []
-    languages: list[str] = []
-    for application in applications:
-        recipient, language = _recipient(application)
-        if language not in compiled:
-            subject_t, body_t = notification_template_get(
-                cycle=application.cycle, status=status, language=language
-            )
-            problems = template_problems(subject_t) + template_problems(body_t)
-            if problems:
-                raise SelectionError(" ".join(problems), field="body")
-            compiled[language] = (
-                compile_template(subject_t, engine=_ENGINE),
-                compile_template(body_t, engine=_ENGINE),
-            )
-        subject_c, body_c = compiled[language]
-        context = Context(notification_context(application=application, status=status, language=language))
+    links: list[tuple[int, str]] = []
+    for pk, family, given, email, user_id, user_email, user_language, receipt, cycle_id, kind, org in rows:
+        if user_id is not None:
+            recipient, language = user_email, user_language or settings.LANGUAGE_CODE
+        else:
+            recipient, language = email, settings.LANGUAGE_CODE
+        if not (recipient and recipient.strip()):
+            continue  # no address: nothing to queue (as email_queue)
+        cycle = cycles[cycle_id]
+        if (cycle_id, language) not in compiled:
+            subject_t, body_t = notification_template_get(cycle=cycle, status=status, language=language)
+            compiled[(cycle_id, language)] = (_Compiled(subject_t), _Compiled(body_t))
+        if (kind, language) not in labels:
+            with translation.override(language):
+                labels[(kind, language)] = (str(Status(status).label), str(TrackKind(kind).label))
+        status_label, track_label = labels[(kind, language)]
+        context = {
+            "applicant_name": f"{family} {given}",
+            "family_name": family,
+            "given_name": given,
+            "receipt_number": receipt or "",
+            "cycle": cycle.code,
+            "status": status_label,
+            "track": track_label,
+            "organization": org or "",
+            "portal_url": f"{base}/portal/applications/{pk}/",
+            "stage_two_url": f"{base}/selection/my/",
+        }
+        subject_c, body_c = compiled[(cycle_id, language)]
         messages.append(
             (recipient, " ".join(subject_c.render(context).split())[:200], body_c.render(context))
         )
-        languages.append(language)
+        links.append((pk, language))
     with transaction.atomic():
         emails = emails_queue_bulk(messages=messages, kind=KIND)
-        by_recipient = iter(emails)
-        notifications = []
-        for application, language, (recipient, _s, _b) in zip(applications, languages, messages, strict=True):
-            if not (recipient and recipient.strip()):
-                continue  # no address: nothing queued (as email_queue)
-            notifications.append(
-                Notification(
-                    application=application,
-                    status_reached=status,
-                    language=language,
-                    email=next(by_recipient),
+        rows_insert(
+            Notification,
+            ["id", "application_id", "status_reached", "language", "email_id"],
+            (
+                (nid, pk, status, language, email_id)
+                for nid, (pk, language), email_id in zip(
+                    ids_reserve(Notification, len(links)), links, emails, strict=True
                 )
-            )
-        return Notification.objects.bulk_create(notifications, batch_size=500)
+            ),
+        )
+    return emails
 
 
 def notification_resend(*, notification: Notification, actor: User) -> None:

@@ -276,3 +276,39 @@ def test_the_emails_page_reads_the_outbox_with_constant_queries(
             response = client.get(url)
         assert response.status_code == 200
     assert "1 / 2" in response.content.decode()  # paginated
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",  # the default text
+        "{{ applicant_name|upper }} {% if organization %}{{ organization }}{% endif %} {{ receipt_number }}",
+    ],
+)
+def test_bulk_e_mails_read_exactly_as_one_by_one(
+    make_submitted: Any, cycle: Any, officer: Any, body: str
+) -> None:
+    if body:
+        for language in ("en", "ja"):
+            notifications.notification_template_save(
+                cycle=cycle,
+                status=Status.SCREENED_OUT,
+                language=language,
+                subject="{{ cycle }} {{ status }}",
+                body=body,
+                actor=officer,
+                expected_version=0,
+            )
+    apps = [make_submitted(language="en"), make_submitted(language="ja")]
+    ids = notifications.notifications_prepare_bulk(
+        application_ids=[a.pk for a in apps], status=Status.SCREENED_OUT
+    )
+    bulk = {n.application_id: n.email for n in Notification.objects.filter(email_id__in=ids)}
+    for application in apps:
+        one = notifications.notification_prepare(application=application, status=Status.SCREENED_OUT)
+        assert (bulk[application.pk].subject, bulk[application.pk].body) == (
+            one.email.subject,
+            one.email.body,
+        )
+        assert bulk[application.pk].recipient == one.email.recipient
+        assert bulk[application.pk].state == EmailState.PENDING
