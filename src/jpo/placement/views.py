@@ -194,20 +194,20 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 CANDIDATE_COLUMNS = (
-    Column(gettextgettext_lazy("Candidate"), "name", ("applicant__family_name", "applicant__given_name")),
-    Column(gettextgettext_lazy("Receipt number"), "receipt", ("receipt_number",)),
-    Column(gettextgettext_lazy("Track"), "track", ("track__kind",)),
-    Column(gettextgettext_lazy("Preferences")),
-    Column(gettextgettext_lazy("Ratings")),
+    Column(gettext_lazy("Candidate"), "name", ("applicant__family_name", "applicant__given_name")),
+    Column(gettext_lazy("Receipt number"), "receipt", ("receipt_number",)),
+    Column(gettext_lazy("Track"), "track", ("track__kind",)),
+    Column(gettext_lazy("Preferences")),
+    Column(gettext_lazy("Ratings")),
 )
 
 
 def _candidate_filters(organizations: Any) -> tuple[Filter, ...]:
     return (
-        Filter("track", gettextgettext_lazy("Track"), "track__kind", choices=TrackKind.choices),
+        Filter("track", gettext_lazy("Track"), "track__kind", choices=TrackKind.choices),
         Filter(
             "org",
-            gettextgettext_lazy("Organization"),
+            gettext_lazy("Organization"),
             choices=[(o.pk, o.code) for o in organizations],
             apply=lambda rows, value: rows.filter(
                 Q(preferences__organization_id=value) | Q(forwarded_to_id=value)
@@ -215,7 +215,7 @@ def _candidate_filters(organizations: Any) -> tuple[Filter, ...]:
         ),
         Filter(
             "q",
-            gettextgettext_lazy("Receipt number or name"),
+            gettext_lazy("Receipt number or name"),
             (
                 "receipt_number__icontains",
                 "applicant__family_name__icontains",
@@ -693,10 +693,10 @@ SECONDMENT_ACTIONS: dict[str, Any] = {
     "withdraw_return": correction_services.secondment_return_withdraw,
 }
 SECONDMENT_DONE = {
-    "plan": gettextgettextgettext_lazy("Plan saved."),
-    "return": gettextgettextgettext_lazy("Return recorded."),
-    "amend_return": gettextgettextgettext_lazy("Return amended."),
-    "withdraw_return": gettextgettextgettext_lazy("Return withdrawn."),
+    "plan": gettextgettext_lazy("Plan saved."),
+    "return": gettextgettext_lazy("Return recorded."),
+    "amend_return": gettextgettext_lazy("Return amended."),
+    "withdraw_return": gettextgettext_lazy("Return withdrawn."),
 }
 
 
