@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jpo.accounts import access
@@ -693,10 +694,10 @@ SECONDMENT_ACTIONS: dict[str, Any] = {
     "withdraw_return": correction_services.secondment_return_withdraw,
 }
 SECONDMENT_DONE = {
-    "plan": gettextgettext_lazy("Plan saved."),
-    "return": gettextgettext_lazy("Return recorded."),
-    "amend_return": gettextgettext_lazy("Return amended."),
-    "withdraw_return": gettextgettext_lazy("Return withdrawn."),
+    "plan": gettext_lazy("Plan saved."),
+    "return": gettext_lazy("Return recorded."),
+    "amend_return": gettext_lazy("Return amended."),
+    "withdraw_return": gettext_lazy("Return withdrawn."),
 }
 
 
