@@ -260,20 +260,31 @@ def slot_confirm(*, application: Application, user: User, slot: InterviewSlot, n
     return interview
 
 
-def written_task_record(*, interview: Interview, actor: User, score: Any) -> Interview:
+def written_task_record(*, interview: Interview, actor: User, score: Any, reason: str = "") -> Interview:
+    """Record the written-task score; changing a recorded score is a correction and needs a reason."""
     rubric = _rubric_or_default(interview.application.cycle)
     value = _parse_score(score, low=0, high=rubric.written_task_max, label=_("Written task"), field="score")
     if interview.application.status != Status.INTERVIEW:
         raise SelectionError(_("Stage two of this application is closed."))
     with transaction.atomic():
-        before = interview.written_task_score
+        before = (
+            Interview.objects.select_for_update()
+            .values_list("written_task_score", flat=True)
+            .get(pk=interview.pk)
+        )
+        if before is not None and before != value and not reason.strip():
+            raise SelectionError(
+                _("The written-task score %(score)s is already recorded: give the reason for the correction.")
+                % {"score": before},
+                field="reason",
+            )
         Interview.objects.filter(pk=interview.pk).update(written_task_score=value, written_task_by=actor)
         interview.written_task_score = value
         audit_record(
             actor=actor,
             action="selection.written_task_scored",
             target=interview.application,
-            data={"before": before, "after": value},
+            data={"before": before, "after": value, "reason": reason.strip()},
         )
     return interview
 

@@ -203,3 +203,28 @@ def test_the_record_page_corrects_and_shows_the_history(client: Any, passed: Any
     assert done.status_code == 302
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Decision corrected" in page and "wrong row ticked" in page and "Passed → Not passed" in page
+
+
+def test_changing_a_recorded_written_task_score_needs_a_reason(passed: Any, officer: Any) -> None:
+    application = passed["application"]
+    corrections.decision_correct(
+        application=application,
+        actor=officer,
+        to=Status.INTERVIEW,
+        reason="recheck",
+        expected_version=application.version,
+    )
+    interview = passed["interview"]
+    interview.application.refresh_from_db()
+    with pytest.raises(SelectionError, match="already recorded"):
+        stage_two.written_task_record(interview=interview, actor=officer, score="85")
+    stage_two.written_task_record(
+        interview=interview, actor=officer, score="70"
+    )  # unchanged: nothing to explain
+    stage_two.written_task_record(
+        interview=interview, actor=officer, score="85", reason="page two was not marked"
+    )
+    interview.refresh_from_db()
+    assert interview.written_task_score == 85
+    event = AuditEvent.objects.filter(action="selection.written_task_scored").latest("id")
+    assert event.data == {"before": 70, "after": 85, "reason": "page two was not marked"}

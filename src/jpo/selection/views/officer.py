@@ -595,7 +595,10 @@ def written_task(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("selection:stage_two", args=[interview.application.cycle.fiscal_year])
     try:
         stage_two_services.written_task_record(
-            interview=interview, actor=user_of(request), score=request.POST.get("score", "")
+            interview=interview,
+            actor=user_of(request),
+            score=request.POST.get("score", ""),
+            reason=request.POST.get("reason", "")[:2000],
         )
     except SelectionError as error:
         return refused(request, error, back=back)
