@@ -185,6 +185,12 @@ def test_who_may_have_the_dossier(world: dict[str, Any]) -> None:
     def status(who: User) -> int:
         return client_for(who).get(url).status_code
 
+    # Their pages link to it.
+    assert (
+        url
+        in client_for(focal).get(reverse("selection:focal_candidate", args=[application.pk])).content.decode()
+    )
+    assert url in client_for(interviewer).get(reverse("selection:my_interviews")).content.decode()
     assert status(world["reviewer"]) == 200  # assigned reviewer
     assert status(interviewer) == 200  # on the interview panel
     assert status(focal) == 200  # forwarded to UNDP

@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[4]
 
 # script -> a line its output must contain (the figure it exists to report)
 SMOKE = {
+    "applications_list.py": "worst p95",
     "bulk_screening.py": "screening",
     "census_import.py": "dashboard:",
     "matching.py": "budgeted",
