@@ -13,6 +13,9 @@ from jpo.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
+# OWASP's minimum Argon2id configuration of 7 MiB, 5 passes, 1 lane.
+NOW = "argon2$argon2id$v=19$m=7168,t=5,p=1$"
+
 
 @pytest.fixture
 def project_hashers(settings: Any) -> None:
@@ -20,7 +23,7 @@ def project_hashers(settings: Any) -> None:
 
 
 def test_new_passwords_use_argon2id_with_the_chosen_cost(project_hashers: None) -> None:
-    assert make_password("a-long-test-password").startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert make_password("a-long-test-password").startswith(NOW)
 
 
 def test_a_pbkdf2_hash_still_logs_in_and_is_upgraded(project_hashers: None, make_user: Any) -> None:
@@ -29,4 +32,19 @@ def test_a_pbkdf2_hash_still_logs_in_and_is_upgraded(project_hashers: None, make
     response = Client().post("/accounts/login/", {"username": user.username, "password": "old-password-123"})
     assert response.status_code == 302
     user.refresh_from_db()
-    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert user.password.startswith(NOW)
+
+
+def test_a_hash_with_the_previous_argon2_cost_logs_in_and_is_upgraded(
+    project_hashers: None, make_user: Any
+) -> None:
+    import argon2
+
+    user = make_user("applicant")
+    previous = argon2.PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, type=argon2.Type.ID)
+    User.objects.filter(pk=user.pk).update(password="argon2" + previous.hash("old-password-123"))
+    response = Client().post("/accounts/login/", {"username": user.username, "password": "old-password-123"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.password.startswith(NOW)
+    assert Client().login(username=user.username, password="old-password-123")
