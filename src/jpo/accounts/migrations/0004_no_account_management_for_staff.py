@@ -11,17 +11,18 @@ ACCOUNT_MANAGEMENT_MODELS = (("accounts", "user"), ("auth", "group"), ("auth", "
 
 
 def strip_account_management(apps, schema_editor):  # type: ignore[no-untyped-def]
+    db = schema_editor.connection.alias  # the database being migrated (a restore migrates another one)
     Permission = apps.get_model("auth", "Permission")
     Group = apps.get_model("auth", "Group")
     User = apps.get_model("accounts", "User")
     q = Q(pk__in=[])
     for app_label, model in ACCOUNT_MANAGEMENT_MODELS:
         q |= Q(content_type__app_label=app_label, content_type__model=model)
-    permissions = list(Permission.objects.filter(q))
+    permissions = list(Permission.objects.using(db).filter(q))
     if not permissions:
         return
-    Group.permissions.through.objects.filter(permission__in=permissions).delete()
-    User.user_permissions.through.objects.filter(
+    Group.permissions.through.objects.using(db).filter(permission__in=permissions).delete()
+    User.user_permissions.through.objects.using(db).filter(
         permission__in=permissions, user__is_superuser=False
     ).delete()
 

@@ -9,7 +9,9 @@ from django.db.models import F
 def accepted_means_confirmed(apps, schema_editor):
     """Before this migration the candidate's acceptance alone selected them: those offers are confirmed."""
     Offer = apps.get_model("placement", "Offer")
-    Offer.objects.filter(status="accepted").update(status="confirmed", confirmed_at=F("responded_at"))
+    Offer.objects.using(schema_editor.connection.alias).filter(status="accepted").update(
+        status="confirmed", confirmed_at=F("responded_at")
+    )
 
 
 class Migration(migrations.Migration):

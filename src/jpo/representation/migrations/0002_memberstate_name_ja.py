@@ -9,14 +9,15 @@ NAMES = Path(__file__).resolve().parents[1] / "data" / "member_states_ja.csv"
 
 
 def fill_japanese_names(apps, schema_editor):  # type: ignore[no-untyped-def]
+    db = schema_editor.connection.alias  # the database being migrated (a restore migrates another one)
     """Member States already loaded get their Japanese names (MOFA's short names) from the shipped list."""
     MemberState = apps.get_model("representation", "MemberState")
     with NAMES.open(encoding="utf-8", newline="") as f:
         names = {row["iso3"]: row["name_ja"] for row in csv.DictReader(f)}
-    states = list(MemberState.objects.filter(iso3__in=names))
+    states = list(MemberState.objects.using(db).filter(iso3__in=names))
     for state in states:
         state.name_ja = names[state.iso3]
-    MemberState.objects.bulk_update(states, ["name_ja"])
+    MemberState.objects.using(db).bulk_update(states, ["name_ja"])
 
 
 class Migration(migrations.Migration):

@@ -12,7 +12,9 @@ def fill_japanese_names(apps, schema_editor):  # type: ignore[no-untyped-def]
     """The targets shipped as reference data get their Japanese names (see jpo.workforce.reference)."""
     Target = apps.get_model("workforce", "Target")
     for slug, name_ja in NAMES_JA.items():
-        Target.objects.filter(slug=slug, name_ja="").update(name_ja=name_ja)
+        Target.objects.using(schema_editor.connection.alias).filter(slug=slug, name_ja="").update(
+            name_ja=name_ja
+        )
 
 
 class Migration(migrations.Migration):
