@@ -14,7 +14,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from jpo.accounts.access import has_role, role_required
 from jpo.accounts.models import Role
 
-PUBLIC = {"/", "/healthz", "/favicon.ico", "/about/", "/accounts/login/", "/admin/login/", "/api/docs", "/api/openapi.json"}
+PUBLIC = {
+    "/",
+    "/healthz",
+    "/favicon.ico",
+    "/about/",
+    "/accounts/login/",
+    "/admin/login/",
+    "/api/docs",
+    "/api/openapi.json",
+}
 # The applicant portal's public pages: landing, sign-up and Django's password-reset steps.
 PUBLIC |= {
     "/portal/",
