@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
-from jpo.accounts import access, services, twofactor
+from jpo.accounts import access, invitations, services, twofactor
 from jpo.accounts.access import public, role_required
 from jpo.accounts.forms import PasswordResetForm, TwoFactorForm
 from jpo.accounts.models import Role, User
@@ -134,3 +134,41 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         context["qr_code"] = twofactor.qr_code_data_uri(device)
         context["secret"] = twofactor.secret_for_typing(device)
     return render(request, "accounts/two_factor.html", context, status=400 if form.errors else 200)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """An invited reviewer / interviewer creates their account (names and a password; the address is
+    the invitation's). The link works once and until it expires."""
+    try:
+        invite = invitations.invitation_for_token(token=token)
+    except invitations.InvitationError as refused:
+        return render(
+            request, "accounts/verify_failed.html", {"message": refused.message}, status=refused.status_code
+        )
+    error: invitations.InvitationError | None = None
+    if request.method == "POST":
+        if throttled(request, "signup"):
+            return too_many_requests(request, "signup")
+        if request.POST.get("password", "") != request.POST.get("password2", ""):
+            error = invitations.InvitationError(_("Password: the two entries differ."), field="password")
+        else:
+            try:
+                invitations.invitation_accept(
+                    token=token,
+                    family_name=request.POST.get("family_name", ""),
+                    given_name=request.POST.get("given_name", ""),
+                    password=request.POST.get("password", ""),
+                )
+            except invitations.InvitationError as exc:
+                error = exc
+            else:
+                messages.success(request, _("Your account is ready: log in with your e-mail address."))
+                return redirect("login")
+    return render(
+        request,
+        "accounts/invitation.html",
+        {"invitation": invite, "error": error, "posted": request.POST},
+        status=error.status_code if error else 200,
+    )

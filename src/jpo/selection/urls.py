@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jpo.selection.views import officer, others, releases
+from jpo.selection.views import officer, others, people, releases
 
 app_name = "selection"
 
@@ -29,6 +29,8 @@ urlpatterns = [
     path("cycles/<int:fy>/final/", officer.final, name="final"),
     path("applications/<int:pk>/decide/", officer.final_decide, name="final_decide"),
     path("applications/<int:pk>/record/", officer.application_record, name="application_record"),
+    path("people/", people.people, name="people"),
+    path("invitations/<int:pk>/revoke/", people.invitation_revoke, name="invitation_revoke"),
     path("cycles/<int:fy>/results/", releases.results, name="results"),
     path("cycles/<int:fy>/results/release/", releases.release_schedule, name="release_schedule"),
     path("releases/<int:pk>/", releases.release_detail, name="release_detail"),

@@ -43,6 +43,7 @@ NAVIGATION: list[tuple[Any, list[Entry]]] = [
             (_("Applications"), "desk:applications", OFFICER),
             (_("Cycles and rules"), "programme:cycle_list", OFFICER),
             (_("Selection"), "selection:officer_home", OFFICER),
+            (_("Reviewers and interviewers"), "selection:people", OFFICER),
             (_("Eligibility to review"), "portal:officer_needs_review", OFFICER),
             (_("Possible duplicates"), "portal:officer_duplicates", OFFICER),
             (_("Forwarded candidates"), "selection:focal_candidates", frozenset({Role.FOCAL_POINT})),

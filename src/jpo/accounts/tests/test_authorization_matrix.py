@@ -27,7 +27,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from jpo.accounts.models import Role, User
+from jpo.accounts.invitations import invitation_create
+from jpo.accounts.models import Invitation, Role, User
 from jpo.accounts.services import email_verification_token
 from jpo.applications.models import (
     Applicant,
@@ -268,6 +269,16 @@ def a_release(w: World) -> Release:
     )[0]
 
 
+def an_invitation(w: World) -> tuple[Invitation, str]:
+    """A pending invitation of a reviewer, and its link's token (a new one each time)."""
+    return invitation_create(
+        email=f"invited{Invitation.objects.count()}@example.jp",
+        name="",
+        language="en",
+        actor=w.users[OFFICER],
+    )
+
+
 def twins_too(*roles: str) -> frozenset[str]:
     """Roles whose lists (not one object) their twins see as well."""
     return frozenset(roles) | {TWINS[r] for r in roles if r in TWINS}
@@ -292,6 +303,8 @@ RULES: dict[str, Rule] = {
         EVERYONE, lambda w: {"token": email_verification_token(user=w.users[APPLICANT])}, also={302}
     ),
     "accounts:password_reset": Rule(EVERYONE),
+    # An invited reviewer's sign-up link (anyone holding it)
+    "accounts:invitation": Rule(EVERYONE, lambda w: {"token": an_invitation(w)[1]}),
     "accounts:password_reset_done": Rule(EVERYONE),
     "accounts:password_reset_confirm": Rule(EVERYONE, lambda w: {"uidb64": "MQ", "token": "x-y"}),
     "accounts:password_reset_complete": Rule(EVERYONE),
@@ -368,6 +381,8 @@ RULES: dict[str, Rule] = {
     "selection:final_decide": Rule(PROGRAMME, app),
     "selection:application_record": Rule(PROGRAMME, app),
     "selection:results": Rule(PROGRAMME, fy),
+    "selection:people": Rule(PROGRAMME),
+    "selection:invitation_revoke": Rule(PROGRAMME, lambda w: {"pk": an_invitation(w)[0].pk}),
     "selection:release_schedule": Rule(PROGRAMME, fy),
     "selection:release_detail": Rule(PROGRAMME, lambda w: {"pk": a_release(w).pk}),
     "selection:release_progress": Rule(PROGRAMME, lambda w: {"pk": a_release(w).pk}),

@@ -21,7 +21,7 @@ def _count(rows: QuerySet[Any], field: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def reviewer_people(*, cycle: Cycle | None = None) -> QuerySet[User]:
+def reviewer_people(*, cycle: Cycle | None = None) -> QuerySet[Any]:
     """Active reviewers / interviewers, each with `assigned`, `reviewed`, `panels` and `scored`."""
     assignments = ReviewAssignment.objects.all()
     slots = InterviewSlot.panel.through.objects.all()
