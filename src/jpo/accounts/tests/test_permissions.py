@@ -36,6 +36,8 @@ PUBLIC |= {
 }
 # The public calls for applications and the web self-check.
 PUBLIC |= {"/calls/", "/calls/1/", "/calls/1/self-check/"}
+# The site's icon (browsers ask for it on every page, signed in or not).
+PUBLIC |= {"/favicon.ico"}
 
 
 def _paths(resolver: URLResolver, prefix: str = "") -> list[str]:
