@@ -261,3 +261,25 @@ def test_the_dispatch_page_amends_the_outcome(client: Any) -> None:
     assert Outcome.objects.get().kind == OutcomeKind.OTHER_EMPLOYMENT
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Joined a private company" in page and "Outcome amended" in page
+
+
+def test_the_history_speaks_japanese(client: Any) -> None:
+    officer = f.officer()
+    dispatch = f.dispatched(actor=officer, cycle_row=f.cycle(2029), start=START)
+    outcome_record(
+        actor=officer, dispatch=dispatch, kind=OutcomeKind.UNKNOWN, recorded_on=dt.date(2032, 1, 7)
+    )
+    outcome_amend(
+        actor=officer,
+        dispatch=dispatch,
+        reason="国連開発計画の正規職に採用",
+        kind=OutcomeKind.REGULAR_POST_SAME,
+        grade="P-3",
+        recorded_on=dt.date(2032, 1, 7),
+    )
+    client.force_login(officer)
+    client.cookies["jpo_language"] = "ja"
+    page = client.get(reverse("placement:dispatch_detail", args=[dispatch.pk]), HTTP_ACCEPT_LANGUAGE="ja")
+    text = page.content.decode()
+    assert "履歴と訂正" in text and "成果を訂正" in text and "国連開発計画の正規職に採用" in text
+    assert "Outcome amended" not in text and "History and corrections" not in text

@@ -228,3 +228,21 @@ def test_changing_a_recorded_written_task_score_needs_a_reason(passed: Any, offi
     assert interview.written_task_score == 85
     event = AuditEvent.objects.filter(action="selection.written_task_scored").latest("id")
     assert event.data == {"before": 70, "after": 85, "reason": "page two was not marked"}
+
+
+def test_the_record_page_speaks_japanese(client: Any, passed: Any, officer: Any) -> None:
+    application = passed["application"]
+    corrections.decision_correct(
+        application=application,
+        actor=officer,
+        to=Status.NOT_PASSED,
+        reason="採点表の読み違い",
+        expected_version=application.version,
+    )
+    client.force_login(officer)
+    client.cookies["jpo_language"] = "ja"
+    text = client.get(
+        reverse("selection:application_record", args=[application.pk]), HTTP_ACCEPT_LANGUAGE="ja"
+    ).content.decode()
+    assert "点数と決定" in text and "決定を訂正" in text and "採点表の読み違い" in text
+    assert "Decision corrected" not in text and "History and corrections" not in text
