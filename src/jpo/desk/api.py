@@ -236,8 +236,8 @@ def _cycle_filter(lookup: str) -> Filter:
     description="Filters: `cycle` (fiscal year), `status`, `track` (mofa, organization), `organization` "
     "(code: named among the preferences or forwarded to), `screening` (eligible, not_eligible, "
     "needs_review, none), `civil_servant` (yes, no), `q` (words in the name, kana or receipt number). "
-    "Sort keys: receipt, name, cycle, track, status, civil_servant, submitted (default: -submitted). "
-    + PAGING,
+    "Sort keys: number (default: -number, newest first), receipt, name, cycle, track, status, "
+    "civil_servant, submitted. " + PAGING,
 )
 def applications(
     request: HttpRequest,

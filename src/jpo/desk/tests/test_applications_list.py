@@ -168,7 +168,8 @@ def test_sorting_and_pages(signed_in: Any) -> None:
     made = bulk(60)
     url = reverse("desk:applications")
     newest_first = signed_in.get(url)
-    assert rows(newest_first)[0] == made[0].receipt_number  # submitted most recently
+    assert rows(newest_first)[0] == made[-1].receipt_number  # the newest application
+    assert rows(signed_in.get(f"{url}?sort=-submitted"))[0] == made[0].receipt_number  # submitted last
     assert len(rows(newest_first)) == 50
     assert newest_first.context["listing"].total == 60
     assert "Rows 1–50 of 60" in newest_first.content.decode()
