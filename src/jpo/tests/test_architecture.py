@@ -37,7 +37,7 @@ PUBLIC: dict[str, set[str]] = {
     "policy": {"*"},  # the rules core, pure Python: every module is public
     "leases": {"*"},
     "safety": {"*"},  # a toolbox of input and output guards
-    "accounts": {"access", "forms", "links", "throttle"},
+    "accounts": {"access", "forms", "invitations", "links", "throttle"},
     "applications": {"workflow", "windows", "schemas"},
     "programme": {"labels", "rules", "vocabulary", "windows"},
     "workforce": {"reference"},
