@@ -72,15 +72,17 @@ def application_columns() -> tuple[Column, ...]:
 
 
 def _words(rows: QuerySet[Any], value: str) -> QuerySet[Any]:
-    """Every word (at most five) found in the name (kanji or kana) or the receipt number."""
+    """Every word (at most five) found in the name (kanji or kana) or the receipt number. The names are
+    matched in the applicants' table alone (a hashed subquery), not on every joined row (p50 479 → 367
+    ms at 100,000 applications on PostgreSQL; see bench/README.md)."""
     for word in value.split()[:5]:
-        rows = rows.filter(
-            Q(receipt_number__icontains=word)
-            | Q(applicant__family_name__icontains=word)
-            | Q(applicant__given_name__icontains=word)
-            | Q(applicant__family_name_kana__icontains=word)
-            | Q(applicant__given_name_kana__icontains=word)
-        )
+        people = Applicant.objects.filter(
+            Q(family_name__icontains=word)
+            | Q(given_name__icontains=word)
+            | Q(family_name_kana__icontains=word)
+            | Q(given_name_kana__icontains=word)
+        ).values("pk")
+        rows = rows.filter(Q(receipt_number__icontains=word) | Q(applicant_id__in=people))
     return rows
 
 
