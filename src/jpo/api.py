@@ -20,6 +20,7 @@ from ninja.errors import ValidationError
 from ninja.security import django_auth
 
 from jpo.applications.api import router as applications_router
+from jpo.core.errors import DomainError
 from jpo.desk.api import router as desk_router
 from jpo.projections.api import router as projections_router
 from jpo.selection.api import router as selection_router
@@ -96,6 +97,12 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
     field = problems[0][0] if problems and problems[0][0] else None
     detail = "; ".join(f"{name}: {message}" if name else message for name, message in problems)
     return _refusal(request, 422, detail or "invalid request", field)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    """A service refused the action: its status, message, field and code, the same for every operation."""
+    return api.create_response(request, exc.as_dict(), status=exc.status_code)
 
 
 @api.exception_handler(RequestDataTooBig)

@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "jpo.accounts.middleware.LoginRequiredByDefaultMiddleware",
     "jpo.accounts.middleware.StaffTwoFactorMiddleware",
     "axes.middleware.AxesMiddleware",
+    "jpo.web.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "jpo.urls"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from jpo.accounts.links import absolute_url
 from jpo.accounts.models import AuditEvent, User
+from jpo.core.errors import DomainError
 from jpo.outbox.services import email_queue
 
 
@@ -37,8 +38,10 @@ VERIFY_SALT = "jpo.accounts.email-verification"
 VERIFY_MAX_AGE = 3 * 24 * 3600  # seconds: a verification link works for three days
 
 
-class VerificationError(Exception):
+class VerificationError(DomainError):
     """The verification link is invalid, expired or for another address."""
+
+    code = "verification.failed"
 
 
 def email_verification_token(*, user: User) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods
 from django_otp import user_has_device
 
 from jpo.accounts import access, invitations, services, twofactor
-from jpo.accounts.access import public, role_required
+from jpo.accounts.access import public, request_user, role_required
 from jpo.accounts.forms import PasswordResetForm, TwoFactorForm
-from jpo.accounts.models import Role, User
+from jpo.accounts.models import Role
 from jpo.accounts.throttle import throttled, too_many_requests
 
 
@@ -110,7 +110,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
     Any signed-in user may open it (the middleware sends staff here); applicants have nothing to do here.
     """
-    user = cast(User, request.user)
+    user = request_user(request)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""

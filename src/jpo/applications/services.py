@@ -40,17 +40,24 @@ from jpo.applications.models import (
 )
 from jpo.applications.workflow import CORRECTIONS, TRACK_ONLY, TRANSITIONS, Status
 from jpo.core.bulksql import rows_insert, rows_update
+from jpo.core.errors import DomainError
 from jpo.programme import windows
 from jpo.programme.models import Cycle, Organization, Post, Track, TrackKind
 from jpo.programme.selectors import partner_organizations
 
 
-class IllegalTransition(Exception):
+class IllegalTransition(DomainError):
     """The workflow table does not allow this move."""
 
+    code = "application.illegal_transition"
+    status_code = 409
 
-class StaleApplication(Exception):
+
+class StaleApplication(DomainError):
     """Someone else changed the application since it was read: nothing was overwritten."""
+
+    code = "application.stale"
+    status_code = 409
 
 
 def application_transition(
@@ -279,13 +286,10 @@ def applications_record_history(
 # --- Applicant portal: duplicates, drafts, documents, submission, withdrawal -------------------------
 
 
-class ApplicationError(Exception):
+class ApplicationError(DomainError):
     """A portal action refused, with a message for the applicant in their language."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+    code = "application.refused"
 
 
 def applicant_flag_duplicates(*, applicant: Applicant) -> list[DuplicateFlag]:
@@ -681,14 +685,16 @@ def eligibility_check_mark_reviewed(*, check: EligibilityCheck, actor: User) -> 
 ENDORSEMENT_DECISIONS = frozenset({EndorsementStatus.ENDORSED, EndorsementStatus.DECLINED})
 
 
-class EndorsementError(Exception):
+class EndorsementError(DomainError):
     """The decision cannot be recorded. `already_decided` tells a second decision (HTTP 409) apart."""
 
+    code = "endorsement.refused"
+
     def __init__(self, message: str, *, field: str | None = None, already_decided: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field=field)
         self.already_decided = already_decided
+        if already_decided:
+            self.status_code = 409
 
 
 def endorsement_decide(
@@ -804,8 +810,11 @@ IN_SELECTION = frozenset(
 )
 
 
-class PurgeRefused(Exception):
+class PurgeRefused(DomainError):
     """The cycle may not be anonymised (yet); the message says why."""
+
+    code = "purge.refused"
+    status_code = 409
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jpo.accounts import access
-from jpo.accounts.access import public, role_required
+from jpo.accounts.access import public, request_user, role_required
 from jpo.accounts.links import absolute_url
-from jpo.accounts.models import Role, User
+from jpo.accounts.models import Role
 from jpo.accounts.throttle import throttled, too_many_requests
 from jpo.applications import selectors, selfcheck, services, steps
 from jpo.applications.forms import (
@@ -61,11 +61,6 @@ def _now() -> Any:
     return timezone.now()
 
 
-def _user(request: HttpRequest) -> User:
-    """The signed-in user (the middleware and the role checks ran before any view body)."""
-    return cast(User, request.user)
-
-
 @public
 @require_GET
 def portal_home(request: HttpRequest) -> HttpResponse:
@@ -79,7 +74,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         }
         for cycle in cycles
     ]
-    user = _user(request)
+    user = request_user(request)
     mine = selectors.applications_of_user(user=user) if access.is_applicant(user) else []
     started = {a.cycle_id for a in mine}
     return render(
@@ -94,7 +89,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 def application_start(request: HttpRequest, fiscal_year: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle, fiscal_year=fiscal_year)
     try:
-        application = services.application_start(user=_user(request), cycle=cycle, now=_now())
+        application = services.application_start(user=request_user(request), cycle=cycle, now=_now())
     except services.ApplicationError as error:
         messages.error(request, error.message)
         return redirect("portal:home")
@@ -129,7 +124,7 @@ def _previous(step: str) -> str | None:
 @verified_applicant
 @require_http_methods(["GET", "POST"])
 def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    application = selectors.application_get_own(user=_user(request), pk=pk)
+    application = selectors.application_get_own(user=request_user(request), pk=pk)
     if step == "documents":
         return _documents(request, application)
     if step == "review":
@@ -149,7 +144,7 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         try:
             services.draft_step_store(application=application, step=step, data=raw, is_valid=valid, now=now)
             if valid:
-                steps.save(step, application, form, actor=_user(request), now=now)
+                steps.save(step, application, form, actor=request_user(request), now=now)
         except services.ApplicationError as error:
             messages.error(request, error.message)
             return redirect("portal:status", pk=application.pk)
@@ -203,7 +198,7 @@ def _warnings(step: str, form: Any) -> list[str]:
 @require_POST
 def application_autosave(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """htmx: keep what was typed (valid or not) as the applicant goes; answer with a short status line."""
-    application = selectors.application_get_own(user=_user(request), pk=pk)
+    application = selectors.application_get_own(user=request_user(request), pk=pk)
     if step not in selectors.FORM_STEPS:
         raise Http404
     now = _now()
@@ -213,7 +208,7 @@ def application_autosave(request: HttpRequest, pk: int, step: str) -> HttpRespon
     try:
         services.draft_step_store(application=application, step=step, data=raw, is_valid=valid, now=now)
         if valid:
-            steps.save(step, application, form, actor=_user(request), now=now)
+            steps.save(step, application, form, actor=request_user(request), now=now)
     except services.ApplicationError as error:
         return render(request, "applications/_autosave.html", {"error": error.message}, status=409)
     return render(
@@ -233,7 +228,7 @@ def _documents(request: HttpRequest, application: Any) -> HttpResponse:
                 Document, application=application, public_id=request.POST.get("document")
             )
             try:
-                services.document_delete(document=document, actor=_user(request), now=now)
+                services.document_delete(document=document, actor=request_user(request), now=now)
                 messages.success(request, _("The document was removed."))
             except services.ApplicationError as error:
                 messages.error(request, error.message)
@@ -243,7 +238,7 @@ def _documents(request: HttpRequest, application: Any) -> HttpResponse:
             try:
                 services.document_store(
                     application=application,
-                    actor=_user(request),
+                    actor=request_user(request),
                     kind=form.cleaned_data["kind"],
                     upload=form.cleaned_data["file"],
                     sha256=form.sha256,
@@ -309,11 +304,11 @@ def _review(request: HttpRequest, application: Any) -> HttpResponse:
 @verified_applicant
 @require_POST
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_get_own(user=_user(request), pk=pk)
+    application = selectors.application_get_own(user=request_user(request), pk=pk)
     try:
         submission, created = services.application_submit(
             application=application,
-            actor=_user(request),
+            actor=request_user(request),
             language=get_language() or "ja",
             now=_now(),
             status_url=absolute_url(reverse("portal:status", args=[application.pk])),
@@ -341,9 +336,9 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def application_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Status page: the applicant follows the application; staff allowed to see it may open it too."""
-    application = selectors.application_get_for_user(user=_user(request), pk=pk)
+    application = selectors.application_get_for_user(user=request_user(request), pk=pk)
     services.personal_data_read(
-        actor=_user(request),
+        actor=request_user(request),
         applicant_id=application.applicant_id,
         what="application",
         target=application,
@@ -369,14 +364,14 @@ def application_status(request: HttpRequest, pk: int) -> HttpResponse:
 @verified_applicant
 @require_POST
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.application_get_own(user=_user(request), pk=pk)
+    application = selectors.application_get_own(user=request_user(request), pk=pk)
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Tick the box to confirm that you want to withdraw."))
         return redirect("portal:status", pk=application.pk)
     try:
         services.application_withdraw(
             application=application,
-            actor=_user(request),
+            actor=request_user(request),
             reason=request.POST.get("reason", "")[:1000],
             now=_now(),
         )
@@ -394,9 +389,9 @@ def document_download(request: HttpRequest, public_id: str) -> FileResponse:
     Named by the system (receipt number and kind, `.pdf`: every stored document was checked to be a
     PDF), never by the uploader's file name.
     """
-    document = selectors.document_get_for_user(user=_user(request), public_id=public_id)
+    document = selectors.document_get_for_user(user=request_user(request), public_id=public_id)
     services.personal_data_read(
-        actor=_user(request),
+        actor=request_user(request),
         applicant_id=document.application.applicant_id,
         what=f"document:{document.kind}",
         target=document,
@@ -415,7 +410,7 @@ def document_download(request: HttpRequest, public_id: str) -> FileResponse:
 @require_GET
 def my_data(request: HttpRequest) -> HttpResponse:
     """The applicant's own data, as a JSON file they keep (their right to a copy)."""
-    data = selectors.applicant_data_export(user=_user(request))
+    data = selectors.applicant_data_export(user=request_user(request))
     response = bytes_download(json.dumps(data, ensure_ascii=False, indent=2), "jpo-my-data", extension="json")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -434,7 +429,7 @@ def officer_duplicates(request: HttpRequest) -> HttpResponse:
 def officer_duplicate_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     flag = get_object_or_404(DuplicateFlag, pk=pk)
     services.duplicate_resolve(
-        flag=flag, actor=_user(request), resolution=request.POST.get("resolution", "")[:1000]
+        flag=flag, actor=request_user(request), resolution=request.POST.get("resolution", "")[:1000]
     )
     messages.success(request, _("Marked as resolved."))
     return redirect("portal:officer_duplicates")
@@ -455,7 +450,7 @@ def officer_needs_review(request: HttpRequest) -> HttpResponse:
 @require_POST
 def officer_check_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
     check = get_object_or_404(EligibilityCheck, pk=pk)
-    services.eligibility_check_mark_reviewed(check=check, actor=_user(request))
+    services.eligibility_check_mark_reviewed(check=check, actor=request_user(request))
     messages.success(request, _("Marked as reviewed."))
     return redirect("portal:officer_needs_review")
 
@@ -466,16 +461,16 @@ def officer_check_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.MINISTRY_HR)
 @require_GET
 def ministry_endorsements(request: HttpRequest) -> HttpResponse:
-    endorsements = selectors.endorsement_requests_for_ministry_hr(user=_user(request))
+    endorsements = selectors.endorsement_requests_for_ministry_hr(user=request_user(request))
     return render(request, "applications/ministry_endorsements.html", {"endorsements": endorsements})
 
 
 @role_required(Role.MINISTRY_HR)
 @require_http_methods(["GET", "POST"])
 def ministry_endorsement_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    endorsement = selectors.endorsement_get_for_ministry_hr(user=_user(request), pk=pk)
+    endorsement = selectors.endorsement_get_for_ministry_hr(user=request_user(request), pk=pk)
     services.personal_data_read(
-        actor=_user(request),
+        actor=request_user(request),
         applicant_id=endorsement.application.applicant_id,
         what="endorsement",
         target=endorsement.application,
@@ -490,7 +485,7 @@ def ministry_endorsement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.endorsement_decide(
                     endorsement=endorsement,
-                    actor=_user(request),
+                    actor=request_user(request),
                     decision=form.cleaned_data["decision"],
                     reason=form.cleaned_data["reason"],
                     now=_now(),
@@ -502,7 +497,7 @@ def ministry_endorsement_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     refusal = error.message
                     status = 409 if error.already_decided else 400
-                endorsement = selectors.endorsement_get_for_ministry_hr(user=_user(request), pk=pk)
+                endorsement = selectors.endorsement_get_for_ministry_hr(user=request_user(request), pk=pk)
             else:
                 messages.success(request, _("Your decision was recorded and the applicant was informed."))
                 return redirect("portal:ministry_endorsements")
@@ -571,7 +566,7 @@ def signup_sent(request: HttpRequest) -> HttpResponse:
 @role_required(Role.APPLICANT)
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    user = cast(User, request.user)
+    user = request_user(request)
     applicant = Applicant.objects.filter(user=user).first()
     initial: dict[str, Any] = {"preferred_language": user.preferred_language}
     if applicant is not None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from faker import Faker
 
 from jpo.applications.workflow import Status
+from jpo.core.errors import DomainError
 from jpo.demo import catalogue as cat
 from jpo.policy import Overlay, UnknownCycleError, evaluate
 from jpo.programme.services import (
@@ -241,8 +242,10 @@ def _at(rng: random.Random, day: dt.date, *, office_hours: bool = True) -> dt.da
     return dt.datetime(day.year, day.month, day.day, hour, rng.randint(0, 59), tzinfo=TOKYO)
 
 
-class DemoDateError(ValueError):
+class DemoDateError(DomainError, ValueError):
     """`today` is too early for the demo (before the last real cycle of the reference data opened)."""
+
+    code = "demo.date"
 
 
 # Synthetic cycles: the window of the open one starts this many days before `today` and closes this

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -11,18 +10,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from jpo.accounts.access import role_required
-from jpo.accounts.models import Role, User
+from jpo.accounts.access import request_user, role_required
+from jpo.accounts.models import Role
 from jpo.applications.services import personal_data_read
 from jpo.desk import exports, selectors
 from jpo.desk.dossier import application_dossier_pdf
 from jpo.safety.downloads import CONTENT_TYPES, bytes_download, download_name
 
 officer_only = role_required(Role.OFFICER)
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _lang() -> str:
@@ -34,7 +29,7 @@ def _lang() -> str:
 def applications(request: HttpRequest) -> HttpResponse:
     """Every application: filters, free-text search, sorting, pages, exports of all matches."""
     try:
-        rows = selectors.applications_listing(request, user=_user(request))
+        rows = selectors.applications_listing(request, user=request_user(request))
     except selectors.FilterError as error:
         return render(request, "desk/applications.html", {"error": error}, status=400)
     export_query = urlencode([(k, v) for k, v in request.GET.items() if k not in ("page", "size")])
@@ -52,7 +47,7 @@ def applications_export(request: HttpRequest, fmt: str) -> HttpResponse | Stream
     if fmt not in ("csv", "xlsx"):
         raise Http404
     try:
-        rows = selectors.applications_listing(request, user=_user(request)).queryset
+        rows = selectors.applications_listing(request, user=request_user(request)).queryset
     except selectors.FilterError as error:
         return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -70,11 +65,15 @@ def applications_export(request: HttpRequest, fmt: str) -> HttpResponse | Stream
 @require_GET
 def applicant(request: HttpRequest, pk: int) -> HttpResponse:
     """One person across cycles (the read is recorded: who saw whose personal data)."""
-    person = selectors.applicant_get(user=_user(request), pk=pk)
+    person = selectors.applicant_get(user=request_user(request), pk=pk)
     personal_data_read(
-        actor=_user(request), applicant_id=person.pk, what="applicant", target=person, path=request.path
+        actor=request_user(request),
+        applicant_id=person.pk,
+        what="applicant",
+        target=person,
+        path=request.path,
     )
-    context = selectors.applicant_whole(user=_user(request), applicant=person)
+    context = selectors.applicant_whole(user=request_user(request), applicant=person)
     context["lang"] = _lang()
     return render(request, "desk/applicant.html", context)
 
@@ -83,9 +82,9 @@ def applicant(request: HttpRequest, pk: int) -> HttpResponse:
 def dossier(request: HttpRequest, pk: int) -> HttpResponse:
     """The PDF dossier of one application, for officers, its panel and the organization it was
     forwarded to (`access.scope_dossiers`); anyone else gets 404."""
-    application = selectors.dossier_application(user=_user(request), pk=pk)
+    application = selectors.dossier_application(user=request_user(request), pk=pk)
     personal_data_read(
-        actor=_user(request),
+        actor=request_user(request),
         applicant_id=application.applicant_id,
         what="dossier",
         target=application,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from jpo.accounts import access
-from jpo.accounts.access import has_role, role_required
+from jpo.accounts.access import has_role, request_user, role_required
 from jpo.accounts.links import absolute_url
 from jpo.accounts.models import Role, User
 from jpo.applications.models import Application
@@ -59,11 +59,6 @@ FOCAL = Role.FOCAL_POINT
 MINISTRY = Role.MINISTRY_HR
 APPLICANT = Role.APPLICANT
 ANALYST = Role.ANALYST
-
-
-def _actor(request: HttpRequest) -> User:
-    """The signed-in user (the middleware and role_required have ensured there is one)."""
-    return cast(User, request.user)
 
 
 def _cycle(request: HttpRequest) -> Cycle | None:
@@ -131,11 +126,11 @@ def post_new(request: HttpRequest) -> HttpResponse:
     field = cast(Any, form.fields["organization"])
     field.queryset = partner_organizations(fiscal_year=cycle.fiscal_year)
     if access.is_focal_point(request.user):
-        field.queryset = field.queryset.filter(focal_points=_actor(request))
-        field.initial = _actor(request).organization_id
+        field.queryset = field.queryset.filter(focal_points=request_user(request))
+        field.initial = request_user(request).organization_id
     if request.method == "POST" and form.is_valid():
         try:
-            post = post_services.post_propose(actor=_actor(request), cycle=cycle, **form.cleaned_data)
+            post = post_services.post_propose(actor=request_user(request), cycle=cycle, **form.cleaned_data)
         except ValidationError as error:
             forms.apply_errors(form, error)
         else:
@@ -163,11 +158,11 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         reason = request.POST.get("reason", "")
         try:
             if action == "approve":
-                post_services.post_approve(actor=_actor(request), post=post)
+                post_services.post_approve(actor=request_user(request), post=post)
             elif action == "refuse":
-                post_services.post_refuse(actor=_actor(request), post=post, reason=reason)
+                post_services.post_refuse(actor=request_user(request), post=post, reason=reason)
             elif action == "withdraw":
-                post_services.post_withdraw(actor=_actor(request), post=post, reason=reason)
+                post_services.post_withdraw(actor=request_user(request), post=post, reason=reason)
             else:
                 raise ValidationError(_("Unknown action."))
         except ValidationError as error:
@@ -234,7 +229,7 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
     status = 200
     partners = partner_organizations(fiscal_year=cycle.fiscal_year if cycle else None)
     if access.is_focal_point(request.user):
-        partners = partners.filter(focal_points=_actor(request))
+        partners = partners.filter(focal_points=request_user(request))
     organizations = list(partners.order_by("code"))
     rows = selectors.candidate_list(user=request.user, cycle=cycle) if cycle else Application.objects.none()
     if request.method == "POST":
@@ -253,7 +248,7 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
                         _("Some of the ticked candidates are not on this list: reload the page.")
                     )
                 matching_services.ratings_record(
-                    actor=_actor(request),
+                    actor=request_user(request),
                     organization=form.cleaned_data["organization"],
                     applications=chosen,
                     score=form.cleaned_data["score"],
@@ -273,7 +268,7 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
         default_sort="name",
     )
     personal_data_read_many(
-        actor=_actor(request),
+        actor=request_user(request),
         reads=[(a.applicant_id, a) for a in page.rows],
         what="placement:candidates",
         path=request.get_full_path(),
@@ -306,7 +301,7 @@ def matching(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 run = matching_services.match_run_create(
-                    actor=_actor(request), cycle=cycle, **form.cleaned_data
+                    actor=request_user(request), cycle=cycle, **form.cleaned_data
                 )
             except ValidationError as error:
                 forms.apply_errors(form, error)
@@ -342,7 +337,7 @@ def match_run(request: HttpRequest, pk: int) -> HttpResponse:
                 if not terms_form.is_valid():
                     raise ValidationError([m for messages_ in terms_form.errors.values() for m in messages_])
                 offers = matching_services.match_run_send(
-                    actor=_actor(request), run=run, terms=OfferTerms(**terms_form.cleaned_data)
+                    actor=request_user(request), run=run, terms=OfferTerms(**terms_form.cleaned_data)
                 )
                 messages.success(
                     request, _("%(n)s offers sent to the organizations and candidates.") % {"n": len(offers)}
@@ -355,7 +350,7 @@ def match_run(request: HttpRequest, pk: int) -> HttpResponse:
             post_id = form.cleaned_data["post"]
             post = get_object_or_404(Post, pk=post_id, cycle=run.cycle) if post_id else None
             matching_services.match_pair_set(
-                actor=_actor(request), run=run, application=application, post=post
+                actor=request_user(request), run=run, application=application, post=post
             )
             messages.success(request, _("Recommendation adjusted."))
             return redirect("placement:match_run", run.pk)
@@ -451,7 +446,7 @@ def offer_respond(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             raise ValidationError([m for messages_ in form.errors.values() for m in messages_])
         offer_services.offer_transition(
-            actor=_actor(request),
+            actor=request_user(request),
             offer=offer,
             to=form.cleaned_data["response"],
             reason=form.cleaned_data["reason"],
@@ -468,7 +463,7 @@ def offer_respond(request: HttpRequest, pk: int) -> HttpResponse:
 def offer_reserve(request: HttpRequest, pk: int) -> HttpResponse:
     offer = get_object_or_404(Offer, pk=pk)
     try:
-        new = offer_services.offer_from_reserve(actor=_actor(request), previous=offer)
+        new = offer_services.offer_from_reserve(actor=request_user(request), previous=offer)
     except ValidationError as error:
         _fail(request, error)
         return redirect("placement:offer_list")
@@ -495,7 +490,7 @@ def dispatch_new(request: HttpRequest, offer_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             dispatch = dispatch_services.dispatch_create(
-                actor=_actor(request), offer=offer, **form.cleaned_data
+                actor=request_user(request), offer=offer, **form.cleaned_data
             )
         except ValidationError as error:
             forms.apply_errors(form, error)
@@ -606,7 +601,7 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 milestone = get_object_or_404(Milestone, pk=form.cleaned_data["milestone"], dispatch=dispatch)
                 try:
                     dispatch_services.milestone_complete(
-                        actor=_actor(request),
+                        actor=request_user(request),
                         milestone=milestone,
                         done_on=form.cleaned_data["done_on"],
                         notes=form.cleaned_data["notes"],
@@ -644,7 +639,7 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     secondment = getattr(dispatch, "secondment", None)
     personal_data_read(
-        actor=_actor(request),
+        actor=request_user(request),
         applicant_id=dispatch.application.applicant_id,
         what="placement:dispatch",
         target=dispatch,
@@ -740,14 +735,14 @@ def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 version = version_posted(request.POST.get("version"))
                 if action == "plan":
                     secondment_services.secondment_plan(
-                        actor=_actor(request),
+                        actor=request_user(request),
                         secondment=secondment,
                         expected_version=version,
                         **form.cleaned_data,
                     )
                 else:
                     SECONDMENT_ACTIONS[action](
-                        actor=_actor(request),
+                        actor=request_user(request),
                         secondment=secondment,
                         expected_version=version,
                         **form.cleaned_data,
@@ -759,7 +754,7 @@ def secondment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, SECONDMENT_DONE[action])
                 return redirect("placement:secondment_detail", pk)
     personal_data_read(
-        actor=_actor(request),
+        actor=request_user(request),
         applicant_id=secondment.dispatch.application.applicant_id,
         what="placement:secondment",
         target=secondment,
@@ -856,7 +851,7 @@ def alumni(request: HttpRequest) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 batch = alumni_services.alumni_import(
-                    actor=_actor(request), name=upload.name, content=upload.read()
+                    actor=request_user(request), name=upload.name, content=upload.read()
                 )
             except alumni_services.AlumniImportError as error:
                 errors = error.errors

@@ -20,6 +20,7 @@ from django.db import models, transaction
 from jpo import policy
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
+from jpo.core.errors import DomainError
 from jpo.programme.labels import fiscal_year_label  # re-exported: views import it from here
 from jpo.programme.models import Agreement, Cycle, Ministry, Organization, Track, TrackKind
 from jpo.safety.versions import version_claim
@@ -31,8 +32,10 @@ Change = Literal["created", "updated", "unchanged"]
 M = TypeVar("M", bound=models.Model)
 
 
-class ReferenceDataError(ValueError):
+class ReferenceDataError(DomainError, ValueError):
     """A reference-data file is malformed; the message names the file and the row."""
+
+    code = "reference_data.invalid"
 
 
 def _jsonable(value: Any) -> Any:
@@ -438,15 +441,10 @@ def programme_load_reference_data(
 # --- Cycles created and edited by the officer ------------------------------------------------------
 
 
-class CycleError(ValueError):
+class CycleError(DomainError, ValueError):
     """A cycle the officer asked for cannot be saved as given; `field` names the form field at fault."""
 
-    status_code = 400
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+    code = "cycle.invalid"
 
 
 @dataclass(frozen=True)

@@ -27,11 +27,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from jpo.core.errors import DomainError
+
 PERCENTILES = (10, 50, 90)
 
 
-class CalibrationError(ValueError):
+class CalibrationError(DomainError, ValueError):
     """The published series cannot support the estimate asked for."""
+
+    code = "projection.calibration"
 
 
 def year_of(date: dt.date) -> int:

@@ -12,11 +12,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jpo.core.errors import DomainError
+
 MIN_YEAR, MAX_YEAR = 1950, 2100
 
 
-class ScenarioError(ValueError):
+class ScenarioError(DomainError, ValueError):
     """Bad input, in one line naming the key."""
+
+    code = "projection.scenario"
 
 
 @dataclass(frozen=True)

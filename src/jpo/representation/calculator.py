@@ -37,6 +37,8 @@ from typing import Any
 
 import yaml
 
+from jpo.core.errors import DomainError
+
 PARAMETERS_PATH = Path(__file__).with_name("parameters.yaml")
 
 PARAMETER_NAMES = (
@@ -69,8 +71,10 @@ class Position(StrEnum):
     ABOVE = "above"
 
 
-class CalculatorError(ValueError):
+class CalculatorError(DomainError, ValueError):
     """Inputs or parameters the calculator cannot work with (the message says which)."""
+
+    code = "representation.calculator"
 
 
 class UnknownParameter(CalculatorError):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
+from jpo.core.errors import DomainError
 from jpo.representation.calculator import (
     CalculatorError,
     Parameters,
@@ -81,8 +82,11 @@ class Snapshot:
         return next((item for item in self.ranges if item.iso3 == JAPAN), None)
 
 
-class SnapshotUnavailable(Exception):
+class SnapshotUnavailable(DomainError):
     """The snapshot cannot be computed (a parameter is unknown, or no data): the message says why."""
+
+    code = "representation.unavailable"
+    status_code = 409
 
     def __init__(self, message: str, *, resolved: ResolvedParameters | None = None) -> None:
         super().__init__(message)

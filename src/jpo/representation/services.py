@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
+from jpo.core.errors import DomainError
 from jpo.leases import LeaseLost, heartbeat, stale
 from jpo.representation.models import (
     AssessmentRate,
@@ -89,8 +90,10 @@ class TextSink(Protocol):
     def write(self, text: str, /) -> Any: ...
 
 
-class ImportFailed(Exception):
+class ImportFailed(DomainError):
     """The file was not imported (nothing was written); `errors` lists the problems found."""
+
+    code = "import.refused"
 
     def __init__(self, errors: Sequence[RowError | str], *, file_name: str = "") -> None:
         self.errors = [str(error) for error in errors]

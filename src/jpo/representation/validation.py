@@ -15,12 +15,16 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from jpo.core.errors import DomainError
+
 ISO3 = re.compile(r"^[A-Z]{3}$")
 PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
 
 
-class RowError(ValueError):
+class RowError(DomainError, ValueError):
     """One problem in an input file, at a line and column when known."""
+
+    code = "import.row"
 
     def __init__(self, message: str, *, line: int | None = None, column: str | None = None) -> None:
         self.message = message

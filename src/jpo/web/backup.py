@@ -25,14 +25,18 @@ from django.db import connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
 
+from jpo.core.errors import DomainError
+
 FORMAT = "jpo-backup"
 VERSION = 1
 # Recreated by `migrate` in the target database; dumped rows refer to them by natural key.
 EXCLUDED = ["contenttypes.contenttype", "auth.permission"]
 
 
-class BackupError(Exception):
+class BackupError(DomainError):
     """The archive or the target cannot be used; the message says why. Nothing was written."""
+
+    code = "backup.invalid"
 
 
 def _sha256(path: Path) -> str:

@@ -26,6 +26,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jpo.core.errors import DomainError
 from jpo.programme.models import Organization
 from jpo.safety.numbers import NumberError, parse_int
 from jpo.workforce.models import ALL, Category, Grade, Sex
@@ -86,8 +87,10 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
-class ImportRefused(Exception):
+class ImportRefused(DomainError):
     """The file was refused; nothing was written. `errors` lists rows and reasons."""
+
+    code = "import.refused"
 
     def __init__(self, errors: list[RowError], *, error_count: int | None = None) -> None:
         self.errors = errors

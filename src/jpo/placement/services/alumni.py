@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from jpo.accounts import access
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
+from jpo.core.errors import DomainError
 from jpo.leases import LEASE, LeaseLost, heartbeat
 from jpo.placement.models import AlumniImport, AlumniImportStatus, AlumniRecord, OutcomeKind
 from jpo.programme.models import Organization
@@ -55,7 +56,9 @@ class RowError:
         }
 
 
-class AlumniImportError(Exception):
+class AlumniImportError(DomainError):
+    code = "import.refused"
+
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__("; ".join(str(e) for e in errors[:5]))
         self.errors = errors

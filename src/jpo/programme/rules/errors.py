@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from jpo.core.errors import DomainError
 
-class RuleSetError(ValueError):
+
+class RuleSetError(DomainError, ValueError):
     """A rule-set operation refused; the message is one line naming what is wrong.
 
     `problems`: {parameter name: [message]} for invalid values; `unknown`: criterion parameters left
     unknown (publishing needs confirm_unknown).
     """
+
+    code = "rule_set.invalid"
 
     def __init__(
         self,

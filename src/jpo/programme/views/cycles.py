@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -11,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jpo.accounts.access import role_required
-from jpo.accounts.models import Role, User
+from jpo.accounts.access import request_user, role_required
+from jpo.accounts.models import Role
 from jpo.programme import selectors, services
 from jpo.programme.forms import CycleForm, cycle_initial, cycle_initial_from
 from jpo.programme.models import Cycle
@@ -20,10 +18,6 @@ from jpo.programme.services import fiscal_year_label
 from jpo.safety.versions import version_posted
 
 officer_only = role_required(Role.OFFICER)
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 @officer_only
@@ -43,7 +37,7 @@ def _save(request: HttpRequest, form: CycleForm, cycle: Cycle | None) -> Cycle |
         "organization_track": data["organization_track"],
         "organizations": list(data["organizations"]),
         "source": data.get("source") or "",
-        "actor": _user(request),
+        "actor": request_user(request),
     }
     try:
         if cycle is None:

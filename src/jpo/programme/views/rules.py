@@ -4,7 +4,7 @@ edit form, the impact preview, and publishing (which re-screens once the window 
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jpo import policy
-from jpo.accounts.access import role_required
-from jpo.accounts.models import Role, User
+from jpo.accounts.access import request_user, role_required
+from jpo.accounts.models import Role
 from jpo.policy.validation import in_language
 from jpo.programme import impact, selectors, services
 from jpo.programme.forms import ParameterForm, parameter_initial
@@ -34,10 +34,6 @@ from jpo.safety.versions import version_posted
 from jpo.selection.models import ScreeningRun
 
 officer_only = role_required(Role.OFFICER)
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _lang() -> str:
@@ -109,7 +105,7 @@ def rules_overview(request: HttpRequest, fy: int) -> HttpResponse:
 def rules_draft_create(request: HttpRequest, fy: int) -> HttpResponse:
     cycle = selectors.cycle_get(fy)
     try:
-        rule_set_create_for_cycle(cycle=cycle, actor=_user(request))
+        rule_set_create_for_cycle(cycle=cycle, actor=request_user(request))
     except RuleSetError:
         messages.error(
             request,
@@ -155,7 +151,7 @@ def parameter_edit(request: HttpRequest, fy: int, name: str) -> HttpResponse:
                     source_url=data.get("source_url", ""),
                     note=data.get("note", ""),
                     reason=data.get("reason") or None,
-                    actor=_user(request),
+                    actor=request_user(request),
                 )
             except RuleSetError as error:
                 problems = [in_language(p, _lang()) for ps in error.problems.values() for p in ps] or [
@@ -266,7 +262,7 @@ def rules_publish(request: HttpRequest, fy: int) -> HttpResponse:
     try:
         result = services.rule_set_publish_and_rescreen(
             rule_set=draft,
-            actor=_user(request),
+            actor=request_user(request),
             confirm_unknown=request.POST.get("confirm_unknown") == "on",
             reason=request.POST.get("reason", ""),
             expected_version=version_posted(request.POST.get("version")),

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
+from jpo.core.errors import DomainError
 
-class SelectionError(Exception):
+
+class SelectionError(DomainError):
     """Bad input or an action that is not possible now (HTTP 400). Nothing was written."""
 
-    status_code = 400
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+    code = "selection.refused"
 
 
 class NotAllowed(SelectionError):
     """The user may not do this to this object (HTTP 403)."""
 
+    code = "selection.not_allowed"
     status_code = 403
 
 
 class Conflict(SelectionError):
     """Someone else changed the object, or this was already done (HTTP 409). Nothing was overwritten."""
 
+    code = "selection.conflict"
     status_code = 409

@@ -1,19 +1,13 @@
-"""Helpers shared by the selection views: the signed-in user and refusals as 4xx pages."""
+"""Helpers shared by the selection views: refusals as 4xx pages."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from jpo.accounts.models import User
 from jpo.selection.services.errors import SelectionError
-
-
-def user_of(request: HttpRequest) -> User:
-    """The signed-in user (the middleware and the role checks ran before any view body)."""
-    return cast(User, request.user)
 
 
 def refused(

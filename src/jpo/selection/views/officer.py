@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jpo.accounts.access import role_required
+from jpo.accounts.access import request_user, role_required
 from jpo.accounts.models import Role, User
 from jpo.applications.services import personal_data_read
 from jpo.applications.workflow import Status
@@ -46,7 +46,7 @@ from jpo.selection.services import stage_two as stage_two_services
 from jpo.selection.services.decisions import version_from
 from jpo.selection.services.errors import SelectionError
 from jpo.selection.services.reviews import SCALE_MAX, WEIGHT_MAX, WEIGHT_MIN, WEIGHT_PLACES
-from jpo.selection.views.common import refused, user_of
+from jpo.selection.views.common import refused
 
 officer_only = role_required(Role.OFFICER)
 PAGE_SIZE = 100
@@ -142,7 +142,7 @@ def screening_run(request: HttpRequest, fy: int) -> HttpResponse:
         )
     try:
         screening_services.screening_run_start(
-            cycle=cycle, actor=user_of(request), kind=kind, force_reason=_force_reason(request)
+            cycle=cycle, actor=request_user(request), kind=kind, force_reason=_force_reason(request)
         )
     except SelectionError as error:
         return refused(request, error, back=reverse("selection:screening", args=[fy]))
@@ -162,7 +162,7 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def screening_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.application_for_officer(pk=pk)
     personal_data_read(
-        actor=user_of(request),
+        actor=request_user(request),
         applicant_id=application.applicant_id,
         what="screening",
         target=application,
@@ -192,7 +192,7 @@ def criterion_override(request: HttpRequest, pk: int) -> HttpResponse:
             criterion=criterion,
             outcome=request.POST.get("outcome", ""),
             reason=request.POST.get("reason", "")[:2000],
-            actor=user_of(request),
+            actor=request_user(request),
             expected_version=version_from(request.POST.get("version")),
         )
     except SelectionError as error:
@@ -209,7 +209,7 @@ def screening_apply_one(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         moved = screening_services.screening_apply_one(
             application=application,
-            actor=user_of(request),
+            actor=request_user(request),
             expected_version=version_from(request.POST.get("version")),
         )
     except SelectionError as error:
@@ -257,7 +257,7 @@ def rubric_edit(request: HttpRequest, fy: int) -> HttpResponse:
                 )
             review_services.rubric_save(
                 cycle=cycle,
-                actor=user_of(request),
+                actor=request_user(request),
                 criteria=criteria,
                 scale_min=_int(data, "scale_min"),
                 scale_max=_int(data, "scale_max"),
@@ -337,7 +337,7 @@ def conflicts(request: HttpRequest, fy: int) -> HttpResponse:
                 reviewer=reviewer,
                 application=application,
                 reason=request.POST.get("reason", "")[:2000],
-                recorded_by=user_of(request),
+                recorded_by=request_user(request),
             )
         except SelectionError as error:
             return refused(request, error, back=back)
@@ -382,7 +382,7 @@ def reviews_assign(request: HttpRequest, fy: int) -> HttpResponse:
         )
     pool = list(User.objects.filter(pk__in=ids, role=Role.REVIEWER)) if ids else None
     try:
-        result = review_services.reviews_assign(cycle=cycle, actor=user_of(request), reviewers=pool)
+        result = review_services.reviews_assign(cycle=cycle, actor=request_user(request), reviewers=pool)
     except SelectionError as error:
         return refused(request, error, back=back)
     messages.success(
@@ -419,7 +419,7 @@ def ranking(request: HttpRequest, fy: int) -> HttpResponse:
                 raise SelectionError(_("Places on the shortlist: give a whole number."), field="cutoff")
             review_services.shortlist_close(
                 cycle=cycle,
-                actor=user_of(request),
+                actor=request_user(request),
                 cutoff=cutoff,
                 method=method,
                 force_reason=_force_reason(request),
@@ -467,7 +467,7 @@ def stage_two_invite(request: HttpRequest, fy: int) -> HttpResponse:
     cycle = selectors.cycle_get(fy)
     back = reverse("selection:stage_two", args=[fy])
     try:
-        n = stage_two_services.stage_two_invite(cycle=cycle, actor=user_of(request))
+        n = stage_two_services.stage_two_invite(cycle=cycle, actor=request_user(request))
     except SelectionError as error:
         return refused(request, error, back=back)
     messages.success(request, _("%(n)s applicants invited to stage two.") % {"n": n})
@@ -480,7 +480,7 @@ def forward_all(request: HttpRequest, fy: int) -> HttpResponse:
     cycle = selectors.cycle_get(fy)
     back = reverse("selection:stage_two", args=[fy])
     try:
-        n, left = stage_two_services.cycle_forward_shortlisted(cycle=cycle, actor=user_of(request))
+        n, left = stage_two_services.cycle_forward_shortlisted(cycle=cycle, actor=request_user(request))
     except SelectionError as error:
         return refused(request, error, back=back)
     messages.success(request, _("%(n)s candidates forwarded to their organization.") % {"n": n})
@@ -505,7 +505,7 @@ def forward_one(request: HttpRequest, pk: int) -> HttpResponse:
         stage_two_services.application_forward(
             application=application,
             organization=organization,
-            actor=user_of(request),
+            actor=request_user(request),
             expected_version=version_from(request.POST.get("version")),
         )
     except SelectionError as error:
@@ -528,7 +528,7 @@ def slot_create(request: HttpRequest, fy: int) -> HttpResponse:
         panel = list(User.objects.filter(pk__in=panel_ids))
         stage_two_services.slot_create(
             cycle=cycle,
-            actor=user_of(request),
+            actor=request_user(request),
             starts_at=starts,
             ends_at=ends,
             meeting_url=request.POST.get("meeting_url", ""),
@@ -552,7 +552,7 @@ def slot_panel(request: HttpRequest, pk: int) -> HttpResponse:
             if panel_ids is None:
                 raise SelectionError(_("Panel: choose from the list."), field="panel")
             stage_two_services.slot_panel_set(
-                slot=slot, actor=user_of(request), panel=list(User.objects.filter(pk__in=panel_ids))
+                slot=slot, actor=request_user(request), panel=list(User.objects.filter(pk__in=panel_ids))
             )
         except SelectionError as exc:
             error = exc
@@ -596,7 +596,7 @@ def written_task(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         stage_two_services.written_task_record(
             interview=interview,
-            actor=user_of(request),
+            actor=request_user(request),
             score=request.POST.get("score", ""),
             reason=request.POST.get("reason", "")[:2000],
         )
@@ -630,7 +630,7 @@ def final_decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         stage_two_services.final_decide(
             application=application,
-            actor=user_of(request),
+            actor=request_user(request),
             to=request.POST.get("decision", ""),
             reason=request.POST.get("reason", "")[:2000],
             expected_version=version_from(request.POST.get("version")),
@@ -681,7 +681,7 @@ def template_edit(request: HttpRequest, fy: int, status: str, language: str) -> 
                 language=language,
                 subject=subject,
                 body=body,
-                actor=user_of(request),
+                actor=request_user(request),
                 expected_version=int(version),
             )
         except SelectionError as exc:
@@ -730,7 +730,7 @@ def notification_resend(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(Notification.objects.select_related("application__cycle"), pk=pk)
     back = reverse("selection:notifications", args=[notification.application.cycle.fiscal_year])
     try:
-        notification_services.notification_resend(notification=notification, actor=user_of(request))
+        notification_services.notification_resend(notification=notification, actor=request_user(request))
     except SelectionError as error:
         return refused(request, error, back=back)
     messages.success(request, _("Queued again."))
@@ -776,7 +776,7 @@ def application_record(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         reason = request.POST.get("reason", "")[:2000]
-        actor = user_of(request)
+        actor = request_user(request)
         target = parse_id(request.POST.get("target")) or 0
         try:
             if action == "correct_decision":

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jpo.accounts import access
-from jpo.accounts.access import role_required
+from jpo.accounts.access import request_user, role_required
 from jpo.accounts.models import Role
 from jpo.applications.models import Application, DocumentKind
 from jpo.applications.services import personal_data_read
@@ -26,7 +26,7 @@ from jpo.selection.services import reviews as review_services
 from jpo.selection.services import stage_two as stage_two_services
 from jpo.selection.services.decisions import version_from
 from jpo.selection.services.errors import NotAllowed, SelectionError
-from jpo.selection.views.common import refused, user_of
+from jpo.selection.views.common import refused
 
 reviewer_only = role_required(Role.REVIEWER)
 focal_only = role_required(Role.FOCAL_POINT)
@@ -42,13 +42,13 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "selection/my_reviews.html",
-        {"assignments": selectors.assignments_for_reviewer(reviewer=user_of(request))},
+        {"assignments": selectors.assignments_for_reviewer(reviewer=request_user(request))},
     )
 
 
 def _assignment_or_404(request: HttpRequest, pk: int) -> ReviewAssignment:
     try:
-        return review_services.assignment_for_reviewer(reviewer=user_of(request), assignment_id=pk)
+        return review_services.assignment_for_reviewer(reviewer=request_user(request), assignment_id=pk)
     except NotAllowed:
         raise Http404 from None  # do not even confirm that the assignment exists
 
@@ -65,7 +65,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             review_services.review_submit(
                 assignment_id=assignment.pk,
-                reviewer=user_of(request),
+                reviewer=request_user(request),
                 scores=scores,
                 comment=request.POST.get("comment", "")[:5000],
             )
@@ -97,10 +97,10 @@ def review_conflict(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _assignment_or_404(request, pk)
     try:
         review_services.conflict_declare(
-            reviewer=user_of(request),
+            reviewer=request_user(request),
             application=assignment.application,
             reason=request.POST.get("reason", "")[:2000],
-            recorded_by=user_of(request),
+            recorded_by=request_user(request),
         )
     except SelectionError as error:
         return refused(request, error, back=reverse("selection:review", args=[pk]))
@@ -118,7 +118,7 @@ def review_document(request: HttpRequest, pk: int, kind: str) -> FileResponse:
     if document is None:
         raise Http404
     personal_data_read(
-        actor=user_of(request),
+        actor=request_user(request),
         applicant_id=assignment.application.applicant_id,
         what=f"document:{kind}",
         target=document,
@@ -138,7 +138,7 @@ def my_interviews(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "selection/my_interviews.html",
-        {"interviews": selectors.interviews_for_interviewer(interviewer=user_of(request))},
+        {"interviews": selectors.interviews_for_interviewer(interviewer=request_user(request))},
     )
 
 
@@ -147,7 +147,7 @@ def my_interviews(request: HttpRequest) -> HttpResponse:
 def interview_score(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         interview = stage_two_services.interview_for_interviewer(
-            interviewer=user_of(request), interview_id=pk
+            interviewer=request_user(request), interview_id=pk
         )
     except NotAllowed:
         raise Http404 from None
@@ -156,7 +156,7 @@ def interview_score(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             stage_two_services.interview_score_submit(
                 interview_id=pk,
-                interviewer=user_of(request),
+                interviewer=request_user(request),
                 score=request.POST.get("score", ""),
                 comment=request.POST.get("comment", "")[:5000],
             )
@@ -166,7 +166,7 @@ def interview_score(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your interview score was submitted."))
             return redirect("selection:my_interviews")
     rubric = getattr(interview.application.cycle, "rubric", None)
-    mine = interview.scores.filter(interviewer=user_of(request)).first()
+    mine = interview.scores.filter(interviewer=request_user(request)).first()
     return render(
         request,
         "selection/interview_score.html",
@@ -184,16 +184,16 @@ def focal_candidates(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "selection/focal_candidates.html",
-        {"candidates": selectors.focal_candidates(user=user_of(request))},
+        {"candidates": selectors.focal_candidates(user=request_user(request))},
     )
 
 
 @focal_only
 @require_http_methods(["GET", "POST"])
 def focal_candidate(request: HttpRequest, pk: int) -> HttpResponse:
-    application = selectors.focal_candidate(user=user_of(request), pk=pk)
+    application = selectors.focal_candidate(user=request_user(request), pk=pk)
     personal_data_read(
-        actor=user_of(request),
+        actor=request_user(request),
         applicant_id=application.applicant_id,
         what="application",
         target=application,
@@ -203,7 +203,7 @@ def focal_candidate(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             stage_two_services.focal_decide(
                 application=application,
-                actor=user_of(request),
+                actor=request_user(request),
                 to=request.POST.get("decision", ""),
                 reason=request.POST.get("reason", "")[:2000],
                 expected_version=version_from(request.POST.get("version")),
@@ -226,7 +226,7 @@ def focal_candidate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_stage_two(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "selection/my_stage_two.html", {"rows": selectors.my_stage_two(user=user_of(request))}
+        request, "selection/my_stage_two.html", {"rows": selectors.my_stage_two(user=request_user(request))}
     )
 
 
@@ -235,7 +235,7 @@ def my_stage_two(request: HttpRequest) -> HttpResponse:
 def slot_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     application = (
         access.scope_own_applications(
-            user_of(request), Application.objects.select_related("applicant", "cycle")
+            request_user(request), Application.objects.select_related("applicant", "cycle")
         )
         .filter(pk=pk)
         .first()
@@ -247,7 +247,7 @@ def slot_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     )
     try:
         stage_two_services.slot_confirm(
-            application=application, user=user_of(request), slot=slot, now=timezone.now()
+            application=application, user=request_user(request), slot=slot, now=timezone.now()
         )
     except SelectionError as error:
         return refused(request, error, back=reverse("selection:my_stage_two"))

@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jpo.accounts import invitations
-from jpo.accounts.access import role_required
+from jpo.accounts.access import request_user, role_required
 from jpo.accounts.models import Invitation, Role
 from jpo.programme.models import Cycle
 from jpo.safety.numbers import parse_id
 from jpo.selection.selectors import people as people_selectors
-from jpo.selection.views.common import user_of
 
 officer_only = role_required(Role.OFFICER)
 INVITATIONS_SHOWN = 50
@@ -33,7 +32,7 @@ def people(request: HttpRequest) -> HttpResponse:
                 email=request.POST.get("email", ""),
                 name=request.POST.get("name", ""),
                 language=request.POST.get("language", ""),
-                actor=user_of(request),
+                actor=request_user(request),
             )
         except invitations.InvitationError as exc:
             error = exc
@@ -63,7 +62,7 @@ def people(request: HttpRequest) -> HttpResponse:
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=pk)
     try:
-        invitations.invitation_revoke(invitation=invitation, actor=user_of(request))
+        invitations.invitation_revoke(invitation=invitation, actor=request_user(request))
     except invitations.InvitationError as error:
         messages.error(request, error.message)
     else:

@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jpo.accounts.access import role_required
+from jpo.accounts.access import request_user, role_required
 from jpo.accounts.models import Role
 from jpo.applications.models import Application
 from jpo.applications.workflow import Status
@@ -30,7 +30,6 @@ from jpo.selection.selectors import releases as release_selectors
 from jpo.selection.selectors.releases import CandidateFilter
 from jpo.selection.services import releases as release_services
 from jpo.selection.services.errors import SelectionError
-from jpo.selection.views.common import user_of
 
 officer_only = role_required(Role.OFFICER)
 PAGE_SIZE = 100
@@ -73,12 +72,14 @@ def results(request: HttpRequest, fy: int) -> HttpResponse:
     try:
         chosen = _chosen(request, cycle, filters, every=action == "prepare_all")
         if action == "discard":
-            n = release_services.decisions_discard(cycle=cycle, actor=user_of(request), applications=chosen)
+            n = release_services.decisions_discard(
+                cycle=cycle, actor=request_user(request), applications=chosen
+            )
             messages.success(request, _("%(n)s prepared decisions withdrawn.") % {"n": n})
         elif action in ("prepare", "prepare_all"):
             n = release_services.decisions_prepare(
                 cycle=cycle,
-                actor=user_of(request),
+                actor=request_user(request),
                 decision=request.POST.get("decision", ""),
                 reason=request.POST.get("reason", ""),
                 applications=chosen,
@@ -137,7 +138,7 @@ def release_schedule(request: HttpRequest, fy: int) -> HttpResponse:
     try:
         release = release_services.release_schedule(
             cycle=cycle,
-            actor=user_of(request),
+            actor=request_user(request),
             release_at=release_time_from(request.POST.get("release_at", "")),
         )
     except SelectionError as error:
@@ -184,7 +185,7 @@ def release_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     release = _release(pk)
     try:
         release_services.release_cancel(
-            release=release, actor=user_of(request), reason=request.POST.get("reason", "")
+            release=release, actor=request_user(request), reason=request.POST.get("reason", "")
         )
     except SelectionError as error:
         page = Paginator(release_selectors.release_items(release=release), PAGE_SIZE).get_page(1)
