@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from jpo.accounts.links import absolute_url
 from jpo.accounts.models import Invitation, Role, User
 from jpo.accounts.services import audit_record
+from jpo.core.errors import DomainError
 from jpo.outbox.services import email_queue
 
 VALID_FOR = dt.timedelta(days=7)
@@ -27,14 +28,14 @@ INVITABLE = (Role.REVIEWER,)
 KIND = "accounts.invitation"
 
 
-class InvitationError(Exception):
+class InvitationError(DomainError):
     """The invitation cannot be made or used; `status` is the HTTP answer, `field` the form field."""
 
+    code = "invitation.refused"
+
     def __init__(self, message: str, *, status: int = 400, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, field=field)
         self.status_code = status
-        self.field = field
 
 
 def _hash(token: str) -> str:

@@ -9,6 +9,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+from jpo.accounts.invitations import InvitationError
 from jpo.accounts.services import VerificationError
 from jpo.api import api
 from jpo.applications.services import (
@@ -34,6 +35,7 @@ from jpo.web.middleware import DomainErrorMiddleware
 from jpo.workforce.importing import ImportRefused
 
 REFUSALS = [
+    InvitationError,
     VerificationError,
     ApplicationError,
     EndorsementError,
