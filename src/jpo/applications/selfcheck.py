@@ -1,6 +1,6 @@
 """The eligibility self-check: the application's data as a `jpo.policy` profile, and the engine's answer.
 
-The profile has the shape of the `jpo eligibility` JSON profile (issue 2, part 5), so the portal,
+The profile has the shape of the `jpo eligibility` JSON profile (docs/operators.md), so the portal,
 the CLI and the API judge the same facts the same way.
 """
 

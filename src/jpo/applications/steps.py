@@ -29,7 +29,7 @@ def max_preferences(application: Application) -> int:
     """How many organizations an application may name in its cycle (`max_organizations` of the cycle's
     published rule set, else of the policy files).
 
-    Where the rules do not know (before FY2025, FACTS.md §1.2), the form asks for one first choice only.
+    Where the rules do not know (before FY2025, no public source), the form asks for one first choice only.
     """
     from jpo.policy import UNKNOWN, UnknownCycleError, parameter
     from jpo.programme.rules.selectors import effective_rules

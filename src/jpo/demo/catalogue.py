@@ -1,13 +1,13 @@
 """Building blocks and assumptions of the SYNTHETIC demonstration data.
 
-Nothing here is a published figure except where a comment cites FACTS.md. Every share, title and
+Nothing here is a published figure except where a comment cites docs/sources.md. Every share, title and
 distribution below is a demo assumption chosen to look plausible; the data it produces is labelled
 synthetic (Applicant.is_synthetic, a "SYNTHETIC" line in every demo post, "(synthetic)" in notes).
 """
 
 from __future__ import annotations
 
-# Size of the funnel where FACTS.md §4.3 gives no figure for a cycle (demo assumption: "a few hundred
+# Size of the funnel where no figure is published for a cycle (demo assumption: "a few hundred
 # applicants, about 50 offers", in line with the published years 2013-2019).
 DEFAULT_APPLICANTS = 300
 DEFAULT_OFFERS = 50
@@ -20,26 +20,24 @@ SHORTLIST_PER_OFFER = 2.0  # MOFA track: shortlisted (interviewed) per offer
 PASS_PER_OFFER = 1.3  # MOFA track: passed the interview per offer
 FORWARD_PER_OFFER = 2.5  # organization track: forwarded to the organization per offer
 ORGANIZATION_TRACK_SHARE = 0.2  # of applicants, in cycles that have an organization track
-# Share of offers that go to the organization track when FACTS gives no split: FY2019 had 12 of 52
-# (UNDP 4, WFP 4, OECD 4; FACTS.md §4.3).
+# Share of offers that go to the organization track when no split is published: FY2019 had 12 of 52
+# (UNDP 4, WFP 4, OECD 4; docs/sources.md, section 2).
 ORGANIZATION_TRACK_OFFER_SHARE = 12 / 52
-CIVIL_SERVANT_SHARE = 0.08  # of applications from FY2019 (no figure published: FACTS.md §8 question 5)
+CIVIL_SERVANT_SHARE = 0.08  # of applications from FY2019 (no figure published)
 REAPPLICANT_SHARE = (
     0.10  # of a cycle's applicants who applied before (one may sit the exam any number of times)
 )
-FEMALE_SHARE = (
-    0.6  # women are about 61-62% of Japanese professional staff (FACTS.md §4.1); used as a demo share
-)
+FEMALE_SHARE = 0.6  # women are about 61-62% of Japanese professional staff; used as a demo share
 ENGLISH_NAME_SHARE = 0.12  # Japanese nationals with a non-Japanese name (Faker "en_US")
-EXTENSION_SHARE = 0.15  # dispatches extended to a third year (allowed up to 3 years, FACTS.md §3.1)
+EXTENSION_SHARE = (
+    0.15  # dispatches extended to a third year (allowed up to 3 years, docs/sources.md, section 4)
+)
 EARLY_END_SHARE = 0.25  # of JPOs who win a regular post at their organization: left the dispatch early for it
 HELD_SHARE = 0.01  # latest cycle: applications held at each intermediate stage for the demonstration
-PENDING_DECISION_SHARE = (
-    0.4  # latest cycle: organizations' decisions still pending (final results Oct-Dec, FACTS.md §2.2)
-)
+PENDING_DECISION_SHARE = 0.4  # latest cycle: organizations' decisions still pending (final results Oct-Dec, docs/sources.md, section 3)
 
 # Outcomes at the end of a dispatch (demo assumption: no official post-JPO retention rate exists,
-# FACTS.md §4.3 "Post-JPO retention rates" and §8 question 3).
+# no official retention rate is published).
 OUTCOME_SHARES = {
     "regular_post_same": 0.40,
     "other_organization": 0.15,

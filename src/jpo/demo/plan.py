@@ -68,7 +68,7 @@ PATHS: dict[str, tuple[Status, ...]] = {
 }
 
 # Days after the close of the application window at which each decision falls (the calendar of
-# FACTS.md §2.2: 1st results end of April-May, 2nd review May-July, recommendation from August,
+# The published calendar (docs/sources.md, section 3): 1st results end of April-May, 2nd review May-July, recommendation from August,
 # final results mostly October-December). Demo approximation.
 _DECISION_DAYS: dict[Status, tuple[int, int]] = {
     S.SCREENED_OUT: (5, 30),
@@ -510,7 +510,7 @@ def build_plan(
         held = _held_indexes(entries, rng) if fy == previous_fy else {}
 
         cycle_posts: list[PostPlan] = []
-        # National civil servants: excluded FY2006-FY2018, allowed again from FY2019 (FACTS.md §2.3).
+        # National civil servants: excluded FY2006-FY2018, allowed again from FY2019.
         # Some of the offers go to civil servants (so that secondments exist), others apply at random.
         servants: set[int] = set()
         if fy >= 2019:
@@ -676,7 +676,7 @@ def _held_indexes(entries: list[tuple[str, str]], rng: random.Random) -> dict[in
     """Latest cycle, a fixed snapshot: where each application stops short of its final status.
 
     The organizations' decisions are still pending for part of the recommended / forwarded candidates
-    (final results mostly October-December, FACTS.md §2.2), and a few applications are held at each
+    (final results mostly October-December, docs/sources.md, section 3), and a few applications are held at each
     earlier intermediate status so that every stage can be seen (at least one each).
     """
     held: dict[int, Status] = {}

@@ -58,7 +58,7 @@ class DutyStationAllowanceInline(admin.TabularInline):
 
 @admin.register(CostTable)
 class CostTableAdmin(SimpleHistoryAdmin):
-    """The editable cost table: no real rates ship with the project (FACTS gives none)."""
+    """The editable cost table: no real rates ship with the project (no public source gives them)."""
 
     list_display = ["fiscal_year", "is_illustrative", "source"]
     inlines = [SalaryRateInline, DutyStationAllowanceInline]

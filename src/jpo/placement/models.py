@@ -17,7 +17,7 @@ from jpo.programme.labels import fiscal_year_label
 from jpo.programme.models import Grade
 
 # ---------------------------------------------------------------------------------------------
-# Cost table: editable data. FACTS §3.1 says JPOs are P-2, step I in year one and step II in year
+# Cost table: editable data. The published terms say JPOs are P-2, step I in year one and step II in year
 # two, with allowances by duty station under UN staff rules; it gives no yen figures. The project
 # therefore ships no real rates: officers enter them (admin), and a table made for demonstration is
 # flagged `is_illustrative` and labelled as such wherever a cost computed from it appears.

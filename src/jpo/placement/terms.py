@@ -3,7 +3,7 @@ its published rule set when the caller passes it (`rules=effective_rules(cycle)`
 that the policy does not carry, with its source.
 
 Nothing here hard-codes the dispatch length: it comes from the dated YAML parameters
-`dispatch_years` and `dispatch_years_maximum` (FACTS §3.1) and `max_organizations` (FACTS §1.2).
+`dispatch_years` and `dispatch_years_maximum` and `max_organizations`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from jpo.policy import parameter as _parameter
 # unknown the rule is not applied. A cycle's published rule set may state them for its year.
 
 # Dispatch Act (Act No. 117 of 1970) and NPA Rule 18-0: a dispatch period longer than 5 years requires
-# consultation with the National Personnel Authority (FACTS §3.3, NPA white paper FY2019).
+# consultation with the National Personnel Authority (NPA white paper FY2019).
 NPA_CONSULTATION_YEARS = 5
 NPA_SOURCE = "NPA Rule 18-0 (https://www.jinji.go.jp/hakusho/R1/1-2-01-2.html)"
 

@@ -13,7 +13,7 @@ Age
     * On the birthday itself the person already has the new age, all day. "35 or younger on
       1 April 2012" therefore excludes anyone born on 1 April 1976 (36 from the first instant of
       1 April 2012) and admits anyone born on 2 April 1976: MOFA's published boundary for FY2012 was
-      "born on or after 2 April 1976" (FACTS.md section 1.2), and for the FY2016 additional round
+      "born on or after 2 April 1976", and for the FY2016 additional round
       "35 or younger on 1 January 2017, born on or after 2 January 1981".
     * The legal day on which an age is *reached* (満N歳に達した日) is the day before the birthday
       (`date_age_reached`); this matters for rules worded "has reached age N by date D".

@@ -179,7 +179,6 @@ def _history_entry(entry: _Entry) -> dict[str, Any]:
     result: dict[str, Any] = {"value": to_jsonable(raw.get("value"))}
     source = raw.get("source")
     if source:
-        # The files' `facts:` points into the team's notebook, not a public source: not carried.
         result["source"] = {"label": source.get("label"), "url": source.get("url")}
     for key in ("note", "exceptions", "candidates"):
         if raw.get(key):

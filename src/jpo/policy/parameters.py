@@ -1,7 +1,7 @@
 """Dated, sourced parameters read from `parameters/*.yaml` and the cycle list in `cycles.yaml`.
 
 The value in force for a cycle is the newest one dated on or before 1 April of the cycle's fiscal year
-(the date keys are fiscal-year starts). `UNKNOWN` marks a fact FACTS.md does not give; `None` means the
+(the date keys are fiscal-year starts). `UNKNOWN` marks a fact no public source gives (docs/sources.md); `None` means the
 rule does not apply (ended, or not yet started).
 """
 
@@ -59,10 +59,9 @@ class CycleFormatError(ValueError):
 class Source:
     label: str
     url: str | None
-    facts: str | None = None
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"label": self.label, "url": self.url, "facts": self.facts}
+        return {"label": self.label, "url": self.url}
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,7 @@ def to_jsonable(value: Any) -> Any:
 def _source(raw: Any) -> Source | None:
     if raw is None:
         return None
-    return Source(label=str(raw["label"]), url=raw.get("url"), facts=raw.get("facts"))
+    return Source(label=str(raw["label"]), url=raw.get("url"))
 
 
 def _value(raw: Any) -> Any:
@@ -258,7 +257,7 @@ class Window:
 
 @dataclass(frozen=True)
 class CycleInfo:
-    """What the policy knows about one cycle (FACTS.md §1.2, §2.2). Unknown dates are None."""
+    """What the policy knows about one cycle. Unknown dates are None."""
 
     fiscal_year: int
     applications: Window

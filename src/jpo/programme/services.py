@@ -145,7 +145,7 @@ def cycle_upsert(
     source: str = "",
     actor: User | None = None,
 ) -> tuple[Cycle, Change]:
-    """Upsert one cycle. Slots and budget are left alone (officers set them; FACTS gives none per cycle)."""
+    """Upsert one cycle. Slots and budget are left alone (officers set them; no public source gives them per cycle)."""
     for name, value in {
         "preregistration_opens": preregistration_opens,
         "preregistration_closes": preregistration_closes,
@@ -266,7 +266,7 @@ def reference_cycle_facts() -> dict[int, CycleFacts]:
     return facts
 
 
-# The organization track (国際機関選考枠) starts in FY2019 (FACTS.md §2.1: "FY2019: UNDP, WFP, OECD").
+# The organization track (国際機関選考枠) starts in FY2019 (FY2019: UNDP, WFP, OECD; docs/sources.md, section 2).
 ORGANIZATION_TRACK_FIRST_YEAR = 2019
 
 
@@ -274,7 +274,7 @@ def organization_track_codes(fiscal_year: int) -> list[str] | None:
     """Codes of the organization-track organizations in `fiscal_year`, read from jpo.policy.
 
     [] when the cycle has no organization track (before FY2019); None when it has one but the policy
-    does not know the list (FY2022-FY2025: FACTS.md gives none).
+    does not know the list (FY2022-FY2025: no public source gives it).
     """
     if fiscal_year < ORGANIZATION_TRACK_FIRST_YEAR:
         return []

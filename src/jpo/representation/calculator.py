@@ -1,6 +1,6 @@
 """The UN Secretariat's system of desirable ranges, in pure Python (no Django import).
 
-Formula (domain/FACTS.md §7), for a base figure B shared among N Member States:
+Formula, for a base figure B shared among N Member States:
 
     midpoint = membership_weight% * B / N
              + population_weight% * B * (State's population / total population of the States given)

@@ -58,7 +58,7 @@ PUBLISHED_COUNTS_FILE = DATA_DIR / "published_status_counts.csv"
 JAPANESE_NAMES_FILE = DATA_DIR / "member_states_ja.csv"
 SOURCE_JAPANESE_NAMES = "https://www.mofa.go.jp/mofaj/area/index.html"
 
-# Sources of the shipped files (../shared/data/SOURCES.md); a `source` column in a file takes precedence.
+# Sources of the shipped files (data/SOURCES.md); a `source` column in a file takes precedence.
 SOURCE_MEMBER_STATES = (
     "datasets/country-codes, data/country-codes.csv (commit caa72d1e, PDDL), UNTERM short names; "
     "UN admission dates where two listings agree"

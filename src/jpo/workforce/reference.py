@@ -1,4 +1,4 @@
-"""Published figures shipped with the app (shared/domain/FACTS.md §4 and shared/data/ceb/), each with its citation.
+"""Published figures shipped with the app (docs/sources.md, section 5), each with its citation.
 
 Census series live as CSV files in `data/` in the import format and go through the same checks as any
 upload. Years with no published figure have no row: they are missing, never interpolated.

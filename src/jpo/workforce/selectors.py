@@ -32,7 +32,7 @@ from jpo.workforce.targets import TargetProgress
 
 RETAINED_KINDS = (OutcomeKind.REGULAR_POST_SAME, OutcomeKind.OTHER_ORGANIZATION)
 RANKING_SHOWN = 10
-# Shares published without a count (FACTS.md §4.1).
+# Shares published without a count.
 PUBLISHED_WOMEN_SHARES: tuple[tuple[dt.date, str, str, str], ...] = (
     (
         dt.date(2017, 12, 31),

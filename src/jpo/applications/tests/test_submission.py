@@ -98,7 +98,7 @@ def test_needs_review_is_stored_for_the_officer(clock: Any, complete_draft: Any)
     application, user = complete_draft
     submit(application, user, clock)
     check = EligibilityCheck.objects.get(application=application, kind="submission")
-    # FY2026: the work-experience rule is not known (FACTS.md), so the engine asks for a review.
+    # FY2026: the work-experience rule is not known (docs/sources.md), so the engine asks for a review.
     assert check.needs_review
     assert {c["id"]: c["outcome"] for c in check.criteria}["experience"] == "needs_review"
 

@@ -163,7 +163,7 @@ def test_add_row_keeps_the_typed_rows(web: Any) -> None:
 def test_preferences_respect_the_cycles_maximum(web: Any) -> None:
     client, application = web
     page = client.get(url(application, "preferences")).content.decode()
-    # FY2026: up to 3 organizations (jpo.policy max_organizations, FACTS.md §1.2 FY2025).
+    # FY2026: up to 3 organizations (jpo.policy max_organizations, from FY2025).
     assert 'name="organization_3"' in page and 'name="organization_4"' not in page
 
 

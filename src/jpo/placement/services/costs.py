@@ -1,4 +1,4 @@
-"""Cost estimates from the editable cost table (FACTS §3.1: P-2 step I in year one, step II in year two,
+"""Cost estimates from the editable cost table (the published grade: P-2 step I in year one, step II in year two,
 allowances by duty station). The table carries no real figures unless an officer enters them; every
 estimate says whether it rests on illustrative rates, and which rates are missing."""
 
@@ -52,7 +52,7 @@ class _Rates:
         return found
 
     def salary_for(self, table: CostTable, grade: str, step: int) -> int | None:
-        # FACTS §3.1 names steps for years one and two only: later years use the highest step the
+        # The published grade names steps for years one and two only: later years use the highest step the
         # table holds up to the service year.
         for s in range(step, 0, -1):
             if (table.pk, grade, s) in self.salary:

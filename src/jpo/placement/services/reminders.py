@@ -1,7 +1,7 @@
 """Milestone reminders: who is asked what, and when. Run by the background tasks in `jpo.placement.tasks`.
 
 - Retention outlook: 6 months before the planned end, the JPO and the host organization's focal points
-  are asked for the outlook of a regular post (issue 5).
+  are asked for the outlook of a regular post.
 - Outcome: at the planned end, the officers and the focal points are asked to record the outcome;
   until they do, the dispatch is listed as an overdue outcome.
 - Health check and pre-departure training: officers and the JPO are reminded `BEFORE_DEPARTURE_DAYS`

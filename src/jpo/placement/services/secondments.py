@@ -25,7 +25,7 @@ ALREADY_RETURNED = gettext_lazy("The return was already recorded on %(day)s.")
 
 
 def needs_npa_consultation(*, start: dt.date, planned_return: dt.date) -> bool:
-    """A dispatch period longer than 5 years needs consultation with the NPA (NPA Rule 18-0, FACTS §3.3)."""
+    """A dispatch period longer than 5 years needs consultation with the NPA (NPA Rule 18-0; NPA white paper FY2019: https://www.jinji.go.jp/hakusho/R1/1-2-01-2.html)."""
     return planned_return > add_years(start, NPA_CONSULTATION_YEARS)
 
 

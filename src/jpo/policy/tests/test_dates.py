@@ -37,14 +37,14 @@ def test_fiscal_year_bounds() -> None:
 
 
 def test_published_fy2012_boundary() -> None:
-    # "35 or younger as of 1 Apr 2012 (born on or after 2 Apr 1976)" (FACTS.md §1.2)
+    # "35 or younger as of 1 Apr 2012 (born on or after 2 Apr 1976)"
     assert born_on_or_after_for_limit(35, date(2012, 4, 1)) == date(1976, 4, 2)
     assert age_on(date(1976, 4, 2), date(2012, 4, 1)) == 35
     assert age_on(date(1976, 4, 1), date(2012, 4, 1)) == 36
 
 
 def test_published_fy2016_additional_round_boundary() -> None:
-    # "35 or younger as of 1 Jan 2017 (born on or after 2 Jan 1981)" (FACTS.md §1.2)
+    # "35 or younger as of 1 Jan 2017 (born on or after 2 Jan 1981)"
     assert born_on_or_after_for_limit(35, date(2017, 1, 1)) == date(1981, 1, 2)
 
 

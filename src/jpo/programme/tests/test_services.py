@@ -160,7 +160,7 @@ def test_reference_dates_come_from_the_policy():
     programme_load_reference_data()
     assert Cycle.objects.get(fiscal_year=2018).reference_date == dt.date(2018, 4, 1)
     assert Cycle.objects.get(fiscal_year=2022).reference_date == dt.date(2022, 2, 1)
-    assert Cycle.objects.get(fiscal_year=2019).reference_date is None  # UNCERTAIN in FACTS.md
+    assert Cycle.objects.get(fiscal_year=2019).reference_date is None  # uncertain in the sources
     assert Cycle.objects.get(fiscal_year=2017).reference_date is None
 
 

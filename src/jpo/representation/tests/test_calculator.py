@@ -295,4 +295,4 @@ def test_japan_2016_2018_matches_the_hand_computation_and_the_published_range() 
     [result] = [r for r in compute_ranges(states, params(3500)) if r.iso3 == "JPN"]
     assert result.midpoint_2dp == Decimal("196.56")
     assert (result.lower, result.upper) == (round(lower), round(upper)) == (167, 226)
-    # FACTS.md §4.4: the range published for Japan at end 2017 was 167-226.
+    # The range published for Japan at end 2017 was 167-226 (docs/sources.md, section 5).

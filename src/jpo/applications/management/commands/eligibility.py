@@ -1,6 +1,6 @@
 """`jpo eligibility PROFILE.json --cycle FY2022 [--format json|text] [--lang en|ja]`
 
-A stable contract that other tools script against (issue 2, part 5; docs/operators.md):
+A stable contract that other tools script against (docs/operators.md):
 exit 0 every criterion passed, 1 at least one failed, 3 none failed but some need review,
 2 bad input (unreadable file, invalid JSON, a missing or malformed field, a bad or unknown cycle),
 with one line on stderr naming what is wrong. Stores nothing. A cycle's published rule set (database)
