@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import polib
@@ -24,3 +25,10 @@ def test_compiled_catalogue_matches_the_source() -> None:
         if entry.msgid_plural:
             continue
         assert compiled_map.get((entry.msgctxt, entry.msgid)) == entry.msgstr, entry.msgid
+
+
+def test_no_message_is_defined_twice() -> None:
+    # GNU msgfmt refuses a catalogue with a repeated (context, message); the .po merges by union, so check.
+    catalogue = polib.pofile(str(LOCALE / "ja" / "LC_MESSAGES" / "django.po"))
+    counts = Counter((entry.msgctxt, entry.msgid) for entry in catalogue)
+    assert [key for key, count in counts.items() if count > 1] == []
