@@ -266,9 +266,10 @@ def duplicate_flags_open() -> list[DuplicateFlag]:
     )
 
 
-def needs_review_checks() -> list[EligibilityCheck]:
-    """Submitted applications whose check at submission left something for the officer to review."""
-    return list(
+def needs_review_checks() -> QuerySet[EligibilityCheck]:
+    """Submitted applications whose check at submission left something for the officer to review
+    (a queryset: the page filters, sorts and pages it in the database)."""
+    return (
         EligibilityCheck.objects.filter(kind="submission", needs_review=True, reviewed_at__isnull=True)
         .exclude(application__status=Status.WITHDRAWN)
         .select_related(

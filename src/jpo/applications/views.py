@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -39,6 +39,7 @@ from jpo.applications.models import (
 )
 from jpo.applications.signup import applicant_profile_update, applicant_signup_request
 from jpo.applications.workflow import Status
+from jpo.core.listing import Column, Filter, listing
 from jpo.programme import windows
 from jpo.programme.models import Cycle
 from jpo.safety.downloads import bytes_download, file_download
@@ -435,15 +436,38 @@ def officer_duplicate_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("portal:officer_duplicates")
 
 
+NEEDS_REVIEW_COLUMNS = (
+    Column(gettext_lazy("Receipt number"), "receipt", ("application__receipt_number",)),
+    Column(gettext_lazy("Applicant"), "name", ("application__applicant__family_name",)),
+    Column(gettext_lazy("Ministry's endorsement")),
+    Column(gettext_lazy("Criteria to review")),
+    Column(gettext_lazy("Done")),
+)
+NEEDS_REVIEW_FILTERS = (
+    Filter(
+        "q",
+        gettext_lazy("Receipt number or name"),
+        (
+            "application__receipt_number__icontains",
+            "application__applicant__family_name__icontains",
+            "application__applicant__given_name__icontains",
+        ),
+    ),
+)
+
+
 @role_required(Role.OFFICER)
 @require_GET
 def officer_needs_review(request: HttpRequest) -> HttpResponse:
     lang = "ja" if (get_language() or "ja").startswith("ja") else "en"
-    return render(
+    page = listing(
         request,
-        "applications/officer_needs_review.html",
-        {"checks": selectors.needs_review_checks(), "lang": lang},
+        selectors.needs_review_checks(),
+        columns=NEEDS_REVIEW_COLUMNS,
+        filters=NEEDS_REVIEW_FILTERS,
+        default_sort="",  # the order they came in (ids follow the submission checks)
     )
+    return render(request, "applications/officer_needs_review.html", {"listing": page, "lang": lang})
 
 
 @role_required(Role.OFFICER)

@@ -74,3 +74,63 @@ def test_needs_review_list_shows_the_criteria_to_review(
     page = client.get("/portal/officer/needs-review/").content.decode()
     assert page.count("JPO-2026-") == 3
     assert "Work experience" in page
+
+
+def test_needs_review_list_costs_the_same_at_10_and_1000_rows(
+    clock: Any,
+    cycle: Any,
+    signup: Any,
+    make_user: Any,
+    client: Client,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Paged in the database: the same queries and about the same bytes at 10 and 1,000 rows."""
+    import datetime as dt
+
+    from jpo.applications.models import Applicant, Application, EligibilityCheck
+
+    client.force_login(make_user(Role.OFFICER))
+    user = signup()
+    application = services.application_start(user=user, cycle=cycle, now=clock.now)
+    fill_eligible(application, user, clock.now)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_submit(application=application, actor=user, language="en", now=clock.now)
+    model = EligibilityCheck.objects.get(kind="submission", needs_review=True)
+    application.refresh_from_db()
+
+    def grow(total: int) -> None:
+        have = EligibilityCheck.objects.filter(needs_review=True).count()
+        people = Applicant.objects.bulk_create(
+            Applicant(family_name="X", given_name=str(i), birth_date=dt.date(1995, 1, 1), email=f"x{i}@ex.jp")
+            for i in range(have, total)
+        )
+        apps = Application.objects.bulk_create(
+            Application(
+                applicant=p,
+                cycle=cycle,
+                track=application.track,
+                status=application.status,
+                submitted_at=application.submitted_at,
+                receipt_number=f"R-{p.pk}",
+            )
+            for p in people
+        )
+        EligibilityCheck.objects.bulk_create(
+            EligibilityCheck(
+                application=a, kind="submission", eligible=False, needs_review=True, criteria=model.criteria
+            )
+            for a in apps
+        )
+
+    def measure() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as context:
+            response = client.get("/portal/officer/needs-review/?size=25")
+        return len(context.captured_queries), len(response.content)
+
+    grow(10)
+    queries_10, bytes_10 = measure()
+    grow(1000)
+    queries_1000, bytes_1000 = measure()
+    assert queries_1000 == queries_10
+    assert bytes_1000 < bytes_10 * 3  # 10 → 25 rows shown, never 1,000
+    assert "1,000" in client.get("/portal/officer/needs-review/").content.decode()
