@@ -545,21 +545,6 @@ def document_delete(*, document: Document, actor: User, now: dt.datetime) -> Non
         _delete_file_on_commit(name)
 
 
-def application_self_check_store(*, application: Application, kind: str) -> EligibilityCheck | None:
-    """Run the policy engine and keep its result (None when the engine cannot judge the data yet)."""
-    result = selfcheck.run(application)
-    if not result.available:
-        return None
-    return EligibilityCheck.objects.create(
-        application=application,
-        kind=kind,
-        eligible=result.eligible,
-        needs_review=result.needs_review,
-        rules_version=result.rules_version,
-        criteria=result.criteria,
-    )
-
-
 def receipt_number_for(application: Application) -> str:
     """`JPO-<fiscal year>-<application number>`: unique (one application per applicant and cycle) and
     drawn without any lock, so a deadline surge never queues on a shared counter."""

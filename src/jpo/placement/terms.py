@@ -129,8 +129,3 @@ def end_after_years(start: dt.date, years: int) -> dt.date:
 def fiscal_year_of(day: dt.date) -> int:
     """Japanese fiscal year: 1 April to 31 March."""
     return day.year if day.month >= 4 else day.year - 1
-
-
-def danger_level_refused(*, fiscal_year: int, danger_level: int | None, rules: Overlay | None = None) -> bool:
-    refused = danger_rule(fiscal_year, rules).value
-    return refused is not None and danger_level is not None and danger_level in refused

@@ -48,10 +48,6 @@ def cycle_get(fiscal_year: int) -> Cycle:
     return cycle
 
 
-def organizations_with_agreements() -> QuerySet[Organization]:
-    return Organization.objects.prefetch_related("agreements").order_by("code")
-
-
 def partner_organizations(*, fiscal_year: int | None = None) -> QuerySet[Organization]:
     """The programme's partners: organizations with a JPO agreement (in force in `fiscal_year` if given).
 

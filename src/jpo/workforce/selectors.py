@@ -628,7 +628,3 @@ def dashboard_tables() -> dict[str, Any]:
 
 def census_import_list(*, limit: int = 20) -> list[CensusImport]:
     return list(CensusImport.objects.select_related("imported_by").defer("content")[:limit])
-
-
-def census_row_count() -> int:
-    return CensusRow.objects.count()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from jpo.accounts import access
 from jpo.accounts.models import AuditEvent, Role, User
-from jpo.applications.models import Application, Document
+from jpo.applications.models import Application
 from jpo.applications.workflow import CORRECTIONS, Status
 from jpo.programme.models import Cycle, TrackKind
 from jpo.selection.models import (
@@ -269,10 +269,6 @@ def my_stage_two(*, user: User) -> list[dict[str, Any]]:
             }
         )
     return rows
-
-
-def documents_of(application: Application) -> list[Document]:
-    return list(application.documents.all())
 
 
 def reviewers_for_select() -> QuerySet[User]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from jpo.applications.models import Application
@@ -160,7 +159,3 @@ def ranking(*, cycle: Cycle, method: str = "z", cutoff: int | None = None) -> Ra
                 for row in group:
                     row.tie_at_cutoff = True
     return Ranking(rows=rows, method=method, cutoff=cutoff, outstanding=outstanding, reviewer_stats=stats)
-
-
-def as_decimal(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(round(value, 3)))
