@@ -15,6 +15,16 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+# Colours as SVG presentation attributes: the Content-Security-Policy refuses <style> and style= in pages,
+# and these charts are inlined into them.
+COLOURS = {
+    "s1": "#1f5fa8",
+    "s2": "#b5452b",
+    "s3": "#2a8a4a",
+    "s4": "#7a4fa0",
+    "target": "#d08a00",
+}
+
 
 @dataclass
 class Point:
@@ -118,6 +128,7 @@ def render_line_chart(chart: LineChart) -> SafeString:
             {
                 "name": s.name,
                 "css_class": s.css_class,
+                "colour": COLOURS[s.css_class],
                 "dashed": s.dashed,
                 "paths": [
                     " ".join(f"{sx(p.date)},{sy(p.value)}" for p in seg) for seg in segments if len(seg) > 1
@@ -129,6 +140,7 @@ def render_line_chart(chart: LineChart) -> SafeString:
         {
             "name": line.name,
             "css_class": line.css_class,
+            "colour": COLOURS[line.css_class],
             "x1": sx(line.start.date),
             "y1": sy(line.start.value),
             "x2": sx(line.end.date),
@@ -139,7 +151,13 @@ def render_line_chart(chart: LineChart) -> SafeString:
         for line in chart.lines
     ]
     legend = [
-        {"name": item["name"], "css_class": item["css_class"], "y": 6 + 15 * i, "text_y": 16 + 15 * i}
+        {
+            "name": item["name"],
+            "css_class": item["css_class"],
+            "colour": item["colour"],
+            "y": 6 + 15 * i,
+            "text_y": 16 + 15 * i,
+        }
         for i, item in enumerate([*series_out, *lines_out])
     ]
     return render_to_string(
