@@ -65,7 +65,6 @@ class Message(Schema):
 class SourceOut(Schema):
     label: str
     url: str | None
-    facts: str | None
 
 
 class CriterionOut(Schema):
