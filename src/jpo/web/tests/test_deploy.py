@@ -180,8 +180,9 @@ def test_two_app_servers_and_two_workers_on_one_postgresql(cluster: dict[str, An
     from jpo.applications.tests.conftest import fill_eligible
     from jpo.applications.tests.factories import ELIGIBLE_PROFILE
     from jpo.outbox.models import Email, EmailState
-    from jpo.programme.models import Cycle, Organization, OrganizationKind, Track, TrackKind
+    from jpo.programme.models import Agreement, Cycle, Organization, OrganizationKind, Track, TrackKind
     from jpo.selection.models import RunStatus, Screening, ScreeningRun
+    from jpo.selection.services.order import FORCE_FIELD
 
     now = timezone.now()
     cycle = Cycle.objects.create(
@@ -190,12 +191,14 @@ def test_two_app_servers_and_two_workers_on_one_postgresql(cluster: dict[str, An
         applications_close=now + dt.timedelta(hours=3),
     )
     Track.objects.create(cycle=cycle, kind=TrackKind.MOFA)
-    Organization.objects.create(
+    undp = Organization.objects.create(
         code="UNDP",
         name_en="UN Development Programme",
         name_ja="国連開発計画",
         kind=OrganizationKind.FUND_PROGRAMME,
     )
+    # Applicants choose only organizations with a JPO agreement in force.
+    Agreement.objects.create(organization=undp, starts_fiscal_year=2017, source="test")
     user, _ = applicant_signup(
         email="applicant@example.jp",
         password="a-long-test-password",
@@ -231,7 +234,9 @@ def test_two_app_servers_and_two_workers_on_one_postgresql(cluster: dict[str, An
     # The officer starts a screening run through the second server; a worker runs it.
     with _client(second, officer) as client:
         response = client.post(
-            f"/selection/cycles/{cycle.fiscal_year}/screening/run/", data={"kind": "screen"}
+            f"/selection/cycles/{cycle.fiscal_year}/screening/run/",
+            # The window is still open: screening early needs the officer's reason.
+            data={"kind": "screen", FORCE_FIELD: "deployment test: screen while the window is open"},
         )
     assert response.status_code == 302, response.text[:500]
     run = _wait_for(
