@@ -6,6 +6,8 @@ from django.views.i18n import set_language
 from jpo.accounts import views as accounts_views
 from jpo.accounts.access import public
 from jpo.api import api
+from jpo.programme import urls as programme_urls
+from jpo.selection import rule_urls as selection_rule_urls
 from jpo.web import views as web_views
 
 admin.site.site_header = "jpo"
@@ -28,7 +30,11 @@ urlpatterns = [
     path("placement/", include("jpo.placement.urls")),
     path("selection/", include("jpo.selection.urls")),
     path("desk/", include("jpo.desk.urls")),
-    path("programme/", include("jpo.programme.urls")),
+    # The rules pages that need the selection live there but keep the programme's URLs and names.
+    path(
+        "programme/",
+        include((selection_rule_urls.urlpatterns + programme_urls.urlpatterns, programme_urls.app_name)),
+    ),
     path("calls/", include("jpo.programme.public_urls")),
     path("", include("jpo.web.urls")),
 ]

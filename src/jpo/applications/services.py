@@ -918,9 +918,10 @@ def cycle_purge(*, plan: PurgePlan, now: dt.datetime, actor: User | None = None)
     """Anonymise the applicants of `plan`: names, contact, exact birth date, free texts, documents, draft
     data, the submitted snapshot, e-mails and history go; what statistics count (status history, track,
     sex, age on each reference date, civil-servant flag, ministry, organizations, degree levels, test
-    scores) stays. All or nothing."""
+    scores) stays. All or nothing: the apps above erase their own texts in the same transaction
+    (`jpo.applications.interface.applicant_purging`)."""
+    from jpo.applications.interface import applicant_purging
     from jpo.outbox.models import Email
-    from jpo.selection.models import ConflictOfInterest, InterviewScore, Review
 
     with transaction.atomic():
         for applicant in Applicant.objects.select_for_update().filter(
@@ -947,12 +948,9 @@ def cycle_purge(*, plan: PurgePlan, now: dt.datetime, actor: User | None = None)
             EndorsementRequest.objects.filter(application_id__in=app_ids, status="declined").update(
                 reason="-"
             )
-            Review.objects.filter(assignment__application_id__in=app_ids).update(comment="")
-            InterviewScore.objects.filter(interview__application_id__in=app_ids).update(comment="")
-            ConflictOfInterest.objects.filter(application_id__in=app_ids).update(reason="-")
-            Email.objects.filter(selection_notification__application_id__in=app_ids).update(
-                recipient=placeholder, subject="", body=""
-            )
+            # The apps above erase what they keep about these applications (the selection: reviews'
+            # and interviews' comments, conflicts' reasons, result e-mails): see `interface`.
+            applicant_purging.send(sender=Applicant, application_ids=app_ids, placeholder=placeholder)
             Email.objects.filter(recipient__in=addresses).update(recipient=placeholder, subject="", body="")
             DuplicateFlag.objects.filter(Q(applicant=applicant) | Q(other=applicant)).delete()
             Application.objects.filter(pk__in=app_ids).update(

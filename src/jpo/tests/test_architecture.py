@@ -45,16 +45,7 @@ PUBLIC: dict[str, set[str]] = {
 
 # Imports that go against the order: (importing file, imported app) and the reason it stays. Keep this
 # list short; each entry is a debt, to be paid by moving the code to the app that may import both.
-ALLOWED: dict[tuple[str, str], str] = {
-    ("applications/services.py", "selection"): "the retention purge erases reviewers' and interviewers'"
-    " free texts about an applicant in the same transaction as the applicant",
-    ("programme/impact.py", "applications"): "the rule-set pages preview a draft's effect on the"
-    " submitted applications (belongs in selection with the pages below)",
-    ("programme/impact.py", "selection"): "same: the preview reads the profiles the screening builds",
-    ("programme/services.py", "selection"): "publishing a rule set after the window opened queues a"
-    " re-screening run",
-    ("programme/views/rules.py", "selection"): "the rule-set page shows the cycle's latest screening run",
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def _app_of(path: Path) -> str:

@@ -164,3 +164,58 @@ def rule_set_document(cycle: Cycle | str | int, *, draft: bool | None = None) ->
             f"{code} has no rule set and the policy files do not cover it; load one with jpo rules load"
         )
     return {"cycle": code, "status": status, "parameters": entries}
+
+
+def _relative(value: Any, fiscal_year: int) -> Any:
+    """An ISO date copied from another year's rules becomes {month, day, year_offset} (relative to the
+    exam year), so that it keeps its meaning in the new cycle; anything else is returned as it is."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+        rule: dict[str, int] = {"month": day.month, "day": day.day}
+        if day.year != fiscal_year:
+            rule["year_offset"] = day.year - fiscal_year
+        return rule
+    return value
+
+
+def _carried(entry: dict[str, Any], from_year: int) -> dict[str, Any]:
+    result = dict(entry)
+    result["value"] = _relative(entry["value"], from_year)
+    if entry.get("exceptions"):
+        result["exceptions"] = {k: _relative(v, from_year) for k, v in entry["exceptions"].items()}
+    if entry.get("candidates"):
+        result["candidates"] = [_relative(v, from_year) for v in entry["candidates"]]
+    return policy.normalize_entry(result)
+
+
+def starting_rules(cycle: Cycle) -> tuple[str, dict[str, dict[str, Any]]]:
+    """(what they are, {name: entry}) of the rules a new draft of `cycle` starts from, which are also the
+    rules a draft would replace: the cycle's published rule set, else the policy files of its year, else
+    the latest earlier published rule set carried forward (dates made relative to the exam year)."""
+    fiscal_year = cycle.fiscal_year
+    published = (
+        RuleSet.objects.filter(cycle=cycle, status=RuleSetStatus.PUBLISHED)
+        .prefetch_related("parameters")
+        .first()
+    )
+    if published is not None:
+        return f"{cycle.code} published rule set", rule_set_entries(published)
+    if fiscal_year in policy.known_fiscal_years():
+        return f"{cycle.code} policy files", policy.history_rules(fiscal_year)
+    earlier = (
+        RuleSet.objects.filter(status=RuleSetStatus.PUBLISHED, cycle__fiscal_year__lt=fiscal_year)
+        .select_related("cycle")
+        .prefetch_related("parameters")
+        .order_by("-cycle__fiscal_year")
+        .first()
+    )
+    history = policy.history_rules(fiscal_year)
+    if earlier is not None:
+        from_year = earlier.cycle.fiscal_year
+        entries = {name: _carried(e, from_year) for name, e in rule_set_entries(earlier).items()}
+        # A parameter the policy learnt after that rule set was published starts from the history.
+        return f"{earlier.cycle.code} published rule set", {**history, **entries}
+    return f"policy files (FY{policy.known_fiscal_years()[-1]}, carried forward)", history

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,7 +15,7 @@ from jpo.accounts.services import audit_record
 from jpo.programme.models import Cycle, RuleSet, RuleSetParameter, RuleSetStatus
 from jpo.programme.rules.documents import parse_rule_set_document
 from jpo.programme.rules.errors import RuleSetError
-from jpo.programme.rules.selectors import parameter_entry, rule_set_entries
+from jpo.programme.rules.selectors import parameter_entry, rule_set_entries, starting_rules
 from jpo.safety.versions import StaleEdit, version_claim
 
 S = RuleSetStatus
@@ -62,54 +61,6 @@ def _row_fields(entry: Mapping[str, Any]) -> dict[str, Any]:
         "source_url": str(source.get("url") or ""),
         "note": str(entry.get("note") or ""),
     }
-
-
-def _relative(value: Any, fiscal_year: int) -> Any:
-    """An ISO date copied from another year's rules becomes {month, day, year_offset} (relative to the
-    exam year), so that it keeps its meaning in the new cycle; anything else is returned as it is."""
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-        rule: dict[str, int] = {"month": day.month, "day": day.day}
-        if day.year != fiscal_year:
-            rule["year_offset"] = day.year - fiscal_year
-        return rule
-    return value
-
-
-def _carried(entry: dict[str, Any], from_year: int) -> dict[str, Any]:
-    result = dict(entry)
-    result["value"] = _relative(entry["value"], from_year)
-    if entry.get("exceptions"):
-        result["exceptions"] = {k: _relative(v, from_year) for k, v in entry["exceptions"].items()}
-    if entry.get("candidates"):
-        result["candidates"] = [_relative(v, from_year) for v in entry["candidates"]]
-    return policy.normalize_entry(result)
-
-
-def _starting_rules(cycle: Cycle) -> tuple[str, dict[str, dict[str, Any]]]:
-    fiscal_year = cycle.fiscal_year
-    published = RuleSet.objects.filter(cycle=cycle, status=S.PUBLISHED).prefetch_related("parameters").first()
-    if published is not None:
-        return f"{cycle.code} published rule set", rule_set_entries(published)
-    if fiscal_year in policy.known_fiscal_years():
-        return f"{cycle.code} policy files", policy.history_rules(fiscal_year)
-    earlier = (
-        RuleSet.objects.filter(status=S.PUBLISHED, cycle__fiscal_year__lt=fiscal_year)
-        .select_related("cycle")
-        .prefetch_related("parameters")
-        .order_by("-cycle__fiscal_year")
-        .first()
-    )
-    history = policy.history_rules(fiscal_year)
-    if earlier is not None:
-        from_year = earlier.cycle.fiscal_year
-        entries = {name: _carried(e, from_year) for name, e in rule_set_entries(earlier).items()}
-        # A parameter the policy learnt after that rule set was published starts from the history.
-        return f"{earlier.cycle.code} published rule set", {**history, **entries}
-    return f"policy files (FY{policy.known_fiscal_years()[-1]}, carried forward)", history
 
 
 def _write_draft(
@@ -170,7 +121,7 @@ def rule_set_create_for_cycle(*, cycle: Cycle, actor: User | None) -> RuleSet:
     Cycle.objects.select_for_update().filter(pk=cycle.pk).first()  # one draft at a time per cycle
     if RuleSet.objects.filter(cycle=cycle, status=S.DRAFT).exists():
         raise RuleSetError(f"{cycle.code} already has a draft rule set")
-    based_on, entries = _starting_rules(cycle)
+    based_on, entries = starting_rules(cycle)
     return _write_draft(cycle=cycle, entries=entries, based_on=based_on, actor=actor)
 
 

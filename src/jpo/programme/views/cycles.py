@@ -13,8 +13,8 @@ from jpo.accounts.access import request_user, role_required
 from jpo.accounts.models import Role
 from jpo.programme import selectors, services
 from jpo.programme.forms import CycleForm, cycle_initial, cycle_initial_from
+from jpo.programme.labels import fiscal_year_label
 from jpo.programme.models import Cycle
-from jpo.programme.services import fiscal_year_label
 from jpo.safety.versions import version_posted
 
 officer_only = role_required(Role.OFFICER)

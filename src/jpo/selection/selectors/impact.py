@@ -1,4 +1,5 @@
-"""Impact preview: how the outcomes of real applications would change under a draft rule set.
+"""Impact preview: how the outcomes of real applications would change under a draft rule set (a page
+of the programme officer's rules, here because it judges applications with the screening's loader).
 
 The applications of a chosen cycle (an earlier one, or the cycle itself) are judged twice by the same
 engine that screens them, in the cycle being edited: under the draft, and under the rules it would
@@ -19,7 +20,8 @@ from jpo import policy
 from jpo.applications.models import Application
 from jpo.applications.workflow import Status
 from jpo.programme.models import Cycle, RuleSet
-from jpo.programme.rules.selectors import published_rule_set, rule_set_entries
+from jpo.programme.rules.selectors import rule_set_entries, starting_rules
+from jpo.selection.services.screening import profiles_for
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 PREVIEW_LIMIT = 5000
@@ -49,14 +51,9 @@ class Impact:
 
 
 def baseline_rules(cycle: Cycle) -> tuple[str, dict[str, dict[str, Any]]]:
-    """(what they are, {name: entry}) of the rules a draft of `cycle` would replace."""
-    published = published_rule_set(cycle)
-    if published is not None:
-        return f"{cycle.code} published rule set", rule_set_entries(published)
-    # The rules the draft started from (the policy files, or an earlier year's rules carried forward).
-    from jpo.programme.rules.services import _starting_rules
-
-    return _starting_rules(cycle)
+    """(what they are, {name: entry}) of the rules a draft of `cycle` would replace: the cycle's published
+    rule set, else the rules its draft started from (the policy files, or an earlier year's carried)."""
+    return starting_rules(cycle)
 
 
 def _window(cycle: Cycle) -> tuple[dt.date | None, dt.date | None] | None:
@@ -69,8 +66,6 @@ def _window(cycle: Cycle) -> tuple[dt.date | None, dt.date | None] | None:
 
 def impact_preview(*, draft: RuleSet, source: Cycle, limit: int = PREVIEW_LIMIT) -> Impact:
     """Judge the applications of `source` under the draft and the current rules of the draft's cycle."""
-    from jpo.selection.services.screening import profiles_for
-
     cycle = draft.cycle
     label, baseline_entries = baseline_rules(cycle)
     window = _window(cycle)
