@@ -22,7 +22,9 @@ from ninja.security import django_auth
 from jpo.applications.api import router as applications_router
 from jpo.core.errors import DomainError
 from jpo.desk.api import router as desk_router
+from jpo.placement.api import router as placement_router
 from jpo.projections.api import router as projections_router
+from jpo.selection.api import corrections_router as selection_corrections_router
 from jpo.selection.api import router as selection_router
 from jpo.workforce.api import router as workforce_router
 
@@ -78,6 +80,8 @@ api.add_router("/", workforce_router)
 api.add_router("/", projections_router)
 api.add_router("/", selection_router)
 api.add_router("/", desk_router)
+api.add_router("/", selection_corrections_router)
+api.add_router("/", placement_router)
 
 _LOCATIONS = {"body", "query", "path", "header", "cookie", "form", "file"}
 

@@ -18,9 +18,11 @@ from jpo.accounts import access
 from jpo.applications.models import Application
 from jpo.applications.schemas import ErrorOut
 from jpo.programme.models import Cycle
-from jpo.selection.models import PreparedDecision, Release
+from jpo.selection import selectors as selection_selectors
+from jpo.selection.models import InterviewScore, PreparedDecision, Release, Review
 from jpo.selection.selectors import releases as release_selectors
 from jpo.selection.selectors.releases import CandidateFilter
+from jpo.selection.services import corrections as correction_services
 from jpo.selection.services import releases as release_services
 from jpo.selection.services.errors import SelectionError
 
@@ -335,3 +337,221 @@ def release_cancel(
     except SelectionError as error:
         return _refused(error)
     return Status(200, _release_out(release))
+
+
+# --- Corrections of recorded steps (officers) ------------------------------------------------------
+
+corrections_router = Router(tags=["corrections"], auth=OfficerSession())
+RecordId = Path(..., ge=1, le=2**31 - 1)
+Reason = Field(..., min_length=1, max_length=2000, description="why the recorded step is corrected")
+
+
+class DecisionCorrectIn(Schema):
+    to: str = Field(
+        ...,
+        max_length=30,
+        description="the corrected status: one of the corrections offered for the current one",
+    )
+    reason: str = Reason
+    version: int | None = Field(
+        None,
+        ge=0,
+        le=2**31 - 1,
+        description="the application's `version` as read; if given, a change since is refused (409)",
+    )
+
+
+class ReviewAmendIn(Schema):
+    scores: dict[str, str | int] = Field(
+        ..., max_length=50, description="criterion id: score, on the cycle's scale"
+    )
+    reason: str = Reason
+
+
+class InterviewScoreAmendIn(Schema):
+    score: str | int = Field(..., description="on the cycle's interview scale")
+    reason: str = Reason
+
+
+class WithdrawIn(Schema):
+    reason: str = Reason
+
+
+class RecordEventOut(Schema):
+    at: dt.datetime
+    actor: str | None
+    what: str
+    summary: str
+    reason: str
+
+
+class RecordOut(Schema):
+    application: int
+    status: str
+    version: int
+    corrections: list[str] = Field(description="the statuses a correction of the decision may choose now")
+    history: list[RecordEventOut]
+
+
+def _record_out(application_id: int) -> dict[str, Any]:
+    application = selection_selectors.application_for_officer(pk=application_id)
+    record = selection_selectors.application_record(application=application)
+    return {
+        "application": application.pk,
+        "status": application.status,
+        "version": application.version,
+        "corrections": [value for value, _label in record["corrections"]],
+        "history": [
+            {
+                "at": e["at"],
+                "actor": e["actor"].username if e["actor"] else None,
+                "what": str(e["what"]),
+                "summary": str(e["summary"] or ""),
+                "reason": e["reason"],
+            }
+            for e in record["history"]
+        ],
+    }
+
+
+def _application(application_id: int) -> Application:
+    application = Application.objects.select_related("cycle").filter(pk=application_id).first()
+    if application is None:
+        raise HttpError(404, f"application {application_id}: not found")
+    return application
+
+
+def _application_of(model: Any, pk: int, path: str) -> int:
+    application_id = model.objects.filter(pk=pk).values_list(path, flat=True).first()
+    if application_id is None:
+        raise HttpError(404, f"{model._meta.model_name} {pk}: not found")
+    return int(application_id)
+
+
+@corrections_router.post(
+    "/applications/{application_id}/decision/correct",
+    response={200: RecordOut, **ERRORS},
+    summary="Correct a recorded decision, with a reason",
+    description=(
+        "Programme officers. `to` must be one of the corrections the workflow offers for the current "
+        "status (listed as `corrections` in the answer); a decision an offer was made on is refused. "
+        "The applicant is told the corrected result when it is one they are told about."
+    ),
+    operation_id="decision_correct",
+    url_name="decision_correct",
+)
+def decision_correct(
+    request: HttpRequest, payload: DecisionCorrectIn, application_id: int = RecordId
+) -> Status[dict[str, Any]]:
+    actor = _officer(request)
+    application = _application(application_id)
+    try:
+        correction_services.decision_correct(
+            application=application,
+            actor=actor,
+            to=payload.to,
+            reason=payload.reason,
+            expected_version=payload.version,
+        )
+    except SelectionError as error:
+        return _refused(error)
+    return Status(200, _record_out(application.pk))
+
+
+@corrections_router.get(
+    "/applications/{application_id}/record",
+    response={200: RecordOut, 403: ErrorOut, 404: ErrorOut},
+    summary="An application's decisions and the history of their corrections",
+    operation_id="application_record",
+    url_name="application_record",
+)
+def application_record(request: HttpRequest, application_id: int = RecordId) -> dict[str, Any]:
+    _officer(request)
+    return _record_out(_application(application_id).pk)
+
+
+@corrections_router.post(
+    "/reviews/{review_id}/amend",
+    response={200: RecordOut, **ERRORS},
+    summary="Amend a submitted review's scores, with a reason",
+    description="Programme officers, while the shortlist of the application is open; the same scale "
+    "and criteria as submitting the review.",
+    operation_id="review_amend",
+    url_name="review_amend",
+)
+def review_amend(
+    request: HttpRequest, payload: ReviewAmendIn, review_id: int = RecordId
+) -> Status[dict[str, Any]]:
+    actor = _officer(request)
+    application_id = _application_of(Review, review_id, "assignment__application_id")
+    try:
+        correction_services.review_amend(
+            review_id=review_id,
+            actor=actor,
+            scores={k: str(v) for k, v in payload.scores.items()},
+            reason=payload.reason,
+        )
+    except SelectionError as error:
+        return _refused(error)
+    return Status(200, _record_out(application_id))
+
+
+@corrections_router.post(
+    "/reviews/{review_id}/withdraw",
+    response={200: RecordOut, **ERRORS},
+    summary="Withdraw a submitted review, with a reason (the reviewer can submit it again)",
+    operation_id="review_withdraw",
+    url_name="review_withdraw",
+)
+def review_withdraw(
+    request: HttpRequest, payload: WithdrawIn, review_id: int = RecordId
+) -> Status[dict[str, Any]]:
+    actor = _officer(request)
+    application_id = _application_of(Review, review_id, "assignment__application_id")
+    try:
+        correction_services.review_withdraw(review_id=review_id, actor=actor, reason=payload.reason)
+    except SelectionError as error:
+        return _refused(error)
+    return Status(200, _record_out(application_id))
+
+
+@corrections_router.post(
+    "/interview-scores/{score_id}/amend",
+    response={200: RecordOut, **ERRORS},
+    summary="Amend an interview score, with a reason",
+    description="Programme officers, while stage two of the application is open; the cycle's "
+    "interview scale.",
+    operation_id="interview_score_amend",
+    url_name="interview_score_amend",
+)
+def interview_score_amend(
+    request: HttpRequest, payload: InterviewScoreAmendIn, score_id: int = RecordId
+) -> Status[dict[str, Any]]:
+    actor = _officer(request)
+    application_id = _application_of(InterviewScore, score_id, "interview__application_id")
+    try:
+        correction_services.interview_score_amend(
+            score_id=score_id, actor=actor, score=str(payload.score), reason=payload.reason
+        )
+    except SelectionError as error:
+        return _refused(error)
+    return Status(200, _record_out(application_id))
+
+
+@corrections_router.post(
+    "/interview-scores/{score_id}/withdraw",
+    response={200: RecordOut, **ERRORS},
+    summary="Withdraw an interview score, with a reason (the interviewer can score again)",
+    operation_id="interview_score_withdraw",
+    url_name="interview_score_withdraw",
+)
+def interview_score_withdraw(
+    request: HttpRequest, payload: WithdrawIn, score_id: int = RecordId
+) -> Status[dict[str, Any]]:
+    actor = _officer(request)
+    application_id = _application_of(InterviewScore, score_id, "interview__application_id")
+    try:
+        correction_services.interview_score_withdraw(score_id=score_id, actor=actor, reason=payload.reason)
+    except SelectionError as error:
+        return _refused(error)
+    return Status(200, _record_out(application_id))

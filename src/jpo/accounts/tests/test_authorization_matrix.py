@@ -396,6 +396,18 @@ RULES: dict[str, Rule] = {
     "api:release": Rule(PROGRAMME, lambda w: {"release_id": a_release(w).pk}),
     "api:release_decisions": Rule(PROGRAMME, lambda w: {"release_id": a_release(w).pk}),
     "api:release_cancel": Rule(PROGRAMME, lambda w: {"release_id": a_release(w).pk}),
+    # Corrections of recorded steps (the same people as on the pages; the service checks the scope)
+    "api:decision_correct": Rule(PROGRAMME, lambda w: {"application_id": w.application.pk}),
+    "api:application_record": Rule(PROGRAMME, lambda w: {"application_id": w.application.pk}),
+    "api:review_amend": Rule(PROGRAMME, lambda w: {"review_id": 1}),
+    "api:review_withdraw": Rule(PROGRAMME, lambda w: {"review_id": 1}),
+    "api:interview_score_amend": Rule(PROGRAMME, lambda w: {"score_id": 1}),
+    "api:interview_score_withdraw": Rule(PROGRAMME, lambda w: {"score_id": 1}),
+    "api:outcome_amend": Rule(twins_too(FOCAL) | PROGRAMME, lambda w: {"dispatch_id": w.dispatch.pk}),
+    "api:outcome_withdraw": Rule(twins_too(FOCAL) | PROGRAMME, lambda w: {"dispatch_id": w.dispatch.pk}),
+    "api:dispatch_dates_amend": Rule(PROGRAMME, lambda w: {"dispatch_id": w.dispatch.pk}),
+    "api:return_amend": Rule(twins_too(HR) | PROGRAMME, lambda w: {"secondment_id": w.secondment.pk}),
+    "api:return_withdraw": Rule(twins_too(HR) | PROGRAMME, lambda w: {"secondment_id": w.secondment.pk}),
     "selection:template_edit": Rule(
         PROGRAMME, lambda w: {"fy": w.cycle.fiscal_year, "status": "passed", "language": "en"}
     ),
