@@ -65,6 +65,8 @@ CORRECTIONS: dict[Status, frozenset[Status]] = {
     S.PASSED: frozenset({S.NOT_PASSED, S.INTERVIEW}),
     S.NOT_PASSED: frozenset({S.PASSED, S.INTERVIEW}),
     S.RECOMMENDED: frozenset({S.PASSED}),
-    S.SELECTED: frozenset({S.NOT_SELECTED, S.FORWARDED}),
+    # Back to recommended (MOFA track): also when the programme office withdraws a confirmed offer
+    # (`placement.services.offers.offer_withdraw`), the candidate returns to where they stood.
+    S.SELECTED: frozenset({S.NOT_SELECTED, S.FORWARDED, S.RECOMMENDED}),
     S.NOT_SELECTED: frozenset({S.SELECTED, S.FORWARDED}),
 }

@@ -89,6 +89,15 @@ class AdjustForm(forms.Form):
     post = _id_field(label=_("Post"), required=False)
 
 
+class OfferWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for withdrawing the offer.")},
+    )
+
+
 class OfferResponseForm(forms.Form):
     response = forms.ChoiceField(
         label=_("Response"),

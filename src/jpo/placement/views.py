@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -43,6 +44,7 @@ from jpo.placement.services import outcomes as outcome_services
 from jpo.placement.services import posts as post_services
 from jpo.placement.services import secondments as secondment_services
 from jpo.placement.services.costs import rates
+from jpo.placement.services.letter import offer_letter_pdf, offer_reference
 from jpo.placement.services.offers import OfferTerms
 from jpo.placement.services.secondments import needs_npa_consultation
 from jpo.placement.statistics import SMALL_GROUP_MINIMUM, chart_bars, pool_small_groups
@@ -51,6 +53,7 @@ from jpo.placement.terms import NPA_SOURCE, danger_rule, dispatch_terms, plannin
 from jpo.programme.models import Agreement, Cycle, Organization, Post, TrackKind
 from jpo.programme.rules.selectors import effective_rules
 from jpo.programme.selectors import partner_organizations
+from jpo.safety.downloads import bytes_download
 from jpo.safety.numbers import parse_id, parse_ids
 from jpo.safety.versions import version_posted
 
@@ -423,18 +426,79 @@ def offer_list(request: HttpRequest) -> HttpResponse:
     return _offer_list_page(request)
 
 
-@role_required(OFFICER, FOCAL, APPLICANT)
-def offer_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    offer = get_object_or_404(selectors.offer_list(user=request.user).select_related("post__cycle"), pk=pk)
+def _offer_letter_page(
+    request: HttpRequest,
+    offer: Offer,
+    *,
+    status: int = 200,
+    withdraw_form: forms.OfferWithdrawForm | None = None,
+) -> HttpResponse:
     return render(
         request,
         "placement/offer_letter.html",
         {
             "offer": offer,
-            "reference": f"{offer.post.cycle.code}-{offer.pk:05d}",
+            "reference": offer_reference(offer),
             "offers_url": absolute_url(reverse("placement:offer_list")),
+            "history": selectors.offer_history(offer=offer),
+            "may_withdraw": access.is_officer(request.user)
+            and OfferStatus.WITHDRAWN in workflow.TRANSITIONS[offer.status]
+            and not getattr(offer, "has_dispatch", False),
+            "withdraw_form": withdraw_form or forms.OfferWithdrawForm(),
         },
+        status=status,
     )
+
+
+@role_required(OFFICER, FOCAL, APPLICANT)
+def offer_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    offer = get_object_or_404(selectors.offer_list(user=request.user), pk=pk)
+    return _offer_letter_page(request, offer)
+
+
+@role_required(OFFICER, FOCAL, APPLICANT)
+def offer_letter_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The offer letter as a PDF in the reader's language: the candidate, officers and the focal points
+    of the post's organization (`access.scope_offers`); anyone else gets 404."""
+    offer = get_object_or_404(selectors.offer_list(user=request.user), pk=pk)
+    personal_data_read(
+        actor=request_user(request),
+        applicant_id=offer.application.applicant_id,
+        what="offer letter",
+        target=offer,
+        path=request.path,
+    )
+    content = offer_letter_pdf(
+        offer,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        offers_url=absolute_url(reverse("placement:offer_list")),
+    )
+    response = bytes_download(content, "offer", offer_reference(offer), extension="pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@role_required(OFFICER)
+def offer_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The programme office withdraws an offer with a reason (a confirmed one too, until the dispatch)."""
+    offer = get_object_or_404(selectors.offer_list(user=request.user), pk=pk)
+    form = forms.OfferWithdrawForm(request.POST)
+    if not form.is_valid():
+        return _offer_letter_page(request, offer, status=400, withdraw_form=form)
+    try:
+        result = offer_services.offer_withdraw(
+            actor=request_user(request), offer=offer, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        _fail(request, error)
+        return _offer_letter_page(request, offer, status=400, withdraw_form=form)
+    messages.success(request, _("The offer is withdrawn."))
+    for new in result.reoffered:
+        messages.success(
+            request, _("Offered to %(who)s from the reserve list.") % {"who": new.application.applicant}
+        )
+    return redirect("placement:offer_letter", pk=pk)
 
 
 @require_POST

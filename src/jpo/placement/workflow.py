@@ -3,7 +3,8 @@
 The candidate answers first (accepts or declines by the deadline); an accepted offer then waits for
 the organization, which confirms or refuses it. Only the organization's confirmation makes the
 candidate "selected by an organization". An offer nobody answered by its deadline lapses (the daily
-sweep), and the post goes to the next candidate of its reserve list.
+sweep), and the post goes to the next candidate of its reserve list. The programme office may withdraw
+an offer at any point before the dispatch is recorded (a confirmed one with a reason).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ OS = OfferStatus
 TRANSITIONS: dict[str, frozenset[str]] = {
     OS.PENDING: frozenset({OS.ACCEPTED, OS.DECLINED, OS.REFUSED, OS.LAPSED, OS.WITHDRAWN}),
     OS.ACCEPTED: frozenset({OS.CONFIRMED, OS.REFUSED, OS.WITHDRAWN}),
-    OS.CONFIRMED: frozenset(),
+    # The programme office may still withdraw a confirmed offer (with a reason) until the dispatch is
+    # recorded: the post reopens, the candidate returns to the list and the reserve is offered.
+    OS.CONFIRMED: frozenset({OS.WITHDRAWN}),
     OS.DECLINED: frozenset(),
     OS.REFUSED: frozenset(),
     OS.LAPSED: frozenset(),

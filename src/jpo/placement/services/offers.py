@@ -26,16 +26,18 @@ from jpo.accounts import access
 from jpo.accounts.links import absolute_url
 from jpo.accounts.models import Role, User
 from jpo.accounts.services import audit_record
-from jpo.applications.models import Application
+from jpo.applications.models import Application, StatusChange
 from jpo.applications.services import application_transition
 from jpo.applications.workflow import Status
-from jpo.outbox.services import email_queue
+from jpo.outbox.services import Attachment, email_queue
 from jpo.placement import workflow
 from jpo.placement.models import OPEN_OFFER_STATUSES, MatchRun, Offer, OfferStatus, PairKind
 from jpo.placement.services.dates import TOKYO, today_in_tokyo
-from jpo.placement.services.posts import post_fill
+from jpo.placement.services.letter import CONTENT_TYPE as LETTER_CONTENT_TYPE
+from jpo.placement.services.letter import offer_letter_filename, offer_letter_pdf
+from jpo.placement.services.posts import post_fill, post_reopen
 from jpo.placement.terms import dispatch_terms, planning_start
-from jpo.programme.models import Cycle, Post
+from jpo.programme.models import Cycle, Post, PostStatus
 from jpo.programme.rules.selectors import effective_rules
 
 # How long a candidate has to answer when the officer does not say: an operational choice of this
@@ -152,22 +154,46 @@ def _officers() -> list[User]:
     return list(User.objects.filter(role=Role.OFFICER, is_active=True).exclude(email=""))
 
 
-def _send(*, address: str, language: str, subject: str, template: str, offer: Offer, kind: str) -> None:
+def _send(
+    *,
+    address: str,
+    language: str,
+    subject: str,
+    template: str,
+    offer: Offer,
+    kind: str,
+    with_letter: bool = False,
+) -> None:
+    """One message; `with_letter`: the offer letter as a PDF attached, in the recipient's language."""
+    offers_url = absolute_url(reverse("placement:offer_list"))
     with translation.override(language):
         context = {
             "offer": offer,
             "letter_url": absolute_url(reverse("placement:offer_letter", args=[offer.pk])),
-            "offers_url": absolute_url(reverse("placement:offer_list")),
+            "offers_url": offers_url,
+            "with_letter": with_letter,
         }
         body = render_to_string(template, context)
         subject = _(subject) % {"post": offer.post, "who": offer.application.applicant}
-    email_queue(recipients=[address], subject=subject, body=body, kind=kind)
+    attachments = []
+    if with_letter:
+        pdf = offer_letter_pdf(offer, language=language, offers_url=offers_url)
+        attachments.append(Attachment(offer_letter_filename(offer), pdf, LETTER_CONTENT_TYPE))
+    email_queue(recipients=[address], subject=subject, body=body, kind=kind, attachments=attachments)
 
 
-def _to_candidate(offer: Offer, subject: str, template: str, kind: str) -> None:
+def _to_candidate(offer: Offer, subject: str, template: str, kind: str, *, with_letter: bool = False) -> None:
     address, language = _candidate(offer)
     if address:
-        _send(address=address, language=language, subject=subject, template=template, offer=offer, kind=kind)
+        _send(
+            address=address,
+            language=language,
+            subject=subject,
+            template=template,
+            offer=offer,
+            kind=kind,
+            with_letter=with_letter,
+        )
 
 
 def _to_users(users: list[User], offer: Offer, subject: str, template: str, kind: str) -> None:
@@ -189,10 +215,13 @@ SUBJECT_CONFIRM = gettext_noop("Please confirm: %(who)s accepted %(post)s")
 SUBJECT_ANSWERED = gettext_noop("JPO offer of %(post)s to %(who)s: answered")
 SUBJECT_CONFIRMED = gettext_noop("JPO offer of %(post)s confirmed by the organization")
 SUBJECT_CLOSED = gettext_noop("JPO offer of %(post)s closed")
+SUBJECT_WITHDRAWN = gettext_noop("JPO offer of %(post)s to %(who)s withdrawn")
 
 
 def _letters_queue(offer: Offer) -> None:
-    _to_candidate(offer, SUBJECT_LETTER, "placement/email/offer_letter.txt", "placement.offer_letter")
+    _to_candidate(
+        offer, SUBJECT_LETTER, "placement/email/offer_letter.txt", "placement.offer_letter", with_letter=True
+    )
     _to_users(_focal_points(offer), offer, SUBJECT_MADE, "placement/email/offer_made.txt", "placement.offer")
 
 
@@ -212,7 +241,8 @@ def _answer_notices(offer: Offer) -> None:
         _to_candidate(offer, SUBJECT_CLOSED, "placement/email/offer_closed.txt", "placement.offer")
     if status in workflow.REOFFERABLE or status == OfferStatus.CONFIRMED:
         targets = _officers() + (_focal_points(offer) if status != OfferStatus.REFUSED else [])
-        _to_users(targets, offer, SUBJECT_ANSWERED, "placement/email/offer_answered.txt", "placement.offer")
+        subject = SUBJECT_WITHDRAWN if status == OfferStatus.WITHDRAWN else SUBJECT_ANSWERED
+        _to_users(targets, offer, subject, "placement/email/offer_answered.txt", "placement.offer")
 
 
 # -- the one transition function ------------------------------------------------------------------
@@ -264,6 +294,8 @@ def offer_transition(
         if to == OfferStatus.LAPSED and (offer.respond_by is None or today <= offer.respond_by):
             raise ValidationError(_("This offer's deadline has not passed."))
         previous = offer.status
+        if previous == OfferStatus.CONFIRMED:
+            _confirmed_withdrawal_undo(offer=offer, actor=actor, reason=reason)
         now = timezone.now()
         offer.status = to
         offer.reason = reason
@@ -294,6 +326,59 @@ def offer_transition(
         )
         _answer_notices(offer)
     return offer
+
+
+WITHDRAWAL_REASON_NEEDED = gettext_lazy("Give the reason for withdrawing a confirmed offer.")
+
+
+def _confirmed_withdrawal_undo(*, offer: Offer, actor: User | None, reason: str) -> None:
+    """Undo what the organization's confirmation did: the post is approved again and the candidate goes
+    back to the status they had before it (recommended or forwarded), each recorded with the reason.
+    Refused once the dispatch is recorded (the JPO is then placed; the dispatch is corrected instead)."""
+    if not reason.strip():
+        raise ValidationError({"reason": [str(WITHDRAWAL_REASON_NEEDED)]})
+    if hasattr(offer, "dispatch"):
+        raise ValidationError(
+            _(
+                "The dispatch of this offer is recorded: correct the dispatch instead of withdrawing the offer."
+            )
+        )
+    why = _("Confirmed offer of %(post)s withdrawn: %(reason)s") % {"post": offer.post, "reason": reason}
+    if offer.post.status == PostStatus.FILLED:
+        post_reopen(actor=actor, post=offer.post, reason=why)
+    application = offer.application
+    if application.status == Status.SELECTED:
+        selected = (
+            StatusChange.objects.filter(application=application, to_status=Status.SELECTED)
+            .order_by("-at", "-pk")
+            .first()
+        )
+        before = selected.from_status if selected is not None else ""
+        if before in CANDIDATE_STATUSES:
+            application_transition(
+                application=application, to=before, actor=actor, reason=why, correction=True
+            )
+
+
+def offer_withdraw(*, actor: User, offer: Offer, reason: str, today: dt.date | None = None) -> LapseResult:
+    """The programme office withdraws an offer (a confirmed one only with a reason); when it was
+    confirmed, the post goes to the next free candidate of the reserve list, as after a lapse."""
+    if not access.is_officer(actor):
+        raise PermissionDenied
+    today = today or today_in_tokyo()
+    result = LapseResult()
+    with transaction.atomic():
+        was_confirmed = Offer.objects.filter(pk=offer.pk, status=OfferStatus.CONFIRMED).exists()
+        withdrawn = offer_transition(
+            offer=offer, to=OfferStatus.WITHDRAWN, actor=actor, reason=reason, today=today
+        )
+        result.lapsed.append(withdrawn)
+        if was_confirmed:
+            withdrawn = Offer.objects.select_related("run", "post__organization").get(pk=withdrawn.pk)
+            reserve = _next_from_reserve(previous=withdrawn, actor=actor, today=today)
+            if reserve is not None:
+                result.reoffered.append(reserve)
+    return result
 
 
 # -- the reserve list -----------------------------------------------------------------------------

@@ -24,7 +24,8 @@ POST_TRANSITIONS: dict[str, frozenset[str]] = {
     P.PROPOSED: frozenset({P.APPROVED, P.REFUSED, P.WITHDRAWN}),
     P.APPROVED: frozenset({P.FILLED, P.WITHDRAWN}),
     P.REFUSED: frozenset(),
-    P.FILLED: frozenset(),
+    # A filled post reopens when the programme office withdraws the confirmed offer that filled it.
+    P.FILLED: frozenset({P.APPROVED}),
     P.WITHDRAWN: frozenset(),
 }
 
@@ -202,3 +203,8 @@ def post_withdraw(*, actor: User, post: Post, reason: str = "") -> Post:
 def post_fill(*, actor: User | None, post: Post) -> Post:
     """Called when an offer for the post is accepted."""
     return _transition(post=post, to=P.FILLED, actor=actor)
+
+
+def post_reopen(*, actor: User | None, post: Post, reason: str) -> Post:
+    """Called when the confirmed offer that filled the post is withdrawn: the post is approved again."""
+    return _transition(post=post, to=P.APPROVED, actor=actor, reason=reason)
