@@ -353,6 +353,7 @@ RULES: dict[str, Rule] = {
     "placement:matching": Rule(PROGRAMME),
     "placement:match_run": Rule(PROGRAMME, lambda w: {"pk": w.match_run.pk}),
     "placement:offer_reserve": Rule(PROGRAMME, lambda w: {"pk": w.offer.pk}),
+    "placement:offer_withdraw": Rule(PROGRAMME, lambda w: {"pk": w.offer.pk}),
     "placement:dispatch_new": Rule(PROGRAMME, lambda w: {"offer_pk": w.offer.pk}),
     "placement:budget": Rule(PROGRAMME),
     "placement:alumni": Rule(PROGRAMME),
@@ -463,6 +464,9 @@ RULES: dict[str, Rule] = {
     "placement:offer_list": Rule(twins_too(FOCAL, APPLICANT) | PROGRAMME),
     "placement:offer_respond": Rule({FOCAL, APPLICANT, *PROGRAMME}, lambda w: {"pk": w.offer.pk}, owned=True),
     "placement:offer_letter": Rule({FOCAL, APPLICANT, *PROGRAMME}, lambda w: {"pk": w.offer.pk}, owned=True),
+    "placement:offer_letter_pdf": Rule(
+        {FOCAL, APPLICANT, *PROGRAMME}, lambda w: {"pk": w.offer.pk}, owned=True
+    ),
     "placement:dispatch_list": Rule(twins_too(FOCAL, HR, APPLICANT) | PROGRAMME),
     "placement:dispatch_detail": Rule(
         {FOCAL, HR, APPLICANT, *PROGRAMME}, lambda w: {"pk": w.dispatch.pk}, owned=True
