@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +23,7 @@ from jpo.applications.models import (
     Preference,
 )
 from jpo.applications.workflow import Status
+from jpo.core.errors import NotFound
 from jpo.programme.models import Cycle
 
 STEPS: list[tuple[str, Any]] = [
@@ -49,18 +49,18 @@ def _application_queryset() -> QuerySet[Application]:
 
 
 def application_get_for_user(*, user: User, pk: int) -> Application:
-    """The application if `user` may see it (`access.scope_applications`); 404 otherwise."""
+    """The application if `user` may see it (`access.scope_applications`); NotFound (404) otherwise."""
     application = access.scope_applications(user, _application_queryset()).filter(pk=pk).first()
     if application is None:
-        raise Http404
+        raise NotFound
     return application
 
 
 def application_get_own(*, user: User, pk: int) -> Application:
-    """The application if it is the user's own (only its applicant edits it); 404 otherwise."""
+    """The application if it is the user's own (only its applicant edits it); NotFound (404) otherwise."""
     application = access.scope_own_applications(user, _application_queryset()).filter(pk=pk).first()
     if application is None:
-        raise Http404
+        raise NotFound
     return application
 
 
@@ -71,7 +71,7 @@ def document_get_for_user(*, user: User, public_id: Any) -> Document:
         .first()
     )
     if document is None:
-        raise Http404
+        raise NotFound
     return document
 
 
@@ -316,10 +316,10 @@ def endorsement_requests_for_ministry_hr(*, user: User) -> list[EndorsementReque
 
 
 def endorsement_get_for_ministry_hr(*, user: User, pk: int) -> EndorsementRequest:
-    """One request if it belongs to the officer's own ministry; 404 otherwise (nothing about others leaks)."""
+    """One request if it belongs to the officer's own ministry; NotFound (404) otherwise (nothing about others leaks)."""
     endorsement = access.scope_endorsement_requests(user, _endorsement_queryset()).filter(pk=pk).first()
     if endorsement is None:
-        raise Http404
+        raise NotFound
     return endorsement
 
 

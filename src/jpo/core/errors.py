@@ -24,3 +24,15 @@ class DomainError(Exception):
     def as_dict(self) -> dict[str, str | None]:
         """The body the API answers with."""
         return {"detail": self.message or str(self), "field": self.field, "code": self.code}
+
+
+class NotFound(DomainError):
+    """What was asked for does not exist, or is not the asker's to see: one answer for both, so that
+    nothing leaks (HTTP 404). Selectors raise it; pages answer with the site's 404 page
+    (`jpo.web.middleware`), the API with its error body."""
+
+    code = "core.not_found"
+    status_code = 404
+
+    def __init__(self, message: str = "Not Found", *, field: str | None = None) -> None:
+        super().__init__(message, field=field)

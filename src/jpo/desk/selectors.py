@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -24,6 +24,7 @@ from jpo.applications.models import (
     StatusChange,
 )
 from jpo.applications.workflow import Status
+from jpo.core.errors import NotFound
 from jpo.core.listing import MAX_TEXT, PAGE_SIZES, Column, Filter, Listing, listing
 from jpo.placement.models import Offer
 from jpo.programme.labels import fiscal_year_label
@@ -196,12 +197,12 @@ def applicant_get(*, user: User, pk: int) -> Applicant:
     otherwise."""
     applicant = Applicant.objects.select_related("user").filter(pk=pk).first()
     if applicant is None:
-        raise Http404
+        raise NotFound
     if (
         not access.is_officer(user)
         and not access.scope_applications(user, applicant.applications.all()).exists()
     ):
-        raise Http404
+        raise NotFound
     return applicant
 
 
@@ -291,7 +292,7 @@ def applicant_whole(*, user: User, applicant: Applicant) -> dict[str, Any]:
 
 def dossier_application(*, user: User, pk: int) -> Application:
     """The application with what its dossier prints, if the user may have it
-    (`access.scope_dossiers`); 404 otherwise."""
+    (`access.scope_dossiers`); NotFound (404) otherwise."""
     application = (
         access.scope_dossiers(user, Application.objects.all())
         .select_related(
@@ -326,5 +327,5 @@ def dossier_application(*, user: User, pk: int) -> Application:
         .first()
     )
     if application is None:
-        raise Http404
+        raise NotFound
     return application

@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from jpo import policy
+from jpo.core.errors import NotFound
 from jpo.policy.validation import KINDS
 from jpo.programme.models import Agreement, Cycle, Organization, Track
 
@@ -41,10 +41,10 @@ def cycles_with_applications() -> QuerySet[Cycle]:
 
 
 def cycle_get(fiscal_year: int) -> Cycle:
-    """One cycle with its tracks and their organizations (404 if there is none)."""
+    """One cycle with its tracks and their organizations (NotFound, a 404, if there is none)."""
     cycle = cycles_for_officer().filter(fiscal_year=fiscal_year).first()
     if cycle is None:
-        raise Http404
+        raise NotFound
     return cycle
 
 

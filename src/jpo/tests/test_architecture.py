@@ -162,3 +162,29 @@ def test_no_import_cycles() -> None:
         if node not in state:
             visit(node, [node])
     assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
+
+
+def test_selectors_return_data_not_pages() -> None:
+    """A selector raises `jpo.core.errors.NotFound` (views and the API map it once), never Django's Http404,
+    and builds no HTML (templates and template tags do)."""
+    wrong = []
+    for path in _sources():
+        rel = path.relative_to(ROOT).parts
+        if "selectors" not in rel and path.stem != "selectors":
+            continue
+        for name in _raw_imports(path):
+            if name in {
+                "django.http.Http404",
+                "django.utils.safestring.mark_safe",
+                "django.utils.html.format_html",
+            }:
+                wrong.append(f"{path.relative_to(ROOT)}: {name}")
+    assert not wrong, "selectors that answer like views:\n" + "\n".join(wrong)
+
+
+def _raw_imports(path: Path) -> Iterator[str]:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)

@@ -12,8 +12,6 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractYear
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from jpo.placement.models import Dispatch, Outcome, OutcomeKind
@@ -62,20 +60,6 @@ class Table:
     def lines(self) -> list[tuple[str, list[Any]]]:
         """(hover text naming source and reference date, cells) for each row."""
         return list(zip(self.row_titles, self.rows, strict=True))
-
-    def html_rows(self) -> SafeString:
-        """The <tr> elements of the body, each titled with its source and reference date (escaped; built in
-        Python because the template loop over thousands of cells dominated the dashboard's time). A row is
-        published data as cited (reference dates, citations and notes in the source's words), so it is
-        marked translate="no"; the headings around it are in the reader's language."""
-        return mark_safe(  # noqa: S308 - every value is escaped here
-            "".join(
-                f'<tr title="{escape(title)}" translate="no">'
-                + "".join(f"<td>{escape(cell)}</td>" for cell in row)
-                + "</tr>\n"
-                for title, row in zip(self.row_titles, self.rows, strict=True)
-            )
-        )
 
 
 @dataclass

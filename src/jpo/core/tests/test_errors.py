@@ -98,3 +98,23 @@ def test_the_api_answers_a_refusal_with_status_message_field_and_code() -> None:
         "code": "application.refused",
     }
     assert api.on_exception(request, NotAllowed("No.")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_selector_that_finds_nothing_is_answered_with_the_404_page_and_the_api_body() -> None:
+    from jpo.core.errors import NotFound
+    from jpo.programme.selectors import cycle_get
+
+    with pytest.raises(NotFound) as found:
+        cycle_get(1900)
+    request = RequestFactory().get("/programme/cycles/1900/", HTTP_ACCEPT_LANGUAGE="en")
+    request.user = type("Anonymous", (), {"is_authenticated": False})()
+    response = DomainErrorMiddleware(lambda r: HttpResponse()).process_exception(request, found.value)
+    assert response is not None and response.status_code == 404
+    api_response = api.on_exception(RequestFactory().get("/api/anything"), found.value)
+    assert api_response.status_code == 404
+    assert json.loads(api_response.content) == {
+        "detail": "Not Found",
+        "field": None,
+        "code": "core.not_found",
+    }

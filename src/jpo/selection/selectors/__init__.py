@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 from jpo.accounts import access
 from jpo.accounts.models import AuditEvent, Role, User
 from jpo.applications.models import Application
 from jpo.applications.workflow import CORRECTIONS, Status
+from jpo.core.errors import NotFound
 from jpo.programme.models import Cycle, TrackKind
 from jpo.selection.models import (
     ConflictOfInterest,
@@ -56,7 +56,7 @@ __all__ = [
 def cycle_get(fiscal_year: int) -> Cycle:
     cycle = Cycle.objects.filter(fiscal_year=fiscal_year).first()
     if cycle is None:
-        raise Http404
+        raise NotFound
     return cycle
 
 
@@ -114,7 +114,7 @@ def application_for_officer(*, pk: int) -> Application:
         .first()
     )
     if application is None:
-        raise Http404
+        raise NotFound
     return application
 
 
@@ -176,7 +176,7 @@ def focal_candidate(*, user: User, pk: int) -> Application:
         .first()
     )
     if application is None:
-        raise Http404
+        raise NotFound
     return application
 
 
