@@ -2,17 +2,17 @@
 the applicant's profile, and returns a CriterionResult: passed, failed, or needs_review when a fact
 the rule needs is unknown for that cycle and the answer would differ between its possible values.
 
-Speed: bulk screening evaluates 100,000 profiles per cycle, so whatever depends only on the cycle (the
-parameters in force, the dates they resolve to, the wording of each rule) is worked out once per fiscal
-year (and exception organization) by the `_*_rule` functions below, cached, and shared; only what
-depends on the applicant is computed per call. Cached values are immutable (strings, dates, tuples):
-every dict or list that goes into a CriterionResult is built fresh for each call.
+A rule is the same for every applicant of a cycle: what depends only on the cycle (the parameters in
+force, the dates they resolve to, the rule's wording) is worked out once per fiscal year, rule set and
+exception organization by the `_*_rule` functions below and shared by every applicant of that cycle;
+each check then adds what depends on the applicant. The rules are kept as immutable values (strings,
+dates, tuples): every dict or list in a CriterionResult is the applicant's own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
@@ -53,7 +53,7 @@ def _params(fy: int, rules: Overlay | None) -> dict[str, ParameterValue]:
     return rules.resolved(fy)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CriterionResult:
     """The result of one criterion for one applicant in one cycle."""
 
@@ -91,9 +91,6 @@ class CriterionResult:
         }
 
 
-_new_object = object.__new__
-
-
 def _result(
     cid: str,
     outcome: str,
@@ -104,45 +101,27 @@ def _result(
     applied: dict[str, Any],
     applicant_value: Any,
 ) -> CriterionResult:
-    prefix_en, prefix_ja, suffix_en, suffix_ja = _message_frame(cid, outcome, rule, _caveat(parameters))
-    result = _new_object(CriterionResult)
-    # The fields of a frozen dataclass, set without its generic __init__ (the same object, made faster);
-    # every dict here is new for this call.
-    result.__dict__.update(
+    """The result with its message to the applicant: the criterion, the rule of the cycle, the applicant's
+    facts (`detail`), the verdict, and a caveat when a rule rests on a weak or unofficial source."""
+    title, verdict, caveat = t.CRITERION_TITLES[cid], t.VERDICT[outcome], _caveat(parameters)
+    message_en = f"{title['en']}: {rule[0]} {detail[0]} {verdict['en']}{caveat[0]}"
+    message_ja = f"{title['ja']}：{rule[1]}{detail[1]}{verdict['ja']}{caveat[1]}"
+    return CriterionResult(
         id=cid,
         outcome=outcome,
         rule={"en": rule[0], "ja": rule[1]},
         parameters=parameters,
         applied=applied,
         applicant_value=applicant_value,
-        message={
-            "en": (prefix_en + detail[0] + suffix_en).replace("  ", " ").strip(),
-            "ja": (prefix_ja + detail[1] + suffix_ja).strip(),
-        },
-    )
-    return result
-
-
-@lru_cache(maxsize=_RULES_CACHE)
-def _message_frame(cid: str, outcome: str, rule: tuple[str, str], caveat: tuple[str, str]) -> tuple[str, ...]:
-    """The message around the applicant's detail: `{title}: {rule} ` + detail + ` {verdict}{caveat}`."""
-    title = t.CRITERION_TITLES[cid]
-    verdict = t.VERDICT[outcome]
-    return (
-        f"{title['en']}: {rule[0]} ",
-        f"{title['ja']}：{rule[1]}",
-        f" {verdict['en']}{caveat[0]}",
-        f"{verdict['ja']}{caveat[1]}",
+        message={"en": message_en.replace("  ", " ").strip(), "ja": message_ja.strip()},
     )
 
 
 def _caveat(parameters: tuple[ParameterValue, ...]) -> tuple[str, str]:
-    for p in parameters:
-        if p.uncertain or p.external:
-            break
-    else:
-        return "", ""
+    """A warning that the rule rests on a source that is weak (uncertain) or outside the official record."""
     weak = [p.name for p in parameters if p.uncertain or p.external]
+    if not weak:
+        return "", ""
     names_en = "; ".join(_parameter_label(name, "en") for name in weak)
     names_ja = "、".join(f"「{_parameter_label(name, 'ja')}」" for name in weak)
     return (
@@ -428,7 +407,7 @@ def check_degree(profile: Profile, fy: int, info: CycleInfo, rules: Overlay | No
         detail = (f"Your degrees: {listed_en}.", f"あなたの学位：{listed_ja}。")
         outcome = FAILED
     else:
-        best = qualifying[0] if len(qualifying) == 1 else min(qualifying, key=lambda d: d.date)
+        best = min(qualifying, key=lambda d: d.date)  # the earliest qualifying degree decides
         status_en = "awarded" if best.awarded else "expected"
         status_ja = "取得" if best.awarded else "取得見込み"
         name = t.DEGREE_NAMES[best.level]
@@ -476,12 +455,6 @@ def experience_months(jobs: list[Employment], until: date) -> tuple[int, int]:
     left over from several separate periods are added as months of 31 days (lower bound) and of 28 days
     (upper bound): whether they make up a month is not decided here.
     """
-    if len(jobs) <= 1:  # one period or none: nothing to merge, and its whole months are exact
-        if not jobs or jobs[0].start > until:
-            return 0, 0
-        job = jobs[0]
-        months, _ = whole_months_and_days(job.start, min(job.end or until, until))
-        return months, months
     periods = _merged_periods(jobs, until)
     whole = days = 0
     for start, end in periods:
@@ -546,19 +519,14 @@ def check_experience(profile: Profile, fy: int, info: CycleInfo, rules: Overlay 
     types, low, high = cached.types, cached.low, cached.high
     counted = [job for job in profile.employment if job.type in types]
     excluded = sorted({job.type for job in profile.employment if job.type not in types})
-    if low == high:  # the same date: count once
-        lower, upper = experience_months(counted, low)
-    else:
-        lower, _ = experience_months(counted, low)
-        _, upper = experience_months(counted, high)
+    # The least experience counted by the earliest possible deadline, the most by the latest.
+    lower, _ = experience_months(counted, low)
+    _, upper = experience_months(counted, high)
     applicant = {"months_lower_bound": lower, "months_upper_bound": upper, "not_counted": excluded}
 
     if cached.required is None:
         result = _unknown_rule("experience", months_p, fy, applicant)
-        return CriterionResult(
-            id=result.id, outcome=result.outcome, rule=result.rule, parameters=params,
-            applied={"months": UNKNOWN}, applicant_value=applicant, message=result.message,
-        )  # fmt: skip
+        return replace(result, parameters=params, applied={"months": UNKNOWN})
     required, rule = cached.required, cached.rule
     if low == high:
         have_en = f"{lower} months" if lower == upper else f"{lower} to {upper} months"
@@ -642,6 +610,15 @@ def _mandatory_language_rule(
     return _MandatoryLanguageRule(accepted, months, (names_en, names_ja), rule, minimums)
 
 
+def _scores_listed(profile: Profile) -> tuple[str, str]:
+    """The applicant's test scores as the messages name them (English, Japanese)."""
+    tests = profile.language_tests
+    return (
+        ", ".join(f"{t.TEST_NAMES[x.test]['en']} {x.score:g} ({t.d_en(x.taken)})" for x in tests) or "none",
+        "、".join(f"{t.TEST_NAMES[x.test]['ja']} {x.score:g}（{t.d_ja(x.taken)}）" for x in tests) or "なし",
+    )
+
+
 def check_language(profile: Profile, fy: int, info: CycleInfo, rules: Overlay | None) -> CriterionResult:
     ps = _params(fy, rules)
     test_p = ps["language_test"]
@@ -650,23 +627,8 @@ def check_language(profile: Profile, fy: int, info: CycleInfo, rules: Overlay | 
     if not test_p.known:
         return _unknown_rule("language", test_p, fy, tests)
     rule_value = test_p.value
-
-    def listed() -> tuple[str, str]:  # the applicant's scores, worded only where a message shows them
-        return (
-            ", ".join(
-                f"{t.TEST_NAMES[x.test]['en']} {x.score:g} ({t.d_en(x.taken)})"
-                for x in profile.language_tests
-            )
-            or "none",
-            "、".join(
-                f"{t.TEST_NAMES[x.test]['ja']} {x.score:g}（{t.d_ja(x.taken)}）"
-                for x in profile.language_tests
-            )
-            or "なし",
-        )
-
     if not rule_value.get("mandatory"):
-        listed_en, listed_ja = listed()
+        listed_en, listed_ja = _scores_listed(profile)
         return _result(
             "language",
             PASSED,
@@ -683,20 +645,11 @@ def check_language(profile: Profile, fy: int, info: CycleInfo, rules: Overlay | 
     accepted, months, rule, minimums = cached.accepted, cached.months, cached.rule, cached.minimums
     names_en, names_ja = cached.names
     opens, closes = window
-    if minimums:
-        usable = [
-            x for x in profile.language_tests if x.test in accepted and x.score >= minimums.get(x.test, 0)
-        ]
-    else:
-        usable = [x for x in profile.language_tests if x.test in accepted]
+    usable = [x for x in profile.language_tests if x.test in accepted and x.score >= minimums.get(x.test, 0)]
     valid_throughout = [x for x in usable if x.taken <= opens and add_months(x.taken, months) > closes]
     if valid_throughout:
         outcome = PASSED
-        best = (
-            valid_throughout[0]
-            if len(valid_throughout) == 1
-            else max(valid_throughout, key=lambda x: x.taken)
-        )
+        best = max(valid_throughout, key=lambda x: x.taken)  # the most recent valid score is shown
         detail = (
             f"Your {t.TEST_NAMES[best.test]['en']} score {best.score:g} of {t.d_en(best.taken)} is valid "
             "throughout the application window.",
@@ -705,7 +658,7 @@ def check_language(profile: Profile, fy: int, info: CycleInfo, rules: Overlay | 
         )
     elif not usable or all(x.taken > closes for x in usable):
         outcome = FAILED
-        listed_en, listed_ja = listed()
+        listed_en, listed_ja = _scores_listed(profile)
         detail = (
             f"Your scores: {listed_en}; none is a {names_en} score{' at the minimum' if minimums else ''} "
             f"taken by {t.d_en(closes)}.",
@@ -714,7 +667,7 @@ def check_language(profile: Profile, fy: int, info: CycleInfo, rules: Overlay | 
         )
     else:
         outcome = NEEDS_REVIEW
-        listed_en, listed_ja = listed()
+        listed_en, listed_ja = _scores_listed(profile)
         detail = (
             f"Your scores: {listed_en}. None is valid throughout the window under a {months}-month validity "
             "(taken during the window, or older than that at some point of it); whether it counts as valid "

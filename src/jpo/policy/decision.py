@@ -14,7 +14,7 @@ from jpo.policy.parameters import CycleInfo, Window, _files_version, cycle_code,
 from jpo.policy.profile import Profile, parse_profile
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     cycle: str
     fiscal_year: int
@@ -69,47 +69,29 @@ def evaluate(
     Raises ProfileError (bad profile), CycleFormatError or UnknownCycleError (bad cycle), RulesError
     (an invalid mapping given as `rules`).
     """
-    if rules is None:
-        if type(cycle) is str or type(cycle) is int:
-            fiscal_year, code, info = _cycle(cycle)
-        else:  # anything else (possibly unhashable) takes the plain path, with its errors
-            fiscal_year, code, info = _cycle.__wrapped__(cycle)
+    overlay = rules if rules is None or isinstance(rules, Overlay) else Overlay(rules)
+    if overlay is None:
+        fiscal_year = parse_cycle(cycle)
+        info = cycles()[fiscal_year]
         version = _files_version()
-        overlay = None
     else:
-        overlay = rules if isinstance(rules, Overlay) else Overlay(rules)
-        if type(cycle) is str or type(cycle) is int:
-            fiscal_year, code, info = _overlay_cycle(cycle, overlay)
-        else:
-            fiscal_year, code, info = _overlay_cycle.__wrapped__(cycle, overlay)
+        fiscal_year = parse_cycle(cycle, known=False)
+        info = _cycle_under(fiscal_year, overlay)
         version = overlay.version
     if not isinstance(profile, Profile):
         profile = parse_profile(profile)
-    results = tuple([check(profile, fiscal_year, info, overlay) for check in _CHECKS])
-    decision = _new_object(Decision)  # the frozen dataclass's fields, set without its generic __init__
-    decision.__dict__.update(cycle=code, fiscal_year=fiscal_year, criteria=results, rules_version=version)
-    return decision
+    return Decision(
+        cycle=cycle_code(fiscal_year),
+        fiscal_year=fiscal_year,
+        criteria=tuple(check(profile, fiscal_year, info, overlay) for check in CHECKS.values()),
+        rules_version=version,
+    )
 
 
-_new_object = object.__new__
-
-
-_CHECKS = tuple(CHECKS.values())
-
-
-@lru_cache(maxsize=64, typed=True)
-def _cycle(cycle: str | int) -> tuple[int, str, CycleInfo]:
-    """The fiscal year, code and CycleInfo of a cycle as given (typed: 2022 and "FY2022" are separate
-    entries); a bad cycle raises and is not cached."""
-    fiscal_year = parse_cycle(cycle)
-    return fiscal_year, cycle_code(fiscal_year), cycles()[fiscal_year]
-
-
-@lru_cache(maxsize=64, typed=True)
-def _overlay_cycle(cycle: str | int, overlay: Overlay) -> tuple[int, str, CycleInfo]:
-    """As `_cycle`, for any fiscal year: the overlay governs it, and its application window (when it
-    has one) replaces the one in `cycles.yaml` (an unknown end keeps the YAML's, if any)."""
-    fiscal_year = parse_cycle(cycle, known=False)
+@lru_cache(maxsize=64)
+def _cycle_under(fiscal_year: int, overlay: Overlay) -> CycleInfo:
+    """The cycle as a rule set governs it: any fiscal year, its application window (when the rule set
+    has one) replacing the one in `cycles.yaml` (an unknown end keeps the YAML's, if any)."""
     info = cycles().get(fiscal_year) or CycleInfo(
         fiscal_year=fiscal_year,
         applications=Window(None, None),
@@ -118,15 +100,15 @@ def _overlay_cycle(cycle: str | int, overlay: Overlay) -> tuple[int, str, CycleI
         source=None,
         note=None,
     )
-    if overlay.applications is not None:
-        opens, closes = overlay.applications
-        window = info.applications
-        info = CycleInfo(
-            fiscal_year=fiscal_year,
-            applications=Window(opens or window.opens, closes or window.closes),
-            pre_registration=info.pre_registration,
-            published=info.published,
-            source=info.source,
-            note=info.note,
-        )
-    return fiscal_year, cycle_code(fiscal_year), info
+    if overlay.applications is None:
+        return info
+    opens, closes = overlay.applications
+    window = info.applications
+    return CycleInfo(
+        fiscal_year=fiscal_year,
+        applications=Window(opens or window.opens, closes or window.closes),
+        pre_registration=info.pre_registration,
+        published=info.published,
+        source=info.source,
+        note=info.note,
+    )
