@@ -43,9 +43,10 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def load(n: int) -> None:
+def load(n: int, *, start: int = 0) -> None:
     """`n` applications over four cycles: every third screened, every tenth a civil servant, every fifth
-    naming an organization, every twentieth forwarded to one."""
+    naming an organization, every twentieth forwarded to one. With `start` > 0, numbers `start` to
+    `start + n - 1` are added to an earlier load's (bench/pages.py grows one database this way)."""
     from django.utils import timezone
 
     from jpo.applications.models import Applicant, Application, Preference
@@ -53,19 +54,24 @@ def load(n: int) -> None:
     from jpo.selection.models import Screening
 
     orgs = [
-        Organization.objects.create(code=code, name_en=code, name_ja=code, kind="fund_programme")
+        Organization.objects.get_or_create(
+            code=code, defaults={"name_en": code, "name_ja": code, "kind": "fund_programme"}
+        )[0]
         for code in ("UNDP", "UNICEF", "WFP", "UNHCR", "FAO")
     ]
-    ministry = Ministry.objects.create(code="mhlw", name_en="MHLW", name_ja="厚生労働省")
+    ministry = Ministry.objects.get_or_create(
+        code="mhlw", defaults={"name_en": "MHLW", "name_ja": "厚生労働省"}
+    )[0]
     tracks = []
     for fy in (2023, 2024, 2025, 2026):
-        cycle = Cycle.objects.create(fiscal_year=fy)
-        tracks.append((cycle, Track.objects.create(cycle=cycle, kind="mofa")))
+        cycle = Cycle.objects.get_or_create(fiscal_year=fy)[0]
+        tracks.append((cycle, Track.objects.get_or_create(cycle=cycle, kind="mofa")[0]))
     statuses = ["submitted", "eligible", "screened_out", "under_review", "shortlisted", "not_shortlisted"]
     now = timezone.now()
     batch = 5000
-    for start in range(0, n, batch):
-        size = min(batch, n - start)
+    first = start
+    for start in range(first, first + n, batch):
+        size = min(batch, first + n - start)
         people = Applicant.objects.bulk_create(
             Applicant(
                 family_name=f"姓{i:06d}",
