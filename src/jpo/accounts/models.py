@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jpo.core.names import person_name
+
 
 class Role(models.TextChoices):
     APPLICANT = "applicant", _("Applicant")
@@ -63,6 +65,10 @@ class User(AbstractUser):
                 violation_error_message=_("A ministry HR officer must belong to a ministry."),
             ),
         ]
+
+    def get_full_name(self) -> str:
+        """The name in the order its script expects (jpo.core.names), not Django's `first last`."""
+        return person_name(self.last_name, self.first_name)
 
     @property
     def email_verified(self) -> bool:

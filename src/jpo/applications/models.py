@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from jpo.applications.workflow import Status
+from jpo.core.names import person_name
 from jpo.programme.vocabulary import DegreeLevel, DocumentKind, EmploymentType, LanguageTestKind, Sector
 
 
@@ -58,7 +59,12 @@ class Applicant(models.Model):
         indexes = [models.Index(fields=["family_name", "given_name", "birth_date"])]
 
     def __str__(self) -> str:
-        return f"{self.family_name} {self.given_name}"
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        """The name in the order its script expects (jpo.core.names): 山田 花子, Susan Banks."""
+        return person_name(self.family_name, self.given_name, self.family_name_kana, self.given_name_kana)
 
 
 class Application(models.Model):

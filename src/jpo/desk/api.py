@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Avg, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _lazy
-from ninja import Path, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 from ninja.errors import HttpError
 
 from jpo.accounts import access
@@ -53,6 +53,7 @@ class ApplicationRowOut(Schema):
     id: int
     receipt_number: str | None
     applicant: int
+    name: str = Field(description="The full name in the order its script expects: 山田 花子, Susan Banks.")
     family_name: str
     given_name: str
     family_name_kana: str
@@ -83,6 +84,7 @@ class CriterionOut(Schema):
 class ScreeningRowOut(Schema):
     application: int
     receipt_number: str | None
+    name: str = Field(description="The full name in the order its script expects: 山田 花子, Susan Banks.")
     family_name: str
     given_name: str
     status: str
@@ -107,6 +109,7 @@ class ShortlistOut(PageOut):
 class DecisionRowOut(Schema):
     application: int
     receipt_number: str | None
+    name: str = Field(description="The full name in the order its script expects: 山田 花子, Susan Banks.")
     family_name: str
     given_name: str
     track: str
@@ -139,6 +142,7 @@ class OfferRowOut(Schema):
     id: int
     application: int
     receipt_number: str | None
+    name: str = Field(description="The full name in the order its script expects: 山田 花子, Susan Banks.")
     family_name: str
     given_name: str
     post: int
@@ -157,6 +161,7 @@ class OffersOut(PageOut):
 class DispatchRowOut(Schema):
     id: int
     application: int
+    name: str = Field(description="The full name in the order its script expects: 山田 花子, Susan Banks.")
     family_name: str
     given_name: str
     organization: str
@@ -265,6 +270,7 @@ def applications(
                 "id": a.pk,
                 "receipt_number": a.receipt_number,
                 "applicant": a.applicant_id,
+                "name": a.applicant.full_name,
                 "family_name": a.applicant.family_name,
                 "given_name": a.applicant.given_name,
                 "family_name_kana": a.applicant.family_name_kana,
@@ -336,6 +342,7 @@ def screenings(
             {
                 "application": s.application_id,
                 "receipt_number": s.application.receipt_number,
+                "name": s.application.applicant.full_name,
                 "family_name": s.application.applicant.family_name,
                 "given_name": s.application.applicant.given_name,
                 "status": s.application.status,
@@ -448,6 +455,7 @@ def decisions(
             {
                 "application": a.pk,
                 "receipt_number": a.receipt_number,
+                "name": a.applicant.full_name,
                 "family_name": a.applicant.family_name,
                 "given_name": a.applicant.given_name,
                 "track": a.track.kind,
@@ -544,6 +552,7 @@ def offers(
                 "id": o.pk,
                 "application": o.application_id,
                 "receipt_number": o.application.receipt_number,
+                "name": o.application.applicant.full_name,
                 "family_name": o.application.applicant.family_name,
                 "given_name": o.application.applicant.given_name,
                 "post": o.post_id,
@@ -592,6 +601,7 @@ def dispatches(
             {
                 "id": d.pk,
                 "application": d.application_id,
+                "name": d.application.applicant.full_name,
                 "family_name": d.application.applicant.family_name,
                 "given_name": d.application.applicant.given_name,
                 "organization": d.post.organization.code,

@@ -94,7 +94,7 @@ def _story(application: Application, lang: str) -> list[Any]:
                 (_("Track"), a.track.get_kind_display()),
                 (_("Status"), a.get_status_display()),
                 (_("Submitted at"), _date(a.submitted_at)),
-                (_("Name"), f"{person.family_name} {person.given_name}"),
+                (_("Name"), person.full_name),
                 (_("Name (kana)"), f"{person.family_name_kana} {person.given_name_kana}".strip() or "—"),
                 (_("Date of birth"), _date(person.birth_date)),
                 (_("Sex"), person.get_sex_display()),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from jpo.core.names import person_name
 from jpo.programme.labels import fiscal_year_label
 from jpo.programme.models import Grade
 
@@ -740,4 +741,9 @@ class AlumniRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.family_name} {self.given_name} (FY{self.cohort_fiscal_year})"
+        return f"{self.full_name} ({fiscal_year_label(self.cohort_fiscal_year)})"
+
+    @property
+    def full_name(self) -> str:
+        """The name in the order its script expects (jpo.core.names)."""
+        return person_name(self.family_name, self.given_name)

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from jpo.programme.labels import fiscal_year_label
+from jpo.programme.labels import fiscal_year_label, get_language_short
 
 
 class OrganizationKind(models.TextChoices):
@@ -87,7 +87,14 @@ class Ministry(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.code
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: 消費者庁 / Consumer Affairs Agency (never the code, CAA, which
+        is for machines: exports and the API)."""
+        name = self.name_ja if get_language_short() == "ja" else self.name_en
+        return name or self.name_en or self.name_ja or self.code
 
 
 class Cycle(models.Model):

@@ -162,7 +162,7 @@ def fan_chart(
                 " ".join(f"{sx(p.year)},{sy(p.headcount)}" for p in seg) for seg in segments if len(seg) > 1
             ],
             "published_points": [
-                {"x": sx(p.year), "y": sy(p.headcount), "title": f"{p.label}: {p.headcount:,} · {p.citation}"}
+                {"x": sx(p.year), "y": sy(p.headcount), "title": f"{p.shown}: {p.headcount:,} · {p.citation}"}
                 for p in published
             ],
             "fans": fans_out,

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from django.utils.translation import gettext as _
 
+from jpo.programme.labels import published_date_label
 from jpo.projections import model
 from jpo.projections.model import Calibration, CalibrationError, Flows, Levers, Rate
 from jpo.projections.scenario import Scenario, ScenarioError
@@ -26,9 +27,14 @@ MAX_HORIZON = 2100
 class Published:
     year: int  # the year-end the figure stands for (model.year_of)
     headcount: int
-    label: str
+    label: str  # the reference date as published ("end 2024"): stored as such (a target's baseline)
     date: dt.date
     citation: str
+
+    @property
+    def shown(self) -> str:
+        """The reference date in the reader's language: "end 2024" / "2024年末"."""
+        return published_date_label(self.label) or self.date.isoformat()
 
 
 @dataclass(frozen=True)
@@ -449,7 +455,7 @@ def _target_results(inputs: Inputs, projection: model.Projection, until: int) ->
                     deadline_year,
                     1.0,
                     _("Reached in the published figures (%(label)s: %(n)s).")
-                    % {"label": reached[0].label, "n": reached[0].headcount},
+                    % {"label": reached[0].shown, "n": reached[0].headcount},
                 )
             )
             continue
@@ -622,7 +628,7 @@ def backtest(
         rows.append(
             BacktestRow(
                 year=p.year,
-                label=p.label,
+                label=p.shown,
                 forecast=round(forecast, 1),
                 p10=round(float(pct[0, i]), 1),
                 p90=round(float(pct[2, i]), 1),

@@ -28,7 +28,9 @@ def published_series() -> tuple[Published, ...]:
     by_year: dict[int, Published] = {}
     for date, obs in sorted(mofa_series(japan_series()).total.items()):
         # Two figures standing for one year-end: the later-dated one is kept.
-        by_year[year_of(date)] = Published(year_of(date), obs.headcount, obs.label, obs.date, obs.citation)
+        by_year[year_of(date)] = Published(
+            year_of(date), obs.headcount, obs.published, obs.date, obs.citation
+        )
     return tuple(by_year[y] for y in sorted(by_year))
 
 

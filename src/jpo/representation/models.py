@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jpo.programme.labels import get_language_short
+from jpo.programme.labels import get_language_short, published_date_label
 
 
 class RepresentationStatus(models.TextChoices):
@@ -122,6 +122,11 @@ class StaffCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.state_id} {self.as_of} {self.staff}"
+
+    @property
+    def as_of_shown(self) -> str:
+        """The date as published, in the reader's language: "March 2019" / "2019年3月" (programme.labels)."""
+        return published_date_label(self.as_of_label) or self.as_of.isoformat()
 
 
 class PublishedStatusCount(models.Model):

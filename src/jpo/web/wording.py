@@ -1,6 +1,8 @@
 """What a Japanese page must not show: English sentences (text set apart with lang="en" or translate="no"
 is allowed: proper names, codes, citations quoted as published), "None", snake_case identifiers, references to the team's notes or issues,
-empty parentheses, and fiscal years written FY2026 instead of 2026年度."""
+empty parentheses, fiscal years written FY2026 instead of 2026年度, dates written as an English source
+wrote them ("end 2024" instead of 2024年末), and codes beside a translated answer ("はい (CAA)").
+(The order of names is checked by the page tour itself: it needs the people in the database.)"""
 
 from __future__ import annotations
 
@@ -22,6 +24,17 @@ CHECKS: list[tuple[str, re.Pattern[str]]] = [
     ("internal reference", re.compile(r"FACTS|\bissue\s*#?\d+|#\d{1,3}\b|§\s*\d")),
     ("empty parentheses", re.compile(r"\(\s*\)|（\s*）")),
     ("fiscal year in English", re.compile(r"\bFY\s?\d{4}\b")),
+    # A date as an English source wrote it ("end 2024", "Jan 2009", "30 June 2015"): 2024年末, 2009年1月.
+    (
+        "date in English",
+        re.compile(
+            r"\b(?:end|mid|early|late|start)\s+(?:of\s+)?\d{4}\b"
+            r"|\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+            r"|Sep(?:t|tember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+\d{4}\b"
+        ),
+    ),
+    # A code in parentheses beside a translated answer ("はい (CAA)"): the name is shown, not the code.
+    ("code beside a word", re.compile(r"(?:はい|いいえ|あり|なし)\s*[(（]\s*[A-Za-z][A-Za-z0-9_-]*\s*[)）]")),
     # Three lower-case English words in a row: a sentence or a phrase, not a name or a code.
     (
         "English",

@@ -57,7 +57,7 @@ def _require_reader(request: HttpRequest) -> None:
 def _obs(o: Observation) -> dict[str, object]:
     return {
         "reference_date": o.date,
-        "reference_label": o.label,
+        "reference_label": o.published,
         "headcount": o.headcount,
         "source": o.source,
         "citation": o.citation,

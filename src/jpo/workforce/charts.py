@@ -220,7 +220,7 @@ def series_chart(*, mofa: Any, statuses: list[Any]) -> SafeString:
                     _("Baseline %(n)s (%(date)s) · %(doc)s")
                     % {
                         "n": t.baseline_headcount,
-                        "date": t.baseline_label or t.baseline_date,
+                        "date": t.baseline_shown,
                         "doc": t.source_document,
                     },
                 ),
@@ -230,7 +230,7 @@ def series_chart(*, mofa: Any, statuses: list[Any]) -> SafeString:
                     _("Target %(n)s by %(date)s · %(doc)s · %(cite)s")
                     % {
                         "n": t.headcount,
-                        "date": t.deadline_label or t.deadline,
+                        "date": t.deadline_shown,
                         "doc": t.source_document,
                         "cite": t.citation,
                     },

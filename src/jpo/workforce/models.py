@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jpo.programme.labels import get_language_short
+from jpo.programme.labels import get_language_short, published_date_label
 
 ALL = "ALL"  # the "all / not broken down" value of a dimension in import files
 
@@ -262,6 +262,11 @@ class FormerJpoFigure(models.Model):
         return f"{self.reference_label}: {self.former_jpos}/{self.of_staff} {self.statement}"
 
     @property
+    def reference_shown(self) -> str:
+        """The reference date as published, in the reader's language (programme.labels)."""
+        return published_date_label(self.reference_label) or self.reference_date.isoformat()
+
+    @property
     def share_percent(self) -> float | None:
         if self.former_jpos is None or not self.of_staff:
             return None
@@ -319,3 +324,13 @@ class Target(models.Model):
     def display_name(self) -> str:
         """The name in the reader's language (the English name where no Japanese one is recorded)."""
         return self.name_ja if self.name_ja and get_language_short() == "ja" else self.name
+
+    @property
+    def deadline_shown(self) -> str:
+        """The deadline as published, in the reader's language: "Jan 2009" / "2009年1月"."""
+        return published_date_label(self.deadline_label) or self.deadline.isoformat()
+
+    @property
+    def baseline_shown(self) -> str:
+        """The baseline date as published, in the reader's language: "end 2015" / "2015年末"."""
+        return published_date_label(self.baseline_label) or self.baseline_date.isoformat()

@@ -15,6 +15,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from jpo.placement.models import Dispatch, Outcome, OutcomeKind
+from jpo.programme.labels import published_date_label
 from jpo.workforce.importing import member_state_names
 from jpo.workforce.models import (
     Category,
@@ -65,11 +66,16 @@ class Table:
 @dataclass
 class Observation:
     date: dt.date
-    label: str
+    published: str  # the reference date as the source wrote it ("end 2024"); `label` reads it
     headcount: int
     source: str
     citation: str
     note: str = ""
+
+    @property
+    def label(self) -> str:
+        """The reference date in the reader's language: "end 2024" / "2024年末" (programme.labels)."""
+        return published_date_label(self.published)
 
     @property
     def source_label(self) -> str:
@@ -220,8 +226,8 @@ def table_targets(statuses: list[TargetStatus]) -> Table:
             [
                 t.display_name,
                 t.headcount,
-                t.deadline_label or t.deadline.isoformat(),
-                f"{t.baseline_headcount} ({t.baseline_label or t.baseline_date.isoformat()})",
+                t.deadline_shown,
+                f"{t.baseline_headcount} ({t.baseline_shown})",
                 p.latest if p.latest is not None else "",
                 status.latest.label if status.latest else "",
                 _fmt(p.progress_percent) + ("%" if p.progress_percent is not None else ""),
@@ -385,7 +391,7 @@ def table_former_jpos() -> Table:
     for fig in FormerJpoFigure.objects.select_related("organization"):
         table.add(
             [
-                fig.reference_label,
+                fig.reference_shown,
                 fig.organization.code if fig.organization else _("All organizations"),
                 _("Senior (D-1 and above)") if fig.senior_only else _("All professional and higher"),
                 fig.former_jpos if fig.former_jpos is not None else "",
@@ -394,7 +400,7 @@ def table_former_jpos() -> Table:
                 fig.statement,
                 fig.citation,
             ],
-            f"{fig.reference_label} · {fig.citation}",
+            f"{fig.reference_shown} · {fig.citation}",
         )
     return table
 
@@ -498,7 +504,7 @@ def table_rankings() -> tuple[Table, list[dict[str, Any]]]:
         for position, m in shown:
             table.add(
                 [
-                    m[2] or m[1].isoformat(),
+                    published_date_label(m[2]) or m[1].isoformat(),
                     CensusSource(source).label,
                     Category(category).label,
                     position,
@@ -507,9 +513,15 @@ def table_rankings() -> tuple[Table, list[dict[str, Any]]]:
                     m[5],
                     m[7],
                 ],
-                f"{CensusSource(source).label} · {m[2] or m[1].isoformat()} · {m[7]}",
+                f"{CensusSource(source).label} · {published_date_label(m[2]) or m[1].isoformat()} · {m[7]}",
             )
-        group_info.append({"source": source, "date": members[0][2], "size": len(members)})
+        group_info.append(
+            {
+                "source": source,
+                "date": published_date_label(members[0][2]) or members[0][1].isoformat(),
+                "size": len(members),
+            }
+        )
     table.footnotes.append(
         _(
             "“Position in this list” counts only the nationalities present in the data; “rank as published” is the source's own rank where it gives one."

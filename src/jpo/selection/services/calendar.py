@@ -138,10 +138,10 @@ def interview_ics(*, interview: Interview, language: str, now: dt.datetime | Non
         description = _(
             "Online interview of the JPO programme (stage two). Candidate: %(name)s. Online meeting link: %(url)s"
         ) % {
-            "name": f"{applicant.family_name} {applicant.given_name}",
+            "name": applicant.full_name,
             "url": slot.meeting_url or "—",
         }
-    attendees = [(f"{applicant.family_name} {applicant.given_name}", _recipient(interview))]
+    attendees = [(applicant.full_name, _recipient(interview))]
     attendees += [(_name(u), u.email) for u in panel]
     return slot_ics(slot=slot, summary=summary, description=description, attendees=attendees, now=now)
 

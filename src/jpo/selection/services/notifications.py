@@ -20,6 +20,7 @@ from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.applications.models import Application
 from jpo.applications.workflow import Status
+from jpo.core.names import person_name
 from jpo.outbox.models import EmailState
 from jpo.outbox.services import email_queue, email_requeue, emails_queue_bulk
 from jpo.programme.models import Cycle
@@ -43,7 +44,7 @@ NOTIFY_STATUSES: tuple[str, ...] = (
 
 # The placeholders a template may use, with what they mean (shown on the edit page).
 VARIABLES: dict[str, Any] = {
-    "applicant_name": gettext_lazy("Family and given name"),
+    "applicant_name": gettext_lazy("Full name (Japanese names family name first, others given name first)"),
     "family_name": gettext_lazy("Family name"),
     "given_name": gettext_lazy("Given name"),
     "receipt_number": gettext_lazy("Receipt number of the application"),
@@ -347,7 +348,7 @@ def notification_context(*, application: Application, status: str, language: str
         status_label = str(Status(status).label)
         track_label = str(application.track.get_kind_display())
     return {
-        "applicant_name": f"{applicant.family_name} {applicant.given_name}",
+        "applicant_name": applicant.full_name,
         "family_name": applicant.family_name,
         "given_name": applicant.given_name,
         "receipt_number": application.receipt_number or "",
@@ -440,6 +441,8 @@ def notifications_prepare_bulk(*, application_ids: Sequence[int], status: str) -
             "pk",
             "applicant__family_name",
             "applicant__given_name",
+            "applicant__family_name_kana",
+            "applicant__given_name_kana",
             "applicant__email",
             "applicant__user_id",
             "applicant__user__email",
@@ -456,7 +459,21 @@ def notifications_prepare_bulk(*, application_ids: Sequence[int], status: str) -
     labels: dict[tuple[str, str], tuple[str, str]] = {}
     messages: list[tuple[str, str, str]] = []
     links: list[tuple[int, str]] = []
-    for pk, family, given, email, user_id, user_email, user_language, receipt, cycle_id, kind, org in rows:
+    for (
+        pk,
+        family,
+        given,
+        family_kana,
+        given_kana,
+        email,
+        user_id,
+        user_email,
+        user_language,
+        receipt,
+        cycle_id,
+        kind,
+        org,
+    ) in rows:
         if user_id is not None:
             recipient, language = user_email, user_language or settings.LANGUAGE_CODE
         else:
@@ -472,7 +489,7 @@ def notifications_prepare_bulk(*, application_ids: Sequence[int], status: str) -
                 labels[(kind, language)] = (str(Status(status).label), str(TrackKind(kind).label))
         status_label, track_label = labels[(kind, language)]
         context = {
-            "applicant_name": f"{family} {given}",
+            "applicant_name": person_name(family, given, family_kana, given_kana),
             "family_name": family,
             "given_name": given,
             "receipt_number": receipt or "",

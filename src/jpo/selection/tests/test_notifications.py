@@ -312,3 +312,25 @@ def test_bulk_e_mails_read_exactly_as_one_by_one(
         )
         assert bulk[application.pk].recipient == one.email.recipient
         assert bulk[application.pk].state == EmailState.PENDING
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_result_emails_write_each_name_in_its_order(make_submitted: Any, language: str) -> None:
+    from jpo.applications.models import Applicant
+
+    latin, japanese = make_submitted(language=language), make_submitted(language=language)
+    Applicant.objects.filter(pk=latin.applicant_id).update(
+        family_name="Banks", given_name="Susan", family_name_kana="", given_name_kana=""
+    )
+    Applicant.objects.filter(pk=japanese.applicant_id).update(
+        family_name="山田", given_name="花子", family_name_kana="ヤマダ", given_name_kana="ハナコ"
+    )
+    ids = notifications.notifications_prepare_bulk(
+        application_ids=[latin.pk, japanese.pk], status=Status.SCREENED_OUT
+    )
+    bulk = {n.application_id: n.email.body for n in Notification.objects.filter(email_id__in=ids)}
+    for application, written in ((latin, "Susan Banks"), (japanese, "山田 花子")):
+        application.refresh_from_db()
+        one = notifications.notification_prepare(application=application, status=Status.SCREENED_OUT)
+        assert written in one.email.body and written in bulk[application.pk]
+    assert "Banks Susan" not in bulk[latin.pk]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+from typing import Any
 
 import pytest
 from django.template import Context, Template
@@ -61,3 +63,112 @@ def test_rule_problems_read_in_both_languages() -> None:
     japanese = in_language(problem, "ja")
     assert "age_limit" not in japanese and "99" in japanese and "18〜45の整数ではありません" in japanese
     assert in_language(problem, "en") == problem
+
+
+@pytest.mark.parametrize(
+    ("published", "japanese"),
+    [
+        ("end 2024", "2024年末"),
+        ("Jan 2009", "2009年1月"),
+        ("1 Jan 2001", "2001年1月1日"),
+        ("30 June 2015", "2015年6月30日"),
+        ("March 2019", "2019年3月"),
+        ("2016", "2016年"),
+        ("2001 (Kono)", "2001年（Kono）"),  # who published it, kept as written
+        ("2017/18", "2017/18"),  # another form: kept as published
+        ("", ""),
+    ],
+)
+def test_published_dates_read_in_the_language(published: str, japanese: str) -> None:
+    from jpo.programme.labels import published_date_label
+
+    with translation.override("ja"):
+        assert published_date_label(published) == japanese
+    with translation.override("en"):
+        assert published_date_label(published) == published  # English pages: as the source wrote it
+    assert published_date_label(published, "ja") == japanese  # e-mails and PDFs name their language
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "expected", "refused"),
+    [
+        ("ja", ["2024年末", "2025年末", "2015年末", "2009年1月", "2004年1月"], ["end 2024", "Jan 2009"]),
+        ("en", ["end 2024", "end 2025", "Jan 2009"], ["2024年末"]),
+    ],
+)
+def test_workforce_dates_read_in_the_language(
+    client: Any, language: str, expected: list[str], refused: list[str]
+) -> None:
+    from django.urls import reverse
+
+    from jpo.accounts.models import Role, User
+    from jpo.web.wording import wording_problems
+    from jpo.workforce.services import workforce_load_reference_data
+
+    workforce_load_reference_data()
+    client.force_login(
+        User.objects.create_user(username="wf", email="wf@example.jp", password="x" * 12, role=Role.ANALYST)
+    )
+    client.cookies["jpo_language"] = language
+    html = client.get(reverse("workforce:dashboard")).content.decode()
+    svg = client.get(reverse("workforce:chart", args=["series"])).content.decode()
+    for text in expected:
+        assert text in html + svg, text
+    for text in refused:
+        assert text not in html + svg, text
+    if language == "ja":
+        assert "2025年末 までに" in svg  # "Target 1000 by end 2025" in Japanese
+        assert not [p for p in wording_problems(html) if p.startswith("date in English")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "expected"), [("ja", "2017年末"), ("en", "end 2017")])
+def test_representation_dates_read_in_the_language(client: Any, language: str, expected: str) -> None:
+    from jpo.accounts.models import Role, User
+    from jpo.representation.services import representation_load_reference_data
+
+    representation_load_reference_data()
+    client.force_login(
+        User.objects.create_user(username="rp", email="rp@example.jp", password="x" * 12, role=Role.ANALYST)
+    )
+    client.cookies["jpo_language"] = language
+    html = client.get(
+        "/representation/?period=2016-2018&population_year=2016&as_of=2017-12-31"
+    ).content.decode()
+    assert f"({expected}; " in html  # Japan's staff count, with the date it was published for
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "name"), [("ja", "消費者庁"), ("en", "Consumer Affairs Agency")])
+def test_ministries_show_their_name_not_their_code(client: Any, language: str, name: str) -> None:
+    """The desk list said "はい (CAA)": the ministry's code beside the translated answer."""
+    from django.urls import reverse
+
+    from jpo.accounts.models import Role, User
+    from jpo.applications.models import Applicant, Application
+    from jpo.placement.tests import factories
+    from jpo.programme.models import Ministry, Track
+
+    caa = Ministry.objects.create(code="CAA", name_en="Consumer Affairs Agency", name_ja="消費者庁")
+    cycle = factories.cycle(2024)
+    Application.objects.create(
+        applicant=Applicant.objects.create(
+            family_name="山田", given_name="花子", birth_date=dt.date(1995, 1, 1), email="y@example.jp"
+        ),
+        cycle=cycle,
+        track=Track.objects.get(cycle=cycle, kind="mofa"),
+        status="submitted",
+        receipt_number="R2024-000001",
+        submitted_at=dt.datetime(2024, 5, 1, tzinfo=dt.UTC),
+        is_civil_servant=True,
+        ministry=caa,
+    )
+    client.force_login(
+        User.objects.create_user(username="mo", email="mo@example.jp", password="x" * 12, role=Role.OFFICER)
+    )
+    client.cookies["jpo_language"] = language
+    html = client.get(reverse("desk:applications")).content.decode()
+    assert name in html and "(CAA)" not in html and "CAA" not in html.split("<main", 1)[-1]
+    with translation.override(language):
+        assert str(caa) == name == caa.display_name
