@@ -18,20 +18,24 @@ URL_OR_EMAIL = re.compile(
     # Slash-joined codes: UN document symbols (A/72/123) and repository names (owner/name).
     r"|\b[\w.-]+/[\w./-]+"
 )
+_JAPANESE = "[\u3040-\u30ff\u3400-\u9fff]"  # kana and kanji (not full-width punctuation)
+_DATE = (
+    r"\b(?:end|mid|early|late|start)\s+(?:of\s+)?\d{4}\b"
+    r"|\b(?:\d{1,2}\s+)?(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t|tember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+\d{4}\b"
+)
 CHECKS: list[tuple[str, re.Pattern[str]]] = [
     ("None", re.compile(r"\bNone\b")),
     ("identifier", re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")),
     ("internal reference", re.compile(r"FACTS|\bissue\s*#?\d+|#\d{1,3}\b|§\s*\d")),
     ("empty parentheses", re.compile(r"\(\s*\)|（\s*）")),
     ("fiscal year in English", re.compile(r"\bFY\s?\d{4}\b")),
-    # A date as an English source wrote it ("end 2024", "Jan 2009", "30 June 2015"): 2024年末, 2009年1月.
+    # A date as an English source wrote it ("end 2024", "Jan 2009") used as our words: beside Japanese
+    # ("end 2024 時点", "Jan 2009 までに") or standing alone (a table cell); it reads 2024年末, 2009年1月.
+    # Inside a quoted citation ("Tokyo Shimbun, 6 Oct 2013") it is the source's own words and stays.
     (
         "date in English",
-        re.compile(
-            r"\b(?:end|mid|early|late|start)\s+(?:of\s+)?\d{4}\b"
-            r"|\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-            r"|Sep(?:t|tember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+\d{4}\b"
-        ),
+        re.compile(rf"(?:{_DATE})\s*{_JAPANESE}|{_JAPANESE}[\s：]*(?:{_DATE})|^\s*(?:{_DATE})\s*$"),
     ),
     # A code in parentheses beside a translated answer ("はい (CAA)"): the name is shown, not the code.
     ("code beside a word", re.compile(r"(?:はい|いいえ|あり|なし)\s*[(（]\s*[A-Za-z][A-Za-z0-9_-]*\s*[)）]")),
