@@ -224,7 +224,7 @@ def main() -> int:
 
     from jpo.accounts.models import AuditEvent
     from jpo.applications.models import Application, StatusChange
-    from jpo.applications.selfcheck import application_profile
+    from jpo.applications.selectors import application_profile
     from jpo.policy import evaluate
     from jpo.selection.models import Notification, Screening, ScreeningCriterion
     from jpo.selection.services.screening import cycle_screen, cycle_screening_apply

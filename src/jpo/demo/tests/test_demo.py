@@ -24,7 +24,7 @@ from django.test import override_settings
 
 from jpo.accounts.models import AuditEvent, User
 from jpo.applications.models import Applicant, Application, Document, Preference, StatusChange
-from jpo.applications.selfcheck import application_profile
+from jpo.applications.selectors import application_profile
 from jpo.applications.workflow import TRACK_ONLY, TRANSITIONS, Status
 from jpo.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, OFFICERS_GROUP
 from jpo.demo.plan import build_plan

@@ -18,10 +18,10 @@ from typing import Any
 
 from jpo import policy
 from jpo.applications.models import Application
+from jpo.applications.selectors import application_profiles
 from jpo.applications.workflow import Status
 from jpo.programme.models import Cycle, RuleSet
 from jpo.programme.rules.selectors import rule_set_entries, starting_rules
-from jpo.selection.services.screening import profiles_for
 
 TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
 PREVIEW_LIMIT = 5000
@@ -79,7 +79,7 @@ def impact_preview(*, draft: RuleSet, source: Cycle, limit: int = PREVIEW_LIMIT)
     outcome_changed = 0
     code = cycle.code
     for start in range(0, len(ids), CHUNK):
-        for app_id, profile in profiles_for(ids[start : start + CHUNK]).items():
+        for app_id, profile in application_profiles(ids[start : start + CHUNK]).items():
             try:
                 before = policy.evaluate(profile, code, rules=baseline)
                 after = policy.evaluate(profile, code, rules=draft_rules)

@@ -14,7 +14,6 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -25,7 +24,8 @@ from django_tasks import task
 
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
-from jpo.applications.models import Applicant, Application, Degree, EmploymentPeriod, LanguageTest
+from jpo.applications.models import Application
+from jpo.applications.selectors import application_profiles
 from jpo.applications.services import applications_transition_bulk
 from jpo.applications.workflow import Status
 from jpo.core import bulksql
@@ -128,89 +128,6 @@ def screening_runs_expire(*, cycle: Cycle, now: dt.datetime) -> list[ScreeningRu
     return expired
 
 
-def _score(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _raw_score(value: Any) -> int | float:
-    """A score column as `_score` gives it (SQLite returns the stored number as int or float)."""
-    if isinstance(value, Decimal):
-        return _score(value)
-    if isinstance(value, str):
-        return _score(Decimal(value))
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def profiles_for(ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """The `jpo.policy` profile of each application, as `jpo.applications.selfcheck.application_profile`
-    builds it, read with four flat queries (no model instances: bulk screening reads 100,000 of them).
-    A test checks that both give the same profile."""
-    profiles: dict[int, dict[str, Any]] = {}
-    app, person = Application, Applicant
-    where, param = bulksql.ids_match(f"a.{bulksql.column(app, 'id')}", ids)
-    columns = ", ".join(
-        [
-            f"a.{bulksql.column(app, 'id')}",
-            bulksql.value(person, "birth_date", "p"),
-            f"p.{bulksql.column(person, 'nationalities')}",
-        ]
-        + [
-            f"a.{bulksql.column(app, f)}"
-            for f in ("is_civil_servant", "former_jpo", "international_organization_staff")
-        ]
-    )
-    source = f"{bulksql.table(app)} a JOIN {bulksql.table(person)} p ON p.{bulksql.column(person, 'id')} = a.{bulksql.column(app, 'applicant')}"
-    sql = f"SELECT {columns} FROM {source} WHERE {where}"  # noqa: S608
-    parsed: dict[Any, Any] = {}  # the stored nationalities text, parsed once per distinct value
-    for pk, birth, nationalities, civil, former, io_staff in bulksql.fetch(sql, param):
-        if isinstance(nationalities, str | bytes):
-            if nationalities not in parsed:
-                parsed[nationalities] = json.loads(nationalities)
-            nationalities = parsed[nationalities]
-        profiles[pk] = {
-            "birth_date": birth,
-            "nationalities": list(nationalities or []),
-            "degrees": [],
-            "employment": [],
-            "language_tests": [],
-            "national_civil_servant": bool(civil),
-            "former_jpo": bool(former),
-            "international_organization_staff": bool(io_staff),
-        }
-    for app_id, level, field, awarded, expected in bulksql.select_by_ids(
-        Degree,
-        ("application", "level", "field", "awarded", "expected"),
-        "application",
-        ids,
-        ("application", "id"),
-    ):
-        row: dict[str, Any] = {"level": level, "field": field}
-        if awarded is not None:
-            row["awarded"] = awarded
-        else:
-            row["expected"] = expected
-        profiles[app_id]["degrees"].append(row)
-    for app_id, start, end, kind, sector in bulksql.select_by_ids(
-        EmploymentPeriod,
-        ("application", "start", "end", "type", "sector"),
-        "application",
-        ids,
-        ("application", "start", "id"),
-    ):
-        profiles[app_id]["employment"].append({"start": start, "end": end, "type": kind, "sector": sector})
-    for app_id, test, score, taken in bulksql.select_by_ids(
-        LanguageTest,
-        ("application", "test", "score", "taken"),
-        "application",
-        ids,
-        ("application", "taken", "id"),
-    ):
-        profiles[app_id]["language_tests"].append({"test": test, "score": _raw_score(score), "taken": taken})
-    return profiles
-
-
 def _evaluate(
     profile: dict[str, Any], cycle: str | int, rules: Overlay | None
 ) -> tuple[list[tuple[str, str, str, str]], str]:
@@ -252,7 +169,7 @@ def _screen_chunk(
     than the rules themselves at 100,000 applications); changed ones through the ORM.
     """
     now = timezone.now()
-    profiles = profiles_for(ids)
+    profiles = application_profiles(ids)
     known = {
         app_id: (rules, digest)
         for app_id, rules, digest in bulksql.select_by_ids(

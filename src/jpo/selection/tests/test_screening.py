@@ -176,57 +176,6 @@ def test_a_second_run_while_one_is_open_is_refused(cycle: Any, officer: Any) -> 
     assert ScreeningRun.objects.count() == 1
 
 
-def test_bulk_profiles_equal_the_portals_profile_builder(make_submitted: Any) -> None:
-    from jpo.applications.models import Application
-    from jpo.applications.selfcheck import application_profile
-
-    apps = [make_submitted(), make_submitted(track="organization", sex="male")]
-    profiles = screening.profiles_for([a.pk for a in apps])
-    for application in Application.objects.filter(pk__in=[a.pk for a in apps]):
-        assert profiles[application.pk] == application_profile(application)
-
-
-def test_bulk_profiles_equal_the_portals_profile_builder_for_every_kind_of_stored_fact(
-    make_submitted: Any,
-) -> None:
-    """The bulk loader reads plain SQL (dates as text on SQLite, decimals as numbers, JSON as text):
-    each kind of value, and missing rows, must come out as the portal's builder gives it."""
-    import datetime as dt
-    from decimal import Decimal
-
-    from jpo.applications.models import Applicant, Application, Degree, EmploymentPeriod, LanguageTest
-    from jpo.applications.selfcheck import application_profile
-
-    apps = [make_submitted() for _ in range(4)]
-    first, second, third, fourth = apps
-    Degree.objects.filter(application=first).update(awarded=None, expected=dt.date(2027, 3, 31))
-    LanguageTest.objects.filter(application=first).update(test="ielts", score=Decimal("6.5"))
-    LanguageTest.objects.create(
-        application=first, test="toefl_ibt", score=Decimal("100.0"), taken=dt.date(2024, 5, 2)
-    )
-    Applicant.objects.filter(pk=second.applicant_id).update(nationalities=["jp", "US"])
-    Application.objects.filter(pk=second.pk).update(former_jpo=True, international_organization_staff=True)
-    EmploymentPeriod.objects.filter(application=second).update(end=None)
-    Applicant.objects.filter(pk=third.applicant_id).update(nationalities=[])
-    Degree.objects.filter(application=third).delete()
-    EmploymentPeriod.objects.filter(application=third).delete()
-    LanguageTest.objects.filter(application=third).delete()
-    Applicant.objects.filter(pk=fourth.applicant_id).update(nationalities=["JP"])
-
-    ids = [a.pk for a in apps]
-    profiles = screening.profiles_for(ids)
-    assert sorted(profiles) == sorted(ids)
-    for application in Application.objects.filter(pk__in=ids):
-        expected = application_profile(application)
-        assert profiles[application.pk] == expected
-        assert screening.profile_digest(profiles[application.pk]) == screening.profile_digest(expected)
-    assert profiles[first.pk]["degrees"][0]["expected"] == "2027-03-31"
-    scores = sorted((t["score"], type(t["score"]).__name__) for t in profiles[first.pk]["language_tests"])
-    assert scores == [(6.5, "float"), (100, "int")]  # as the portal's builder: whole scores are int
-    assert profiles[second.pk]["nationalities"] == ["jp", "US"]
-    assert profiles[third.pk]["degrees"] == profiles[third.pk]["employment"] == []
-
-
 def test_a_run_whose_worker_was_killed_is_marked_failed_and_a_new_run_is_allowed(
     make_submitted: Any, clock: Any, cycle: Any, officer: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
