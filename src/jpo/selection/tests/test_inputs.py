@@ -45,16 +45,81 @@ def test_rubric_page_refuses_weights_that_are_not_finite_or_out_of_range(
 
 
 @pytest.mark.parametrize(
-    ("field", "value"), [("scale_max", "99999999999999999999"), ("written_task_max", "40000")]
+    ("field", "value", "label"),
+    [
+        ("scale_max", "99999999999999999999", "Highest score"),
+        ("written_task_max", "40000", "Highest written-task score"),
+        ("reviewers_per_application", "", "Reviewers per application"),
+        ("interview_scale_min", "two", "Lowest interview score"),
+    ],
 )
 def test_rubric_page_refuses_scales_out_of_range(
-    client: Any, cycle: Any, officer: Any, field: str, value: str
+    client: Any, cycle: Any, officer: Any, field: str, value: str, label: str
 ) -> None:
     client.force_login(officer)
-    response = client.post(reverse("selection:rubric", args=[2026]), {**RUBRIC, field: value})
+    response = client.post(
+        reverse("selection:rubric", args=[2026]), {**RUBRIC, field: value}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
-    assert f"{field}: give a whole number from 0 to 1000" in response.content.decode()
+    body = response.content.decode()
+    assert f"{label}: give a whole number from 0 to 1000" in body
+    assert f'href="#id_{field}"' in body and "Nothing was saved." in body
     assert not Rubric.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"criteria-2-weight": "2"}, "Criterion 2: give a name."),
+        ({"criteria-1-name": "M" * 201}, "Criterion 1: the name is longer than 200 characters."),
+        ({"criteria-1-name": "", "criteria-1-weight": ""}, "Criteria: give at least one criterion."),
+        ({"scale_min": "5", "scale_max": "5"}, "Highest score: must be above the lowest score."),
+    ],
+)
+def test_rubric_page_refuses_bad_rows_and_keeps_the_saved_rubric_whole(
+    client: Any, cycle: Any, officer: Any, changes: dict[str, str], message: str
+) -> None:
+    client.force_login(officer)
+    url = reverse("selection:rubric", args=[2026])
+    saved = {**RUBRIC, "criteria-2-name": "Experience", "criteria-2-weight": "3", "blind": "on"}
+    assert client.post(url, saved).status_code == 302
+    before = list(Rubric.objects.get().criteria.values_list("name", "weight"))
+    posted = {**saved, "criteria-2-name": "", "criteria-2-weight": "", **changes}
+    response = client.post(url, posted, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    rubric = Rubric.objects.get()
+    assert list(rubric.criteria.values_list("name", "weight")) == before and rubric.scale_max == 5
+    # what was typed is shown again, not the saved rubric
+    assert f'value="{posted["criteria-1-name"]}"' in response.content.decode()
+    assert 'value="Experience"' not in response.content.decode()
+
+
+def test_rubric_page_messages_are_in_japanese_too(client: Any, cycle: Any, officer: Any) -> None:
+    client.force_login(officer)
+    client.cookies["jpo_language"] = "ja"
+    response = client.post(
+        reverse("selection:rubric", args=[2026]), {**RUBRIC, "criteria-1-weight": "x", "scale_max": "-1"}
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "評価項目 1：重みは 0.01 から 999.99 までの数値で入力してください。" in body
+    assert "：0 から 1000 までの整数を入力してください。" in body
+    assert not Rubric.objects.exists()
+
+
+def test_rubric_page_shows_the_saved_rubric(client: Any, cycle: Any, officer: Any) -> None:
+    client.force_login(officer)
+    url = reverse("selection:rubric", args=[2026])
+    assert (
+        client.post(url, {**RUBRIC, "criteria-1-weight": "2.5", "scale_max": "7", "blind": "on"}).status_code
+        == 302
+    )
+    rubric = Rubric.objects.get()
+    assert rubric.scale_max == 7 and rubric.blind
+    body = client.get(url).content.decode()
+    assert 'name="scale_max" type="number" min="1" required value="7"' in body
+    assert 'value="Motivation"' in body and 'value="2.50"' in body and 'name="blind" checked' in body
 
 
 @pytest.mark.parametrize(

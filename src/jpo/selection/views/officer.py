@@ -23,8 +23,9 @@ from jpo.applications.workflow import Status
 from jpo.core.listing import Column, Filter, listing
 from jpo.programme.models import Cycle, Organization
 from jpo.safety.downloads import bytes_download
-from jpo.safety.numbers import NumberError, parse_decimal, parse_id, parse_ids, parse_int
+from jpo.safety.numbers import parse_id, parse_ids
 from jpo.selection import selectors
+from jpo.selection.forms import RubricForm
 from jpo.selection.models import (
     CriterionOutcome,
     Interview,
@@ -45,7 +46,6 @@ from jpo.selection.services import screening as screening_services
 from jpo.selection.services import stage_two as stage_two_services
 from jpo.selection.services.decisions import version_from
 from jpo.selection.services.errors import SelectionError
-from jpo.selection.services.reviews import SCALE_MAX, WEIGHT_MAX, WEIGHT_MIN, WEIGHT_PLACES
 from jpo.selection.views.common import refused
 
 officer_only = role_required(Role.OFFICER)
@@ -222,8 +222,6 @@ def screening_apply_one(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Document review -------------------------------------------------------------------------------
 
-RUBRIC_ROWS = 8
-
 
 @officer_only
 @require_http_methods(["GET", "POST"])
@@ -231,87 +229,28 @@ def rubric_edit(request: HttpRequest, fy: int) -> HttpResponse:
     cycle = selectors.cycle_get(fy)
     rubric = cycle.rubric if hasattr(cycle, "rubric") else None
     error: SelectionError | None = None
+    status = 200
     if request.method == "POST":
-        data = request.POST
-        try:
-            criteria = []
-            for i in range(1, RUBRIC_ROWS + 1):
-                name = data.get(f"criteria-{i}-name", "").strip()
-                raw_weight = data.get(f"criteria-{i}-weight", "").strip()
-                if not name and not raw_weight:
-                    continue
-                try:
-                    weight = parse_decimal(
-                        raw_weight, minimum=WEIGHT_MIN, maximum=WEIGHT_MAX, places=WEIGHT_PLACES
-                    )
-                except NumberError:
-                    raise SelectionError(
-                        _("Criterion %(n)s: the weight must be a number from %(min)s to %(max)s.")
-                        % {"n": i, "min": WEIGHT_MIN, "max": WEIGHT_MAX},
-                        field=f"criteria-{i}-weight",
-                    ) from None
-                criteria.append(
-                    review_services.CriterionInput(
-                        name=name, weight=weight, description=data.get(f"criteria-{i}-description", "")
-                    )
+        form = RubricForm(request.POST, rubric=rubric)
+        status = 400
+        if form.is_valid():
+            try:
+                review_services.rubric_save(
+                    cycle=cycle, actor=request_user(request), **form.rubric_arguments()
                 )
-            review_services.rubric_save(
-                cycle=cycle,
-                actor=request_user(request),
-                criteria=criteria,
-                scale_min=_int(data, "scale_min"),
-                scale_max=_int(data, "scale_max"),
-                reviewers_per_application=_int(data, "reviewers_per_application"),
-                blind=data.get("blind") == "on",
-                interview_scale_min=_int(data, "interview_scale_min"),
-                interview_scale_max=_int(data, "interview_scale_max"),
-                written_task_max=_int(data, "written_task_max"),
-            )
-        except SelectionError as exc:
-            error = exc
-        else:
-            messages.success(request, _("Rubric saved."))
-            return redirect("selection:cycle", fy=fy)
-    rows = []
-    existing = list(rubric.criteria.all()) if rubric else []
-    for i in range(1, RUBRIC_ROWS + 1):
-        c = existing[i - 1] if i <= len(existing) else None
-        if request.method == "POST":
-            rows.append(
-                {
-                    "i": i,
-                    "name": request.POST.get(f"criteria-{i}-name", ""),
-                    "weight": request.POST.get(f"criteria-{i}-weight", ""),
-                    "description": request.POST.get(f"criteria-{i}-description", ""),
-                }
-            )
-        else:
-            rows.append(
-                {
-                    "i": i,
-                    "name": c.name if c else "",
-                    "weight": c.weight if c else "",
-                    "description": c.description if c else "",
-                }
-            )
-    values = request.POST if request.method == "POST" else None
+            except SelectionError as exc:  # a rule of the service (scales in order, reviews submitted, ...)
+                error, status = exc, exc.status_code
+            else:
+                messages.success(request, _("Rubric saved."))
+                return redirect("selection:cycle", fy=fy)
+    else:
+        form = RubricForm(rubric=rubric)
     return render(
         request,
         "selection/rubric.html",
-        {"cycle": cycle, "rubric": rubric, "rows": rows, "error": error, "values": values},
-        status=error.status_code if error else 200,
+        {"cycle": cycle, "rubric": rubric, "form": form, "rows": form.rows(), "error": error},
+        status=status,
     )
-
-
-def _int(data: object, field: str) -> int:
-    raw = data.get(field, "")  # type: ignore[attr-defined]
-    try:
-        return parse_int(raw, minimum=0, maximum=SCALE_MAX)
-    except NumberError:
-        raise SelectionError(
-            _("%(field)s: give a whole number from 0 to %(max)s.") % {"field": field, "max": SCALE_MAX},
-            field=field,
-        ) from None
 
 
 @officer_only
