@@ -45,6 +45,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
+	$(BIN)/vulture
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

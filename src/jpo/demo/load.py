@@ -123,8 +123,6 @@ class DemoResult:
     created_people: int = 0
     created_applications: int = 0
     transitions: int = 0
-    created_posts: int = 0
-    created_dispatches: int = 0
     created_cycles: int = 0
     endings_changed: int = 0
     anchor: dt.date | None = None
@@ -348,7 +346,6 @@ def _load_posts(plan: Plan, result: DemoResult, progress: Progress) -> dict[str,
             batch_size=BATCH,
         )
         existing.update({p.ref: post for p, post in zip(missing, created, strict=True)})
-        result.created_posts = len(missing)
     progress(f"posts: {len(missing)} created, {len(plan.posts) - len(missing)} already there (synthetic)")
     return existing
 
@@ -608,7 +605,6 @@ def _load_dispatches(plan: Plan, posts: dict[str, Post], result: DemoResult, pro
             for fy, amount in sorted(estimate.by_fiscal_year.items())
         ]
     rows_insert(DispatchCost, ["dispatch_id", "fiscal_year", "amount_yen", "is_illustrative"], costs)
-    result.created_dispatches = len(dispatches)
     progress(
         f"dispatches: {len(dispatches)} created with {len(milestones)} milestones and {len(costs)} yearly costs "
         f"(illustrative rates), {len(planned) - len(dispatches)} already there"

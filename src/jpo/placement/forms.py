@@ -50,10 +50,6 @@ class PostForm(forms.Form):
     terms_of_reference = forms.CharField(label=_("Terms of reference"), widget=forms.Textarea, required=False)
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-
 def _id_field(**kwargs: Any) -> forms.IntegerField:
     """An object's id in a form: a 30-digit number would overflow the database lookup (a 500)."""
     return forms.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)

@@ -76,7 +76,6 @@ class Inputs:
     dispatch_years_source: str = ""
     track_today: bool = True
     track_source: str = ""
-    series_citation: str = ""
     current_year: int | None = None  # a changed lever applies from this year at the earliest
 
     @property

@@ -64,11 +64,6 @@ class Calibration:
         present = set(self.years)
         return tuple(y for y in range(self.years[0], self.years[-1] + 1) if y not in present)
 
-    @property
-    def net_change_per_year(self) -> float:
-        """What the calibration implies at the last published figure: entries minus leavers."""
-        return self.entries - self.separation_rate * self.headcounts[-1]
-
 
 def calibrate(observations: Sequence[tuple[int, int]], *, separation_rate: float = 0.0) -> Calibration:
     """Estimate M and sigma from (year, headcount) pairs (any order; at most one per year).

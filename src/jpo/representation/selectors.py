@@ -52,14 +52,12 @@ class Override:
 class Options:
     periods: list[str]
     population_years: list[int]
-    latest_staff_date: dt.date | None
 
 
 def representation_options() -> Options:
     periods = list(AssessmentRate.objects.order_by("period").values_list("period", flat=True).distinct())
     years = list(Population.objects.order_by("year").values_list("year", flat=True).distinct())
-    latest = StaffCount.objects.order_by("-as_of").values_list("as_of", flat=True).first()
-    return Options(periods=periods, population_years=years, latest_staff_date=latest)
+    return Options(periods=periods, population_years=years)
 
 
 @dataclass

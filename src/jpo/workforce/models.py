@@ -266,12 +266,6 @@ class FormerJpoFigure(models.Model):
         """The reference date as published, in the reader's language (programme.labels)."""
         return published_date_label(self.reference_label) or self.reference_date.isoformat()
 
-    @property
-    def share_percent(self) -> float | None:
-        if self.former_jpos is None or not self.of_staff:
-            return None
-        return 100.0 * self.former_jpos / self.of_staff
-
 
 class Target(models.Model):
     """A headcount goal with a deadline, measured against one census series (its scope)."""

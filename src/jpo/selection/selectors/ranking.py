@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from jpo.applications.models import Application
@@ -46,7 +46,6 @@ class Ranking:
     method: str
     cutoff: int | None
     outstanding: int
-    reviewer_stats: dict[int, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def tie_at_cutoff(self) -> bool:
@@ -158,4 +157,4 @@ def ranking(*, cycle: Cycle, method: str = "z", cutoff: int | None = None) -> Ra
             if len(inside) == 2:
                 for row in group:
                     row.tie_at_cutoff = True
-    return Ranking(rows=rows, method=method, cutoff=cutoff, outstanding=outstanding, reviewer_stats=stats)
+    return Ranking(rows=rows, method=method, cutoff=cutoff, outstanding=outstanding)

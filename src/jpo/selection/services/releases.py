@@ -52,7 +52,6 @@ RELEASE_TRANSITIONS: dict[str, frozenset[str]] = {
     ReleaseStatus.CANCELLED: frozenset(),
     ReleaseStatus.FAILED: frozenset(),
 }
-ACTIVE = (ReleaseStatus.SCHEDULED, ReleaseStatus.RUNNING)
 HEARTBEAT_EVERY = 20  # decisions between two progress writes
 MAX_REASON = 2000
 MAX_NAMED = 5  # receipt numbers named in a refusal
