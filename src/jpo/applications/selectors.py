@@ -267,11 +267,10 @@ def application_status_page(*, application: Application) -> dict[str, Any]:
     return {"application": application, "check": submission_check}
 
 
-def duplicate_flags_open() -> list[DuplicateFlag]:
-    return list(
-        DuplicateFlag.objects.filter(resolved_at__isnull=True)
-        .select_related("applicant", "applicant__user", "other", "other__user")
-        .order_by("-flagged_at", "-id")
+def duplicate_flags_open() -> QuerySet[DuplicateFlag]:
+    """Flags the officer has not resolved (a queryset: the page filters, sorts and pages it)."""
+    return DuplicateFlag.objects.filter(resolved_at__isnull=True).select_related(
+        "applicant", "applicant__user", "other", "other__user"
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model, Q
+from django.db.models import F, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -337,6 +337,34 @@ def duplicate_resolve(*, flag: DuplicateFlag, actor: User, resolution: str) -> D
             actor=actor, action="applicant.duplicate_resolved", target=flag, data={"resolution": resolution}
         )
     return flag
+
+
+def duplicates_resolve(*, flags: QuerySet[DuplicateFlag], actor: User, resolution: str) -> int:
+    """Mark every open flag of ``flags`` resolved with one note (one UPDATE, one audit row per flag)."""
+    with transaction.atomic():
+        ids = list(
+            flags.filter(resolved_at__isnull=True)
+            .select_for_update()
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        DuplicateFlag.objects.filter(pk__in=ids).update(
+            resolved_at=timezone.now(), resolved_by=actor, resolution=resolution
+        )
+        AuditEvent.objects.bulk_create(
+            (
+                AuditEvent(
+                    actor=actor,
+                    action="applicant.duplicate_resolved",
+                    target_type=DuplicateFlag._meta.label_lower,
+                    target_id=str(pk),
+                    data={"resolution": resolution},
+                )
+                for pk in ids
+            ),
+            batch_size=1000,
+        )
+    return len(ids)
 
 
 def application_start(*, user: User, cycle: Cycle, now: dt.datetime) -> Application:

@@ -35,11 +35,12 @@ from jpo.applications.models import (
     DocumentKind,
     DraftStep,
     DuplicateFlag,
+    DuplicateReason,
     EligibilityCheck,
 )
 from jpo.applications.signup import applicant_profile_update, applicant_signup_request
 from jpo.applications.workflow import Status
-from jpo.core.listing import Column, Filter, listing
+from jpo.core.listing import Column, Filter, chosen, listing
 from jpo.programme import windows
 from jpo.programme.models import Cycle
 from jpo.safety.downloads import bytes_download, file_download
@@ -417,12 +418,53 @@ def my_data(request: HttpRequest) -> HttpResponse:
     return response
 
 
+DUPLICATE_COLUMNS = (
+    Column(gettext_lazy("Flagged"), "flagged", ("flagged_at",)),
+    Column(gettext_lazy("Reason"), "reason", ("reason",)),
+    Column(gettext_lazy("Record"), "record", ("applicant__family_name", "applicant__given_name")),
+    Column(gettext_lazy("Other record"), "other", ("other__family_name", "other__given_name")),
+)
+DUPLICATE_FILTERS = (
+    Filter("reason", gettext_lazy("Reason"), "reason", choices=DuplicateReason.choices),
+    Filter(
+        "q",
+        gettext_lazy("Name or e-mail address"),
+        (
+            "applicant__family_name__icontains",
+            "applicant__given_name__icontains",
+            "applicant__email__icontains",
+            "other__family_name__icontains",
+            "other__given_name__icontains",
+            "other__email__icontains",
+        ),
+    ),
+)
+
+
 @role_required(Role.OFFICER)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def officer_duplicates(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "applications/officer_duplicates.html", {"flags": selectors.duplicate_flags_open()}
+    """Open flags a page at a time; the officer resolves the ticked ones, or every one matching the
+    filter, with one note."""
+    flags = selectors.duplicate_flags_open()
+    status = 200
+    if request.method == "POST":
+        picked = chosen(request.POST, flags, DUPLICATE_FILTERS)
+        if picked is None:
+            messages.error(request, _("Tick at least one row, or choose every row matching the filter."))
+            status = 400
+        else:
+            n = services.duplicates_resolve(
+                flags=picked,
+                actor=request_user(request),
+                resolution=request.POST.get("resolution", "")[:1000],
+            )
+            messages.success(request, _("%(n)s marked as resolved.") % {"n": n})
+            return redirect(request.get_full_path())
+    page = listing(
+        request, flags, columns=DUPLICATE_COLUMNS, filters=DUPLICATE_FILTERS, default_sort="-flagged"
     )
+    return render(request, "applications/officer_duplicates.html", {"listing": page}, status=status)
 
 
 @role_required(Role.OFFICER)

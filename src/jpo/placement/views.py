@@ -27,6 +27,7 @@ from jpo.core.listing import Column, Filter, listing
 from jpo.placement import forms, selectors, workflow
 from jpo.placement.models import (
     AlumniImport,
+    AlumniRecord,
     CostTable,
     MatchRun,
     MatchRunStatus,
@@ -50,7 +51,8 @@ from jpo.placement.services.secondments import needs_npa_consultation
 from jpo.placement.statistics import SMALL_GROUP_MINIMUM, chart_bars, pool_small_groups
 from jpo.placement.tasks import today_in_tokyo
 from jpo.placement.terms import NPA_SOURCE, danger_rule, dispatch_terms, planning_start
-from jpo.programme.models import Agreement, Cycle, Organization, Post, TrackKind
+from jpo.programme.labels import fiscal_year_label
+from jpo.programme.models import Agreement, Cycle, Ministry, Organization, Post, TrackKind
 from jpo.programme.rules.selectors import effective_rules
 from jpo.programme.selectors import partner_organizations
 from jpo.safety.downloads import bytes_download
@@ -579,11 +581,66 @@ def dispatch_new(request: HttpRequest, offer_pk: int) -> HttpResponse:
 # -- dispatches ---------------------------------------------------------------------------------------
 
 
+DISPATCH_COLUMNS = (
+    Column(
+        gettext_lazy("JPO"),
+        "name",
+        ("application__applicant__family_name", "application__applicant__given_name"),
+    ),
+    Column(gettext_lazy("Cycle"), "cycle", ("application__cycle__fiscal_year",)),
+    Column(gettext_lazy("Post"), "post", ("post__organization__code", "post__title")),
+    Column(gettext_lazy("Start"), "start", ("start_date",)),
+    Column(gettext_lazy("Planned end"), "planned_end", ("planned_end_date",)),
+    Column(gettext_lazy("Actual end"), "end", ("end_date",)),
+    Column(gettext_lazy("Home ministry"), "ministry", ("secondment__ministry__code",)),
+    Column(gettext_lazy("Outcome"), "outcome", ("outcome__kind",)),
+)
+NO_OUTCOME = "none"
+
+
+def _fiscal_years() -> list[tuple[int, str]]:
+    """Every cycle as a filter choice (one query), newest first."""
+    years = Cycle.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True)
+    return [(fy, fiscal_year_label(fy)) for fy in years]
+
+
+def _outcome_filter(rows: Any, value: str) -> Any:
+    return rows.filter(outcome__isnull=True) if value == NO_OUTCOME else rows.filter(outcome__kind=value)
+
+
+def _dispatch_filters() -> tuple[Filter, ...]:
+    return (
+        Filter("cycle", gettext_lazy("Cycle"), "application__cycle__fiscal_year", choices=_fiscal_years()),
+        Filter(
+            "outcome",
+            gettext_lazy("Outcome"),
+            choices=[(NO_OUTCOME, gettext_lazy("Not recorded yet")), *OutcomeKind.choices],
+            apply=_outcome_filter,
+        ),
+        Filter(
+            "q",
+            gettext_lazy("Name, post or organization"),
+            (
+                "application__applicant__family_name__icontains",
+                "application__applicant__given_name__icontains",
+                "post__title__icontains",
+                "post__organization__code__icontains",
+            ),
+        ),
+    )
+
+
 @role_required(OFFICER, FOCAL, MINISTRY, APPLICANT)
 def dispatch_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "placement/dispatch_list.html", {"dispatches": selectors.dispatch_list(user=request.user)}
+    """Dispatches a page at a time, sorted and filtered in the database (newest start first)."""
+    page = listing(
+        request,
+        selectors.dispatch_list(user=request.user),
+        columns=DISPATCH_COLUMNS,
+        filters=_dispatch_filters(),
+        default_sort="-start",
     )
+    return render(request, "placement/dispatch_list.html", {"listing": page})
 
 
 DISPATCH_ACTIONS = {
@@ -738,13 +795,70 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # -- secondments (ministry HR) -----------------------------------------------------------------------
 
 
+SECONDMENT_COLUMNS = (
+    Column(
+        gettext_lazy("Civil servant"),
+        "name",
+        ("dispatch__application__applicant__family_name", "dispatch__application__applicant__given_name"),
+    ),
+    Column(gettext_lazy("Ministry"), "ministry", ("ministry__code",)),
+    Column(gettext_lazy("Organization"), "org", ("dispatch__post__organization__code",)),
+    Column(gettext_lazy("Start"), "start", ("dispatch__start_date",)),
+    Column(gettext_lazy("Planned return"), "return", ("planned_return_date",)),
+    Column(gettext_lazy("NPA consultation"), "npa", ("npa_consulted_on",)),
+    Column(gettext_lazy("Returned"), "returned", ("returned_on",)),
+)
+ABROAD, RETURNED = "abroad", "returned"
+
+
+def _returned_filter(rows: Any, value: str) -> Any:
+    return rows.filter(returned_on__isnull=value == ABROAD)
+
+
+def _secondment_filters(user: Any) -> tuple[Filter, ...]:
+    by_ministry: tuple[Filter, ...] = ()
+    if access.is_officer(user):  # ministry HR see their own ministry only
+        ministries = Ministry.objects.order_by("code").values_list("pk", "code")
+        by_ministry = (Filter("ministry", gettext_lazy("Ministry"), "ministry_id", choices=list(ministries)),)
+    return (
+        *by_ministry,
+        Filter(
+            "returned",
+            gettext_lazy("Return to the ministry"),
+            choices=[(ABROAD, gettext_lazy("Still on dispatch")), (RETURNED, gettext_lazy("Returned"))],
+            apply=_returned_filter,
+        ),
+        Filter(
+            "q",
+            gettext_lazy("Name or organization"),
+            (
+                "dispatch__application__applicant__family_name__icontains",
+                "dispatch__application__applicant__given_name__icontains",
+                "dispatch__post__organization__code__icontains",
+            ),
+        ),
+    )
+
+
 @role_required(OFFICER, MINISTRY)
 def secondment_list(request: HttpRequest) -> HttpResponse:
+    """Civil servants on dispatch a page at a time, sorted and filtered in the database."""
+    page = listing(
+        request,
+        selectors.secondment_list(user=request.user),
+        columns=SECONDMENT_COLUMNS,
+        filters=_secondment_filters(request.user),
+        default_sort="return",
+    )
     rows = [
         (s, needs_npa_consultation(start=s.dispatch.start_date, planned_return=s.planned_return_date))
-        for s in selectors.secondment_list(user=request.user)
+        for s in page.rows
     ]
-    return render(request, "placement/secondment_list.html", {"rows": rows, "npa_source": NPA_SOURCE})
+    return render(
+        request,
+        "placement/secondment_list.html",
+        {"listing": page, "rows": rows, "npa_source": NPA_SOURCE},
+    )
 
 
 SECONDMENT_ACTIONS: dict[str, Any] = {
@@ -905,6 +1019,51 @@ def retention(request: HttpRequest) -> HttpResponse:
 # -- alumni, organizations ------------------------------------------------------------------------------
 
 
+ALUMNI_COLUMNS = (
+    Column(gettext_lazy("Cohort"), "cohort", ("cohort_fiscal_year",)),
+    Column(gettext_lazy("Name"), "name", ("family_name", "given_name")),
+    Column(gettext_lazy("Organization"), "org", ("organization__code",)),
+    Column(gettext_lazy("Civil servant"), "civil", ("is_civil_servant",)),
+    Column(gettext_lazy("Outcome"), "outcome", ("outcome",)),
+    Column(gettext_lazy("Now"), "now", ("current_organization", "current_grade")),
+)
+
+
+def _alumni_filters() -> tuple[Filter, ...]:
+    cohorts = AlumniRecord.objects.order_by("-cohort_fiscal_year").values_list(
+        "cohort_fiscal_year", flat=True
+    )
+    organizations = Organization.objects.filter(
+        pk__in=AlumniRecord.objects.values("organization_id")
+    ).order_by("code")
+    return (
+        Filter(
+            "cohort",
+            gettext_lazy("Cohort"),
+            "cohort_fiscal_year",
+            choices=[(fy, fiscal_year_label(fy)) for fy in cohorts.distinct()],
+        ),
+        Filter(
+            "org",
+            gettext_lazy("Organization"),
+            "organization_id",
+            choices=list(organizations.values_list("pk", "code")),
+        ),
+        Filter("outcome", gettext_lazy("Outcome"), "outcome", choices=OutcomeKind.choices),
+        Filter(
+            "civil",
+            gettext_lazy("Civil servant"),
+            choices=[("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))],
+            apply=lambda rows, value: rows.filter(is_civil_servant=value == "yes"),
+        ),
+        Filter(
+            "q",
+            gettext_lazy("Name or current organization"),
+            ("family_name__icontains", "given_name__icontains", "current_organization__icontains"),
+        ),
+    )
+
+
 @role_required(OFFICER)
 def alumni(request: HttpRequest) -> HttpResponse:
     form = forms.AlumniImportForm(request.POST or None, request.FILES or None)
@@ -928,16 +1087,19 @@ def alumni(request: HttpRequest) -> HttpResponse:
     alumni_services.alumni_imports_expire(
         now=timezone.now()
     )  # an import left by a killed process shows as failed
-    cohort = request.GET.get("cohort")
-    records = selectors.alumni_list(cohort=parse_id(cohort) if cohort else None)
     return render(
         request,
         "placement/alumni.html",
         {
             "form": form,
             "errors": errors,
-            "records": records[:500],
-            "count": records.count(),
+            "listing": listing(
+                request,
+                selectors.alumni_list(),
+                columns=ALUMNI_COLUMNS,
+                filters=_alumni_filters(),
+                default_sort="-cohort",
+            ),
             "imports": AlumniImport.objects.select_related("imported_by")[:10],
             "columns": alumni_services.COLUMNS,
         },

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from jpo.accounts.models import Role
+from jpo.accounts.models import AuditEvent, Role
 from jpo.applications import services
 from jpo.applications.models import DuplicateFlag
 from jpo.applications.tests.conftest import fill_eligible
@@ -40,6 +40,28 @@ def test_duplicates_list_and_resolution(signup: Any, make_user: Any, client: Cli
     assert response.status_code == 302
     flag.refresh_from_db()
     assert flag.resolved_at is not None and flag.resolution == "different people"
+    # Ticked rows are resolved at once with one note; nothing ticked (or a bad id) is refused.
+    open_flags = list(DuplicateFlag.objects.filter(resolved_at__isnull=True).order_by("pk"))
+    ticked, rest = open_flags[:2], open_flags[2:]
+    assert rest
+    assert client.post("/portal/officer/duplicates/", {"resolution": "x"}).status_code == 400
+    assert client.post("/portal/officer/duplicates/", {"ids": ["x"], "resolution": "x"}).status_code == 400
+    response = client.post(
+        "/portal/officer/duplicates/", {"ids": [g.pk for g in ticked], "resolution": "same"}
+    )
+    assert response.status_code == 302
+    assert DuplicateFlag.objects.filter(resolution="same").count() == 2
+    assert AuditEvent.objects.filter(action="applicant.duplicate_resolved").count() == 3
+    # Every flag matching the filter: the search narrows, then all matches are resolved (not only a page).
+    response = client.post(
+        "/portal/officer/duplicates/", {"scope": "matching", "q": "c0@example.jp", "resolution": "checked"}
+    )
+    assert response.status_code == 302
+    resolved = set(DuplicateFlag.objects.filter(resolution="checked").values_list("pk", flat=True))
+    expected = {g.pk for g in rest if "c0@example.jp" in (g.applicant.email, g.other.email)}
+    assert resolved == expected and expected
+    response = client.post("/portal/officer/duplicates/", {"scope": "matching", "resolution": "all"})
+    assert not DuplicateFlag.objects.filter(resolved_at__isnull=True).exists()
 
 
 def test_applicants_cannot_see_the_officer_lists(signup: Any, client: Client) -> None:

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from jpo.accounts.models import Role, User
 from jpo.applications.services import personal_data_read
 from jpo.applications.workflow import Status
 from jpo.core.listing import Column, Filter, listing
+from jpo.outbox.models import EmailState
 from jpo.programme.models import Cycle, Organization
 from jpo.safety.downloads import bytes_download
 from jpo.safety.numbers import parse_id, parse_ids
@@ -49,7 +49,6 @@ from jpo.selection.services.errors import SelectionError
 from jpo.selection.views.common import refused
 
 officer_only = role_required(Role.OFFICER)
-PAGE_SIZE = 100
 
 
 @officer_only
@@ -653,14 +652,51 @@ def template_edit(request: HttpRequest, fy: int, status: str, language: str) -> 
     )
 
 
+NOTIFICATION_COLUMNS = (
+    Column(_lazy("Queued"), "queued", ("email__created_at",)),
+    Column(
+        _lazy("Applicant"),
+        "receipt",
+        ("application__receipt_number",),
+    ),
+    Column(_lazy("Recipient"), "recipient", ("email__recipient",)),
+    Column(_lazy("Language"), "language", ("language",)),
+    Column(_lazy("Subject"), "subject", ("email__subject",)),
+    Column(_lazy("State"), "state", ("email__state", "email__sent_at")),
+)
+
+
+def _notification_filters() -> tuple[Filter, ...]:
+    return (
+        Filter("state", _lazy("State"), "email__state", choices=EmailState.choices),
+        Filter("language", _lazy("Language"), "language", choices=settings.LANGUAGES),
+        Filter(
+            "q",
+            _lazy("Receipt number, name, address or subject"),
+            (
+                "application__receipt_number__icontains",
+                "application__applicant__family_name__icontains",
+                "application__applicant__given_name__icontains",
+                "email__recipient__icontains",
+                "email__subject__icontains",
+            ),
+        ),
+    )
+
+
 @officer_only
 @require_GET
 def notifications(request: HttpRequest, fy: int) -> HttpResponse:
+    """The result e-mails of a cycle a page at a time, newest first, sorted and filtered in the database."""
     cycle = selectors.cycle_get(fy)
-    page = Paginator(selectors.notifications_for_cycle(cycle=cycle), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = listing(
+        request,
+        selectors.notifications_for_cycle(cycle=cycle),
+        columns=NOTIFICATION_COLUMNS,
+        filters=_notification_filters(),
+        default_sort="-queued",
     )
-    return render(request, "selection/notifications.html", {"cycle": cycle, "page": page})
+    return render(request, "selection/notifications.html", {"cycle": cycle, "listing": page})
 
 
 @officer_only

@@ -1,0 +1,198 @@
+"""Every officer list page (and the focal point's and ministry HR's) costs the same at 10 and at 1,000
+rows: the same number of queries, a page of rows, the total shown; and its weight in bytes does not grow
+with the rows beyond a page.
+
+Each list has a case: who reads it, its URL, and how to add rows in bulk (no workflow: this is about
+reading). Lists converted to jpo.core.listing elsewhere have their own tests (desk, screening,
+placement candidates, offers, needs review).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from jpo.accounts.models import Role, User
+from jpo.applications.models import Applicant, Application, DuplicateFlag, DuplicateReason
+from jpo.applications.workflow import Status
+from jpo.outbox.models import Email, EmailState
+from jpo.placement.models import AlumniRecord, Dispatch, Secondment
+from jpo.placement.tests import factories as f
+from jpo.programme.models import Track
+from jpo.selection.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+_serial = itertools.count(1)
+
+
+def _applications(n: int, *, status: str = Status.SUBMITTED, **extra: Any) -> list[Application]:
+    """`n` applications of FY2024, each with its own applicant, written in bulk."""
+    cycle = f.cycle(2024)
+    track = Track.objects.get(cycle=cycle, kind="mofa")
+    numbers = [next(_serial) for _ in range(n)]
+    people = Applicant.objects.bulk_create(
+        Applicant(
+            family_name=f"姓{i:05d}",
+            given_name="花子",
+            birth_date=dt.date(1995, 1, 1),
+            email=f"list{i}@example.jp",
+        )
+        for i in numbers
+    )
+    return Application.objects.bulk_create(
+        Application(
+            applicant=p,
+            cycle=cycle,
+            track=track,
+            status=status,
+            receipt_number=f"L-{i:06d}",
+            submitted_at=timezone.now(),
+            **extra,
+        )
+        for i, p in zip(numbers, people, strict=True)
+    )
+
+
+def _dispatches(n: int) -> list[Dispatch]:
+    officer = User.objects.filter(role=Role.OFFICER).first() or f.officer()
+    post = f.post(
+        actor=officer, cycle_row=f.cycle(2024), org=f.organization("UNDP"), title=f"Post {next(_serial)}"
+    )
+    return Dispatch.objects.bulk_create(
+        Dispatch(
+            application=a,
+            post=post,
+            start_date=dt.date(2025, 1, 6),
+            planned_end_date=dt.date(2027, 1, 5),
+        )
+        for a in _applications(n, status=Status.SELECTED)
+    )
+
+
+def _secondments(n: int) -> None:
+    Secondment.objects.bulk_create(
+        Secondment(
+            dispatch=d,
+            ministry=f.ministry(),
+            consent_recorded_on=dt.date(2024, 11, 1),
+            planned_return_date=dt.date(2027, 1, 6),
+        )
+        for d in _dispatches(n)
+    )
+
+
+def _alumni(n: int) -> None:
+    undp = f.organization("UNDP")
+    AlumniRecord.objects.bulk_create(
+        AlumniRecord(
+            family_name=f"姓{i:05d}", given_name="次郎", cohort_fiscal_year=2000 + i % 20, organization=undp
+        )
+        for i in (next(_serial) for _ in range(n))
+    )
+
+
+def _notifications(n: int) -> None:
+    applications = _applications(n)
+    emails = Email.objects.bulk_create(
+        Email(
+            kind="selection.result",
+            recipient=f"to{a.pk}@example.jp",
+            subject="選考結果のお知らせ",
+            body="本文",
+            state=EmailState.SENT,
+            next_attempt_at=timezone.now(),
+        )
+        for a in applications
+    )
+    Notification.objects.bulk_create(
+        Notification(application=a, status_reached=Status.ELIGIBLE, language="ja", email=e)
+        for a, e in zip(applications, emails, strict=True)
+    )
+
+
+def _duplicates(n: int) -> None:
+    people = [a.applicant for a in _applications(2 * n)]
+    DuplicateFlag.objects.bulk_create(
+        DuplicateFlag(applicant=people[2 * i], other=people[2 * i + 1], reason=DuplicateReason.EMAIL)
+        for i in range(n)
+    )
+
+
+@dataclass(frozen=True)
+class Case:
+    url: Callable[[], str]
+    add: Callable[[int], Any]  # adds that many rows
+
+
+CASES: dict[str, Case] = {
+    "dispatches": Case(lambda: reverse("placement:dispatch_list"), _dispatches),
+    "secondments": Case(lambda: reverse("placement:secondment_list"), _secondments),
+    "alumni": Case(lambda: reverse("placement:alumni"), _alumni),
+    "e-mails sent": Case(lambda: reverse("selection:notifications", args=[2024]), _notifications),
+    "duplicates": Case(lambda: reverse("portal:officer_duplicates"), _duplicates),
+}
+
+
+def _read(client: Client, url: str) -> tuple[int, int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries), len(response.content), response.content.decode()
+
+
+@pytest.fixture
+def officer_client(client: Client) -> Client:
+    f.cycle(2024)
+    client.force_login(f.officer())
+    client.cookies["jpo_language"] = "en"
+    return client
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_list_costs_the_same_queries_at_10_and_1000_rows(name: str, officer_client: Client) -> None:
+    case = CASES[name]
+    url = case.url() + "?size=50"
+    case.add(10)
+    _read(officer_client, url)  # warm the caches (session, content types)
+    queries_10, _, page = _read(officer_client, url)
+    assert "Rows 1–10 of 10" in page
+    case.add(990)
+    queries_1000, _, page = _read(officer_client, url)
+    assert queries_1000 == queries_10, name
+    assert "Rows 1–50 of 1,000" in page  # the total, and one page of rows
+    assert 'aria-sort="' in page  # the sorted column's header
+    sorted_page = _read(officer_client, url + "&sort=-" + _first_sort_key(page))[2]
+    assert "Rows 1–50 of 1,000" in sorted_page
+
+
+def _first_sort_key(page: str) -> str:
+    """The key of a sort link of the page's table head."""
+    found = re.search(r"sort=-?(\w+)", page[page.index("<thead>") :])
+    assert found is not None
+    return found.group(1)
+
+
+def test_no_list_grows_in_bytes_beyond_a_page(officer_client: Client) -> None:
+    """60 rows or 600 rows: either way one page of 50 is sent, so the weight stays within a few percent."""
+    grown = []
+    for name, case in CASES.items():
+        url = case.url()
+        case.add(60)
+        _read(officer_client, url)
+        small = _read(officer_client, url)[1]
+        case.add(540)
+        large = _read(officer_client, url)[1]
+        grown.append((name, small, large))
+    assert all(large < small * 1.05 for _name, small, large in grown), grown
