@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -302,23 +302,14 @@ def _endorsement_queryset() -> QuerySet[EndorsementRequest]:
     )
 
 
-def endorsement_requests_for_ministry_hr(*, user: User) -> list[EndorsementRequest]:
-    """The requests of the officer's own ministry: pending first (oldest first), then decided (newest first)."""
-    return list(
-        access.scope_endorsement_requests(user, _endorsement_queryset())
-        .annotate(
-            decided=Case(
-                When(status=EndorsementStatus.REQUESTED, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by(
-            "decided",
-            F("decided_at").desc(nulls_last=True),
-            "application__submitted_at",
-            "requested_at",
-            "id",
+def endorsement_requests_for_ministry_hr(*, user: User) -> QuerySet[EndorsementRequest]:
+    """The requests of the officer's own ministry (a queryset: the page filters, sorts and pages it; its
+    ``decided`` annotation, 0 while pending, sorts pending requests first)."""
+    return access.scope_endorsement_requests(user, _endorsement_queryset()).annotate(
+        decided=Case(
+            When(status=EndorsementStatus.REQUESTED, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
         )
     )
 

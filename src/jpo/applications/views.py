@@ -37,11 +37,13 @@ from jpo.applications.models import (
     DuplicateFlag,
     DuplicateReason,
     EligibilityCheck,
+    EndorsementStatus,
 )
 from jpo.applications.signup import applicant_profile_update, applicant_signup_request
 from jpo.applications.workflow import Status
 from jpo.core.listing import Column, Filter, chosen, listing
 from jpo.programme import windows
+from jpo.programme.labels import fiscal_year_label
 from jpo.programme.models import Cycle
 from jpo.safety.downloads import bytes_download, file_download
 
@@ -524,11 +526,57 @@ def officer_check_reviewed(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Ministry HR officers: the ministry's endorsement of its civil servants' applications ----------
 
 
+ENDORSEMENT_COLUMNS = (
+    Column(
+        gettext_lazy("Applicant"),
+        "name",
+        ("application__applicant__family_name", "application__applicant__given_name"),
+    ),
+    Column(gettext_lazy("Cycle"), "cycle", ("application__cycle__fiscal_year",)),
+    Column(gettext_lazy("Track"), "track", ("application__track__kind",)),
+    Column(gettext_lazy("Submitted at"), "submitted", ("application__submitted_at",)),
+    Column(
+        gettext_lazy("Endorsement"),
+        "endorsement",
+        ("decided", "-decided_at", "application__submitted_at", "requested_at"),
+    ),
+)
+
+
+def _endorsement_filters() -> tuple[Filter, ...]:
+    years = Cycle.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True)
+    return (
+        Filter("status", gettext_lazy("Endorsement"), "status", choices=EndorsementStatus.choices),
+        Filter(
+            "cycle",
+            gettext_lazy("Cycle"),
+            "application__cycle__fiscal_year",
+            choices=[(fy, fiscal_year_label(fy)) for fy in years],
+        ),
+        Filter(
+            "q",
+            gettext_lazy("Name"),
+            (
+                "application__applicant__family_name__icontains",
+                "application__applicant__given_name__icontains",
+            ),
+        ),
+    )
+
+
 @role_required(Role.MINISTRY_HR)
 @require_GET
 def ministry_endorsements(request: HttpRequest) -> HttpResponse:
-    endorsements = selectors.endorsement_requests_for_ministry_hr(user=request_user(request))
-    return render(request, "applications/ministry_endorsements.html", {"endorsements": endorsements})
+    """The ministry's civil servants who applied, a page at a time: pending requests first (oldest
+    submission first), then decided ones (newest decision first), unless the user sorts otherwise."""
+    page = listing(
+        request,
+        selectors.endorsement_requests_for_ministry_hr(user=request_user(request)),
+        columns=ENDORSEMENT_COLUMNS,
+        filters=_endorsement_filters(),
+        default_sort="endorsement",
+    )
+    return render(request, "applications/ministry_endorsements.html", {"listing": page})
 
 
 @role_required(Role.MINISTRY_HR)

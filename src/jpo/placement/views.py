@@ -52,7 +52,7 @@ from jpo.placement.statistics import SMALL_GROUP_MINIMUM, chart_bars, pool_small
 from jpo.placement.tasks import today_in_tokyo
 from jpo.placement.terms import NPA_SOURCE, danger_rule, dispatch_terms, planning_start
 from jpo.programme.labels import fiscal_year_label
-from jpo.programme.models import Agreement, Cycle, Ministry, Organization, Post, TrackKind
+from jpo.programme.models import Agreement, Cycle, Ministry, Organization, Post, PostStatus, TrackKind
 from jpo.programme.rules.selectors import effective_rules
 from jpo.programme.selectors import partner_organizations
 from jpo.safety.downloads import bytes_download
@@ -98,10 +98,47 @@ def index(request: HttpRequest) -> HttpResponse:
 # -- posts ------------------------------------------------------------------------------------------
 
 
+POST_COLUMNS = (
+    Column(gettext_lazy("Organization"), "org", ("organization__code",)),
+    Column(gettext_lazy("Title"), "title", ("title",)),
+    Column(gettext_lazy("Duty station"), "station", ("duty_station",)),
+    Column(gettext_lazy("Grade"), "grade", ("grade",)),
+    Column(gettext_lazy("Danger level"), "danger", ("danger_level",)),
+    Column(gettext_lazy("Estimated cost (yen)")),
+    Column(gettext_lazy("Status"), "status", ("status",)),
+)
+
+
+def _post_filters(user: Any) -> tuple[Filter, ...]:
+    by_organization: tuple[Filter, ...] = ()
+    if access.is_officer(user):  # a focal point sees their own organization's posts only
+        organizations = Organization.objects.order_by("code").values_list("pk", "code")
+        by_organization = (
+            Filter("org", gettext_lazy("Organization"), "organization_id", choices=list(organizations)),
+        )
+    return (
+        *by_organization,
+        Filter("status", gettext_lazy("Status"), "status", choices=PostStatus.choices),
+        Filter(
+            "q",
+            gettext_lazy("Title or duty station"),
+            ("title__icontains", "duty_station__icontains"),
+        ),
+    )
+
+
 @role_required(OFFICER, FOCAL)
 def post_list(request: HttpRequest) -> HttpResponse:
+    """A cycle's posts a page at a time, each with its estimated cost (computed for the page only)."""
     cycle = _cycle(request)
-    posts = list(selectors.post_list(user=request.user, cycle=cycle))
+    page = listing(
+        request,
+        selectors.post_list(user=request.user, cycle=cycle),
+        columns=POST_COLUMNS,
+        filters=_post_filters(request.user),
+        default_sort="org",
+    )
+    posts = page.rows
     loaded = rates()
     # The rules of each cycle shown, read once per cycle (not per post).
     rules = {c.pk: effective_rules(c) for c in {p.cycle for p in posts} | ({cycle} if cycle else set())}
@@ -116,6 +153,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
             "cycle": cycle,
             "cycles": Cycle.objects.order_by("-fiscal_year"),
             "rows": rows,
+            "listing": page,
             "danger": danger,
             "danger_levels": ", ".join(str(level) for level in sorted(danger.value or ())) if danger else "",
         },

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jpo.accounts import access
@@ -17,6 +18,9 @@ from jpo.accounts.models import Role
 from jpo.applications.models import Application, DocumentKind
 from jpo.applications.services import personal_data_read
 from jpo.applications.workflow import Status
+from jpo.core.listing import Column, Filter, listing
+from jpo.programme.labels import fiscal_year_label
+from jpo.programme.models import Cycle
 from jpo.safety.downloads import bytes_download, file_download
 from jpo.safety.numbers import parse_id
 from jpo.selection import selectors
@@ -178,14 +182,53 @@ def interview_score(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Organization focal point ------------------------------------------------------------------------
 
 
+FOCAL_COLUMNS = (
+    Column(_lazy("Cycle"), "cycle", ("cycle__fiscal_year", "receipt_number")),
+    Column(_lazy("Candidate"), "receipt", ("receipt_number",)),
+    Column(_lazy("Status"), "status", ("status",)),
+)
+FOCAL_STATUSES = (Status.FORWARDED, Status.SELECTED, Status.NOT_SELECTED)
+
+
+def _focal_filters() -> tuple[Filter, ...]:
+    years = Cycle.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True)
+    return (
+        Filter(
+            "cycle",
+            _lazy("Cycle"),
+            "cycle__fiscal_year",
+            choices=[(fy, fiscal_year_label(fy)) for fy in years],
+        ),
+        Filter(
+            "status",
+            _lazy("Status"),
+            "status",
+            choices=[(s.value, s.label) for s in FOCAL_STATUSES],
+        ),
+        Filter(
+            "q",
+            _lazy("Receipt number or name"),
+            (
+                "receipt_number__icontains",
+                "applicant__family_name__icontains",
+                "applicant__given_name__icontains",
+            ),
+        ),
+    )
+
+
 @focal_only
 @require_GET
 def focal_candidates(request: HttpRequest) -> HttpResponse:
-    return render(
+    """Candidates forwarded to the focal point's organization, a page at a time (newest cycle first)."""
+    page = listing(
         request,
-        "selection/focal_candidates.html",
-        {"candidates": selectors.focal_candidates(user=request_user(request))},
+        selectors.focal_candidates(user=request_user(request)),
+        columns=FOCAL_COLUMNS,
+        filters=_focal_filters(),
+        default_sort="-cycle",
     )
+    return render(request, "selection/focal_candidates.html", {"listing": page})
 
 
 @focal_only
