@@ -856,8 +856,8 @@ def _returned_filter(rows: Any, value: str) -> Any:
 def _secondment_filters(user: Any) -> tuple[Filter, ...]:
     by_ministry: tuple[Filter, ...] = ()
     if access.is_officer(user):  # ministry HR see their own ministry only
-        ministries = Ministry.objects.order_by("code").values_list("pk", "code")
-        by_ministry = (Filter("ministry", gettext_lazy("Ministry"), "ministry_id", choices=list(ministries)),)
+        ministries = [(m.pk, m.display_name) for m in Ministry.objects.order_by("code")]
+        by_ministry = (Filter("ministry", gettext_lazy("Ministry"), "ministry_id", choices=ministries),)
     return (
         *by_ministry,
         Filter(
