@@ -26,8 +26,12 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -136,3 +140,20 @@ def whole_months_and_days(start: date, end_inclusive: date) -> tuple[int, int]:
         months -= 1
         reached = add_months(start, months)
     return months, (stop - reached).days
+
+
+def in_force(entries: Sequence[T], on: date, *, since: Callable[[T], date]) -> T | None:
+    """The newest of `entries` (sorted by `since`) dated on or before `on`; None before the first.
+
+    The one rule of every dated table: the policy's parameters (`on` = the start of the cycle's fiscal
+    year) and the representation calculator's (`on` = any date). A value read from such a table means the
+    same everywhere: a number or rule; `unknown` where no public source gives it; `null` (None) only
+    where the rule does not apply (ended, or not yet started). See ARCHITECTURE.md.
+    """
+    found = None
+    for entry in entries:
+        if since(entry) <= on:
+            found = entry
+        else:
+            break
+    return found

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from jpo.policy.dates import fiscal_year_start, parse_iso_date
+from jpo.policy.dates import fiscal_year_start, in_force, parse_iso_date
 
 POLICY_DIR = Path(__file__).resolve().parent
 PARAMETERS_DIR = POLICY_DIR / "parameters"
@@ -151,11 +151,7 @@ class ParameterDefinition:
     unknown_bounds: tuple[Any, Any] | None = None
 
     def at(self, fiscal_year: int) -> ParameterValue:
-        instant = fiscal_year_start(fiscal_year)
-        chosen = None
-        for entry in self.entries:
-            if entry.since <= instant:
-                chosen = entry
+        chosen = in_force(self.entries, fiscal_year_start(fiscal_year), since=lambda e: e.since)
         if chosen is None:
             return ParameterValue(self.name, fiscal_year, None, None, None, note="not in force")
         raw = chosen.raw
@@ -265,6 +261,7 @@ class CycleInfo:
     published: date | None
     source: Source | None
     note: str | None
+    see_also: tuple[Source, ...] = ()  # further citations of the window or the calendar
 
     @property
     def code(self) -> str:
@@ -312,6 +309,7 @@ def cycles() -> dict[int, CycleInfo]:
             published=_opt_date(raw.get("published")),
             source=_source(raw.get("source")),
             note=raw.get("note"),
+            see_also=tuple(s for s in (_source(x) for x in raw.get("see_also") or []) if s),
         )
     return dict(sorted(result.items()))
 

@@ -249,7 +249,70 @@ def reference_ministries() -> list[dict[str, Any]]:
 
 
 def reference_cycles() -> list[dict[str, Any]]:
-    return list(_read_yaml("cycles.yaml")["cycles"])
+    """The cycles of `reference/cycles.yaml`, each with its windows as ISO instants (Asia/Tokyo) and its
+    `source` text derived from jpo.policy's cycles.yaml (the one source of the windows and their
+    citations); the reference file adds only published counts and a `note`."""
+    rows = []
+    for i, row in enumerate(_read_yaml("cycles.yaml")["cycles"], start=1):
+        try:
+            fiscal_year = int(row["fiscal_year"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ReferenceDataError(f"cycles.yaml row {i} (FY{row.get('fiscal_year')}): {exc}") from exc
+        info = policy.cycles().get(fiscal_year)
+        if info is None:
+            raise ReferenceDataError(f"cycles.yaml row {i} (FY{fiscal_year}): not a cycle of jpo.policy")
+        rows.append({**row, **_policy_window(info, note=str(row.get("note") or ""))})
+    return rows
+
+
+def _opening(day: dt.date | None, time: str | None) -> str | None:
+    return None if day is None else f"{day.isoformat()}T{time or '00:00'}:00+09:00"
+
+
+def _closing(day: dt.date | None, time: str | None) -> str | None:
+    """A closing day without a published time, or a published "23:59", ends at 23:59:59 (that second
+    is still accepted)."""
+    if day is None:
+        return None
+    return f"{day.isoformat()}T{'23:59:59' if time in (None, '23:59') else f'{time}:00'}+09:00"
+
+
+def _policy_window(info: policy.CycleInfo, *, note: str) -> dict[str, Any]:
+    """The window fields of a reference cycle row, from the policy's record of the cycle."""
+    window = info.applications
+    row: dict[str, Any] = {
+        "applications_open": _opening(window.opens, window.opens_time),
+        "applications_close": _closing(window.closes, window.closes_time),
+    }
+    if info.pre_registration is not None:
+        row["preregistration_opens"] = _opening(info.pre_registration.opens, info.pre_registration.opens_time)
+        row["preregistration_closes"] = _closing(
+            info.pre_registration.closes, info.pre_registration.closes_time
+        )
+    if window.opens and window.closes:
+        said = f"Applications {window.opens.isoformat()} to {window.closes.isoformat()}"
+    elif window.opens:
+        said = f"Window opened {window.opens.isoformat()} (closing date not found)"
+    else:
+        said = "Window not found" + (
+            f"; guidelines published {info.published.isoformat()}" if info.published else ""
+        )
+    cited = "; ".join(f"{s.label} {s.url}" if s.url else s.label for s in (info.source, *info.see_also) if s)
+    parts = [f"{said}: {cited}" if cited else said]
+    if window.opens and not window.opens_time:
+        if window.closes and window.closes_time:
+            parts.append("Opening time of day not published: recorded as 00:00 JST (project convention)")
+        elif window.closes:
+            parts.append(
+                "Time of day not published: recorded as 00:00 JST opening, 23:59:59 JST closing, the whole"
+                " last day (project convention)"
+            )
+        else:
+            parts.append("Time of day not published: recorded as 00:00 JST (project convention)")
+    if note:
+        parts.append(note)
+    row["source"] = ". ".join(parts)
+    return row
 
 
 def reference_cycle_facts() -> dict[int, CycleFacts]:

@@ -38,6 +38,7 @@ from typing import Any
 import yaml
 
 from jpo.core.errors import DomainError
+from jpo.policy.dates import in_force
 
 PARAMETERS_PATH = Path(__file__).with_name("parameters.yaml")
 
@@ -103,14 +104,9 @@ class Parameter:
     last_value_still_valid_on: dt.date | None = None
 
     def at(self, date: dt.date) -> DatedValue | None:
-        """The newest value dated on or before `date` (None before the first one)."""
-        found = None
-        for entry in self.values:
-            if entry.start <= date:
-                found = entry
-            else:
-                break
-        return found
+        """The newest value dated on or before `date` (None before the first one): the policy's rule of
+        every dated table (`jpo.policy.dates.in_force`)."""
+        return in_force(self.values, date, since=lambda e: e.start)
 
 
 @dataclass(frozen=True)
@@ -216,8 +212,15 @@ def _as_date(raw: Any, where: str) -> dt.date:
 
 
 def _as_decimal(raw: Any, where: str) -> Decimal | None:
-    if raw is None:
+    """A dated value: a number, or `unknown` (no source gives it: None here, and the calculator asks for
+    it). `null` means "does not apply" in every dated table of the project (ARCHITECTURE.md), which no
+    parameter of the system of desirable ranges can be: it is refused."""
+    if raw == "unknown":
         return None
+    if raw is None:
+        raise CalculatorError(
+            f"{where}: null means the rule does not apply; write unknown where no source gives the value"
+        )
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         raise CalculatorError(f"{where}: {raw!r} is not a number")
     try:

@@ -110,3 +110,14 @@ def test_month_arithmetic() -> None:
 def test_strict_iso_dates(text: str) -> None:
     with pytest.raises(ValueError):
         parse_iso_date(text)
+
+
+def test_in_force_is_the_newest_entry_dated_on_or_before_the_day() -> None:
+    from jpo.policy.dates import in_force
+
+    entries = [(date(2010, 4, 1), "a"), (date(2015, 4, 1), "b"), (date(2020, 4, 1), "c")]
+    since = lambda e: e[0]  # noqa: E731
+    assert in_force(entries, date(2010, 3, 31), since=since) is None
+    assert in_force(entries, date(2010, 4, 1), since=since) == entries[0]
+    assert in_force(entries, date(2020, 3, 31), since=since) == entries[1]
+    assert in_force(entries, date(2030, 1, 1), since=since) == entries[2]

@@ -200,10 +200,44 @@ def test_a_malformed_reference_file_names_the_row_and_writes_nothing(tmp_path: P
     shutil.copytree(services.REFERENCE_DIR, directory)
     text = (directory / "cycles.yaml").read_text(encoding="utf-8")
     (directory / "cycles.yaml").write_text(
-        text.replace('"2024-03-04T23:59:59+09:00"', '"2024-03-04 23:59"'), encoding="utf-8"
+        text.replace("fiscal_year: 2024", "fiscal_year: 2024-25"), encoding="utf-8"
     )
     monkeypatch.setattr(services, "REFERENCE_DIR", directory)
-    with pytest.raises(ReferenceDataError, match=r"cycles.yaml row 8 \(FY2024\).applications_close"):
+    with pytest.raises(ReferenceDataError, match=r"cycles.yaml row 8 \(FY2024-25\)"):
         programme_load_reference_data()
     assert not Organization.objects.exists()
     assert not Cycle.objects.exists()
+
+
+# Every address the programme's cycles file cited before it lost its windows to jpo.policy's cycles.yaml.
+WINDOW_SOURCES = [
+    "http://professional.myedu.co.jp/topics/2029",
+    "https://jqos.jp/koteki/juniorprofessionalofficer",
+    "http://professional.myedu.co.jp/topics/2335",
+    "https://www.es.emb-japan.go.jp/itpr_ja/11_000001_00282.html",
+    "https://www.mofa-irc.go.jp/jpo/2022JPO_boshuyoukou_yokoku.html",
+    "http://worldstudy.info/immigration/jpo-exam/",
+    "https://www.rdc.emb-japan.go.jp/itpr_ja/11_000001_00467.html",
+    "https://nyseikatsu.com/ny-news/02/2024/40295",
+    "https://career.erythree.com/2026/01/25/2026-%e5%b9%b4%e5%ba%a6-jpo-%e8%a9%a6%e9%a8%93",
+]
+
+
+def test_the_windows_have_one_source_the_policy_and_keep_their_citations():
+    raw = (services.REFERENCE_DIR / "cycles.yaml").read_text(encoding="utf-8")
+    for key in ("applications_open", "applications_close", "preregistration_opens", "preregistration_closes"):
+        assert key not in raw  # derived from jpo.policy, never written twice
+    rows = {row["fiscal_year"]: row for row in reference_cycles()}
+    for fy, row in rows.items():
+        info = policy.cycle_info(fy)
+        opens, closes = row["applications_open"], row["applications_close"]
+        assert (opens[:10] if opens else None) == (
+            info.applications.opens.isoformat() if info.applications.opens else None
+        )
+        assert (closes[:10] if closes else None) == (
+            info.applications.closes.isoformat() if info.applications.closes else None
+        )
+    programme_load_reference_data()
+    cited = " ".join(Cycle.objects.values_list("source", flat=True))
+    assert [url for url in WINDOW_SOURCES if url not in cited] == []
+    assert "Applicants 327, offers 52" in Cycle.objects.get(fiscal_year=2019).source

@@ -296,3 +296,16 @@ def test_japan_2016_2018_matches_the_hand_computation_and_the_published_range() 
     assert result.midpoint_2dp == Decimal("196.56")
     assert (result.lower, result.upper) == (round(lower), round(upper)) == (167, 226)
     # The range published for Japan at end 2017 was 167-226 (docs/sources.md, section 5).
+
+
+def test_null_means_does_not_apply_everywhere_so_an_unknown_value_is_written_unknown() -> None:
+    """One meaning of `null` across the dated tables (ARCHITECTURE.md): the policy's `unknown` is the
+    calculator's "ask for the value"; a null would say the rule does not apply, and is refused."""
+    raw = yaml.safe_load(PARAMETERS_PATH.read_text(encoding="utf-8"))
+    assert raw["parameters"]["base_figure"]["values"][dt.date(2011, 7, 14)]["value"] == "unknown"
+    assert ParameterTable.from_dict(raw).at(dt.date(2012, 1, 1)).value("base_figure") is None
+    raw["parameters"]["band"]["values"][dt.date(2030, 1, 1)] = {"value": None, "reference": "test"}
+    with pytest.raises(
+        CalculatorError, match=r"parameters.band.values.2030-01-01: null means the rule does not"
+    ):
+        ParameterTable.from_dict(raw)
