@@ -320,6 +320,9 @@ class InterviewSlot(models.Model):
     panel = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("panel"), related_name="interview_slots", blank=True
     )
+    # The iCalendar SEQUENCE of the slot's event (RFC 5545 3.8.7.4): raised at each change sent to
+    # calendars (moved, cancelled, left by its candidate, a member taken off the panel).
+    sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
 
     class Meta:
         verbose_name = _("interview slot")

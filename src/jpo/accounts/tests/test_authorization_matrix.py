@@ -376,6 +376,8 @@ RULES: dict[str, Rule] = {
     "selection:forward_all": Rule(PROGRAMME, fy),
     "selection:slot_create": Rule(PROGRAMME, fy),
     "selection:slot_panel": Rule(PROGRAMME, lambda w: {"pk": w.interview.slot_id}),
+    "selection:slot_move": Rule(PROGRAMME, lambda w: {"pk": w.interview.slot_id}),
+    "selection:slot_cancel": Rule(PROGRAMME, lambda w: {"pk": w.interview.slot_id}),
     "selection:forward_one": Rule(PROGRAMME, app),
     "selection:written_task": Rule(PROGRAMME, lambda w: {"pk": w.interview.pk}),
     "selection:final": Rule(PROGRAMME, fy),

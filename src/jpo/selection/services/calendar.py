@@ -5,6 +5,12 @@ STANDARD component at +09:00 describes it), the same UID for the candidate and e
 calendars recognise one meeting. When the candidate confirms a slot, the invitation is e-mailed (as an
 attachment, through the outbox) to the candidate and to each member of the panel; each can also
 download it from their interview page.
+
+When the slot changes afterwards, the same people get the change as a calendar message of the same UID:
+a moved slot (or a changed meeting link) as METHOD:REQUEST with a higher SEQUENCE (the slot's
+`sequence`, raised at each change), which calendars apply as an update; a cancelled slot, a candidate
+who moves to another slot, or a member taken off the panel as METHOD:CANCEL (STATUS:CANCELLED), which
+removes the event.
 """
 
 from __future__ import annotations
@@ -27,7 +33,10 @@ from jpo.selection.models import Interview, InterviewSlot
 TZID = "Asia/Tokyo"
 TOKYO = ZoneInfo(TZID)
 CONTENT_TYPE = "text/calendar; charset=utf-8; method=REQUEST"
+CANCEL_CONTENT_TYPE = "text/calendar; charset=utf-8; method=CANCEL"
 KIND = "selection.interview_invitation"
+KIND_UPDATE = "selection.interview_update"
+KIND_CANCEL = "selection.interview_cancel"
 
 VTIMEZONE = (
     "BEGIN:VTIMEZONE",
@@ -84,10 +93,15 @@ def slot_ics(
     summary: str,
     description: str,
     attendees: Sequence[tuple[str, str]],
-    sequence: int = 0,
+    sequence: int | None = None,
+    cancel: bool = False,
     now: dt.datetime | None = None,
 ) -> bytes:
-    """The iCalendar file (METHOD:REQUEST) of one interview slot; `attendees` are (name, e-mail)."""
+    """The iCalendar file of one interview slot; `attendees` are (name, e-mail). METHOD:REQUEST (an
+    invitation, or an update when `sequence` is above 0), or METHOD:CANCEL with `cancel`. `sequence`
+    defaults to the slot's own."""
+    if sequence is None:
+        sequence = slot.sequence
     now = now or timezone.now()
     host = urlsplit(settings.JPO_BASE_URL).hostname or "jpo.invalid"
     organizer = settings.DEFAULT_FROM_EMAIL
@@ -96,7 +110,7 @@ def slot_ics(
         "VERSION:2.0",
         "PRODID:-//MOFA JPO programme//jpo//EN",
         "CALSCALE:GREGORIAN",
-        "METHOD:REQUEST",
+        "METHOD:CANCEL" if cancel else "METHOD:REQUEST",
         *VTIMEZONE,
         "BEGIN:VEVENT",
         f"UID:interview-slot-{slot.pk}@{host}",
@@ -115,7 +129,7 @@ def slot_ics(
             f'ATTENDEE;CN="{name.replace(chr(34), "")}";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE:'
             f"mailto:{email}"
         )
-    lines += ["STATUS:CONFIRMED", "END:VEVENT", "END:VCALENDAR"]
+    lines += ["STATUS:CANCELLED" if cancel else "STATUS:CONFIRMED", "END:VEVENT", "END:VCALENDAR"]
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
 
 
@@ -123,13 +137,22 @@ def _name(user: User) -> str:
     return user.get_full_name() or user.username
 
 
-def interview_ics(*, interview: Interview, language: str, now: dt.datetime | None = None) -> bytes:
-    """The invitation of one confirmed interview (same event for the candidate and the panel)."""
-    slot = interview.slot
+def interview_ics(
+    *,
+    interview: Interview,
+    language: str,
+    now: dt.datetime | None = None,
+    slot: InterviewSlot | None = None,
+    panel: Sequence[User] | None = None,
+    cancel: bool = False,
+) -> bytes:
+    """The invitation of one confirmed interview (same event for the candidate and the panel); with
+    `cancel`, its cancellation. `slot` and `panel`: the slot left (default: the interview's own)."""
+    slot = slot or interview.slot
     assert slot is not None
     application = interview.application
     applicant = application.applicant
-    panel = list(slot.panel.all())
+    panel = list(slot.panel.all()) if panel is None else list(panel)
     with translation.override(language):
         summary = _("JPO %(cycle)s interview: %(receipt)s") % {
             "cycle": application.cycle.code,
@@ -143,7 +166,9 @@ def interview_ics(*, interview: Interview, language: str, now: dt.datetime | Non
         }
     attendees = [(applicant.full_name, _recipient(interview))]
     attendees += [(_name(u), u.email) for u in panel]
-    return slot_ics(slot=slot, summary=summary, description=description, attendees=attendees, now=now)
+    return slot_ics(
+        slot=slot, summary=summary, description=description, attendees=attendees, now=now, cancel=cancel
+    )
 
 
 def _recipient(interview: Interview) -> str:
@@ -188,6 +213,89 @@ def interview_invitations_send(*, interview: Interview, members: Sequence[User] 
                 body=body,
                 kind=KIND,
                 attachments=[Attachment("interview.ics", ics, CONTENT_TYPE)],
+            )
+        )
+    return sent
+
+
+def _people(
+    interview: Interview, panel: Sequence[User], *, candidate: bool = True
+) -> list[tuple[str, str, bool]]:
+    """(address, language, is the candidate) of those a calendar message goes to."""
+    people: list[tuple[str, str, bool]] = []
+    if candidate:
+        applicant = interview.application.applicant
+        language = applicant.user.preferred_language if applicant.user is not None else settings.LANGUAGE_CODE
+        people.append((_recipient(interview), language or settings.LANGUAGE_CODE, True))
+    for member in panel:
+        people.append((member.email, member.preferred_language or settings.LANGUAGE_CODE, False))
+    return [p for p in people if p[0]]
+
+
+def interview_update_send(*, interview: Interview, previous_start: dt.datetime) -> int:
+    """E-mail the moved interview (same UID, the slot's raised SEQUENCE) to the candidate and each panel
+    member, each in their language. Call inside the transaction of the change, after raising
+    `slot.sequence`."""
+    slot = interview.slot
+    assert slot is not None
+    sent = 0
+    for address, language, _is_candidate in _people(interview, list(slot.panel.all())):
+        ics = interview_ics(interview=interview, language=language)
+        with translation.override(language):
+            when = timezone.localtime(slot.starts_at, TOKYO).strftime("%Y-%m-%d %H:%M")
+            before = timezone.localtime(previous_start, TOKYO).strftime("%Y-%m-%d %H:%M")
+            subject = _("JPO interview moved to %(when)s (Japan time)") % {"when": when}
+            body = _(
+                "The JPO interview of %(before)s (Japan time) is moved to %(when)s (Japan time).\n\n"
+                "Online meeting link: %(url)s\n\nThe updated calendar invitation is attached: opening it "
+                "moves the event in your calendar."
+            ) % {"before": before, "when": when, "url": slot.meeting_url or "—"}
+        sent += len(
+            email_queue(
+                recipients=[address],
+                subject=subject,
+                body=body,
+                kind=KIND_UPDATE,
+                attachments=[Attachment("interview.ics", ics, CONTENT_TYPE)],
+            )
+        )
+    return sent
+
+
+def interview_cancel_send(
+    *,
+    interview: Interview,
+    slot: InterviewSlot,
+    panel: Sequence[User],
+    candidate: bool = True,
+    reason: str = "",
+) -> int:
+    """E-mail the cancellation (METHOD:CANCEL, same UID, `slot.sequence` already raised) of the
+    interview at `slot` to the candidate (unless `candidate` is False) and to `panel`, each in their
+    language. Call inside the transaction of the change."""
+    sent = 0
+    for address, language, is_candidate in _people(interview, panel, candidate=candidate):
+        ics = interview_ics(interview=interview, language=language, slot=slot, panel=panel, cancel=True)
+        with translation.override(language):
+            when = timezone.localtime(slot.starts_at, TOKYO).strftime("%Y-%m-%d %H:%M")
+            subject = _("JPO interview of %(when)s (Japan time) cancelled") % {"when": when}
+            body = _(
+                "The JPO interview of %(when)s (Japan time) is cancelled for you. The attached calendar "
+                "message removes it from your calendar."
+            ) % {"when": when}
+            if reason:
+                body += "\n\n" + _("Reason") + ": " + reason
+            if is_candidate and interview.slot_id is None:
+                body += "\n\n" + _("Please choose another interview slot: %(link)s") % {
+                    "link": absolute_url(reverse("selection:my_stage_two"))
+                }
+        sent += len(
+            email_queue(
+                recipients=[address],
+                subject=subject,
+                body=body,
+                kind=KIND_CANCEL,
+                attachments=[Attachment("interview-cancel.ics", ics, CANCEL_CONTENT_TYPE)],
             )
         )
     return sent

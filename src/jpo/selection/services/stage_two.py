@@ -20,7 +20,11 @@ from jpo.applications.workflow import Status
 from jpo.programme.models import Cycle, Organization, TrackKind
 from jpo.safety.urls import is_https_url
 from jpo.selection.models import Interview, InterviewScore, InterviewSlot, Rubric
-from jpo.selection.services.calendar import interview_invitations_send
+from jpo.selection.services.calendar import (
+    interview_cancel_send,
+    interview_invitations_send,
+    interview_update_send,
+)
 from jpo.selection.services.decisions import application_decide
 from jpo.selection.services.errors import Conflict, NotAllowed, SelectionError
 from jpo.selection.services.order import window_gate
@@ -209,9 +213,15 @@ def slot_panel_set(
         if slot.starts_at <= now:
             raise SelectionError(_("This slot has already started: its panel can no longer change."))
         before = set(slot.panel.values_list("pk", flat=True))
+        left = list(User.objects.filter(pk__in=before - {u.pk for u in panel}))
         slot.panel.set(panel)
         joined = [u for u in panel if u.pk not in before]
         interview = Interview.objects.filter(slot=slot).select_related("application__applicant__user").first()
+        if interview is not None and left:
+            # Those taken off the panel get the cancellation of the event in their calendar.
+            slot.sequence += 1
+            slot.save(update_fields=["sequence"])
+            interview_cancel_send(interview=interview, slot=slot, panel=left, candidate=False)
         if interview is not None and joined:
             interview_invitations_send(interview=interview, members=joined)
         audit_record(
@@ -221,6 +231,85 @@ def slot_panel_set(
             data={"before": sorted(before), "after": sorted(u.pk for u in panel)},
         )
     return slot
+
+
+def _slot_times_check(*, starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime) -> None:
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise SelectionError(_("Start and end: give a time zone-aware time."), field="starts_at")
+    if ends_at <= starts_at:
+        raise SelectionError(_("End: must be after the start."), field="ends_at")
+    if starts_at <= now:
+        raise SelectionError(_("Start: must be in the future."), field="starts_at")
+
+
+def slot_move(
+    *,
+    slot: InterviewSlot,
+    actor: User,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    now: dt.datetime | None = None,
+) -> InterviewSlot:
+    """Move a slot that has not started to another time. If a candidate has confirmed it, they and the
+    panel get the updated calendar invitation (same UID, higher SEQUENCE)."""
+    now = now or timezone.now()
+    _slot_times_check(starts_at=starts_at, ends_at=ends_at, now=now)
+    with transaction.atomic():
+        slot = InterviewSlot.objects.select_for_update().get(pk=slot.pk)
+        if slot.starts_at <= now:
+            raise SelectionError(_("This slot has already started: it can no longer move."))
+        previous = slot.starts_at
+        slot.starts_at, slot.ends_at = starts_at, ends_at
+        slot.sequence += 1
+        slot.save(update_fields=["starts_at", "ends_at", "sequence"])
+        interview = Interview.objects.filter(slot=slot).select_related("application__applicant__user").first()
+        if interview is not None:
+            interview_update_send(interview=interview, previous_start=previous)
+        audit_record(
+            actor=actor,
+            action="selection.slot_moved",
+            target=slot,
+            data={
+                "before": previous.isoformat(),
+                "starts_at": starts_at.isoformat(),
+                "ends_at": ends_at.isoformat(),
+                "sequence": slot.sequence,
+            },
+        )
+    return slot
+
+
+def slot_cancel(*, slot: InterviewSlot, actor: User, reason: str, now: dt.datetime | None = None) -> None:
+    """Cancel (delete) a slot that has not started, with a reason. If a candidate has confirmed it, they
+    and the panel get the calendar cancellation (METHOD:CANCEL, same UID, higher SEQUENCE) and the
+    candidate is asked to choose another slot."""
+    now = now or timezone.now()
+    reason = reason.strip()
+    if not reason:
+        raise SelectionError(_("Reason: say why the slot is cancelled."), field="reason")
+    with transaction.atomic():
+        slot = InterviewSlot.objects.select_for_update().get(pk=slot.pk)
+        if slot.starts_at <= now:
+            raise SelectionError(_("This slot has already started: it can no longer be cancelled."))
+        slot.sequence += 1
+        slot.save(update_fields=["sequence"])
+        interview = Interview.objects.filter(slot=slot).select_related("application__applicant__user").first()
+        if interview is not None:
+            interview.slot = None
+            interview.confirmed_at = None
+            interview.save(update_fields=["slot", "confirmed_at"])
+            interview_cancel_send(interview=interview, slot=slot, panel=list(slot.panel.all()), reason=reason)
+        audit_record(
+            actor=actor,
+            action="selection.slot_cancelled",
+            target=slot,
+            data={
+                "starts_at": slot.starts_at.isoformat(),
+                "reason": reason,
+                "application": interview.application_id if interview is not None else None,
+            },
+        )
+        slot.delete()
 
 
 def slot_confirm(*, application: Application, user: User, slot: InterviewSlot, now: dt.datetime) -> Interview:
@@ -244,9 +333,15 @@ def slot_confirm(*, application: Application, user: User, slot: InterviewSlot, n
             if Interview.objects.filter(slot=slot).exclude(pk=interview.pk).exists():
                 raise Conflict(_("Someone has just taken this slot: choose another one."), field="slot")
             previous = interview.slot_id
+            left = interview.slot
             interview.slot = slot
             interview.confirmed_at = now
             interview.save(update_fields=["slot", "confirmed_at"])
+            if left is not None:
+                # The slot the candidate leaves: its event is cancelled for them and its panel.
+                left.sequence += 1
+                left.save(update_fields=["sequence"])
+                interview_cancel_send(interview=interview, slot=left, panel=list(left.panel.all()))
             # The calendar invitation to the candidate and each panel member, sent after the commit.
             interview_invitations_send(interview=interview)
             audit_record(

@@ -121,7 +121,9 @@ def test_confirming_a_slot_sends_the_invitation_to_the_candidate_and_each_panel_
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         stage_two.slot_panel_set(slot=slot, actor=world["officer"], panel=[world["panel"], third])
-    assert [m.to[0] for m in mail.outbox] == [third.email]
+    # The member taken off the panel gets the cancellation of the event instead.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([third.email, second.email])
+    assert Email.objects.filter(recipient=second.email, kind=calendar.KIND_CANCEL).exists()
     assert set(slot.panel.all()) == {world["panel"], third}
 
 

@@ -511,6 +511,41 @@ def slot_panel(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@officer_only
+@require_POST
+def slot_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a slot; a candidate who confirmed it and its panel get the updated calendar invitation."""
+    slot = get_object_or_404(InterviewSlot.objects.select_related("cycle"), pk=pk)
+    back = reverse("selection:slot_panel", args=[slot.pk])
+    try:
+        stage_two_services.slot_move(
+            slot=slot,
+            actor=request_user(request),
+            starts_at=_aware(request.POST.get("starts_at", ""), "starts_at"),
+            ends_at=_aware(request.POST.get("ends_at", ""), "ends_at"),
+        )
+    except SelectionError as error:
+        return refused(request, error, back=back)
+    messages.success(request, _("Slot moved. Those concerned received the updated calendar invitation."))
+    return redirect(back)
+
+
+@officer_only
+@require_POST
+def slot_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a slot; a candidate who confirmed it and its panel get the calendar cancellation."""
+    slot = get_object_or_404(InterviewSlot.objects.select_related("cycle"), pk=pk)
+    fy = slot.cycle.fiscal_year
+    try:
+        stage_two_services.slot_cancel(
+            slot=slot, actor=request_user(request), reason=request.POST.get("reason", "")
+        )
+    except SelectionError as error:
+        return refused(request, error, back=reverse("selection:slot_panel", args=[slot.pk]))
+    messages.success(request, _("Slot cancelled. Those concerned received the calendar cancellation."))
+    return redirect("selection:stage_two", fy=fy)
+
+
 def _aware(raw: str, field: str) -> dt.datetime:
     """A date-time typed in a form (datetime-local): Tokyo time unless it says otherwise."""
     try:
