@@ -12,7 +12,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model, Q, QuerySet
+from django.db.models import F, Max, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -210,20 +210,28 @@ class PastMove:
 def applications_record_history(
     *, histories: Sequence[tuple[Application, Sequence[PastMove]]], batch_size: int = 1000
 ) -> int:
-    """Record the past status changes of draft applications in bulk (applications of past cycles
-    loaded from elsewhere: `jpo demo`, an import of earlier years).
+    """Record the past status changes of applications in bulk (applications of past cycles loaded
+    from elsewhere: `jpo demo`, an import of earlier years).
 
     Every move is checked against the same workflow table as `application_transition` (TRANSITIONS and
-    the track-only moves), in order from draft, with times that never go back; one refused move refuses
-    everything (`IllegalTransition`) before anything is written. Then each application gets its final
-    status (and `submitted_at`), the StatusChange rows carry the times given, and one audit row per
-    application lists its path. The applications must be saved drafts with their track loaded.
+    the track-only moves), in order from the application's status (a draft, or where an earlier call
+    left it, so that a loader can run the selection services between two parts of a history), with
+    times that never go back (nor before its last recorded move); one refused move refuses everything
+    (`IllegalTransition`) before anything is written. Then each application gets its final status (and
+    `submitted_at`), the StatusChange rows carry the times given, and one audit row per application
+    lists its path. The applications must be saved, with their track loaded and their status as stored.
     Returns how many status changes were recorded.
     """
+    last_at = dict(
+        StatusChange.objects.filter(application_id__in=[a.pk for a, moves in histories if moves and a.pk])
+        .values("application_id")
+        .annotate(last=Max("at"))
+        .values_list("application_id", "last")
+    )
     for application, moves in histories:
-        if application.status != Status.DRAFT or application.pk is None:
-            raise IllegalTransition(_("Only saved draft applications can have a past recorded."))
-        current, previous_at = Status.DRAFT, None
+        if application.pk is None:
+            raise IllegalTransition(_("Only saved applications can have a past recorded."))
+        current, previous_at = Status(application.status), last_at.get(application.pk)
         for move in moves:
             target = Status(move.to)
             if target not in TRANSITIONS[current]:
@@ -244,7 +252,7 @@ def applications_record_history(
     events: list[AuditEvent] = []
     moved: list[Application] = []
     for application, moves in histories:
-        current = Status.DRAFT
+        current = Status(application.status)
         for move in moves:
             target = Status(move.to)
             changes.append(

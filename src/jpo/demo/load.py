@@ -62,6 +62,7 @@ from jpo.demo.logins import demo_logins_upsert
 from jpo.demo.plan import (
     APPLICANT_MOVES,
     DEMO_APPLICANT_EMAIL,
+    OVERRIDE_REASON,
     SYNTHETIC_CYCLE_SOURCE,
     ApplicationPlan,
     CycleInfo,
@@ -69,6 +70,7 @@ from jpo.demo.plan import (
     PersonPlan,
     Plan,
     PostPlan,
+    Step,
     build_plan,
     plan_cycles,
 )
@@ -99,9 +101,21 @@ from jpo.programme.services import (
     programme_load_reference_data,
     track_upsert,
 )
-from jpo.selection.models import Interview, Review, ReviewAssignment, Rubric
+from jpo.selection.models import (
+    CriterionOutcome,
+    Interview,
+    InterviewScore,
+    Review,
+    ReviewAssignment,
+    Rubric,
+    Screening,
+    ScreeningCriterion,
+    ScreeningOutcome,
+)
+from jpo.selection.services.order import window_gate
 from jpo.selection.services.reviews import CriterionInput, review_submit, reviews_assign, rubric_save
-from jpo.selection.services.stage_two import interview_score_submit, slot_create
+from jpo.selection.services.screening import cycle_screen, screenings_override_bulk
+from jpo.selection.services.stage_two import interview_score_submit, slot_create, written_task_record
 
 POST_MARKER = "SYNTHETIC DEMONSTRATION POST"
 _POST_REF = re.compile(r"\((DEMO-FY\d{4}-P\d{3})\)")
@@ -244,7 +258,6 @@ def _demo_load(
             return result
         posts = _load_posts(plan, result, progress)
         _load_people(plan, users, result, progress, writer)
-        _load_selection(plan, users, progress)
         _load_cost_table(progress)
         _load_dispatches(plan, posts, result, progress)
         _record_endings(plan, today, result, progress)
@@ -413,22 +426,13 @@ def _load_people(
         ),
         None,
     )
-    histories = []
-    for application, app in pairs:
-        if portal is not None and application is portal[0]:
-            continue
-        applicant_user = application.applicant.user
-        moves = []
-        for step in app.steps:
-            if step.status in APPLICANT_MOVES:
-                actor = applicant_user
-            elif step.status in {Status.SELECTED, Status.NOT_SELECTED} and app.forwarded_to == focal_code:
-                actor = focal  # the organization's own decision in the organization track
-            else:
-                actor = users["officer"]
-            moves.append(PastMove(to=step.status, at=step.at, actor=actor, reason=step.reason))
-        histories.append((application, moves))
-    changes = applications_record_history(histories=histories)
+    changes = _record_histories(
+        [(application, app) for application, app in pairs if portal is None or application is not portal[0]],
+        plan=plan,
+        users=users,
+        focal_code=focal_code,
+        progress=progress,
+    )
     # Dates as they would have been, and the receipt number a submission gets.
     for application, app in pairs:
         application.created_at = app.created_at
@@ -616,87 +620,330 @@ REVIEW_CRITERIA = (
     ("Relevant experience (関連する職務経験)", Decimal(2)),
     ("Academic background (学歴・専門性)", Decimal(1)),
 )
+SCREENED = frozenset({Status.SCREENED_OUT, Status.ELIGIBLE})
+# Only a cycle whose window is still open needs it (the demo's data is not made so): the order of the
+# year (jpo.selection.services.order) records the reason.
+FORCE_REASON = "Synthetic demonstration data (jpo demo): its history is recorded with the screening it had"
+INTERVIEW_MINUTES = 30
+CHECKED_REASON = (
+    "Synthetic demonstration data (jpo demo): the officer checked what the applicant declared for this "
+    "criterion, which the rules leave to an officer"
+)
 
 
-def _load_selection(plan: Plan, users: dict[str, User], progress: Progress) -> None:
-    """Stage one and two of the previous cycle through the selection services: a rubric, two of the three
-    demo reviewers on each application under review (the `reviewer` login's own reviews left to do),
-    and the interviews of the applications at interview before the two demo interviewers (the past
-    ones scored, the coming ones waiting). Only once: nothing is added where reviews already exist."""
-    cycle = Cycle.objects.get(fiscal_year=plan.cycles[-2].fiscal_year)
-    synthetic = Application.objects.filter(cycle=cycle, applicant__is_synthetic=True)
-    if ReviewAssignment.objects.filter(application__in=synthetic).exists():
-        progress(f"reviews and interviews of {cycle.code}: already there")
-        return
+class DemoInconsistent(ValueError):
+    """The selection services' answer for a synthetic application disagrees with the history planned."""
+
+
+@dataclass
+class _Staged:
+    application: Application
+    app: ApplicationPlan
+    moves: list[PastMove]
+    cuts: list[int]
+
+    @property
+    def statuses(self) -> list[Status]:
+        return [s.status for s in self.app.steps]
+
+
+def _cuts(statuses: list[Status]) -> list[int]:
+    """Where the history of an application is cut, so that the selection services act where they would
+    have: after the submission (screening), after the screening outcome (an officer's override), after
+    `under review` (the reviews) and after `interview` (the interview); the rest follows."""
+    n = len(statuses)
+    first = next((i for i, status in enumerate(statuses) if status in SCREENED), n)
+    cuts = [first, min(first + 1, n)]
+    for stop in (Status.UNDER_REVIEW, Status.INTERVIEW):
+        cuts.append(statuses.index(stop) + 1 if stop in statuses else n)
+    return [*cuts, n]
+
+
+def _record_histories(
+    pairs: list[tuple[Application, ApplicationPlan]],
+    *,
+    plan: Plan,
+    users: dict[str, User],
+    focal_code: str,
+    progress: Progress,
+) -> int:
+    """Record each new application's past, part by part, with the real selection services in between:
+    screening (jpo.selection.services.screening) once it is submitted, an officer's override where the
+    history has one, reviews by the demo reviewers while it is under review, the interview before the
+    demo panel. Each service's answer must agree with the planned history (else DemoInconsistent)."""
+    staged = []
+    for application, app in pairs:
+        moves = []
+        for step in app.steps:
+            if step.status in APPLICANT_MOVES:
+                actor = application.applicant.user
+            elif step.status in {Status.SELECTED, Status.NOT_SELECTED} and app.forwarded_to == focal_code:
+                actor = users["focal-undp"]  # the organization's own decision in the organization track
+            else:
+                actor = users["officer"]
+            moves.append(PastMove(to=step.status, at=step.at, actor=actor, reason=step.reason))
+        staged.append(_Staged(application, app, moves, _cuts([s.status for s in app.steps])))
+    changes = 0
+
+    def record(part: int) -> None:
+        nonlocal changes
+        histories = [(s.application, s.moves[s.cuts[part - 1] if part else 0 : s.cuts[part]]) for s in staged]
+        changes += applications_record_history(histories=[(a, m) for a, m in histories if m])
+
+    now = timezone.now()
+    record(0)
+    screened = _screen(staged, officer=users["officer"])
+    checked = _override(staged, officer=users["officer"], after_screened_out=False)
+    record(1)
+    overridden = _override(staged, officer=users["officer"], after_screened_out=True)
+    record(2)
+    # Reviews and interviews: the previous cycle's (the one in its later stages).
+    recent = [s for s in staged if s.app.fiscal_year == plan.cycles[-2].fiscal_year]
+    reviews = _review(recent, users=users, seed=plan.seed, now=now)
+    record(3)
+    interviews, scores = _interview(recent, users=users, seed=plan.seed, now=now)
+    record(4)
+    progress(
+        f"selection: {screened} applications screened with the eligibility rules ({checked} with criteria "
+        f"the rules leave to the officer, checked; {overridden} screenings out overridden), {reviews} reviews by 3 reviewers, {interviews} interviews before a panel of 2 "
+        f"({scores} scores)"
+    )
+    return changes
+
+
+def _by_cycle(items: list[_Staged]) -> dict[int, list[_Staged]]:
+    groups: dict[int, list[_Staged]] = {}
+    for item in items:
+        groups.setdefault(item.application.cycle_id, []).append(item)
+    return groups
+
+
+def _between(start: dt.datetime, end: dt.datetime, share: float) -> dt.datetime:
+    return start + (end - start) * share
+
+
+def _screen(staged: list[_Staged], *, officer: User) -> int:
+    """Screen the applications whose history has a screening outcome, cycle by cycle, with the real
+    service (`cycle_screen`, limited to them), dated between the submission and that outcome."""
+    todo = [s for s in staged if s.cuts[0] < len(s.app.steps)]
+    for items in _by_cycle(todo).values():
+        cycle = items[0].application.cycle
+        with transaction.atomic():
+            window_gate(cycle=cycle, actor=officer, step="screening", force_reason=FORCE_REASON)
+        cycle_screen(cycle=cycle, only=[s.application.pk for s in items])
+        screenings = {
+            x.application_id: x
+            for x in Screening.objects.filter(application_id__in=[s.application.pk for s in items])
+        }
+        for s in items:
+            step, before = s.app.steps[s.cuts[0]], s.app.steps[s.cuts[0] - 1]
+            # Eligible: no criterion failed; one the rules cannot decide (needs review) the officer checks.
+            expected = (
+                {ScreeningOutcome.NOT_ELIGIBLE}
+                if step.status == Status.SCREENED_OUT
+                else {ScreeningOutcome.ELIGIBLE, ScreeningOutcome.NEEDS_REVIEW}
+            )
+            screening = screenings.get(s.application.pk)
+            if screening is None or screening.outcome not in expected or screening.error:
+                detail = (
+                    [
+                        (c.criterion, c.outcome, c.message_en)
+                        for c in screening.criteria.exclude(outcome="passed")
+                    ]
+                    if screening
+                    else []
+                )
+                raise DemoInconsistent(
+                    f"{detail} "
+                    f"demo: the screening of {s.application.applicant.email} in FY{s.app.fiscal_year} gives "
+                    f"{screening.outcome if screening else 'nothing'} ({screening.error if screening else ''}), "
+                    f"its history {step.status}"
+                )
+            screening.screened_at = _between(before.at, step.at, 0.75)
+        rows_update(Screening, ["screened_at"], list(screenings.values()))
+    return len(todo)
+
+
+def _override(staged: list[_Staged], *, officer: User, after_screened_out: bool) -> int:
+    """The officer's overrides, through the screening service, before an application moves to eligible:
+    each criterion the rules could not decide (needs review) set to passed once the officer has checked
+    it, and — where the history overrides a screening out (`after_screened_out`) — each failed one too,
+    with the history's reason (OVERRIDE_REASON). Dated between the screening and the move to eligible."""
+    todo: dict[int, Step] = {}
+    for s in staged:
+        statuses = s.statuses
+        if (
+            Status.ELIGIBLE in statuses
+            and s.cuts[0] < len(statuses)
+            and (statuses[s.cuts[0]] == Status.SCREENED_OUT) == after_screened_out
+        ):
+            todo[s.application.pk] = s.app.steps[statuses.index(Status.ELIGIBLE)]
+    if not todo:
+        return 0
+    ids = list(todo)
+    changed = 0
+    if after_screened_out:
+        changed = screenings_override_bulk(
+            application_ids=ids,
+            outcomes=[CriterionOutcome.FAILED],
+            to=CriterionOutcome.PASSED,
+            reason=OVERRIDE_REASON,
+            actor=officer,
+        )
+    checked = screenings_override_bulk(
+        application_ids=ids,
+        outcomes=[CriterionOutcome.NEEDS_REVIEW],
+        to=CriterionOutcome.PASSED,
+        reason=CHECKED_REASON,
+        actor=officer,
+    )
+    wrong = Screening.objects.filter(application_id__in=ids).exclude(outcome=ScreeningOutcome.ELIGIBLE)
+    if wrong.exists():
+        raise DemoInconsistent(f"demo: overrides leave {wrong.count()} applications not eligible")
+    screened_at = dict(
+        Screening.objects.filter(application_id__in=ids).values_list("application_id", "screened_at")
+    )
+    rows = list(
+        ScreeningCriterion.objects.filter(screening__application_id__in=ids)
+        .exclude(override="")
+        .select_related("screening")
+    )
+    for row in rows:
+        app_id = row.screening.application_id
+        row.override_at = _between(screened_at[app_id], todo[app_id].at, 0.5)
+    rows_update(ScreeningCriterion, ["override_at"], rows)
+    return max(changed, checked) if after_screened_out else checked
+
+
+def _review(staged: list[_Staged], *, users: dict[str, User], seed: int, now: dt.datetime) -> int:
+    """The reviews of the applications under review (or past it): a rubric where the cycle has none, two
+    of the three demo reviewers assigned to each (`reviews_assign`), and their reviews (`review_submit`),
+    all of them once the application has moved on; while it is still under review the `reviewer` login's
+    own reviews are left to do. Shortlisted applications score higher. Dated within the review stage."""
     officer = users["officer"]
     reviewers = [users["reviewer"], users["reviewer2"], users["reviewer3"]]
-    panel = [users["interviewer"], users["interviewer2"]]
-    if not Rubric.objects.filter(cycle=cycle).exists():
-        rubric_save(
-            cycle=cycle,
-            actor=officer,
-            criteria=[CriterionInput(name=name, weight=weight) for name, weight in REVIEW_CRITERIA],
-            scale_min=1,
-            scale_max=5,
-            reviewers_per_application=2,
-            blind=False,
-        )
-    under_review = list(
-        synthetic.filter(status=Status.UNDER_REVIEW).order_by("pk").values_list("pk", flat=True)
-    )
-    reviews = 0
-    if under_review:
-        reviews_assign(cycle=cycle, actor=officer, reviewers=reviewers, only=under_review)
-        criteria = list(Rubric.objects.get(cycle=cycle).criteria.all())
-        for assignment in ReviewAssignment.objects.filter(application_id__in=under_review).select_related(
-            "reviewer", "application__applicant"
-        ):
-            if assignment.reviewer == users["reviewer"]:
-                continue  # left for the demo reviewer to do
-            key = (
-                f"{plan.seed}:review:{assignment.application.applicant.email}:{assignment.reviewer.username}"
+    todo = [s for s in staged if Status.UNDER_REVIEW in s.statuses]
+    submitted = 0
+    for items in _by_cycle(todo).values():
+        cycle = items[0].application.cycle
+        if not Rubric.objects.filter(cycle=cycle).exists():
+            rubric_save(
+                cycle=cycle,
+                actor=officer,
+                criteria=[CriterionInput(name=name, weight=weight) for name, weight in REVIEW_CRITERIA],
+                scale_min=1,
+                scale_max=5,
+                reviewers_per_application=2,
+                blind=False,
             )
+        reviews_assign(
+            cycle=cycle, actor=officer, reviewers=reviewers, only=[s.application.pk for s in items]
+        )
+        rubric = Rubric.objects.prefetch_related("criteria").get(cycle=cycle)
+        criteria = list(rubric.criteria.all())
+        by_id = {s.application.pk: s for s in items}
+        dated = []
+        for assignment in ReviewAssignment.objects.filter(application_id__in=list(by_id)).select_related(
+            "reviewer"
+        ):
+            s = by_id[assignment.application_id]
+            i = s.statuses.index(Status.UNDER_REVIEW)
+            start = s.app.steps[i].at
+            moved_on = i + 1 < len(s.app.steps)
+            if (not moved_on and assignment.reviewer == users["reviewer"]) or start >= now:
+                continue  # left for the demo reviewer to do (or under review only from later today)
+            key = f"{seed}:review:{s.application.applicant.email}:{assignment.reviewer.username}"
             rng = random.Random(key)  # noqa: S311 - demo scores, not cryptography
-            review_submit(
+            low, high = rubric.scale_min, rubric.scale_max
+            if Status.SHORTLISTED in s.statuses:
+                low = min(high, low + 2)
+            else:
+                high = max(low, high - 1)
+            review = review_submit(
                 assignment_id=assignment.pk,
                 reviewer=assignment.reviewer,
-                scores={str(c.pk): rng.randint(2, 5) for c in criteria},
+                scores={str(c.pk): rng.randint(low, high) for c in criteria},
                 comment="Synthetic review (jpo demo)",
             )
-            reviews += 1
-    interviews = 0
-    now = timezone.now()
-    for n, application in enumerate(synthetic.filter(status=Status.INTERVIEW).order_by("pk")):
-        # Every other interview has taken place (yesterday and before); the others come next week.
-        day = plan.today - dt.timedelta(days=1 + n) if n % 2 == 0 else plan.today + dt.timedelta(days=7 + n)
-        starts = dt.datetime(day.year, day.month, day.day, 10, tzinfo=TOKYO) + dt.timedelta(
-            minutes=40 * (n % 6)
-        )
+            end = min(s.app.steps[i + 1].at, now) if moved_on else now
+            review.submitted_at = _between(start, end, rng.uniform(0.2, 0.8))
+            dated.append(review)
+        rows_update(Review, ["submitted_at"], dated)
+        submitted += len(dated)
+    return submitted
+
+
+def _interview(
+    staged: list[_Staged], *, users: dict[str, User], seed: int, now: dt.datetime
+) -> tuple[int, int]:
+    """The interviews (MOFA track) of the applications at interview or decided after it, before the two
+    demo interviewers: a slot (`slot_create`) between the invitation and the decision, the candidate's
+    confirmation, the written task (`written_task_record`) and the panel's scores
+    (`interview_score_submit`) once the slot has passed; those who passed score higher. An interview
+    still to come (the previous cycle's, a week ahead) has no scores yet. A candidate who withdrew at
+    this stage had no interview."""
+    officer = users["officer"]
+    panel = [users["interviewer"], users["interviewer2"]]
+    interviews = scores = 0
+    dated: list[InterviewScore] = []
+    waiting = 0
+    for s in staged:
+        statuses = s.statuses
+        if Status.INTERVIEW not in statuses:
+            continue
+        i = statuses.index(Status.INTERVIEW)
+        invited = s.app.steps[i].at
+        decision = s.app.steps[i + 1] if i + 1 < len(statuses) else None
+        if decision is not None and decision.status not in {Status.PASSED, Status.NOT_PASSED}:
+            continue
+        if decision is not None:
+            starts = _between(invited, min(decision.at, now), 1 / 3)
+        elif waiting % 2 == 0 and now - invited > dt.timedelta(hours=3):
+            starts = _between(invited, now, 0.5)  # has taken place, scored
+            waiting += 1
+        else:
+            day = now.astimezone(TOKYO).date() + dt.timedelta(days=7 + waiting)
+            starts = dt.datetime(day.year, day.month, day.day, 10, tzinfo=TOKYO) + dt.timedelta(
+                minutes=40 * (waiting % 6)
+            )
+            waiting += 1
+        starts = starts.replace(second=0, microsecond=0)
+        ends = starts + dt.timedelta(minutes=INTERVIEW_MINUTES)
         slot = slot_create(
-            cycle=cycle,
+            cycle=s.application.cycle,
             actor=officer,
             starts_at=starts,
-            ends_at=starts + dt.timedelta(minutes=30),
+            ends_at=ends,
             meeting_url="",
             panel=panel,
         )
+        # The candidate's confirmation of a slot (slot_confirm) is the applicant's own action, for a
+        # slot still to come: the synthetic candidates have no login, so it is recorded as made.
         interview = Interview.objects.create(
-            application=application, slot=slot, confirmed_at=min(now, starts)
+            application=s.application, slot=slot, confirmed_at=_between(invited, min(starts, now), 0.5)
         )
         interviews += 1
-        if starts < now:
-            rng = random.Random(f"{plan.seed}:interview:{application.applicant.email}")  # noqa: S311
-            for interviewer in panel:
-                interview_score_submit(
-                    interview_id=interview.pk,
-                    interviewer=interviewer,
-                    score=rng.randint(2, 5),
-                    comment="Synthetic interview score (jpo demo)",
-                )
-    progress(
-        f"reviews and interviews of {cycle.code}: {len(under_review)} applications under review by 3 reviewers "
-        f"({reviews} reviews submitted), {interviews} interviews before a panel of 2"
-    )
+        if ends > now:
+            continue
+        passed = decision is not None and decision.status == Status.PASSED
+        rng = random.Random(f"{seed}:interview:{s.application.applicant.email}")  # noqa: S311
+        written_task_record(
+            interview=interview, actor=officer, score=rng.randint(70, 95) if passed else rng.randint(40, 80)
+        )
+        for interviewer in panel:
+            row = interview_score_submit(
+                interview_id=interview.pk,
+                interviewer=interviewer,
+                score=rng.randint(4, 5) if passed else rng.randint(1, 4),
+                comment="Synthetic interview score (jpo demo)",
+            )
+            row.submitted_at = _between(
+                ends, min(decision.at, now) if decision else now, rng.uniform(0.05, 0.5)
+            )
+            dated.append(row)
+            scores += 1
+    rows_update(InterviewScore, ["submitted_at"], dated)
+    return interviews, scores
 
 
 def _milestone_done(kind: str, due: dt.date, start: dt.date, today: dt.date) -> dt.date | None:

@@ -142,3 +142,24 @@ def test_past_history_is_recorded_with_its_times_and_checked_against_the_same_ta
     assert (
         AuditEvent.objects.filter(action="application.history_recorded", target_id=str(first.pk)).count() == 1
     )
+
+
+def test_a_past_is_recorded_in_parts_continuing_from_where_the_last_part_left_it() -> None:
+    application = make_application()
+    start = dt.datetime(2024, 2, 10, 9, tzinfo=dt.UTC)
+    moves = [
+        PastMove(to=status, at=start + dt.timedelta(days=10 * n), actor=None, reason="past")
+        for n, status in enumerate(MOFA_PATH)
+    ]
+    applications_record_history(histories=[(application, moves[:2])])
+    assert application.status == MOFA_PATH[1]
+    # The next part goes on from that status, never back in time nor against the table.
+    earlier = [PastMove(to=MOFA_PATH[2], at=start, actor=None, reason="past")]
+    with pytest.raises(IllegalTransition, match="order"):
+        applications_record_history(histories=[(application, earlier)])
+    with pytest.raises(IllegalTransition, match="cannot move"):
+        applications_record_history(histories=[(application, moves[3:])])
+    applications_record_history(histories=[(application, moves[2:])])
+    application.refresh_from_db()
+    assert application.status == MOFA_PATH[-1] and application.submitted_at == start
+    assert StatusChange.objects.filter(application=application).count() == len(MOFA_PATH)

@@ -21,10 +21,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from jpo.accounts.models import AuditEvent, User
 from jpo.applications.models import Applicant, Application, Document, Preference, StatusChange
-from jpo.applications.selectors import application_profile
+from jpo.applications.selectors import application_profile, application_profiles
 from jpo.applications.workflow import TRACK_ONLY, TRANSITIONS, Status
 from jpo.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, OFFICERS_GROUP
 from jpo.demo.plan import build_plan
@@ -40,11 +41,12 @@ from jpo.placement.models import (
     Secondment,
 )
 from jpo.placement.services.reminders import fire_date, reminders_send_due
-from jpo.policy import evaluate, known_fiscal_years
+from jpo.policy import evaluate, known_fiscal_years, rules_version
 from jpo.programme.models import Agreement, Cycle, Ministry, Organization, Post, Track
-from jpo.programme.rules.selectors import published_rule_set
-from jpo.selection.models import Interview, InterviewScore, Review, ReviewAssignment, Screening
-from jpo.selection.services.screening import cycle_screen
+from jpo.programme.rules.selectors import effective_rules, published_rule_set
+from jpo.selection.models import Interview, InterviewScore, Review, ReviewAssignment, Rubric, Screening
+from jpo.selection.services.screening import cycle_screen, overall_outcome, profile_digest
+from jpo.selection.services.stage_two import missing_scores_check
 
 SEED = "7"
 SCALE = "0.1"
@@ -543,3 +545,130 @@ def test_bad_options_exit_with_status_2(option: list[str]) -> None:
     assert error.value.returncode == 2
     assert "--scale" in str(error.value)
     assert counts() == before
+
+
+# --- selection: the stored screening, reviews and interviews tell the same story as the statuses --------
+
+PAST_SCREENING = {
+    "eligible",
+    "under_review",
+    "shortlisted",
+    "not_shortlisted",
+    "interview",
+    "passed",
+    "not_passed",
+    "recommended",
+    "forwarded",
+    "selected",
+    "not_selected",
+}
+PAST_REVIEW = PAST_SCREENING - {"eligible", "under_review"}
+
+
+def test_every_application_past_screening_was_screened_and_judging_again_gives_the_same(demo: str) -> None:
+    """Judging again (the rules that govern each cycle, the profile the screening reads; nothing is
+    written) reproduces every stored criterion; the outcome after the officer's overrides is the one the
+    status shows, and each override has its written reason."""
+    applications = Application.objects.filter(applicant__is_synthetic=True).prefetch_related("status_changes")
+    screened_ids = []
+    for application in applications:
+        path = {c.to_status for c in application.status_changes.all()}
+        if path & {"eligible", "screened_out"}:
+            screened_ids.append(application.pk)
+        else:
+            assert not Screening.objects.filter(application=application).exists(), application
+    assert len(screened_ids) > 200
+    assert set(
+        Screening.objects.filter(application__applicant__is_synthetic=True).values_list(
+            "application_id", flat=True
+        )
+    ) == set(screened_ids)
+    profiles = application_profiles(screened_ids)
+    screenings = (
+        Screening.objects.filter(application_id__in=screened_ids)
+        .select_related("application__cycle")
+        .prefetch_related("criteria", "application__status_changes")
+    )
+    rules_by_cycle: dict[int, Any] = {}
+    outcomes: Counter[str] = Counter()
+    for screening in screenings:
+        application = screening.application
+        cycle = application.cycle
+        if cycle.pk not in rules_by_cycle:
+            rules_by_cycle[cycle.pk] = effective_rules(cycle)
+        rules = rules_by_cycle[cycle.pk]
+        profile = profiles[application.pk]
+        assert screening.profile_sha256 == profile_digest(profile)  # judged on what is declared today
+        assert screening.rules_version == rules_version(rules)
+        decision = evaluate(profile, cycle.fiscal_year, rules=rules)
+        stored = {c.criterion: c.outcome for c in screening.criteria.all()}
+        assert stored == {c.id: str(c.outcome) for c in decision.criteria}, application
+        assert screening.engine_outcome == overall_outcome(list(stored.values())), application
+        assert screening.outcome == overall_outcome([c.effective for c in screening.criteria.all()])
+        for criterion in screening.criteria.all():
+            if criterion.override:
+                assert criterion.override_reason and criterion.override_by is not None
+                assert criterion.override_at is not None
+        changes = sorted(application.status_changes.all(), key=lambda c: (c.at, c.pk))
+        first = next(c for c in changes if c.to_status in {"eligible", "screened_out"})
+        submitted = next(c for c in changes if c.to_status == "submitted")
+        assert submitted.at < screening.screened_at < first.at  # screened between the two
+        if application.status == "screened_out":
+            assert screening.outcome == "not_eligible"
+            assert "failed" in stored.values()  # a named criterion is not met
+        elif application.status in PAST_SCREENING:
+            assert screening.outcome == "eligible", application
+        outcomes[screening.engine_outcome] += 1
+    assert outcomes["not_eligible"] and outcomes["eligible"]
+
+
+def test_each_status_has_the_reviews_and_interviews_it_needs(demo: str) -> None:
+    """Previous cycle: an application past the review has every review its rubric asks for; one under
+    review has its reviewers assigned; passed / not passed candidates were interviewed by the panel, the
+    scores given after the slot and never in the future. Reviewed and interviewed by several people."""
+    now = timezone.now()
+    previous = Cycle.objects.get(fiscal_year=2026)
+    rubric = Rubric.objects.get(cycle=previous)
+    reviewers: set[int] = set()
+    interviewers: set[int] = set()
+    applications = Application.objects.filter(cycle=previous, applicant__is_synthetic=True).prefetch_related(
+        "review_assignments__review", "status_changes"
+    )
+    for application in applications:
+        path = [c.to_status for c in application.status_changes.all()]
+        assignments = list(application.review_assignments.all())
+        reviews = [a.review for a in assignments if hasattr(a, "review")]
+        if "under_review" not in path:
+            assert not assignments, application
+            continue
+        assert len(assignments) == rubric.reviewers_per_application, application
+        under_review_at = next(
+            c.at for c in application.status_changes.all() if c.to_status == "under_review"
+        )
+        for review in reviews:
+            assert under_review_at < review.submitted_at <= now
+        if set(path) & PAST_REVIEW:
+            assert len(reviews) == rubric.reviewers_per_application, application
+        reviewers |= {a.reviewer_id for a in assignments}
+        if set(path) & {"passed", "not_passed"} and application.track.kind == "mofa":
+            interview = Interview.objects.select_related("slot").get(application=application)
+            assert interview.slot is not None and interview.written_task_score is not None
+            panel = set(interview.slot.panel.values_list("pk", flat=True))
+            scores = list(interview.scores.all())
+            assert {s.interviewer_id for s in scores} == panel and len(panel) >= 2
+            invited = next(c.at for c in application.status_changes.all() if c.to_status == "interview")
+            decided = next(
+                c.at for c in application.status_changes.all() if c.to_status in {"passed", "not_passed"}
+            )
+            assert invited < interview.slot.starts_at < interview.slot.ends_at < decided
+            for score in scores:
+                assert interview.slot.ends_at <= score.submitted_at <= now
+            interviewers |= panel
+        if application.status == "passed":
+            missing_scores_check(application)  # the final decision's own check passes
+    assert len(reviewers) >= 3 and len(interviewers) >= 2
+    # Interviews still at interview: scored only once their slot has passed.
+    for interview in Interview.objects.filter(application__status="interview").select_related("slot"):
+        assert interview.slot is not None
+        if interview.slot.starts_at > now:
+            assert not interview.scores.exists()

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from jpo.accounts.models import User
+from jpo.accounts.models import AuditEvent, User
 from jpo.accounts.services import audit_record
 from jpo.applications.models import Application
 from jpo.applications.selectors import application_profiles
@@ -301,16 +301,17 @@ def cycle_screen(
     run: ScreeningRun | None = None,
     chunk_size: int = CHUNK,
     progress: Progress | None = None,
+    only: Sequence[int] | None = None,
 ) -> dict[str, int]:
-    """Screen every screenable application of `cycle` under the rules that govern it (its published rule
-    set, else the policy files); progress is committed to `run` (and told to `progress`) after each chunk."""
+    """Screen every screenable application of `cycle` (or those of `only`, e.g. the applications a loader
+    of past years records) under the rules that govern it (its published rule set, else the policy
+    files); progress is committed to `run` (and told to `progress`) after each chunk."""
     rules = effective_rules(cycle)
     version = rules_version(rules)
-    ids = list(
-        Application.objects.filter(cycle=cycle, status__in=SCREENABLE)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    applications = Application.objects.filter(cycle=cycle, status__in=SCREENABLE)
+    if only is not None:
+        applications = applications.filter(pk__in=only)
+    ids = list(applications.order_by("pk").values_list("pk", flat=True))
     if run is not None:
         _run_begin(run, total=len(ids), rules_version=version)
     processed = changed = 0
@@ -513,3 +514,69 @@ def screening_criterion_override(
             },
         )
     return screening
+
+
+def screenings_override_bulk(
+    *,
+    application_ids: Sequence[int],
+    outcomes: Sequence[str],
+    to: str,
+    reason: str,
+    actor: User,
+    at: dt.datetime | None = None,
+) -> int:
+    """The officer sets, for many screenings at once, every criterion whose rules' outcome is one of
+    `outcomes` (and that no override has set yet) to `to`, with one written reason: what
+    `screening_criterion_override` does for one criterion (same refusals: a reason, applications still
+    at screening), written in bulk (a loader of past years: `jpo demo`). `at`: when it was done (now by
+    default). Each screening's outcome is recomputed and its version raised; one audit row per
+    application. Returns how many screenings changed."""
+    if to not in CriterionOutcome.values:
+        raise SelectionError(_("Outcome: choose passed, not met or needs review."), field="outcome")
+    reason = reason.strip()
+    if not reason:
+        raise SelectionError(_("Reason: write why you override the rules' result."), field="reason")
+    at = at or timezone.now()
+    with transaction.atomic():
+        screenings = list(
+            Screening.objects.select_for_update()
+            .filter(application_id__in=list(application_ids))
+            .select_related("application")
+            .prefetch_related(Prefetch("criteria", queryset=ScreeningCriterion.objects.order_by("id")))
+        )
+        if any(s.application.status not in SCREENABLE for s in screenings):
+            raise SelectionError(_("This application is past screening: its criteria can no longer change."))
+        rows: list[ScreeningCriterion] = []
+        changed: list[Screening] = []
+        events = []
+        for screening in screenings:
+            criteria = list(screening.criteria.all())
+            mine = [c for c in criteria if c.outcome in outcomes and not c.override]
+            if not mine:
+                continue
+            for row in mine:
+                row.override, row.override_reason, row.override_by, row.override_at = to, reason, actor, at
+            rows += mine
+            screening.outcome = overall_outcome([c.effective for c in criteria], error=screening.error)
+            screening.version += 1
+            changed.append(screening)
+            events.append(
+                AuditEvent(
+                    actor=actor,
+                    action="selection.criterion_override",
+                    target_type=Application._meta.label_lower,
+                    target_id=str(screening.application_id),
+                    data={
+                        "criteria": {c.criterion: c.outcome for c in mine},
+                        "after": to,
+                        "reason": reason,
+                        "outcome": screening.outcome,
+                    },
+                )
+            )
+        ScreeningCriterion.objects.bulk_update(
+            rows, ["override", "override_reason", "override_by", "override_at"], batch_size=500
+        )
+        Screening.objects.bulk_update(changed, ["outcome", "version"], batch_size=500)
+        AuditEvent.objects.bulk_create(events, batch_size=500)
+    return len(changed)

@@ -359,3 +359,44 @@ def test_cli_screens_and_applies_with_progress_and_refuses_bad_input(
         with pytest.raises(CommandError) as error:
             call_command("screening", *bad)
         assert error.value.returncode == 2
+
+
+def test_screening_only_some_and_the_officers_bulk_check_of_what_needs_review(
+    make_submitted: Any, cycle: Any, officer: Any
+) -> None:
+    a, b = make_submitted(), make_submitted()
+    assert screening.cycle_screen(cycle=cycle, only=[a.pk]) == {"total": 1, "changed": 1}
+    assert not Screening.objects.filter(application=b).exists()
+    with pytest.raises(SelectionError) as err:
+        screening.screenings_override_bulk(
+            application_ids=[a.pk], outcomes=["needs_review"], to="passed", reason=" ", actor=officer
+        )
+    assert err.value.field == "reason"
+    changed = screening.screenings_override_bulk(
+        application_ids=[a.pk],
+        outcomes=["needs_review"],
+        to="passed",
+        reason="declared 30 months",
+        actor=officer,
+    )
+    s = Screening.objects.get(application=a)
+    assert changed == 1 and s.outcome == "eligible" and s.engine_outcome == "needs_review" and s.version == 2
+    experience = s.criteria.get(criterion="experience")
+    assert (experience.override, experience.override_reason, experience.override_by) == (
+        "passed",
+        "declared 30 months",
+        officer,
+    )
+    assert AuditEvent.objects.filter(action="selection.criterion_override", target_id=str(a.pk)).count() == 1
+    # Nothing left to check: nothing changes. Past screening: refused, as one override is.
+    assert (
+        screening.screenings_override_bulk(
+            application_ids=[a.pk], outcomes=["needs_review"], to="passed", reason="again", actor=officer
+        )
+        == 0
+    )
+    Application.objects.filter(pk=a.pk).update(status=Status.UNDER_REVIEW)
+    with pytest.raises(SelectionError):
+        screening.screenings_override_bulk(
+            application_ids=[a.pk], outcomes=["failed"], to="passed", reason="x", actor=officer
+        )
