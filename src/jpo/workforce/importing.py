@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jpo.core.errors import DomainError
+from jpo.core.tabular import RowError, check_header, data_rows
 from jpo.programme.models import Organization
 from jpo.safety.numbers import NumberError, parse_int
 from jpo.workforce.models import ALL, Category, Grade, Sex
@@ -77,27 +75,6 @@ _GRADE_VALUES = {g.upper(): g for g in Grade.values}
 _SEX_VALUES = {s.upper(): s for s in Sex.values}
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
-
-
-class ImportRefused(DomainError):
-    """The file was refused; nothing was written. `errors` lists rows and reasons."""
-
-    code = "import.refused"
-
-    def __init__(self, errors: list[RowError], *, error_count: int | None = None) -> None:
-        self.errors = errors
-        self.error_count = error_count if error_count is not None else len(errors)
-        super().__init__(f"{self.error_count} error(s)")
-
-
 def normalize_org_code(value: str) -> str:
     return re.sub(r"[\s_\-]+", "", value.strip().upper())
 
@@ -120,71 +97,6 @@ def organization_index() -> dict[str, tuple[int, str]]:
     return {
         normalize_org_code(code): (pk, code) for pk, code in Organization.objects.values_list("pk", "code")
     }
-
-
-# ---------------------------------------------------------------- reading
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def is_xlsx(*, file_name: str, content: bytes) -> bool:
-    return file_name.lower().endswith(".xlsx") or content[:4] == b"PK\x03\x04"
-
-
-def read_rows(*, content: bytes, file_name: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield (row number, cells) for every row of the file, header first (row 1)."""
-    if is_xlsx(file_name=file_name, content=content):
-        yield from _read_xlsx(content)
-    else:
-        yield from _read_csv(content)
-
-
-def _read_csv(content: bytes) -> Iterator[tuple[int, list[str]]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRefused(
-            [RowError(0, "", _("The file is not UTF-8 text (CSV) nor an XLSX workbook."))]
-        ) from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        yield from enumerate(reader, start=1)
-    except csv.Error as exc:
-        raise ImportRefused(
-            [RowError(reader.line_num, "", _("Unreadable CSV: %(error)s") % {"error": exc})]
-        ) from exc
-
-
-def _read_xlsx(content: bytes) -> Iterator[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:
-        raise ImportRefused([RowError(0, "", _("The file is not a readable XLSX workbook."))]) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(v) for v in values]
-    finally:
-        workbook.close()
-
-
-def count_data_rows(*, content: bytes, file_name: str) -> int:
-    """A cheap estimate of the number of data rows, for progress bars."""
-    if is_xlsx(file_name=file_name, content=content):
-        return 0
-    return max(0, content.count(b"\n") - 1 + (0 if content.endswith(b"\n") else 1))
 
 
 # ---------------------------------------------------------------- checking
@@ -216,20 +128,9 @@ class CensusValidator:
         self.errors.append(RowError(row, column, message))
 
     def check_header(self, cells: list[str]) -> bool:
-        names = [c.strip().lower() for c in cells]
-        while names and not names[-1]:
-            names.pop()
-        allowed = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
-        for index, name in enumerate(names):
-            if name not in allowed:
-                self.error(1, name, _("Unknown column “%(name)s”.") % {"name": name or "?"})
-            elif name in self.columns:
-                self.error(1, name, _("Column “%(name)s” appears twice.") % {"name": name})
-            else:
-                self.columns[name] = index
-        for name in REQUIRED_COLUMNS:
-            if name not in self.columns:
-                self.error(1, name, _("Missing column “%(name)s”.") % {"name": name})
+        self.columns, errors = check_header(cells, required=REQUIRED_COLUMNS, optional=OPTIONAL_COLUMNS)
+        for error in errors:
+            self.error(error.row, error.column, error.message)
         if self.error_count:
             return False
         # a missing optional column reads as the empty cell appended at the end of every row
@@ -446,19 +347,14 @@ def validated_rows(
     progress_every: int = 20_000,
 ) -> Iterator[RowValues]:
     """Check every row; yield the column values of each good one. Callers must check validator.error_count after."""
-    header_seen = False
-    for number, cells in rows:
-        if not header_seen:
-            header_seen = True
-            if not validator.check_header(cells):
-                return
-            continue
-        if not any(c.strip() for c in cells):
-            continue  # blank lines carry nothing
-        row = validator.check_row(number, cells, census_import_id)
+    check_row = validator.check_row
+    for number, cells in data_rows(
+        rows,
+        header=validator.check_header,
+        error=validator.error,
+        on_progress=on_progress,
+        progress_every=progress_every,
+    ):
+        row = check_row(number, cells, census_import_id)
         if row is not None:
             yield row
-        if on_progress is not None and number % progress_every == 0:
-            on_progress(number - 1)
-    if not header_seen:
-        validator.error(1, "", _("The file is empty: a header row is needed."))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
+from jpo.core.tabular import ImportRefused, RowError, count_data_rows, read_rows
 from jpo.leases import heartbeat, stale
 from jpo.programme.models import Organization
 from jpo.workforce import reference
@@ -24,12 +25,8 @@ from jpo.workforce.importing import (
     KEY_FIELDS,
     UPDATE_COLUMNS,
     CensusValidator,
-    ImportRefused,
-    RowError,
     RowValues,
-    count_data_rows,
     normalize_org_code,
-    read_rows,
     validated_rows,
 )
 from jpo.workforce.models import CensusImport, CensusRow, CensusSource, FormerJpoFigure, ImportStatus, Target

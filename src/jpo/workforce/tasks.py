@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from jpo.core.tabular import ImportRefused
 from jpo.leases import LeaseLost
-from jpo.workforce.importing import ImportRefused
 from jpo.workforce.models import CensusImport, ImportStatus
 from jpo.workforce.services import census_import_run
 

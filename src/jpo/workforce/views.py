@@ -13,12 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jpo.accounts.access import has_role, role_required
 from jpo.accounts.models import Role
+from jpo.core.tabular import ImportRefused
 from jpo.safety.cells import write_csv
 from jpo.safety.downloads import bytes_download
 from jpo.workforce import charts
 from jpo.workforce.exports import table_csv, table_xlsx
 from jpo.workforce.forms import CensusUploadForm
-from jpo.workforce.importing import ImportRefused
 from jpo.workforce.models import CensusImport
 from jpo.workforce.report import workforce_report_pdf
 from jpo.workforce.selectors import census_import_list, dashboard_tables

@@ -20,6 +20,7 @@ from jpo.applications.services import (
     StaleApplication,
 )
 from jpo.core.errors import DomainError
+from jpo.core.tabular import ImportRefused
 from jpo.demo.plan import DemoDateError
 from jpo.placement.services.alumni import AlumniImportError
 from jpo.programme.rules.errors import RuleSetError
@@ -32,7 +33,6 @@ from jpo.representation.services import ImportFailed
 from jpo.selection.services.errors import Conflict, NotAllowed, SelectionError
 from jpo.web.backup import BackupError
 from jpo.web.middleware import DomainErrorMiddleware
-from jpo.workforce.importing import ImportRefused
 
 REFUSALS = [
     InvitationError,

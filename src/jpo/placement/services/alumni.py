@@ -1,12 +1,9 @@
-"""The alumni roster (former JPOs since 1974), imported from CSV or XLSX: every row is validated, and
-the file is imported all or nothing."""
+"""The alumni roster (former JPOs since 1974), imported from CSV or XLSX (read by jpo.core.tabular):
+every row is validated, and the file is imported all or nothing."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +15,8 @@ from django.utils.translation import gettext as _
 from jpo.accounts import access
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
-from jpo.core.errors import DomainError
+from jpo.core import tabular
+from jpo.core.tabular import ImportRefused, RowError
 from jpo.leases import LEASE, LeaseLost, heartbeat
 from jpo.placement.models import AlumniImport, AlumniImportStatus, AlumniRecord, OutcomeKind
 from jpo.programme.models import Organization
@@ -36,77 +34,63 @@ COLUMNS = [
     "email",
 ]
 REQUIRED = ["family_name", "given_name", "cohort_fiscal_year", "organization"]
+OPTIONAL = [c for c in COLUMNS if c not in REQUIRED]
 TRUE = {"1", "true", "yes", "y", "はい"}
 FALSE = {"", "0", "false", "no", "n", "いいえ"}
 MAX_BYTES = 10 * 1024 * 1024
 EMAIL_MAX_LENGTH = 254  # AlumniRecord.email (EmailField's default)
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("Row %(row)s, column “%(column)s”: %(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-
-
-class AlumniImportError(DomainError):
-    code = "import.refused"
+class AlumniImportError(ImportRefused):
+    """The roster file was refused (nothing written); its message names the first five errors."""
 
     def __init__(self, errors: list[RowError]) -> None:
-        super().__init__("; ".join(str(e) for e in errors[:5]))
-        self.errors = errors
+        super().__init__(errors, message="; ".join(str(e) for e in errors[:5]))
 
 
-def read_rows(*, name: str, content: bytes) -> list[dict[str, str]]:
-    """Rows as dicts of strings keyed by the header. Raises AlumniImportError on an unreadable file."""
+Row = tuple[int, dict[str, str]]
+
+
+def read_rows(*, name: str, content: bytes) -> list[Row]:
+    """The data rows (file row number, cells keyed by the header); raises AlumniImportError on an
+    unreadable file or a bad header."""
     if len(content) > MAX_BYTES:
         raise AlumniImportError([RowError(0, "-", _("The file is larger than 10 MB."))])
     lower = name.lower()
-    try:
-        if lower.endswith(".xlsx"):
-            from openpyxl import load_workbook
+    if not lower.endswith((".csv", ".xlsx")):
+        raise AlumniImportError([RowError(0, "-", _("Upload a .csv or .xlsx file."))])
+    errors: list[RowError] = []
+    header: list[str] = []
 
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-            values = [
-                ["" if v is None else str(v).strip() for v in row]
-                for row in sheet.iter_rows(values_only=True)
-            ]
-        elif lower.endswith(".csv"):
-            values = [
-                [v.strip() for v in row] for row in csv.reader(io.StringIO(content.decode("utf-8-sig")))
-            ]
-        else:
-            raise AlumniImportError([RowError(0, "-", _("Upload a .csv or .xlsx file."))])
-    except AlumniImportError:
-        raise
-    except Exception as exc:  # a broken file of any kind is a user error, not a crash
-        raise AlumniImportError([RowError(0, "-", _("The file cannot be read: %(e)s") % {"e": exc})]) from exc
-    if not values:
-        raise AlumniImportError([RowError(1, "-", _("The file is empty."))])
-    header = [h.strip().lower() for h in values[0]]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise AlumniImportError([RowError(1, c, _("Required column is missing.")) for c in missing])
-    unknown = [h for h in header if h and h not in COLUMNS]
-    if unknown:
-        raise AlumniImportError([RowError(1, h, _("Unknown column.")) for h in unknown])
-    rows: list[dict[str, str]] = []
-    for raw in values[1:]:
-        if not any(raw):
-            rows.append({})
-            continue
-        rows.append({h: (raw[i] if i < len(raw) else "") for i, h in enumerate(header) if h})
+    def check_header(cells: list[str]) -> bool:
+        _columns, problems = tabular.check_header(cells, required=REQUIRED, optional=OPTIONAL)
+        errors.extend(problems)
+        header.extend(tabular.header_names(cells))
+        return not problems
+
+    def error(row: int, column: str, message: str) -> None:
+        errors.append(RowError(row, column or "-", message))
+
+    try:
+        rows = [
+            (number, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header) if h})
+            for number, cells in tabular.data_rows(
+                tabular.read_rows(content=content, file_name=name, xlsx=lower.endswith(".xlsx")),
+                header=check_header,
+                error=error,
+            )
+        ]
+    except ImportRefused as exc:
+        first = exc.errors[0]
+        raise AlumniImportError(
+            [RowError(first.row, "-", _("The file cannot be read: %(e)s") % {"e": first.message})]
+        ) from exc
+    if errors:
+        raise AlumniImportError(errors)
     return rows
 
 
-def validate_rows(rows: list[dict[str, str]]) -> tuple[list[AlumniRecord], list[RowError]]:
+def validate_rows(rows: list[Row]) -> tuple[list[AlumniRecord], list[RowError]]:
     organizations = {o.code.lower(): o for o in Organization.objects.all()}
     existing = set(
         AlumniRecord.objects.values_list(
@@ -117,10 +101,7 @@ def validate_rows(rows: list[dict[str, str]]) -> tuple[list[AlumniRecord], list[
     seen: dict[tuple[Any, ...], int] = {}
     records: list[AlumniRecord] = []
     errors: list[RowError] = []
-    for offset, row in enumerate(rows):
-        number = offset + 2  # the header is row 1
-        if not row:
-            continue
+    for number, row in rows:
         row_errors: list[RowError] = []
         for column in REQUIRED:
             if not row.get(column, "").strip():

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from jpo.accounts.models import AuditEvent
-from jpo.workforce.importing import ImportRefused
+from jpo.core.tabular import ImportRefused
 from jpo.workforce.models import CensusImport, CensusRow, FormerJpoFigure, ImportStatus, Target
 from jpo.workforce.services import census_import_file, workforce_load_reference_data
 from jpo.workforce.tasks import census_import_task

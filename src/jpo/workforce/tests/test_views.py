@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from jpo.workforce.importing import ImportRefused
+from jpo.core.tabular import ImportRefused
 from jpo.workforce.models import CensusImport, CensusRow, ImportStatus
 from jpo.workforce.services import census_import_run, workforce_load_reference_data
 from jpo.workforce.tests.conftest import csv_bytes

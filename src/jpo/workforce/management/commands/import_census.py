@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jpo.accounts.models import User
-from jpo.workforce.importing import ImportRefused
+from jpo.core.tabular import ImportRefused
 from jpo.workforce.models import CensusSource
 from jpo.workforce.services import census_import_file
 
