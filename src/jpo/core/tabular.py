@@ -137,10 +137,6 @@ def count_data_rows(*, content: bytes, file_name: str) -> int:
     return max(0, content.count(b"\n") - 1 + (0 if content.endswith(b"\n") else 1))
 
 
-def is_blank(cells: Iterable[str]) -> bool:
-    return not any(c.strip() for c in cells)
-
-
 # ---------------------------------------------------------------- the header
 
 
