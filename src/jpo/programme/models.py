@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from jpo.programme.labels import fiscal_year_label, get_language_short
+from jpo.programme.vocabulary import Grade  # one of the JPO grades of the one list of staff grades
 
 
 class OrganizationKind(models.TextChoices):
@@ -190,11 +191,6 @@ class Track(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle.code} {self.get_kind_display()}"
-
-
-class Grade(models.TextChoices):
-    P1 = "P-1", "P-1"
-    P2 = "P-2", "P-2"
 
 
 class PostStatus(models.TextChoices):

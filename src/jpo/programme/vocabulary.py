@@ -1,9 +1,25 @@
 """The terms the programme's rules and calls speak of, and applications record: degree levels, kinds of
-work and sectors, language tests, the documents a call asks for."""
+work and sectors, language tests, the documents a call asks for; the staff grades that posts and the
+workforce census name (one list: `programme.models.Grade` offers `JPO_GRADES`, `workforce.models.Grade`
+adds its aggregates)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+# The grades of the UN common system's professional and higher categories, as published (value = label).
+STAFF_GRADES: tuple[str, ...] = ("P-1", "P-2", "P-3", "P-4", "P-5", "D-1", "D-2", "ASG", "USG")
+# The grades a JPO post is offered at.
+JPO_GRADES: tuple[str, ...] = STAFF_GRADES[:2]
+
+
+def grade_members(grades: tuple[str, ...]) -> list[tuple[str, tuple[str, str]]]:
+    """(member name, (value, label)) of each grade, for `models.TextChoices(name, ...)`: "P-2" is P2."""
+    return [(grade.replace("-", ""), (grade, grade)) for grade in grades]
+
+
+# A post's grade (programme.models.Post.grade).
+Grade = models.TextChoices("Grade", grade_members(JPO_GRADES))  # type: ignore[call-overload]
 
 
 class DegreeLevel(models.TextChoices):

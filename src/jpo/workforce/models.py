@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jpo.programme.labels import get_language_short, published_date_label
+from jpo.programme.vocabulary import STAFF_GRADES, grade_members
 
 ALL = "ALL"  # the "all / not broken down" value of a dimension in import files
 
@@ -30,19 +31,17 @@ class Category(models.TextChoices):
     UNKNOWN = "unknown", _("Not stated by the source")
 
 
-class Grade(models.TextChoices):
-    ALL = "ALL", _("All grades / not broken down")
-    P1 = "P-1", "P-1"
-    P2 = "P-2", "P-2"
-    P3 = "P-3", "P-3"
-    P4 = "P-4", "P-4"
-    P5 = "P-5", "P-5"
-    D1 = "D-1", "D-1"
-    D2 = "D-2", "D-2"
-    ASG = "ASG", "ASG"
-    USG = "USG", "USG"
-    P_LEVEL = "P", _("P-1 to P-5 (aggregate)")
-    SENIOR = "D+", _("D-1 and above (aggregate)")
+# A census row's grade: one of the staff grades of the programme's vocabulary (the one list), or all of
+# them, or an aggregate the sources publish.
+Grade = models.TextChoices(  # type: ignore[call-overload]
+    "Grade",
+    [
+        ("ALL", (ALL, _("All grades / not broken down"))),
+        *grade_members(STAFF_GRADES),
+        ("P_LEVEL", ("P", _("P-1 to P-5 (aggregate)"))),
+        ("SENIOR", ("D+", _("D-1 and above (aggregate)"))),
+    ],
+)
 
 
 SENIOR_GRADES = (Grade.D1, Grade.D2, Grade.ASG, Grade.USG)
