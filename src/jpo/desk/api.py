@@ -6,6 +6,7 @@ by a column key, "-" for descending), as `{count, page, pages, size, sort, resul
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Avg, OuterRef, QuerySet, Subquery
@@ -19,7 +20,7 @@ from jpo.accounts.models import Role
 from jpo.applications.models import Application, StatusChange
 from jpo.applications.schemas import ErrorOut
 from jpo.applications.workflow import Status as AppStatus
-from jpo.core.listing import PAGE_SIZES, Column, Filter, Listing, listing
+from jpo.core.listing import PAGE_SIZES, Column, Filter, listing, paged_body, sequence_page
 from jpo.desk import selectors
 from jpo.placement import selectors as placement_selectors
 from jpo.placement.models import OfferStatus
@@ -195,31 +196,24 @@ def _cycle(fiscal_year: int) -> Cycle:
     return cycle
 
 
-def _paged(rows: Listing, results: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "count": rows.total,
-        "page": rows.page.number,
-        "pages": rows.page.paginator.num_pages,
-        "size": rows.size,
-        "sort": rows.sort,
-        "results": results,
-    }
-
-
-def _list(
+def _page(
     request: HttpRequest,
     rows: QuerySet[Any],
     columns: tuple[Column, ...],
     filters: tuple[Filter, ...],
     default_sort: str,
-) -> Listing:
-    """The page of `rows` the query asks for; a filter value, sort or size that names nothing is a 400
-    naming the parameter (as on the pages)."""
+    *,
+    row: Callable[[Any], dict[str, Any]],
+) -> dict[str, Any]:
+    """The page of `rows` the query asks for, as `{count, page, pages, size, sort, results}` with `row`
+    of each; a filter value, sort or size that names nothing is a 400 naming the parameter (as on the
+    pages). The one paging of every list of this API (`jpo.core.listing`)."""
     try:
         selectors.check_params(request.GET, filters, columns)
     except selectors.FilterError as error:
         raise HttpError(400, f"{error.field}: {error.message}") from error
-    return listing(request, rows, columns=columns, filters=filters, default_sort=default_sort)
+    rows_page = listing(request, rows, columns=columns, filters=filters, default_sort=default_sort)
+    return paged_body(rows_page, row)
 
 
 def _cycle_filter(lookup: str) -> Filter:
@@ -232,6 +226,28 @@ def _cycle_filter(lookup: str) -> Filter:
 
 
 # --- Applications ----------------------------------------------------------------------------------
+
+
+def _application_row(a: Any) -> dict[str, Any]:
+    screening_row = getattr(a, "screening", None)
+    return {
+        "id": a.pk,
+        "receipt_number": a.receipt_number,
+        "applicant": a.applicant_id,
+        "name": a.applicant.full_name,
+        "family_name": a.applicant.family_name,
+        "given_name": a.applicant.given_name,
+        "family_name_kana": a.applicant.family_name_kana,
+        "given_name_kana": a.applicant.given_name_kana,
+        "fiscal_year": a.cycle.fiscal_year,
+        "track": a.track.kind,
+        "status": a.status,
+        "screening": screening_row.outcome if screening_row else None,
+        "civil_servant": a.is_civil_servant,
+        "ministry": a.ministry.code if a.ministry else None,
+        "forwarded_to": a.forwarded_to.code if a.forwarded_to else None,
+        "submitted_at": a.submitted_at,
+    }
 
 
 @router.get(
@@ -262,30 +278,7 @@ def applications(
         rows = selectors.applications_listing(request, user=request.user)  # type: ignore[arg-type]
     except selectors.FilterError as error:
         return Status(400, {"detail": error.message, "field": error.field})
-    results = []
-    for a in rows.rows:
-        screening_row = getattr(a, "screening", None)
-        results.append(
-            {
-                "id": a.pk,
-                "receipt_number": a.receipt_number,
-                "applicant": a.applicant_id,
-                "name": a.applicant.full_name,
-                "family_name": a.applicant.family_name,
-                "given_name": a.applicant.given_name,
-                "family_name_kana": a.applicant.family_name_kana,
-                "given_name_kana": a.applicant.given_name_kana,
-                "fiscal_year": a.cycle.fiscal_year,
-                "track": a.track.kind,
-                "status": a.status,
-                "screening": screening_row.outcome if screening_row else None,
-                "civil_servant": a.is_civil_servant,
-                "ministry": a.ministry.code if a.ministry else None,
-                "forwarded_to": a.forwarded_to.code if a.forwarded_to else None,
-                "submitted_at": a.submitted_at,
-            }
-        )
-    return Status(200, _paged(rows, results))
+    return Status(200, paged_body(rows, _application_row))
 
 
 # --- Selection: screening results, shortlist, decisions ---------------------------------------------
@@ -296,6 +289,31 @@ SCREENING_COLUMNS = (
     Column("status", "status", ("application__status",)),
     Column("outcome", "outcome", ("outcome",)),
 )
+
+
+def _screening_row(s: Any) -> dict[str, Any]:
+    return {
+        "application": s.application_id,
+        "receipt_number": s.application.receipt_number,
+        "name": s.application.applicant.full_name,
+        "family_name": s.application.applicant.family_name,
+        "given_name": s.application.applicant.given_name,
+        "status": s.application.status,
+        "outcome": s.outcome,
+        "engine_outcome": s.engine_outcome,
+        "screened_at": s.screened_at,
+        "criteria": [
+            {
+                "criterion": c.criterion,
+                "outcome": c.outcome,
+                "override": c.override,
+                "override_reason": c.override_reason,
+                "message_en": c.message_en,
+                "message_ja": c.message_ja,
+            }
+            for c in s.criteria.all()
+        ],
+    }
 
 
 @router.get(
@@ -329,40 +347,13 @@ def screenings(
             ),
         ),
     )
-    rows = _list(
+    return _page(
         request,
         selection_selectors.screenings_for_cycle(cycle=_cycle(fiscal_year)),
         SCREENING_COLUMNS,
         filters,
         "receipt",
-    )
-    return _paged(
-        rows,
-        [
-            {
-                "application": s.application_id,
-                "receipt_number": s.application.receipt_number,
-                "name": s.application.applicant.full_name,
-                "family_name": s.application.applicant.family_name,
-                "given_name": s.application.applicant.given_name,
-                "status": s.application.status,
-                "outcome": s.outcome,
-                "engine_outcome": s.engine_outcome,
-                "screened_at": s.screened_at,
-                "criteria": [
-                    {
-                        "criterion": c.criterion,
-                        "outcome": c.outcome,
-                        "override": c.override,
-                        "override_reason": c.override_reason,
-                        "message_en": c.message_en,
-                        "message_ja": c.message_ja,
-                    }
-                    for c in s.criteria.all()
-                ],
-            }
-            for s in rows.rows
-        ],
+        row=_screening_row,
     )
 
 
@@ -382,21 +373,13 @@ def shortlist(
     if closed is None:
         raise HttpError(404, f"fiscal_year: the shortlist of FY{fiscal_year} is not closed")
     ranking = closed.ranking if isinstance(closed.ranking, list) else []
-    pages = max(1, -(-len(ranking) // size))
-    number = min(max(page, 1), pages)
+    rows = [r if isinstance(r, dict) else {"value": r} for r in ranking]
     return {
         "fiscal_year": fiscal_year,
         "cutoff": closed.cutoff,
         "method": closed.method,
         "closed_at": closed.closed_at,
-        "count": len(ranking),
-        "page": number,
-        "pages": pages,
-        "size": size,
-        "sort": "rank",
-        "results": [
-            r if isinstance(r, dict) else {"value": r} for r in ranking[(number - 1) * size : number * size]
-        ],
+        **sequence_page(rows, page=page, size=size, sort="rank"),
     }
 
 
@@ -406,6 +389,21 @@ DECISION_COLUMNS = (
     Column("status", "status", ("status",)),
     Column("decided", "decided", ("decided_at",)),
 )
+
+
+def _decision_row(a: Any) -> dict[str, Any]:
+    return {
+        "application": a.pk,
+        "receipt_number": a.receipt_number,
+        "name": a.applicant.full_name,
+        "family_name": a.applicant.family_name,
+        "given_name": a.applicant.given_name,
+        "track": a.track.kind,
+        "status": a.status,
+        "decided_at": a.decided_at,
+        "written_task_score": getattr(getattr(a, "interview", None), "written_task_score", None),
+        "interview_mean": float(a.interview_mean) if a.interview_mean is not None else None,
+    }
 
 
 @router.get(
@@ -448,28 +446,23 @@ def decisions(
             ),
         ),
     )
-    rows = _list(request, rows_qs, DECISION_COLUMNS, filters, "receipt")
-    return _paged(
-        rows,
-        [
-            {
-                "application": a.pk,
-                "receipt_number": a.receipt_number,
-                "name": a.applicant.full_name,
-                "family_name": a.applicant.family_name,
-                "given_name": a.applicant.given_name,
-                "track": a.track.kind,
-                "status": a.status,
-                "decided_at": a.decided_at,
-                "written_task_score": getattr(getattr(a, "interview", None), "written_task_score", None),
-                "interview_mean": float(a.interview_mean) if a.interview_mean is not None else None,
-            }
-            for a in rows.rows
-        ],
-    )
+    return _page(request, rows_qs, DECISION_COLUMNS, filters, "receipt", row=_decision_row)
 
 
 # --- Placement: posts, offers, dispatches (each role sees what its pages show) ------------------------
+
+
+def _post_row(p: Any) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "fiscal_year": p.cycle.fiscal_year,
+        "organization": p.organization.code,
+        "title": p.title,
+        "duty_station": p.duty_station,
+        "field": p.field,
+        "grade": p.grade,
+        "status": p.status,
+    }
 
 
 @router.get(
@@ -500,23 +493,27 @@ def posts(
         Filter("status", _lazy("Status"), "status", choices=PostStatus.choices),
         Filter("organization", _lazy("Organization"), "organization__code__iexact"),
     )
-    rows = _list(request, placement_selectors.post_list(user=request.user), columns, filters, "-cycle")
-    return _paged(
-        rows,
-        [
-            {
-                "id": p.pk,
-                "fiscal_year": p.cycle.fiscal_year,
-                "organization": p.organization.code,
-                "title": p.title,
-                "duty_station": p.duty_station,
-                "field": p.field,
-                "grade": p.grade,
-                "status": p.status,
-            }
-            for p in rows.rows
-        ],
+    return _page(
+        request, placement_selectors.post_list(user=request.user), columns, filters, "-cycle", row=_post_row
     )
+
+
+def _offer_row(o: Any) -> dict[str, Any]:
+    return {
+        "id": o.pk,
+        "application": o.application_id,
+        "receipt_number": o.application.receipt_number,
+        "name": o.application.applicant.full_name,
+        "family_name": o.application.applicant.family_name,
+        "given_name": o.application.applicant.given_name,
+        "post": o.post_id,
+        "organization": o.post.organization.code,
+        "post_title": o.post.title,
+        "status": o.status,
+        "from_reserve": o.from_reserve,
+        "sent_at": o.sent_at,
+        "responded_at": o.responded_at,
+    }
 
 
 @router.get(
@@ -544,28 +541,27 @@ def offers(
         _cycle_filter("application__cycle__fiscal_year"),
         Filter("status", _lazy("Status"), "status", choices=OfferStatus.choices),
     )
-    rows = _list(request, placement_selectors.offer_list(user=request.user), columns, filters, "-sent")
-    return _paged(
-        rows,
-        [
-            {
-                "id": o.pk,
-                "application": o.application_id,
-                "receipt_number": o.application.receipt_number,
-                "name": o.application.applicant.full_name,
-                "family_name": o.application.applicant.family_name,
-                "given_name": o.application.applicant.given_name,
-                "post": o.post_id,
-                "organization": o.post.organization.code,
-                "post_title": o.post.title,
-                "status": o.status,
-                "from_reserve": o.from_reserve,
-                "sent_at": o.sent_at,
-                "responded_at": o.responded_at,
-            }
-            for o in rows.rows
-        ],
+    return _page(
+        request, placement_selectors.offer_list(user=request.user), columns, filters, "-sent", row=_offer_row
     )
+
+
+def _dispatch_row(d: Any) -> dict[str, Any]:
+    return {
+        "id": d.pk,
+        "application": d.application_id,
+        "name": d.application.applicant.full_name,
+        "family_name": d.application.applicant.family_name,
+        "given_name": d.application.applicant.given_name,
+        "organization": d.post.organization.code,
+        "post": d.post_id,
+        "post_title": d.post.title,
+        "duty_station": d.duty_station or d.post.duty_station,
+        "start_date": d.start_date,
+        "planned_end_date": d.planned_end_date,
+        "end_date": d.end_date,
+        "ministry": d.secondment.ministry.code if getattr(d, "secondment", None) else None,
+    }
 
 
 @router.get(
@@ -588,31 +584,11 @@ def dispatches(
         Column("start", "start", ("start_date",)),
         Column("organization", "organization", ("post__organization__code",)),
     )
-    rows = _list(
+    return _page(
         request,
         placement_selectors.dispatch_list(user=request.user),
         columns,
         (_cycle_filter("application__cycle__fiscal_year"),),
         "-start",
-    )
-    return _paged(
-        rows,
-        [
-            {
-                "id": d.pk,
-                "application": d.application_id,
-                "name": d.application.applicant.full_name,
-                "family_name": d.application.applicant.family_name,
-                "given_name": d.application.applicant.given_name,
-                "organization": d.post.organization.code,
-                "post": d.post_id,
-                "post_title": d.post.title,
-                "duty_station": d.duty_station or d.post.duty_station,
-                "start_date": d.start_date,
-                "planned_end_date": d.planned_end_date,
-                "end_date": d.end_date,
-                "ministry": d.secondment.ministry.code if getattr(d, "secondment", None) else None,
-            }
-            for d in rows.rows
-        ],
+        row=_dispatch_row,
     )
