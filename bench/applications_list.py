@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import statistics
 import sys
 import time
@@ -179,6 +180,13 @@ def main() -> int:
                 f"list          {label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {queries} queries;"
                 f" ratio to /healthz p95 ({base95:.1f} ms) {p95 / base95:.1f}x"
             )
+        if args.db == "postgres":
+            from jpo.applications.models import Application
+            from jpo.desk.selectors import _words
+
+            plan = _words(Application.objects.all(), "セイ01234").explain()
+            used = sorted(set(re.findall(r"Bitmap Index Scan on (\w+)", plan)))
+            print(f"plan          search on kana uses: {', '.join(used) or 'no index (sequential scan)'}")
         print(
             f"list          worst p95 {worst:.1f} ms at {n:,} applications (target < 300 ms:"
             f" {'met' if worst < 300 else 'MISSED'}); /healthz p50 {base50:.1f} ms, p95 {base95:.1f} ms"
