@@ -304,6 +304,8 @@ RECORD_ACTIONS = {
     "selection.interview_score_amended": gettext_lazy("Interview score amended"),
     "selection.interview_score_withdrawn": gettext_lazy("Interview score withdrawn"),
     "selection.written_task_scored": gettext_lazy("Written task scored"),
+    "selection.reviewer_assigned": gettext_lazy("Reviewer assigned"),
+    "selection.reviewer_unassigned": gettext_lazy("Reviewer removed"),
 }
 
 
@@ -315,6 +317,8 @@ def _record_summary(action: str, data: dict[str, Any]) -> str:
     before, after = data.get("before") or {}, data.get("after") or {}
     if action.startswith("application."):
         return f"{_status_label(data.get('from'))} → {_status_label(data.get('to'))}"
+    if action in {"selection.reviewer_assigned", "selection.reviewer_unassigned"}:
+        return str(data.get("username", ""))
     if action == "selection.review_submitted":
         return str(data.get("total", ""))
     if action.startswith("selection.review_"):
@@ -356,7 +360,23 @@ def application_record(*, application: Application) -> dict[str, Any]:
         }
         for e in events
     ]
+    assignments = list(
+        ReviewAssignment.objects.filter(application=application)
+        .select_related("reviewer", "review")
+        .order_by("reviewer__username")
+    )
+    conflicted = set(
+        ConflictOfInterest.objects.filter(application=application).values_list("reviewer_id", flat=True)
+    )
+    taken = {a.reviewer_id for a in assignments}
     return {
+        "assignments": assignments,
+        "assignable": [
+            r
+            for r in User.objects.filter(role=Role.REVIEWER, is_active=True).order_by("username")
+            if r.pk not in taken and r.pk not in conflicted
+        ],
+        "conflicted": list(User.objects.filter(pk__in=conflicted).order_by("username")),
         "reviews": reviews,
         "criteria": list(RubricCriterion.objects.filter(rubric__cycle_id=application.cycle_id)),
         "interview": interview,

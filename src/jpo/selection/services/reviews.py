@@ -412,3 +412,87 @@ def shortlist_close(
             data={"cutoff": cutoff, "method": method, "shortlisted": cutoff, "of": len(table.rows)},
         )
     return shortlist
+
+
+# --- Assignment by hand --------------------------------------------------------------------------------
+
+
+def review_assign_one(*, application: Application, reviewer: User, actor: User) -> ReviewAssignment:
+    """Assign one named reviewer to one application (officers), beside the balanced assignment: never
+    against a declared conflict of interest, only while the application is eligible or under review.
+    An eligible application moves to under review."""
+    if not access.is_officer(actor):
+        raise NotAllowed(_("Only a programme officer assigns reviewers."))
+    if not (access.is_reviewer(reviewer) and reviewer.is_active):
+        raise SelectionError(_("Reviewer: choose an active reviewer from the list."), field="reviewer")
+    with transaction.atomic():
+        application = Application.objects.select_for_update().select_related("cycle").get(pk=application.pk)
+        if application.status not in REVIEWABLE:
+            raise SelectionError(
+                _("Reviewers are assigned while the application is eligible or under review (now: %(s)s).")
+                % {"s": Status(application.status).label}
+            )
+        _rubric(application.cycle)
+        if ConflictOfInterest.objects.filter(application=application, reviewer=reviewer).exists():
+            raise SelectionError(
+                _("This reviewer declared a conflict of interest with this application: choose another."),
+                field="reviewer",
+            )
+        if ReviewAssignment.objects.filter(application=application, reviewer=reviewer).exists():
+            raise Conflict(_("This reviewer is already assigned to this application."))
+        assignment = ReviewAssignment.objects.create(application=application, reviewer=reviewer)
+        if application.status == Status.ELIGIBLE:
+            application_decide(
+                application=application,
+                to=Status.UNDER_REVIEW,
+                actor=actor,
+                reason="assigned to a reviewer",
+                expected_version=application.version,
+            )
+        audit_record(
+            actor=actor,
+            action="selection.reviewer_assigned",
+            target=application,
+            data={"reviewer": reviewer.pk, "username": reviewer.username},
+        )
+    return assignment
+
+
+def review_unassign(*, assignment_id: int, actor: User, reason: str) -> None:
+    """Take one reviewer off one application (officers), with a reason, while the review is not
+    submitted and the shortlist is open (a submitted review is withdrawn first, as a correction)."""
+    if not access.is_officer(actor):
+        raise NotAllowed(_("Only a programme officer assigns reviewers."))
+    why = reason.strip()
+    if not why:
+        raise SelectionError(_("Give the reason for removing the reviewer."), field="reason")
+    with transaction.atomic():
+        assignment = (
+            ReviewAssignment.objects.select_for_update()
+            .select_related("application", "reviewer")
+            .filter(pk=assignment_id)
+            .first()
+        )
+        if assignment is None:
+            raise SelectionError(_("This assignment does not exist (any more)."))
+        if assignment.application.status not in REVIEWABLE:
+            raise SelectionError(
+                _("The shortlist is closed: the reviews of this application can no longer change.")
+            )
+        if Review.objects.filter(assignment=assignment).exists():
+            raise Conflict(
+                _(
+                    "This reviewer submitted the review: withdraw the review first (as a correction), then remove the reviewer."
+                )
+            )
+        assignment.delete()
+        audit_record(
+            actor=actor,
+            action="selection.reviewer_unassigned",
+            target=assignment.application,
+            data={
+                "reviewer": assignment.reviewer_id,
+                "username": assignment.reviewer.username,
+                "reason": why,
+            },
+        )

@@ -812,12 +812,26 @@ def application_record(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             elif action == "withdraw_interview":
                 correction_services.interview_score_withdraw(score_id=target, actor=actor, reason=reason)
+            elif action == "assign_reviewer":
+                reviewer = User.objects.filter(pk=parse_id(request.POST.get("reviewer")) or 0).first()
+                if reviewer is None:
+                    raise SelectionError(
+                        _("Reviewer: choose an active reviewer from the list."), field="reviewer"
+                    )
+                review_services.review_assign_one(application=application, reviewer=reviewer, actor=actor)
+            elif action == "unassign_reviewer":
+                review_services.review_unassign(assignment_id=target, actor=actor, reason=reason)
             else:
                 raise SelectionError(_("Unknown action."))
         except SelectionError as exc:
             error = exc
         else:
-            messages.success(request, _("Correction recorded."))
+            messages.success(
+                request,
+                _("Reviewers updated.")
+                if action in {"assign_reviewer", "unassign_reviewer"}
+                else _("Correction recorded."),
+            )
             return redirect("selection:application_record", pk=pk)
         application = selectors.application_for_officer(pk=pk)
     return render(
