@@ -201,6 +201,17 @@ def scope_forwarded_candidates(user: Any, applications: QuerySet) -> QuerySet:
     return applications.none()
 
 
+def scope_applicant_record(user: Any, applications: QuerySet) -> QuerySet:
+    """The applications shown on a person's page (the desk's applicant page). Officers: every one, with
+    everything recorded. Focal points: the candidates forwarded to their organization, from stage two on
+    (the same as their dossiers), and nothing else of the person. Nobody else."""
+    if is_officer(user):
+        return applications
+    if is_focal_point(user):
+        return scope_forwarded_candidates(user, applications)
+    return applications.none()
+
+
 def scope_dossiers(user: Any, applications: QuerySet) -> QuerySet:
     """The applications whose PDF dossier the user may download. Officers: all. A panel: the
     applications assigned to the reviewer (unless the cycle's review is blind: the dossier names the

@@ -205,14 +205,15 @@ def applications_listing(request: HttpRequest, *, user: User) -> Listing:
 
 
 def applicant_get(*, user: User, pk: int) -> Applicant:
-    """The applicant if the user may see at least one of their applications (officers: anyone); 404
+    """The applicant if the user may see at least one of their applications on this page
+    (`access.scope_applicant_record`: officers anyone, focal points their forwarded candidates); 404
     otherwise."""
     applicant = Applicant.objects.select_related("user").filter(pk=pk).first()
     if applicant is None:
         raise NotFound
     if (
         not access.is_officer(user)
-        and not access.scope_applications(user, applicant.applications.all()).exists()
+        and not access.scope_applicant_record(user, applicant.applications.all()).exists()
     ):
         raise NotFound
     return applicant
@@ -222,8 +223,9 @@ def applicant_whole(*, user: User, applicant: Applicant) -> dict[str, Any]:
     """Everything about one person across cycles, in a fixed number of queries: each application with
     its declarations, documents, screening (per-criterion reasons), reviews, interview, notifications,
     offers, dispatch and status history; the person's duplicates and who read their data."""
+    full = access.is_officer(user)
     applications = list(
-        access.scope_applications(user, Application.objects.filter(applicant=applicant))
+        access.scope_applicant_record(user, Application.objects.filter(applicant=applicant))
         .select_related(
             "cycle",
             "cycle__rubric",
@@ -281,6 +283,8 @@ def applicant_whole(*, user: User, applicant: Applicant) -> dict[str, Any]:
         )
         .order_by("-cycle__fiscal_year")
     )
+    if not full:  # a focal point: the forwarded applications, nothing else of the person
+        return {"applicant": applicant, "applications": applications, "full": False}
     duplicates = list(
         DuplicateFlag.objects.filter(Q(applicant=applicant) | Q(other=applicant))
         .select_related("applicant", "other", "resolved_by")
@@ -296,6 +300,7 @@ def applicant_whole(*, user: User, applicant: Applicant) -> dict[str, Any]:
         "applications": applications,
         "duplicates": duplicates,
         "reads": reads,
+        "full": True,
     }
 
 

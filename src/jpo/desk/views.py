@@ -61,10 +61,12 @@ def applications_export(request: HttpRequest, fmt: str) -> HttpResponse | Stream
     return response
 
 
-@officer_only
+@role_required(Role.OFFICER, Role.FOCAL_POINT)
 @require_GET
 def applicant(request: HttpRequest, pk: int) -> HttpResponse:
-    """One person across cycles (the read is recorded: who saw whose personal data)."""
+    """One person across cycles (the read is recorded: who saw whose personal data). Officers see
+    everything; a focal point sees only the applications forwarded to their organization
+    (`access.scope_applicant_record`), with what their dossiers hold."""
     person = selectors.applicant_get(user=request_user(request), pk=pk)
     personal_data_read(
         actor=request_user(request),

@@ -422,7 +422,7 @@ RULES: dict[str, Rule] = {
     # panel (its reviewer, its interviewers) and the organization it was forwarded to.
     "desk:applications": Rule(PROGRAMME),
     "desk:applications_export": Rule(PROGRAMME, lambda w: {"fmt": "csv"}),
-    "desk:applicant": Rule(PROGRAMME, lambda w: {"pk": w.application.applicant_id}),
+    "desk:applicant": Rule({FOCAL, *PROGRAMME}, lambda w: {"pk": w.application.applicant_id}, owned=True),
     "desk:dossier": Rule({REVIEWER, FOCAL, *PROGRAMME}, app, owned=True),
     # Statistics: officers and analysts (aggregates only)
     # Read API of the lists (the same scoping as the pages)
