@@ -1,5 +1,6 @@
-"""In a real browser: a ministry HR officer corrects a return recorded with the wrong date, then sees the
-correction and its reason in the record's history."""
+"""In a real browser: a ministry HR officer corrects a return recorded with the wrong date, and an
+officer a recorded outcome; each must give a reason and then sees the correction and its reason in the
+record's history."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 import pytest
 
 from jpo.accounts.models import Role
+from jpo.placement.models import Outcome, OutcomeKind
+from jpo.placement.services.outcomes import outcome_record
 from jpo.placement.services.secondments import secondment_record_return
 from jpo.placement.tests import factories as f
 
@@ -57,3 +60,43 @@ def test_ministry_hr_amends_a_recorded_return(page: Any, live_server: Any, make_
     assert "2031-04-01 → 2031-07-01" in history
     dispatch.refresh_from_db()
     assert dispatch.end_date == dt.date(2031, 6, 30)
+
+
+def _log_in(page: Any, live_server: Any, username: str) -> None:
+    page.context.add_cookies([{"name": "jpo_language", "value": "en", "url": live_server.url}])
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/accounts/login" not in url)
+
+
+def test_an_officer_amends_a_recorded_outcome_and_sees_the_history(
+    page: Any, live_server: Any, make_user: Any
+) -> None:
+    officer = make_user(Role.OFFICER, username="desk-officer", password=PASSWORD)
+    dispatch = f.dispatched(actor=officer, cycle_row=f.cycle(2029), start=dt.date(2030, 1, 7))
+    outcome_record(
+        actor=officer, dispatch=dispatch, kind=OutcomeKind.OTHER_EMPLOYMENT, recorded_on=dt.date(2032, 1, 7)
+    )
+    _log_in(page, live_server, "desk-officer")
+    page.goto(f"/placement/dispatches/{dispatch.pk}/")
+    form = page.locator("#amend-outcome")
+    form.get_by_text("Amend the outcome").click()
+    form.locator("#id_amend_outcome-kind").select_option(OutcomeKind.REGULAR_POST_SAME)
+    form.locator("#id_amend_outcome-grade").fill("P-3")
+    form.get_by_role("button", name="Amend").click()
+    # No reason: refused with the message, nothing changed.
+    assert "Give the reason for the correction." in page.get_by_role("alert").inner_text()
+    assert Outcome.objects.get(dispatch=dispatch).kind == OutcomeKind.OTHER_EMPLOYMENT
+    form = page.locator("#amend-outcome")
+    form.locator("#id_amend_outcome-kind").select_option(OutcomeKind.REGULAR_POST_SAME)
+    form.locator("#id_amend_outcome-grade").fill("P-3")
+    form.locator("#id_amend_outcome-reason").fill("The focal point confirmed a P-3 post")
+    form.get_by_role("button", name="Amend").click()
+    page.wait_for_selector("text=Saved.")
+
+    history = page.locator("#history + .table-wrap").inner_text()
+    assert "Outcome amended" in history and "The focal point confirmed a P-3 post" in history
+    assert "Other employment → Regular post at the same organization" in history
+    assert Outcome.objects.get(dispatch=dispatch).grade == "P-3"
