@@ -113,7 +113,11 @@ def _screening(rows: QuerySet[Any], value: str) -> QuerySet[Any]:
 def application_filters() -> tuple[Filter, ...]:
     """The list's filters (two queries for the cycles and organizations offered)."""
     cycles = Cycle.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True)
-    organizations = Organization.objects.order_by("code").values_list("code", "name_en", "name_ja")
+    organizations = (
+        Organization.objects.filter(partner__isnull=True)  # a statistics code linked to a partner: once
+        .order_by("code")
+        .values_list("code", "name_en", "name_ja")
+    )
     ja = (get_language() or "ja").startswith("ja")
     return (
         Filter("q", _lazy("Name or receipt number"), apply=_words),

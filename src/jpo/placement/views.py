@@ -1157,8 +1157,10 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         Prefetch("agreements", queryset=Agreement.objects.order_by("starts_fiscal_year")),
         Prefetch("focal_points", queryset=User.objects.filter(role=Role.FOCAL_POINT, is_active=True)),
     )
-    statistics_only = Organization.objects.exclude(pk__in=partner_organizations().values("pk")).order_by(
-        "code"
+    statistics_only = (
+        Organization.objects.exclude(pk__in=partner_organizations().values("pk"))
+        .select_related("partner")
+        .order_by("code")
     )
     track_codes = set(track.value) if track is not None and track.known else set()
     return render(

@@ -29,6 +29,17 @@ class Organization(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=OrganizationKind.choices)
     headquarters = models.CharField(_("headquarters"), max_length=100, blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
+    # A code of the staff statistics that names a partner under another code (the CEB census's "UN" is
+    # the partner "UN-SECRETARIAT"): set from `census_codes` in reference/organizations.yaml.
+    partner = models.ForeignKey(
+        "self",
+        verbose_name=_("partner organization"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="statistics_codes",
+        help_text=_("For a code of the staff statistics: the partner organization it stands for."),
+    )
 
     class Meta:
         verbose_name = _("organization")
@@ -42,6 +53,11 @@ class Organization(models.Model):
     def name(self) -> str:
         """The official name in the current language."""
         return self.name_ja if (translation.get_language() or "").startswith("ja") else self.name_en
+
+    @property
+    def reported_as(self) -> Organization:
+        """The partner a statistics code stands for, else the organization itself."""
+        return self.partner or self
 
 
 class Agreement(models.Model):

@@ -68,9 +68,8 @@ def outcome_organizations() -> QuerySet[Organization]:
     from the statistics, less those that are the same body as a partner under a statistics code."""
     partners = partner_organizations()
     return (
-        Organization.objects.exclude(
-            Q(name_en__in=partners.values("name_en")) & ~Q(pk__in=partners.values("pk"))
-        )
+        Organization.objects.filter(partner__isnull=True)
+        .exclude(Q(name_en__in=partners.values("name_en")) & ~Q(pk__in=partners.values("pk")))
         .annotate(is_partner=Exists(partners.filter(pk=OuterRef("pk"))))
         .order_by("-is_partner", "code")
     )

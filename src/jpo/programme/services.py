@@ -239,6 +239,15 @@ def reference_organizations() -> list[dict[str, Any]]:
     return list(_read_yaml("organizations.yaml")["organizations"])
 
 
+def census_partner_codes() -> dict[str, str]:
+    """Codes of the staff statistics -> the partner's code (`census_codes` in organizations.yaml)."""
+    return {
+        str(census).strip().upper(): str(row["code"])
+        for row in reference_organizations()
+        for census in row.get("census_codes") or []
+    }
+
+
 def reference_ministries() -> list[dict[str, Any]]:
     rows = _read_yaml("ministries.yaml")["ministries"]
     for row in rows:
@@ -437,6 +446,11 @@ def programme_load_reference_data(
             if isinstance(exc, ReferenceDataError):
                 raise
             raise ReferenceDataError(f"{where}: {exc}") from exc
+    for row in reference_organizations():
+        codes = [str(c) for c in row.get("census_codes") or []]
+        if codes and row.get("code") in organizations:
+            partner = organizations[row["code"]]
+            Organization.objects.filter(code__in=codes).exclude(pk=partner.pk).update(partner=partner)
     for i, row in enumerate(reference_ministries(), start=1):
         if only_missing and row.get("code") in present_ministries:
             counts["ministries"].add("unchanged")

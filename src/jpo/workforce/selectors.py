@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from jpo.placement.models import Dispatch, Outcome, OutcomeKind
 from jpo.programme.labels import published_date_label
-from jpo.workforce.importing import member_state_names
+from jpo.programme.models import Organization
+from jpo.workforce.importing import member_state_names, normalize_org_code
 from jpo.workforce.models import (
     Category,
     CensusImport,
@@ -388,11 +389,11 @@ def table_former_jpos() -> Table:
             _("Source"),
         ],
     )
-    for fig in FormerJpoFigure.objects.select_related("organization"):
+    for fig in FormerJpoFigure.objects.select_related("organization__partner"):
         table.add(
             [
                 fig.reference_shown,
-                fig.organization.code if fig.organization else _("All organizations"),
+                fig.organization.reported_as.code if fig.organization else _("All organizations"),
                 _("Senior (D-1 and above)") if fig.senior_only else _("All professional and higher"),
                 fig.former_jpos if fig.former_jpos is not None else "",
                 fig.of_staff if fig.of_staff is not None else "",
@@ -443,10 +444,16 @@ def table_organizations() -> Table:
     codes = sorted(
         set(staff) | set(latest_japanese), key=lambda c: -(staff.get(c, {}).get(last, 0) if last else 0)
     )
+    # A code linked to a partner (CEB's "UN" is the UN Secretariat) shows the partner's name beside it.
+    partners = {
+        normalize_org_code(o.code): o.partner
+        for o in Organization.objects.filter(partner__isnull=False).select_related("partner")
+    }
     for code in codes:
         jp = latest_japanese.get(code)
+        partner = partners.get(normalize_org_code(code))
         table.add(
-            [code]
+            [f"{partner.name} ({code})" if partner is not None else code]
             + [staff.get(code, {}).get(d, "") for d in ordered_dates]
             + [jp[1] if jp else "", f"{jp[0].isoformat()} {CensusSource(jp[2]).label}" if jp else ""],
             _(

@@ -18,6 +18,7 @@ from jpo.accounts.services import audit_record
 from jpo.core.tabular import ImportRefused, RowError, count_data_rows, read_rows
 from jpo.leases import heartbeat, stale
 from jpo.programme.models import Organization
+from jpo.programme.services import census_partner_codes
 from jpo.workforce import reference
 from jpo.workforce.importing import (
     COLUMNS,
@@ -298,6 +299,7 @@ def workforce_organization_get_or_create(*, ceb_code: str) -> tuple[Organization
     wanted = normalize_org_code(ceb_code)
     for organization in Organization.objects.all():
         if normalize_org_code(organization.code) == wanted:
+            _partner_link(organization, ceb_code)
             return organization, False
     name_en, name_ja, kind = reference.CEB_ORGANIZATIONS.get(ceb_code, (ceb_code, ceb_code, "other"))
     organization = Organization.objects.create(
@@ -308,7 +310,20 @@ def workforce_organization_get_or_create(*, ceb_code: str) -> tuple[Organization
         source=_("Created from the CEB personnel statistics organization code %(code)s.")
         % {"code": ceb_code},
     )
+    _partner_link(organization, ceb_code)
     return organization, True
+
+
+def _partner_link(organization: Organization, ceb_code: str) -> None:
+    """Link a statistics code to the partner it stands for (organizations.yaml `census_codes`), so the
+    figures show the partner's name and pickers offer the partner once."""
+    partner_code = census_partner_codes().get(ceb_code.strip().upper())
+    if partner_code is None or organization.partner_id is not None or organization.code == partner_code:
+        return
+    partner = Organization.objects.filter(code=partner_code).first()
+    if partner is not None:
+        organization.partner = partner
+        organization.save(update_fields=["partner"])
 
 
 def _ceb_organization_rows(content: bytes) -> Iterator[tuple[int, list[str]]]:

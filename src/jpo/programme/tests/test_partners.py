@@ -108,3 +108,4 @@ def test_the_organizations_page_lists_statistics_codes_apart(client) -> None:
     assert "UN-SECRETARIAT — United Nations Secretariat" in table
     assert "<td>UN —" not in table and "ILO" not in table
     assert ">UN</abbr>" in statistics and ">ILO</abbr>" in statistics
+    assert ">UN</abbr> (the census code of UN-SECRETARIAT)" in statistics  # linked: organizations.yaml
