@@ -12,7 +12,7 @@ from jpo.accounts.models import AuditEvent, Role, User
 from jpo.applications.models import Application
 from jpo.applications.workflow import CORRECTIONS, Status
 from jpo.core.errors import NotFound
-from jpo.programme.models import Cycle, TrackKind
+from jpo.programme.models import Cycle, Organization, TrackKind
 from jpo.selection.models import (
     ConflictOfInterest,
     Interview,
@@ -180,6 +180,16 @@ def focal_candidate(*, user: User, pk: int) -> Application:
     return application
 
 
+FORWARD_STATUSES = (Status.SHORTLISTED, Status.FORWARDED, Status.SELECTED, Status.NOT_SELECTED)
+
+
+def organization_track_organizations(*, cycle: Cycle) -> list[Organization]:
+    """The organizations running the cycle's organization track (where its candidates are forwarded)."""
+    return list(
+        Organization.objects.filter(tracks__cycle=cycle, tracks__kind=TrackKind.ORGANIZATION).order_by("code")
+    )
+
+
 def stage_two_overview(*, cycle: Cycle) -> dict[str, Any]:
     interviews = (
         Interview.objects.filter(application__cycle=cycle)
@@ -193,16 +203,9 @@ def stage_two_overview(*, cycle: Cycle) -> dict[str, Any]:
         .prefetch_related("panel")
         .order_by("starts_at")
     )
-    forwarded = (
-        Application.objects.filter(
-            cycle=cycle,
-            track__kind=TrackKind.ORGANIZATION,
-            status__in=(Status.SHORTLISTED, Status.FORWARDED, Status.SELECTED, Status.NOT_SELECTED),
-        )
-        .select_related("applicant", "forwarded_to", "track")
-        .prefetch_related("track__organizations")
-        .order_by("receipt_number")
-    )
+    forwarded = Application.objects.filter(
+        cycle=cycle, track__kind=TrackKind.ORGANIZATION, status__in=FORWARD_STATUSES
+    ).select_related("applicant", "forwarded_to", "track")
     reviewers = User.objects.filter(role=Role.REVIEWER, is_active=True).order_by("username")
     return {"interviews": interviews, "slots": slots, "forwarded": forwarded, "reviewers": reviewers}
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,6 +79,32 @@ def application_forward(
             reason=f"forwarded to {organization.code}",
             expected_version=expected_version,
         )
+
+
+def applications_forward(
+    *, applications: QuerySet[Application], organization: Organization, actor: User
+) -> int:
+    """Forward the shortlisted organization-track applications among ``applications`` (ticked by the
+    officer, or every one matching a filter) to ``organization``: all or none. Those already forwarded
+    or decided are left as they are. Returns how many were forwarded."""
+    with transaction.atomic():
+        chosen = list(
+            applications.filter(status=Status.SHORTLISTED, track__kind=TrackKind.ORGANIZATION)
+            .select_related("track", "applicant", "cycle")
+            .order_by("pk")
+        )
+        if not chosen:
+            raise SelectionError(
+                _("None of the chosen candidates is shortlisted and waiting to be forwarded.")
+            )
+        for application in chosen:
+            application_forward(
+                application=application,
+                organization=organization,
+                actor=actor,
+                expected_version=application.version,
+            )
+    return len(chosen)
 
 
 def cycle_forward_shortlisted(*, cycle: Cycle, actor: User) -> tuple[int, list[Application]]:

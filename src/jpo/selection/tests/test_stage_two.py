@@ -218,3 +218,40 @@ def test_slots_refuse_bad_times_and_panels(cycle: Any, officer: Any, make_user: 
             panel=[officer],
         )
     assert err.value.field == "panel"
+
+
+def test_the_officer_forwards_ticked_candidates_or_every_match_to_one_organization(
+    make_submitted: Any, cycle: Any, officer: Any, make_reviewers: Any, clock: Any, client: Any
+) -> None:
+    from django.urls import reverse
+
+    first = make_submitted(track="organization")
+    second = make_submitted(track="organization")
+    third = make_submitted(track="organization")
+    mofa = make_submitted()
+    (reviewer,) = make_reviewers(1)
+    shortlist_all(cycle, officer, reviewer, clock)
+    undp = Organization.objects.get(code="UNDP")
+    client.force_login(officer)
+    page = client.get(reverse("selection:stage_two", args=[cycle.fiscal_year])).content.decode()
+    assert page.count('name="f-ids"') == 3  # one tick per shortlisted candidate, no select per row
+    url = reverse("selection:forward_all", args=[cycle.fiscal_year])
+    # Nothing ticked, a malformed tick, or no organization: refused, nothing forwarded.
+    assert client.post(url, {"organization": undp.pk}).status_code == 400
+    assert client.post(url, {"organization": undp.pk, "f-ids": ["x"]}).status_code == 400
+    assert client.post(url, {"organization": "", "f-ids": [first.pk]}).status_code == 400
+    assert (
+        client.post(url, {"organization": undp.pk, "f-ids": [mofa.pk]}).status_code == 400
+    )  # not this track
+    assert not type(first).objects.filter(status=Status.FORWARDED).exists()
+    assert client.post(url, {"organization": undp.pk, "f-ids": [first.pk]}).status_code == 302
+    first.refresh_from_db()
+    assert (first.status, first.forwarded_to) == (Status.FORWARDED, undp)
+    # Every candidate matching the filter (here: a search for one receipt number) and only those.
+    response = client.post(
+        url, {"organization": undp.pk, "f-scope": "matching", "f-q": second.receipt_number}
+    )
+    assert response.status_code == 302
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert second.status == Status.FORWARDED and third.status == Status.SHORTLISTED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,7 +20,7 @@ from jpo.accounts.access import request_user, role_required
 from jpo.accounts.models import Role, User
 from jpo.applications.services import personal_data_read
 from jpo.applications.workflow import Status
-from jpo.core.listing import Column, Filter, listing
+from jpo.core.listing import Column, Filter, chosen, listing
 from jpo.outbox.models import EmailState
 from jpo.programme.models import Cycle, Organization
 from jpo.safety.downloads import bytes_download
@@ -390,13 +391,141 @@ def ranking(request: HttpRequest, fy: int) -> HttpResponse:
 # --- Stage two -------------------------------------------------------------------------------------
 
 
+INTERVIEW_COLUMNS = (
+    Column(_lazy("Receipt number"), "receipt", ("application__receipt_number",)),
+    Column(
+        _lazy("Applicant"),
+        "name",
+        ("application__applicant__family_name", "application__applicant__given_name"),
+    ),
+    Column(_lazy("Status"), "status", ("application__status",)),
+    Column(_lazy("Slot"), "slot", ("slot__starts_at",)),
+    Column(_lazy("Panel scores"), "mean", ("mean",)),
+    Column(_lazy("Written task"), "task", ("written_task_score",)),
+)
+SLOT_COLUMNS = (
+    Column(_lazy("Time (Tokyo)"), "time", ("starts_at",)),
+    Column(_lazy("Meeting link")),
+    Column(_lazy("Panel")),
+    Column(
+        _lazy("Candidate"),
+        "candidate",
+        ("interview__application__applicant__family_name", "interview__application__applicant__given_name"),
+    ),
+)
+FORWARD_COLUMNS = (
+    Column(_lazy("Receipt number"), "receipt", ("receipt_number",)),
+    Column(_lazy("Applicant"), "name", ("applicant__family_name", "applicant__given_name")),
+    Column(_lazy("Status"), "status", ("status",)),
+    Column(_lazy("Organization"), "org", ("forwarded_to__code",)),
+)
+YES, NO = "yes", "no"
+
+
+def _yes_no(label: Any, lookup: str) -> Filter:
+    """A filter "yes/no" on whether `lookup` (a relation) is set."""
+    return Filter(
+        lookup.split("__")[0],
+        label,
+        choices=[(YES, _lazy("Yes")), (NO, _lazy("No"))],
+        apply=lambda rows, value: rows.filter(**{f"{lookup}__isnull": value == NO}),
+    )
+
+
+def _interview_filters() -> tuple[Filter, ...]:
+    return (
+        Filter(
+            "status",
+            _lazy("Status"),
+            "application__status",
+            choices=[(s.value, s.label) for s in selectors.FINAL_STATUSES],
+        ),
+        _yes_no(_lazy("Slot chosen"), "slot"),
+        Filter(
+            "q",
+            _lazy("Receipt number or name"),
+            (
+                "application__receipt_number__icontains",
+                "application__applicant__family_name__icontains",
+                "application__applicant__given_name__icontains",
+            ),
+        ),
+    )
+
+
+SLOT_FILTERS = (_yes_no(_lazy("Slot taken"), "interview"),)
+
+
+def _forward_filters(organizations: list[Organization]) -> tuple[Filter, ...]:
+    return (
+        Filter(
+            "status",
+            _lazy("Status"),
+            "status",
+            choices=[(s.value, s.label) for s in selectors.FORWARD_STATUSES],
+        ),
+        Filter(
+            "org",
+            _lazy("Organization"),
+            "forwarded_to_id",
+            choices=[(o.pk, o.code) for o in organizations],
+        ),
+        Filter(
+            "q",
+            _lazy("Receipt number or name"),
+            (
+                "receipt_number__icontains",
+                "applicant__family_name__icontains",
+                "applicant__given_name__icontains",
+            ),
+        ),
+    )
+
+
+FORWARD_PREFIX = "f-"
+
+
 @officer_only
 @require_GET
 def stage_two(request: HttpRequest, fy: int) -> HttpResponse:
+    """Stage two, three lists each paged, sorted and filtered in the database: the MOFA track's
+    interviews, the interview slots, and the organization track's candidates (forwarded in bulk)."""
     cycle = selectors.cycle_get(fy)
-    context = selectors.stage_two_overview(cycle=cycle)
-    context["cycle"] = cycle
-    return render(request, "selection/stage_two.html", context)
+    overview = selectors.stage_two_overview(cycle=cycle)
+    organizations = selectors.organization_track_organizations(cycle=cycle)
+    return render(
+        request,
+        "selection/stage_two.html",
+        {
+            "cycle": cycle,
+            "reviewers": overview["reviewers"],
+            "organizations": organizations,
+            "interviews": listing(
+                request,
+                overview["interviews"],
+                columns=INTERVIEW_COLUMNS,
+                filters=_interview_filters(),
+                default_sort="receipt",
+                prefix="i-",
+            ),
+            "slots": listing(
+                request,
+                overview["slots"],
+                columns=SLOT_COLUMNS,
+                filters=SLOT_FILTERS,
+                default_sort="time",
+                prefix="s-",
+            ),
+            "forwarded": listing(
+                request,
+                overview["forwarded"],
+                columns=FORWARD_COLUMNS,
+                filters=_forward_filters(organizations),
+                default_sort="receipt",
+                prefix=FORWARD_PREFIX,
+            ),
+        },
+    )
 
 
 @officer_only
@@ -415,8 +544,12 @@ def stage_two_invite(request: HttpRequest, fy: int) -> HttpResponse:
 @officer_only
 @require_POST
 def forward_all(request: HttpRequest, fy: int) -> HttpResponse:
+    """Forward every shortlisted candidate to their preferred organization; or, when an organization is
+    posted, the ticked candidates (or every one matching the filter) to that organization."""
     cycle = selectors.cycle_get(fy)
     back = reverse("selection:stage_two", args=[fy])
+    if "organization" in request.POST:
+        return _forward_chosen(request, cycle, back)
     try:
         n, left = stage_two_services.cycle_forward_shortlisted(cycle=cycle, actor=request_user(request))
     except SelectionError as error:
@@ -428,6 +561,29 @@ def forward_all(request: HttpRequest, fy: int) -> HttpResponse:
             _("%(receipt)s names no organization of the organization track: forward it by hand.")
             % {"receipt": application.receipt_number},
         )
+    return redirect(back)
+
+
+def _forward_chosen(request: HttpRequest, cycle: Cycle, back: str) -> HttpResponse:
+    organizations = selectors.organization_track_organizations(cycle=cycle)
+    organization = next(
+        (o for o in organizations if o.pk == parse_id(request.POST.get("organization"))), None
+    )
+    candidates = selectors.stage_two_overview(cycle=cycle)["forwarded"]
+    picked = chosen(request.POST, candidates, _forward_filters(organizations), prefix=FORWARD_PREFIX)
+    try:
+        if organization is None:
+            raise SelectionError(_("Organization: choose one."), field="organization")
+        if picked is None:
+            raise SelectionError(
+                _("Tick at least one row, or choose every row matching the filter."), field="ids"
+            )
+        n = stage_two_services.applications_forward(
+            applications=picked, organization=organization, actor=request_user(request)
+        )
+    except SelectionError as error:
+        return refused(request, error, back=back)
+    messages.success(request, _("%(n)s candidates forwarded to their organization.") % {"n": n})
     return redirect(back)
 
 

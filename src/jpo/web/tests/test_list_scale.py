@@ -30,7 +30,7 @@ from jpo.outbox.models import Email, EmailState
 from jpo.placement.models import AlumniRecord, Dispatch, Secondment
 from jpo.placement.tests import factories as f
 from jpo.programme.models import Post, Track
-from jpo.selection.models import Notification
+from jpo.selection.models import Interview, InterviewSlot, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -156,6 +156,34 @@ def _posts(n: int) -> None:
     )
 
 
+def _stage_two(n: int) -> None:
+    """`n` rows on each of stage two's three lists: MOFA-track interviews (half with a slot and a panel),
+    free slots, and shortlisted organization-track candidates."""
+    cycle = f.cycle(2024)
+    panel = f.officer()
+    start = timezone.now()
+    slots = InterviewSlot.objects.bulk_create(
+        InterviewSlot(
+            cycle=cycle,
+            starts_at=start + dt.timedelta(hours=i),
+            ends_at=start + dt.timedelta(hours=i, minutes=30),
+        )
+        for i in range(n)
+    )
+    InterviewSlot.panel.through.objects.bulk_create(
+        InterviewSlot.panel.through(interviewslot_id=slot.pk, user_id=panel.pk) for slot in slots
+    )
+    Interview.objects.bulk_create(
+        Interview(application=a, slot=slots[i] if i % 2 else None)
+        for i, a in enumerate(_applications(n, status=Status.INTERVIEW))
+    )
+    organization_track = Track.objects.get(cycle=cycle, kind="organization")
+    organization_track.organizations.add(f.organization("UNDP"))
+    Application.objects.filter(pk__in=[a.pk for a in _applications(n, status=Status.SHORTLISTED)]).update(
+        track=organization_track
+    )
+
+
 def _officer() -> User:
     return f.officer()
 
@@ -193,6 +221,7 @@ CASES: dict[str, Case] = {
     "alumni": Case(lambda: reverse("placement:alumni"), _alumni),
     "e-mails sent": Case(lambda: reverse("selection:notifications", args=[2024]), _notifications),
     "duplicates": Case(lambda: reverse("portal:officer_duplicates"), _duplicates),
+    "stage two": Case(lambda: reverse("selection:stage_two", args=[2024]), _stage_two),
     "posts": Case(lambda: reverse("placement:post_list") + "?cycle=2024&", _posts),
     "posts (focal point)": Case(
         lambda: reverse("placement:post_list") + "?cycle=2024&", _posts, _focal_point
@@ -237,11 +266,12 @@ def test_a_list_costs_the_same_queries_at_10_and_1000_rows(name: str) -> None:
     case.add(10)
     _read(client, url)  # warm the caches (session, content types)
     queries_10, _, page = _read(client, url)
-    assert "Rows 1–10 of 10" in page
+    lists = page.count('class="pager-total"')
+    assert page.count("Rows 1–10 of 10") == lists >= 1
     case.add(990)
     queries_1000, _, page = _read(client, url)
     assert queries_1000 == queries_10, name
-    assert "Rows 1–50 of 1,000" in page  # the total, and one page of rows
+    assert page.count("Rows 1–50 of 1,000") == lists  # the total, and one page of rows (of every list)
     assert 'aria-sort="' in page  # the sorted column's header
     sorted_page = _read(client, url + "&sort=-" + _first_sort_key(page))[2]
     assert "Rows 1–50 of 1,000" in sorted_page
