@@ -6,7 +6,6 @@ Shared by the imports (`services`) and the `jpo ranges` command. Line numbers ar
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -15,7 +14,9 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from jpo.core import tabular
 from jpo.core.errors import DomainError
+from jpo.core.tabular import ImportRefused
 
 ISO3 = re.compile(r"^[A-Z]{3}$")
 PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
@@ -48,49 +49,58 @@ Row = tuple[int, dict[str, str]]
 
 
 def read_rows(path: Path | str, *, required: Sequence[str]) -> list[Row]:
-    """The data rows of a UTF-8 CSV file (a byte-order mark is allowed) with its file line numbers."""
+    """The data rows of a CSV file (UTF-8, a byte-order mark allowed; read by jpo.core.tabular, which also
+    reads an XLSX workbook) with its file line numbers. Stops at the first problem (a RowError)."""
     name = str(path)
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = reader.fieldnames
-            if not header:
-                raise RowError(_("%(file)s is empty: a header row is needed") % {"file": name}, line=1)
-            header = [column.strip() for column in header]
-            reader.fieldnames = header
-            duplicates = sorted({c for c in header if header.count(c) > 1})
-            if duplicates:
-                raise RowError(
-                    _("the header names a column twice: %(columns)s") % {"columns": ", ".join(duplicates)},
-                    line=1,
-                )
-            missing = [column for column in required if column not in header]
-            if missing:
-                raise RowError(
-                    _("missing column(s) %(columns)s (the header must be %(header)s)")
-                    % {"columns": ", ".join(missing), "header": ",".join(required)},
-                    line=1,
-                )
-            rows: list[Row] = []
-            for record in reader:
-                line = reader.line_num
-                if None in record:
-                    raise RowError(_("more values than columns in the header"), line=line)
-                if all(not (value or "").strip() for value in record.values()):
-                    continue  # a blank line
-                for key, value in record.items():
-                    if "\x00" in (key or "") or "\x00" in (value or ""):
-                        raise RowError(_("contains a NUL character"), line=line, column=key)
-                rows.append((line, {key: (value or "").strip() for key, value in record.items()}))
-            return rows
-    except RowError:
-        raise
+        content = Path(path).read_bytes()
     except FileNotFoundError as exc:
         raise RowError(_("%(file)s: no such file") % {"file": name}) from exc
-    except UnicodeDecodeError as exc:
-        raise RowError(_("%(file)s is not UTF-8 text") % {"file": name}) from exc
-    except (OSError, csv.Error) as exc:
+    except OSError as exc:
         raise RowError(_("%(file)s cannot be read: %(error)s") % {"file": name, "error": exc}) from exc
+    header: list[str] = []
+
+    def check_header(cells: list[str]) -> bool:
+        header.extend(column.strip() for column in cells)
+        if not header:
+            empty(1, "", "")
+        duplicates = sorted({c for c in header if header.count(c) > 1})
+        if duplicates:
+            raise RowError(
+                _("the header names a column twice: %(columns)s") % {"columns": ", ".join(duplicates)},
+                line=1,
+            )
+        missing = [column for column in required if column not in header]
+        if missing:
+            raise RowError(
+                _("missing column(s) %(columns)s (the header must be %(header)s)")
+                % {"columns": ", ".join(missing), "header": ",".join(required)},
+                line=1,
+            )
+        return True
+
+    def empty(row: int, column: str, message: str) -> None:
+        raise RowError(_("%(file)s is empty: a header row is needed") % {"file": name}, line=1)
+
+    rows: list[Row] = []
+    try:
+        for line, cells in tabular.data_rows(
+            tabular.read_rows(content=content, file_name=name), header=check_header, error=empty
+        ):
+            if len(cells) > len(header):
+                raise RowError(_("more values than columns in the header"), line=line)
+            record = dict(zip(header, [*cells, *[""] * (len(header) - len(cells))], strict=True))
+            for key, value in record.items():
+                if "\x00" in key or "\x00" in value:
+                    raise RowError(_("contains a NUL character"), line=line, column=key)
+            rows.append((line, {key: value.strip() for key, value in record.items()}))
+    except ImportRefused as exc:
+        if isinstance(exc.__cause__, UnicodeDecodeError):
+            raise RowError(_("%(file)s is not UTF-8 text") % {"file": name}) from exc
+        raise RowError(
+            _("%(file)s cannot be read: %(error)s") % {"file": name, "error": exc.errors[0].message}
+        ) from exc
+    return rows
 
 
 def parse_iso3(value: str, *, line: int, column: str = "iso3") -> str:
