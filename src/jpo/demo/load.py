@@ -113,7 +113,13 @@ from jpo.selection.models import (
     ScreeningOutcome,
 )
 from jpo.selection.services.order import window_gate
-from jpo.selection.services.reviews import CriterionInput, review_submit, reviews_assign, rubric_save
+from jpo.selection.services.reviews import (
+    CriterionInput,
+    ReviewInput,
+    reviews_assign,
+    reviews_submit_bulk,
+    rubric_save,
+)
 from jpo.selection.services.screening import cycle_screen, screenings_override_bulk
 from jpo.selection.services.stage_two import interview_score_submit, slot_create, written_task_record
 
@@ -817,7 +823,7 @@ def _override(staged: list[_Staged], *, officer: User, after_screened_out: bool)
 
 def _review(staged: list[_Staged], *, users: dict[str, User], seed: int, now: dt.datetime) -> int:
     """The reviews of the applications under review (or past it): a rubric where the cycle has none, two
-    of the three demo reviewers assigned to each (`reviews_assign`), and their reviews (`review_submit`),
+    of the three demo reviewers assigned to each (`reviews_assign`), and their reviews (`reviews_submit_bulk`),
     all of them once the application has moved on; while it is still under review the `reviewer` login's
     own reviews are left to do. Shortlisted applications score higher. Dated within the review stage."""
     officer = users["officer"]
@@ -842,7 +848,8 @@ def _review(staged: list[_Staged], *, users: dict[str, User], seed: int, now: dt
         rubric = Rubric.objects.prefetch_related("criteria").get(cycle=cycle)
         criteria = list(rubric.criteria.all())
         by_id = {s.application.pk: s for s in items}
-        dated = []
+        inputs: list[ReviewInput] = []
+        times: list[dt.datetime] = []
         for assignment in ReviewAssignment.objects.filter(application_id__in=list(by_id)).select_related(
             "reviewer"
         ):
@@ -859,15 +866,19 @@ def _review(staged: list[_Staged], *, users: dict[str, User], seed: int, now: dt
                 low = min(high, low + 2)
             else:
                 high = max(low, high - 1)
-            review = review_submit(
-                assignment_id=assignment.pk,
-                reviewer=assignment.reviewer,
-                scores={str(c.pk): rng.randint(low, high) for c in criteria},
-                comment="Synthetic review (jpo demo)",
+            inputs.append(
+                ReviewInput(
+                    assignment_id=assignment.pk,
+                    reviewer=assignment.reviewer,
+                    scores={str(c.pk): rng.randint(low, high) for c in criteria},
+                    comment="Synthetic review (jpo demo)",
+                )
             )
             end = min(s.app.steps[i + 1].at, now) if moved_on else now
-            review.submitted_at = _between(start, end, rng.uniform(0.2, 0.8))
-            dated.append(review)
+            times.append(_between(start, end, rng.uniform(0.2, 0.8)))
+        dated = reviews_submit_bulk(reviews=inputs)
+        for review, at in zip(dated, times, strict=True):
+            review.submitted_at = at
         rows_update(Review, ["submitted_at"], dated)
         submitted += len(dated)
     return submitted

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jpo.accounts import access
-from jpo.accounts.models import Role, User
+from jpo.accounts.models import AuditEvent, Role, User
 from jpo.accounts.services import audit_record
 from jpo.applications.models import Application
 from jpo.applications.workflow import Status
@@ -353,6 +353,78 @@ def review_submit(*, assignment_id: int, reviewer: User, scores: dict[str, Any],
     except IntegrityError:  # a double click racing the first submission
         raise Conflict(_("You already submitted this review; it cannot be submitted twice.")) from None
     return review
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    assignment_id: int
+    reviewer: User
+    scores: dict[str, Any]
+    comment: str = ""
+
+
+def reviews_submit_bulk(*, reviews: Sequence[ReviewInput]) -> list[Review]:
+    """Submit many reviews at once (a loader of past years: `jpo demo`), each checked as `review_submit`
+    checks one: the assignment is the reviewer's (`access.scope_review_assignments`), the application
+    under review, every criterion scored on its rubric's scale, not submitted before. One refusal
+    refuses all, before anything is written. Written in bulk, with one audit row per review; returned in
+    the order given."""
+    if not reviews:
+        return []
+    found: dict[int, ReviewAssignment] = {}
+    by_reviewer: dict[int, tuple[User, list[int]]] = {}
+    for entry in reviews:
+        by_reviewer.setdefault(entry.reviewer.pk, (entry.reviewer, []))[1].append(entry.assignment_id)
+    for reviewer, ids in by_reviewer.values():
+        theirs = access.scope_review_assignments(
+            reviewer, ReviewAssignment.objects.select_related("application__cycle")
+        ).filter(pk__in=ids)
+        found.update({a.pk: a for a in theirs if a.reviewer_id == reviewer.pk})
+    rubrics: dict[int, Rubric] = {}
+    rows: list[tuple[ReviewAssignment, ReviewInput, dict[RubricCriterion, int], Decimal]] = []
+    for entry in reviews:
+        assignment = found.get(entry.assignment_id)
+        if assignment is None:
+            raise NotAllowed(_("This review is not assigned to you."))
+        application = assignment.application
+        if application.cycle_id not in rubrics:
+            rubrics[application.cycle_id] = _rubric(application.cycle)
+        if application.status != Status.UNDER_REVIEW:
+            raise SelectionError(_("The document review of this application is closed."))
+        parsed, total = review_scores_parse(rubrics[application.cycle_id], entry.scores)
+        rows.append((assignment, entry, parsed, total))
+    with transaction.atomic():
+        if Review.objects.filter(assignment_id__in=list(found)).exists():
+            raise Conflict(_("You already submitted this review; it cannot be submitted twice."))
+        created = Review.objects.bulk_create(
+            [Review(assignment=a, total=total, comment=e.comment.strip()) for a, e, _p, total in rows]
+        )
+        ReviewScore.objects.bulk_create(
+            [
+                ReviewScore(review=review, criterion=c, score=score)
+                for review, (_a, _e, parsed, _t) in zip(created, rows, strict=True)
+                for c, score in parsed.items()
+            ],
+            batch_size=1000,
+        )
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    actor=e.reviewer,
+                    action="selection.review_submitted",
+                    target_type=Application._meta.label_lower,
+                    target_id=str(a.application_id),
+                    data={
+                        "assignment": a.pk,
+                        "total": str(total),
+                        "scores": {c.name: score for c, score in parsed.items()},
+                    },
+                )
+                for a, e, parsed, total in rows
+            ],
+            batch_size=1000,
+        )
+    return created
 
 
 def shortlist_close(

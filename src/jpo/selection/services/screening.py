@@ -574,9 +574,9 @@ def screenings_override_bulk(
                     },
                 )
             )
-        ScreeningCriterion.objects.bulk_update(
-            rows, ["override", "override_reason", "override_by", "override_at"], batch_size=500
+        bulksql.rows_update(
+            ScreeningCriterion, ["override", "override_reason", "override_by", "override_at"], rows
         )
-        Screening.objects.bulk_update(changed, ["outcome", "version"], batch_size=500)
+        bulksql.rows_update(Screening, ["outcome", "version"], changed)
         AuditEvent.objects.bulk_create(events, batch_size=500)
     return len(changed)

@@ -208,3 +208,39 @@ def test_closing_waits_for_outstanding_reviews(
     with pytest.raises(SelectionError) as err:
         reviews.shortlist_close(cycle=cycle, actor=officer, cutoff=1)
     assert "not submitted" in err.value.message
+
+
+def test_reviews_submitted_in_bulk_are_checked_like_one_and_refused_together(
+    make_submitted: Any, cycle: Any, officer: Any, make_reviewers: Any
+) -> None:
+    a, b = make_submitted(), make_submitted()
+    screen_and_accept(cycle, officer)
+    set_rubric(cycle, officer, reviewers_per_application=1)
+    r1, r2 = make_reviewers(2)
+    reviews.reviews_assign(cycle=cycle, actor=officer)
+    first, second = ReviewAssignment.objects.filter(application__in=[a, b]).order_by("application_id")
+    motivation, experience = Rubric.objects.get(cycle=cycle).criteria.all()
+    good = {str(motivation.pk): "5", str(experience.pk): "2"}
+    ok = reviews.ReviewInput(assignment_id=first.pk, reviewer=first.reviewer, scores=good)
+    other = r2 if second.reviewer == r1 else r1
+    for bad, error in (
+        (reviews.ReviewInput(assignment_id=second.pk, reviewer=other, scores=good), NotAllowed),
+        (
+            reviews.ReviewInput(
+                assignment_id=second.pk, reviewer=second.reviewer, scores={str(motivation.pk): "6"}
+            ),
+            SelectionError,
+        ),
+    ):
+        with pytest.raises(error):
+            reviews.reviews_submit_bulk(reviews=[ok, bad])
+        assert not Review.objects.exists()  # one refusal refuses all
+    done = reviews.reviews_submit_bulk(
+        reviews=[ok, reviews.ReviewInput(assignment_id=second.pk, reviewer=second.reviewer, scores=good)]
+    )
+    assert [r.assignment_id for r in done] == [first.pk, second.pk]
+    assert [r.total for r in done] == [Decimal("4.000")] * 2
+    assert AuditEvent.objects.filter(action="selection.review_submitted").count() == 2
+    with pytest.raises(Conflict):
+        reviews.reviews_submit_bulk(reviews=[ok])
+    assert Review.objects.count() == 2
