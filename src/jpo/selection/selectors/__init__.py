@@ -278,21 +278,16 @@ def reviewers_for_select() -> QuerySet[User]:
     return User.objects.filter(role=Role.REVIEWER, is_active=True).order_by("username")
 
 
-def reviewer_loads(*, cycle: Cycle) -> list[dict[str, Any]]:
-    rows = (
-        User.objects.filter(role=Role.REVIEWER)
-        .annotate(
-            assigned=Count("review_assignments", filter=Q(review_assignments__application__cycle=cycle)),
-            done=Count(
-                "review_assignments",
-                filter=Q(
-                    review_assignments__application__cycle=cycle, review_assignments__review__isnull=False
-                ),
-            ),
-        )
-        .order_by("username")
+def reviewer_loads(*, cycle: Cycle) -> QuerySet[User]:
+    """Every reviewer with ``assigned`` and ``done`` (reviews of ``cycle``): a queryset, the page sorts,
+    filters and pages it."""
+    return User.objects.filter(role=Role.REVIEWER).annotate(
+        assigned=Count("review_assignments", filter=Q(review_assignments__application__cycle=cycle)),
+        done=Count(
+            "review_assignments",
+            filter=Q(review_assignments__application__cycle=cycle, review_assignments__review__isnull=False),
+        ),
     )
-    return [{"reviewer": r, "assigned": r.assigned, "done": r.done} for r in rows]
 
 
 # -- one application's scores and decisions, with their corrections ---------------------------------

@@ -297,15 +297,28 @@ def conflicts(request: HttpRequest, fy: int) -> HttpResponse:
 @require_GET
 def reviews_overview(request: HttpRequest, fy: int) -> HttpResponse:
     cycle = selectors.cycle_get(fy)
-    return render(
+    page = listing(
         request,
-        "selection/reviews.html",
-        {
-            "cycle": cycle,
-            "loads": selectors.reviewer_loads(cycle=cycle),
-            "reviewers": selectors.reviewers_for_select(),
-        },
+        selectors.reviewer_loads(cycle=cycle),
+        columns=REVIEWER_COLUMNS,
+        filters=REVIEWER_FILTERS,
+        default_sort="name",
     )
+    return render(request, "selection/reviews.html", {"cycle": cycle, "listing": page})
+
+
+REVIEWER_COLUMNS = (
+    Column(_lazy("Reviewer"), "name", ("last_name", "first_name", "username")),
+    Column(_lazy("Assigned"), "assigned", ("assigned",)),
+    Column(_lazy("Submitted"), "done", ("done",)),
+)
+REVIEWER_FILTERS = (
+    Filter(
+        "q",
+        _lazy("Name"),
+        ("username__icontains", "first_name__icontains", "last_name__icontains"),
+    ),
+)
 
 
 @officer_only
@@ -313,8 +326,7 @@ def reviews_overview(request: HttpRequest, fy: int) -> HttpResponse:
 def reviews_assign(request: HttpRequest, fy: int) -> HttpResponse:
     cycle = selectors.cycle_get(fy)
     back = reverse("selection:reviews", args=[fy])
-    chosen = request.POST.getlist("reviewers")
-    ids = parse_ids(chosen)
+    ids = parse_ids(request.POST.getlist("reviewers") or request.POST.getlist("ids"))
     if ids is None:
         return refused(
             request, SelectionError(_("Reviewers: choose from the list."), field="reviewers"), back=back

@@ -184,6 +184,13 @@ def _stage_two(n: int) -> None:
     )
 
 
+def _reviewers(n: int) -> None:
+    User.objects.bulk_create(
+        User(username=f"reviewer{i}", email=f"reviewer{i}@example.jp", role=Role.REVIEWER)
+        for i in (next(_serial) for _ in range(n))
+    )
+
+
 def _officer() -> User:
     return f.officer()
 
@@ -221,6 +228,7 @@ CASES: dict[str, Case] = {
     "alumni": Case(lambda: reverse("placement:alumni"), _alumni),
     "e-mails sent": Case(lambda: reverse("selection:notifications", args=[2024]), _notifications),
     "duplicates": Case(lambda: reverse("portal:officer_duplicates"), _duplicates),
+    "reviewers": Case(lambda: reverse("selection:reviews", args=[2024]), _reviewers),
     "stage two": Case(lambda: reverse("selection:stage_two", args=[2024]), _stage_two),
     "posts": Case(lambda: reverse("placement:post_list") + "?cycle=2024&", _posts),
     "posts (focal point)": Case(
