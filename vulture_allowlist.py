@@ -31,7 +31,6 @@ PRIVATE, NATIONAL_GOVERNMENT, LOCAL_GOVERNMENT, INTERNATIONAL_ORGANIZATION, NGO,
 parameter_value, post_title, updated_at
 
 # --- templates read these attributes -------------------------------------------------------------------
-html_rows  # workforce/_table.html
 x_lower, x_upper, x_midpoint, x_staff  # representation/_chart.svg
 uncorrected  # selection/ranking.html
 refused_danger_levels  # programme/call_detail.html
