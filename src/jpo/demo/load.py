@@ -703,9 +703,9 @@ def _record_histories(
     record(1)
     overridden = _override(staged, officer=users["officer"], after_screened_out=True)
     record(2)
-    # Reviews and interviews: the previous cycle's (the one in its later stages).
+    # Reviews in every cycle; interviews in the previous cycle (the one in its later stages).
     recent = [s for s in staged if s.app.fiscal_year == plan.cycles[-2].fiscal_year]
-    reviews = _review(recent, users=users, seed=plan.seed, now=now)
+    reviews = _review(staged, users=users, seed=plan.seed, now=now)
     record(3)
     interviews, scores = _interview(recent, users=users, seed=plan.seed, now=now)
     record(4)
