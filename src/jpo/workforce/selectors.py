@@ -28,6 +28,7 @@ from jpo.workforce.models import (
     Sex,
     Target,
 )
+from jpo.workforce.notes import note_label
 from jpo.workforce.targets import TargetProgress
 
 RETAINED_KINDS = (OutcomeKind.REGULAR_POST_SAME, OutcomeKind.OTHER_ORGANIZATION)
@@ -90,7 +91,7 @@ class Observation:
             "source": self.source_label,
             "citation": self.citation,
         }
-        return f"{text} · {self.note}" if self.note else text
+        return f"{text} · {note_label(self.note)}" if self.note else text
 
 
 @dataclass
@@ -270,7 +271,7 @@ def table_mofa(series: JapanSeries) -> Table:
         first = total or senior or women
         assert first is not None
         citations = " ; ".join(dict.fromkeys(o.citation for o in (total, senior, women) if o))
-        notes = " ".join(dict.fromkeys(o.note for o in (total, senior, women) if o and o.note))
+        notes = " ".join(dict.fromkeys(note_label(o.note) for o in (total, senior, women) if o and o.note))
         table.add(
             [
                 first.label,
@@ -286,7 +287,7 @@ def table_mofa(series: JapanSeries) -> Table:
         )
     for variant, obs in series.variants:
         table.add(
-            [f"{obs.label} [{variant}]", obs.headcount, "", "", "", "", obs.citation, obs.note],
+            [f"{obs.label} [{variant}]", obs.headcount, "", "", "", "", obs.citation, note_label(obs.note)],
             obs.hover,
         )
     missing = series.missing_years()
