@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from jpo.programme.labels import get_language_short, published_date_label
@@ -127,6 +130,15 @@ class StaffCount(models.Model):
     def as_of_shown(self) -> str:
         """The date as published, in the reader's language: "March 2019" / "2019年3月" (programme.labels)."""
         return published_date_label(self.as_of_label) or self.as_of.isoformat()
+
+    @property
+    def published_range_shown(self) -> str:
+        """The range as published; where only the desirable midpoint was published ("desirable 203"), that
+        word in the reader's language."""
+        found = re.fullmatch(r"desirable (\d+)", self.published_range.strip())
+        if found:
+            return gettext("desirable %(count)s") % {"count": found.group(1)}
+        return self.published_range
 
 
 class PublishedStatusCount(models.Model):

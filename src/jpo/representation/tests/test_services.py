@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from jpo.accounts.models import AuditEvent
 from jpo.representation.models import (
@@ -215,3 +216,12 @@ def test_a_load_whose_process_was_killed_is_marked_failed_and_can_be_run_again()
     latest = ReferenceLoad.objects.exclude(pk=killed.pk).get()
     assert latest.status == ReferenceLoadStatus.DONE and latest.finished_at is not None
     assert all(_counts())
+
+
+def test_a_published_desirable_midpoint_reads_in_the_readers_language() -> None:
+    count = StaffCount(published_range="desirable 203")
+    with translation.override("ja"):
+        assert count.published_range_shown == "望ましい職員数 203"
+    with translation.override("en"):
+        assert count.published_range_shown == "desirable 203"
+    assert StaffCount(published_range="167-226").published_range_shown == "167-226"
