@@ -288,7 +288,7 @@ def check_age(profile: Profile, fy: int, info: CycleInfo, rules: Overlay | None)
         if outcome == NEEDS_REVIEW:
             tail_en, tail_ja = " so the answer depends on the date.", "。判定は基準日によって変わります。"
         else:
-            tail_en = ", the same answer whichever the date is."
+            tail_en = " the same answer whichever the date is."
             tail_ja = "。どの日付でも判定は同じです。"
         detail = (
             f"You were born on {t.d_en(birth)} and are {ages_en} on those dates,{tail_en}",

@@ -53,6 +53,18 @@ def format_instant(value: dt.datetime | None) -> str:
     return formats.date_format(local, "j F Y, H:i:s") + " (Japan time)"
 
 
+def window_stage(cycle: Cycle, now: dt.datetime) -> str:
+    """Where the cycle's application window stands at `now`, in a short phrase (a cell of a table of cycles)."""
+    opens, closes = cycle.applications_open, cycle.applications_close
+    if opens is None or closes is None:
+        return _("Application window not set")
+    if now < opens:
+        return _("Opens on %(date)s") % {"date": timezone.localtime(opens).strftime("%Y-%m-%d %H:%M")}
+    if not _closed_after(closes, now):
+        return _("Open until %(date)s") % {"date": timezone.localtime(closes).strftime("%Y-%m-%d %H:%M")}
+    return _("Closed on %(date)s") % {"date": timezone.localtime(closes).strftime("%Y-%m-%d")}
+
+
 def submission_refusal(cycle: Cycle, now: dt.datetime) -> str | None:
     """Why a submission at `now` is refused, or None when it is in time."""
     if cycle.applications_open is None or cycle.applications_close is None:

@@ -12,6 +12,7 @@ from jpo.accounts.models import AuditEvent, Role, User
 from jpo.applications.models import Application
 from jpo.applications.workflow import CORRECTIONS, Status
 from jpo.core.errors import NotFound
+from jpo.programme import windows
 from jpo.programme.models import Cycle, Organization, TrackKind
 from jpo.selection.models import (
     ConflictOfInterest,
@@ -40,6 +41,7 @@ __all__ = [
     "conflicts_for_cycle",
     "cycle_get",
     "cycle_overview",
+    "cycles_summary",
     "final_list",
     "focal_candidate",
     "focal_candidates",
@@ -58,6 +60,50 @@ def cycle_get(fiscal_year: int) -> Cycle:
     if cycle is None:
         raise NotFound
     return cycle
+
+
+# Groups of application statuses counted per cycle on the officer's list of cycles: each counts the
+# applications that reached that step, including those that went further. A withdrawn application keeps
+# no trace of its step in its status, so it counts as submitted only.
+_PAST_SCREENING = (
+    Status.ELIGIBLE,
+    Status.UNDER_REVIEW,
+    Status.SHORTLISTED,
+    Status.NOT_SHORTLISTED,
+)
+_STAGE_TWO = (
+    Status.INTERVIEW,
+    Status.PASSED,
+    Status.NOT_PASSED,
+    Status.RECOMMENDED,
+    Status.FORWARDED,
+    Status.SELECTED,
+    Status.NOT_SELECTED,
+)
+
+
+def cycles_summary(*, now: Any) -> list[dict[str, Any]]:
+    """Every cycle, newest first, with its window's stage at `now` and counts of its applications by step.
+
+    Two queries whatever the number of cycles: the cycles, and one aggregate of applications by cycle.
+    """
+    cycles = list(Cycle.objects.order_by("-fiscal_year"))
+    counts = {
+        row["cycle"]: row
+        for row in Application.objects.order_by()
+        .values("cycle")
+        .annotate(
+            submitted=Count("pk", filter=Q(submitted_at__isnull=False)),
+            eligible=Count("pk", filter=Q(status__in=_PAST_SCREENING + _STAGE_TWO)),
+            stage_two=Count("pk", filter=Q(status__in=_STAGE_TWO)),
+            selected=Count("pk", filter=Q(status=Status.SELECTED)),
+        )
+    }
+    empty = {"submitted": 0, "eligible": 0, "stage_two": 0, "selected": 0}
+    return [
+        {"cycle": c, "stage": windows.window_stage(c, now), **{k: counts.get(c.pk, empty)[k] for k in empty}}
+        for c in cycles
+    ]
 
 
 def cycle_overview(*, cycle: Cycle) -> dict[str, Any]:

@@ -55,7 +55,9 @@ officer_only = role_required(Role.OFFICER)
 @officer_only
 @require_GET
 def officer_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "selection/officer_home.html", {"cycles": Cycle.objects.order_by("-fiscal_year")})
+    return render(
+        request, "selection/officer_home.html", {"rows": selectors.cycles_summary(now=timezone.now())}
+    )
 
 
 @officer_only
