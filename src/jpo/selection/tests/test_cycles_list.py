@@ -62,8 +62,10 @@ def test_counts_and_stage_of_each_cycle_in_both_languages(client: Any, make_user
     _seed(open_cycle, [S.DRAFT, S.SUBMITTED, S.SUBMITTED, S.ELIGIBLE])
     _seed(
         closed,
-        [S.DRAFT, S.SUBMITTED, S.SCREENED_OUT, S.ELIGIBLE, S.UNDER_REVIEW, S.NOT_SHORTLISTED]
-        + [S.INTERVIEW, S.NOT_PASSED, S.RECOMMENDED, S.SELECTED, S.SELECTED, S.NOT_SELECTED, S.WITHDRAWN],
+        [
+            *(S.DRAFT, S.SUBMITTED, S.SCREENED_OUT, S.ELIGIBLE, S.UNDER_REVIEW, S.NOT_SHORTLISTED),
+            *(S.INTERVIEW, S.NOT_PASSED, S.RECOMMENDED, S.SELECTED, S.SELECTED, S.NOT_SELECTED, S.WITHDRAWN),
+        ],
     )
     client.force_login(make_user(Role.OFFICER))
     url = reverse("selection:officer_home")
