@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
@@ -82,14 +83,14 @@ _STAGE_TWO = (
 )
 
 
-def cycles_summary(*, now: Any) -> list[dict[str, Any]]:
+def cycles_summary(*, now: dt.datetime) -> list[dict[str, Any]]:
     """Every cycle, newest first, with its window's stage at `now` and counts of its applications by step.
 
     Two queries whatever the number of cycles: the cycles, and one aggregate of applications by cycle.
     """
     cycles = list(Cycle.objects.order_by("-fiscal_year"))
-    counts = {
-        row["cycle"]: row
+    counts: dict[int, dict[str, int]] = {
+        row["cycle"]: {k: row[k] for k in ("submitted", "eligible", "stage_two", "selected")}
         for row in Application.objects.order_by()
         .values("cycle")
         .annotate(
