@@ -1,15 +1,40 @@
 """How people read a fiscal year: FY2027 in English, 2027年度 in Japanese (the language of the request or
-of the e-mail being written). Codes for machines stay FY2027 (Cycle.code)."""
+of the e-mail being written). Codes for machines stay FY2027 (Cycle.code). Likewise a published date
+and a Member State's name."""
 
 from __future__ import annotations
 
+import csv
+import functools
 import re
+from pathlib import Path
 
 from django.utils.translation import get_language, gettext
 
 
 def fiscal_year_label(fiscal_year: int) -> str:
     return gettext("FY%(fy)s") % {"fy": fiscal_year}
+
+
+# Japanese short names of the UN Member States as the Ministry of Foreign Affairs writes them (each row
+# cites its source; docs/sources.md, section 5). The workforce census and the representation pages read
+# them, so they live here, below both.
+MEMBER_STATE_NAMES_JA_FILE = Path(__file__).resolve().parent / "reference" / "member_states_ja.csv"
+
+
+@functools.cache
+def member_state_names_ja() -> dict[str, str]:
+    """{ISO3: Japanese short name} of every UN Member State, from the shipped list."""
+    with MEMBER_STATE_NAMES_JA_FILE.open(encoding="utf-8", newline="") as f:
+        return {row["iso3"]: row["name_ja"] for row in csv.DictReader(f)}
+
+
+def member_state_label(iso3: str, name_en: str, language: str | None = None) -> str:
+    """A Member State's name in the reader's language: MOFA's Japanese short name on Japanese pages, the
+    English name given otherwise (or where the list has no Japanese name)."""
+    if (language or get_language_short()) == "ja":
+        return member_state_names_ja().get(iso3, name_en)
+    return name_en
 
 
 def get_language_short() -> str:

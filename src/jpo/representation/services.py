@@ -8,7 +8,6 @@ a changed value is updated. A load that changes something records a `DataLoad` a
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -25,6 +24,7 @@ from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
 from jpo.core.errors import DomainError
 from jpo.leases import LeaseLost, heartbeat, stale
+from jpo.programme.labels import member_state_names_ja
 from jpo.representation.models import (
     AssessmentRate,
     DataLoad,
@@ -54,9 +54,6 @@ SCALE_FILE = DATA_DIR / "un_scale_of_assessments.csv"
 POPULATION_FILE = DATA_DIR / "population.csv"
 STAFF_FILE = DATA_DIR / "japan_staff.csv"
 PUBLISHED_COUNTS_FILE = DATA_DIR / "published_status_counts.csv"
-# Japanese short names of the Member States as the Ministry of Foreign Affairs writes them.
-JAPANESE_NAMES_FILE = DATA_DIR / "member_states_ja.csv"
-SOURCE_JAPANESE_NAMES = "https://www.mofa.go.jp/mofaj/area/index.html"
 
 # Sources of the shipped files (data/SOURCES.md); a `source` column in a file takes precedence.
 SOURCE_MEMBER_STATES = (
@@ -217,17 +214,11 @@ def _write(
     return result
 
 
-def japanese_names() -> dict[str, str]:
-    """{ISO3: Japanese name} from the shipped list (MOFA's short names, SOURCE_JAPANESE_NAMES)."""
-    with JAPANESE_NAMES_FILE.open(encoding="utf-8", newline="") as f:
-        return {row["iso3"]: row["name_ja"] for row in csv.DictReader(f)}
-
-
 def member_states_import(*, path: Path | str = MEMBER_STATES_FILE, actor: User | None = None) -> ImportResult:
     """Columns iso3, m49, name, admission_date (blank allowed), optional name_ja and source. Without a
-    name_ja column the Japanese name comes from the shipped list."""
+    name_ja column the Japanese name comes from the shipped list (programme.labels.member_state_names_ja)."""
     rows = _read(path, ["iso3", "m49", "name", "admission_date"])
-    names_ja = japanese_names()
+    names_ja = member_state_names_ja()
     errors = _Errors(Path(path).name)
     wanted: dict[tuple[Any, ...], dict[str, Any]] = {}
     for line, row in rows:

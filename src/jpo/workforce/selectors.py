@@ -15,7 +15,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from jpo.placement.models import Dispatch, Outcome, OutcomeKind
-from jpo.programme.labels import published_date_label
+from jpo.programme.labels import member_state_label, published_date_label
 from jpo.programme.models import Organization
 from jpo.workforce.importing import member_state_names, normalize_org_code
 from jpo.workforce.models import (
@@ -517,7 +517,7 @@ def table_rankings() -> tuple[Table, list[dict[str, Any]]]:
                     Category(category).label,
                     position,
                     m[6] or "",
-                    f"{m[4]} {names.get(m[4], '')}".strip(),
+                    f"{m[4]} {member_state_label(m[4], names.get(m[4], ''))}".strip(),
                     m[5],
                     m[7],
                 ],

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.db import migrations, models
 
-NAMES = Path(__file__).resolve().parents[1] / "data" / "member_states_ja.csv"
+# The list moved to the programme app (both workforce and representation read it).
+NAMES = Path(__file__).resolve().parents[2] / "programme" / "reference" / "member_states_ja.csv"
 
 
 def fill_japanese_names(apps, schema_editor):  # type: ignore[no-untyped-def]

@@ -10,9 +10,10 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from jpo.programme.labels import member_state_label, member_state_names_ja
 from jpo.programme.models import Cycle
 from jpo.representation.models import MemberState
-from jpo.representation.services import MEMBER_STATES_FILE, japanese_names, member_states_import
+from jpo.representation.services import MEMBER_STATES_FILE, member_states_import
 from jpo.workforce.models import Target
 from jpo.workforce.reference import TARGETS
 
@@ -30,10 +31,50 @@ def test_fiscal_years_read_in_the_language_everywhere(language: str, expected: s
 def test_every_member_state_has_a_japanese_name_from_the_shipped_list() -> None:
     with MEMBER_STATES_FILE.open(encoding="utf-8-sig", newline="") as f:
         codes = [row["iso3"] for row in csv.DictReader(f)]
-    names = japanese_names()
+    names = member_state_names_ja()
     assert sorted(names) == sorted(codes)
     assert all(names.values()) and len(set(names.values())) == len(names)
     assert names["GBR"] == "英国" and names["JPN"] == "日本"
+    assert member_state_label("CHN", "China", "ja") == "中華人民共和国"
+    assert member_state_label("CHN", "China", "en") == "China"
+
+
+def test_the_japanese_names_cite_their_source_in_the_data() -> None:
+    from jpo.programme.labels import MEMBER_STATE_NAMES_JA_FILE
+
+    with MEMBER_STATE_NAMES_JA_FILE.open(encoding="utf-8", newline="") as f:
+        sources = {row["source"] for row in csv.DictReader(f)}
+    assert sources == {"MOFA list of countries and regions, https://www.mofa.go.jp/mofaj/area/index.html"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "shown", "refused"),
+    [
+        ("ja", ["JPN 日本", "CHN 中華人民共和国"], ["Japan", "China"]),
+        ("en", ["JPN Japan", "CHN China"], ["中華人民共和国"]),
+    ],
+)
+def test_workforce_rankings_name_member_states_in_the_language(
+    client: Any, language: str, shown: list[str], refused: list[str]
+) -> None:
+    """The rankings of the workforce page listed "CHN China" on Japanese pages."""
+    from django.urls import reverse
+
+    from jpo.accounts.models import Role, User
+    from jpo.workforce.services import workforce_load_reference_data
+
+    workforce_load_reference_data()
+    client.force_login(
+        User.objects.create_user(username="wf", email="wf@example.jp", password="x" * 12, role=Role.ANALYST)
+    )
+    client.cookies["jpo_language"] = language
+    html = client.get(reverse("workforce:dashboard")).content.decode()
+    rankings = html.split('id="table-rankings"', 1)[1].split("</table>", 1)[0]
+    for text in shown:
+        assert f">{text}<" in rankings, text
+    for text in refused:
+        assert f" {text}<" not in rankings, text
 
 
 @pytest.mark.django_db
