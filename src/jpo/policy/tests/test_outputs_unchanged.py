@@ -37,13 +37,19 @@ def generated_profiles(count: int, seed: int = 15) -> list[dict[str, Any]]:
         jobs = []
         for _ in range(rng.randrange(5)):
             start = dt.date(2000, 1, 1) + dt.timedelta(days=rng.randrange(26 * 365))
-            end = None if rng.random() < 0.4 else (start + dt.timedelta(days=rng.randrange(1, 1500))).isoformat()
+            end = (
+                None
+                if rng.random() < 0.4
+                else (start + dt.timedelta(days=rng.randrange(1, 1500))).isoformat()
+            )
             jobs.append(
                 {
                     "start": start.isoformat(),
                     "end": end,
                     "type": rng.choice(["full_time", "full_time", "part_time", "internship"]),
-                    "sector": rng.choice(["private", "national_government", "international_organization", None]),
+                    "sector": rng.choice(
+                        ["private", "national_government", "international_organization", None]
+                    ),
                 }
             )
         profile: dict[str, Any] = {
