@@ -39,7 +39,7 @@ from jpo.applications.models import (
     Submission,
 )
 from jpo.applications.workflow import CORRECTIONS, TRACK_ONLY, TRANSITIONS, Status
-from jpo.core.bulksql import rows_insert, rows_update
+from jpo.core.bulksql import id_set, rows_insert, rows_update
 from jpo.core.errors import DomainError
 from jpo.programme import windows
 from jpo.programme.models import Cycle, Organization, Post, Track, TrackKind
@@ -146,7 +146,7 @@ def applications_transition_bulk(
     refused: dict[int, str] = {}
     with transaction.atomic():
         current = (
-            Application.objects.filter(pk__in=ids)
+            Application.objects.filter(pk__in=id_set(ids))
             .select_for_update(of=("self",))
             .order_by()
             .values_list("pk", "status", "track__kind")
@@ -166,7 +166,7 @@ def applications_transition_bulk(
                 moved[pk] = status
         if not moved:
             return BulkMoves(moved, refused)
-        Application.objects.filter(pk__in=list(moved), status__in=sources).update(
+        Application.objects.filter(pk__in=id_set(moved), status__in=sources).update(
             status=target.value, version=F("version") + 1, updated_at=now
         )
 

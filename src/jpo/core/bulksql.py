@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
+from django.db.models.expressions import RawSQL
 
 
 def table(model: type[Model]) -> str:
@@ -41,6 +42,14 @@ def ids_match(column_sql: str, ids: Sequence[int]) -> tuple[str, Any]:
     if connection.vendor == "postgresql":
         return f"{column_sql} = ANY(%s)", list(ids)
     return f"{column_sql} IN (SELECT value FROM json_each(%s))", json.dumps(list(ids))  # noqa: S608
+
+
+def id_set(ids: Iterable[int]) -> RawSQL:
+    """`ids` as a subquery for the ORM (`filter(pk__in=bulksql.id_set(ids))`): one parameter however
+    many ids, where a list would make the ORM check and bind every id as a parameter of its own."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(ids)),))
 
 
 def fetch(sql: str, param: Any) -> list[tuple[Any, ...]]:

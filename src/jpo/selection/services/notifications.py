@@ -429,13 +429,13 @@ def notifications_prepare_bulk(*, application_ids: Sequence[int], status: str) -
     status changes; raises SelectionError (nothing queued) if a template cannot be rendered."""
     from django.utils import translation
 
-    from jpo.core.bulksql import ids_reserve, rows_insert
+    from jpo.core.bulksql import id_set, ids_reserve, rows_insert
     from jpo.programme.models import TrackKind
 
     if not application_ids:
         return []
     rows = (
-        Application.objects.filter(pk__in=application_ids)
+        Application.objects.filter(pk__in=id_set(application_ids))
         .order_by("pk")
         .values_list(
             "pk",

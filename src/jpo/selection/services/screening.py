@@ -384,7 +384,7 @@ def cycle_screening_apply(
     for chunk in _chunks(todo, chunk_size):
         with transaction.atomic():
             current = Screening.objects.filter(
-                application_id__in=chunk, outcome__in=list(TARGET)
+                application_id__in=bulksql.id_set(chunk), outcome__in=list(TARGET)
             ).values_list("application_id", "outcome", "rules_version", "application__status")
             groups: dict[Status, dict[int, str]] = {}
             for app_id, outcome, version, status in current:
