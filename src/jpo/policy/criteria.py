@@ -119,7 +119,12 @@ def _result(
 
 def _caveat(parameters: tuple[ParameterValue, ...]) -> tuple[str, str]:
     """A warning that the rule rests on a source that is weak (uncertain) or outside the official record."""
-    weak = [p.name for p in parameters if p.uncertain or p.external]
+    return _caveat_text(tuple(p.name for p in parameters if p.uncertain or p.external))
+
+
+@lru_cache(maxsize=_RULES_CACHE)
+def _caveat_text(weak: tuple[str, ...]) -> tuple[str, str]:
+    """The caveat naming these parameters: worded once, then shared by every applicant of the cycle."""
     if not weak:
         return "", ""
     names_en = "; ".join(_parameter_label(name, "en") for name in weak)
