@@ -25,12 +25,12 @@ from django_tasks import task
 from jpo.accounts.models import AuditEvent, User
 from jpo.accounts.services import audit_record
 from jpo.applications.models import Application
-from jpo.applications.selectors import application_profiles
+from jpo.applications.selectors import application_profiles_parsed
 from jpo.applications.services import applications_transition_bulk
 from jpo.applications.workflow import Status
 from jpo.core import bulksql
 from jpo.leases import LeaseLost, heartbeat, stale
-from jpo.policy import Overlay, ProfileError, evaluate, parse_cycle, rules_version
+from jpo.policy import Overlay, Profile, ProfileError, evaluate, parse_cycle, rules_version
 from jpo.programme.models import Cycle
 from jpo.programme.rules.selectors import effective_rules
 from jpo.selection.models import (
@@ -129,10 +129,12 @@ def screening_runs_expire(*, cycle: Cycle, now: dt.datetime) -> list[ScreeningRu
 
 
 def _evaluate(
-    profile: dict[str, Any], cycle: str | int, rules: Overlay | None
+    profile: tuple[dict[str, Any], Profile | None], cycle: str | int, rules: Overlay | None
 ) -> tuple[list[tuple[str, str, str, str]], str]:
+    """The criterion rows of one profile (given as read and, where it could be, already parsed)."""
+    data, parsed = profile
     try:
-        decision = evaluate(profile, cycle, rules=rules)
+        decision = evaluate(data if parsed is None else parsed, cycle, rules=rules)
     except (ProfileError, LookupError, ValueError) as exc:
         return [], str(exc)
     return [(c.id, str(c.outcome), c.message["en"], c.message["ja"]) for c in decision.criteria], ""
@@ -169,7 +171,8 @@ def _screen_chunk(
     than the rules themselves at 100,000 applications); changed ones through the ORM.
     """
     now = timezone.now()
-    profiles = application_profiles(ids)
+    read = application_profiles_parsed(ids)
+    profiles = {app_id: data for app_id, (data, _parsed) in read.items()}
     known = {
         app_id: (rules, digest)
         for app_id, rules, digest in bulksql.select_by_ids(
@@ -206,7 +209,7 @@ def _screen_chunk(
     created_criteria: list[ScreeningCriterion] = []
     deleted_criteria: list[int] = []
     for app_id in todo:
-        rows, error = _evaluate(profiles[app_id], policy_cycle, rules)
+        rows, error = _evaluate(read[app_id], policy_cycle, rules)
         digest = digests[app_id]
         engine = overall_outcome([r[1] for r in rows], error=error)
         old = existing.get(app_id)

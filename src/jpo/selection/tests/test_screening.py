@@ -400,3 +400,29 @@ def test_screening_only_some_and_the_officers_bulk_check_of_what_needs_review(
         screening.screenings_override_bulk(
             application_ids=[a.pk], outcomes=["failed"], to="passed", reason="x", actor=officer
         )
+
+
+def test_stored_criteria_are_the_rules_own_answers_and_a_refused_profile_is_named(
+    make_submitted: Any, cycle: Any
+) -> None:
+    """The bulk path reads profiles already parsed: what it stores is, word for word, what `evaluate`
+    answers for the profile as read; a stored value the contract refuses is reported as the rules
+    word it, with no criterion rows."""
+    from jpo.applications.models import Degree
+    from jpo.applications.selectors import application_profiles
+    from jpo.policy import evaluate
+
+    good, refused = make_submitted(), make_submitted()
+    Degree.objects.filter(application=refused).update(level="diploma")
+    screening.cycle_screen(cycle=cycle)
+    profile = application_profiles([good.pk])[good.pk]
+    expected = [
+        (c.id, c.outcome, c.message["en"], c.message["ja"]) for c in evaluate(profile, cycle.code).criteria
+    ]
+    stored = Screening.objects.get(application=good)
+    assert [
+        (c.criterion, c.outcome, c.message_en, c.message_ja) for c in stored.criteria.order_by("id")
+    ] == expected
+    bad = Screening.objects.get(application=refused)
+    assert bad.error == "degrees[0].level: not one of bachelor, master, doctorate ('diploma')"
+    assert bad.outcome == "needs_review" and not bad.criteria.exists()
