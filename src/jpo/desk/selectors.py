@@ -27,7 +27,7 @@ from jpo.applications.models import (
 from jpo.applications.workflow import Status
 from jpo.core.errors import NotFound
 from jpo.core.listing import MAX_TEXT, PAGE_SIZES, Column, Filter, Listing, listing
-from jpo.placement.models import Offer
+from jpo.placement.models import AlumniRecord, Offer
 from jpo.programme.labels import fiscal_year_label
 from jpo.programme.models import Cycle, Organization, TrackKind
 from jpo.selection.models import (
@@ -226,7 +226,8 @@ def applicant_get(*, user: User, pk: int) -> Applicant:
 def applicant_whole(*, user: User, applicant: Applicant) -> dict[str, Any]:
     """Everything about one person across cycles, in a fixed number of queries: each application with
     its declarations, documents, screening (per-criterion reasons), reviews, interview, notifications,
-    offers, dispatch and status history; the person's duplicates and who read their data."""
+    offers, dispatch and status history; the person's duplicates, their alumni records (the roster rows
+    linked to them) and who read their data. A focal point sees none of the last three."""
     full = access.is_officer(user)
     applications = list(
         access.scope_applicant_record(user, Application.objects.filter(applicant=applicant))
@@ -299,11 +300,17 @@ def applicant_whole(*, user: User, applicant: Applicant) -> dict[str, Any]:
         .select_related("actor")
         .order_by("-at", "-id")[:50]
     )
+    alumni = list(
+        AlumniRecord.objects.filter(applicant=applicant)
+        .select_related("organization")
+        .order_by("cohort_fiscal_year", "pk")
+    )
     return {
         "applicant": applicant,
         "applications": applications,
         "duplicates": duplicates,
         "reads": reads,
+        "alumni": alumni,
         "full": True,
     }
 

@@ -91,7 +91,9 @@ class ReminderAdmin(admin.ModelAdmin):
 
 @admin.register(AlumniRecord)
 class AlumniRecordAdmin(admin.ModelAdmin):
-    list_display = ["family_name", "given_name", "cohort_fiscal_year", "organization", "outcome"]
+    list_display = ["__str__", "cohort_fiscal_year", "organization", "outcome", "applicant"]
     list_filter = ["cohort_fiscal_year", "outcome"]
-    list_select_related = ["organization"]
-    search_fields = ["family_name", "given_name"]
+    list_select_related = ["organization", "applicant"]
+    search_fields = ["family_name", "given_name", "applicant__family_name", "applicant__given_name"]
+    # linking a roster row the import could not link: the applicant by its number
+    raw_id_fields = ["applicant", "dispatch", "batch"]

@@ -678,6 +678,10 @@ class AlumniImport(models.Model):
     )
     heartbeat_at = models.DateTimeField(_("last sign of progress"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    linked_count = models.PositiveIntegerField(_("rows linked to an applicant"), default=0)
+    unlinked_rows = models.JSONField(
+        _("rows not linked: their keys name more than one person"), default=list, blank=True
+    )
 
     class Meta:
         verbose_name = _("alumni import")
@@ -689,10 +693,29 @@ class AlumniImport(models.Model):
 
 
 class AlumniRecord(models.Model):
-    """A former JPO (or associate expert) since Japan joined the programme in 1974."""
+    """A former JPO (or associate expert) since Japan joined the programme in 1974.
 
-    family_name = models.CharField(_("family name"), max_length=100)
-    given_name = models.CharField(_("given name"), max_length=100)
+    Whose name it is: a person who applied through the system is an `Applicant`, and the applicant record
+    owns their name (family and given, with the kana readings). A record linked to its applicant keeps no
+    name of its own (`family_name` and `given_name` are empty) and shows the applicant's. Only an alumnus
+    the system knows from the roster alone (who never applied through it) has the roster's name here: that
+    row is then the person's only identity in the system.
+    """
+
+    applicant = models.ForeignKey(
+        "applications.Applicant",
+        verbose_name=_("applicant"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alumni_records",
+        help_text=_(
+            "The same person as this applicant: set from the dispatch, or on import by the receipt "
+            "number or by the e-mail address with the date of birth."
+        ),
+    )
+    family_name = models.CharField(_("family name"), max_length=100, blank=True)
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
     cohort_fiscal_year = models.PositiveSmallIntegerField(_("cohort (fiscal year)"))
     organization = models.ForeignKey(
         "programme.Organization",
@@ -731,7 +754,18 @@ class AlumniRecord(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["family_name", "given_name", "cohort_fiscal_year", "organization"],
+                condition=models.Q(applicant__isnull=True),
                 name="alumni_unique_person_cohort",
+            ),
+            models.UniqueConstraint(
+                fields=["applicant", "cohort_fiscal_year", "organization"],
+                condition=models.Q(applicant__isnull=False),
+                name="alumni_unique_applicant_cohort",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(applicant__isnull=False) | ~models.Q(family_name=""),
+                name="alumni_named_or_linked",
+                violation_error_message=_("An alumnus who is not an applicant needs a family name."),
             ),
             models.CheckConstraint(
                 condition=models.Q(cohort_fiscal_year__gte=1974) & models.Q(cohort_fiscal_year__lte=2100),
@@ -745,5 +779,7 @@ class AlumniRecord(models.Model):
 
     @property
     def full_name(self) -> str:
-        """The name in the order its script expects (jpo.core.names)."""
+        """The name in the order its script expects (jpo.core.names): the applicant's when linked."""
+        if self.applicant is not None:
+            return self.applicant.full_name
         return person_name(self.family_name, self.given_name)

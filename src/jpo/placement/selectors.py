@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
 from jpo.accounts import access
@@ -249,8 +250,15 @@ def _add(r: RetentionRow, kind: str | None, n: int) -> None:
 
 
 def alumni_list(*, cohort: int | None = None) -> QuerySet[AlumniRecord]:
-    records = AlumniRecord.objects.select_related("organization").order_by(
-        "-cohort_fiscal_year", "family_name", "given_name"
+    """The roster with each person's name where it lives: the applicant's for a linked record, the
+    roster's otherwise (`name_family`, `name_given` to sort by)."""
+    records = (
+        AlumniRecord.objects.select_related("organization", "applicant")
+        .annotate(
+            name_family=Coalesce("applicant__family_name", "family_name"),
+            name_given=Coalesce("applicant__given_name", "given_name"),
+        )
+        .order_by("-cohort_fiscal_year", "name_family", "name_given")
     )
     if cohort is not None:
         records = records.filter(cohort_fiscal_year=cohort)

@@ -1059,7 +1059,7 @@ def retention(request: HttpRequest) -> HttpResponse:
 
 ALUMNI_COLUMNS = (
     Column(gettext_lazy("Cohort"), "cohort", ("cohort_fiscal_year",)),
-    Column(gettext_lazy("Name"), "name", ("family_name", "given_name")),
+    Column(gettext_lazy("Name"), "name", ("name_family", "name_given")),
     Column(gettext_lazy("Organization"), "org", ("organization__code",)),
     Column(gettext_lazy("Civil servant"), "civil", ("is_civil_servant",)),
     Column(gettext_lazy("Outcome"), "outcome", ("outcome",)),
@@ -1097,7 +1097,13 @@ def _alumni_filters() -> tuple[Filter, ...]:
         Filter(
             "q",
             gettext_lazy("Name or current organization"),
-            ("family_name__icontains", "given_name__icontains", "current_organization__icontains"),
+            (
+                "family_name__icontains",
+                "given_name__icontains",
+                "applicant__family_name__icontains",
+                "applicant__given_name__icontains",
+                "current_organization__icontains",
+            ),
         ),
     )
 
@@ -1119,6 +1125,8 @@ def alumni(request: HttpRequest) -> HttpResponse:
                 status = 400
             else:
                 messages.success(request, _("%(n)s alumni imported.") % {"n": batch.row_count})
+                if batch.unlinked_rows:
+                    messages.warning(request, alumni_services.unlinked_message(batch))
                 return redirect("placement:alumni")
         else:
             status = 400
@@ -1140,6 +1148,8 @@ def alumni(request: HttpRequest) -> HttpResponse:
             ),
             "imports": AlumniImport.objects.select_related("imported_by")[:10],
             "columns": alumni_services.COLUMNS,
+            # the link to the person's page (desk): for those who may open it (officers see every applicant)
+            "applicant_links": access.is_officer(request_user(request)),
         },
         status=status,
     )

@@ -93,3 +93,17 @@ def test_the_focal_point_page_speaks_japanese(client: Any, world: dict[str, Any]
         reverse("desk:applicant", args=[world["person"].pk]), HTTP_ACCEPT_LANGUAGE="ja"
     ).content.decode()
     assert "貴機関に送付された" in page and "書類一式（PDF）" in page
+
+
+def test_the_alumni_records_of_the_person_show_to_officers_only(client: Any, world: dict[str, Any]) -> None:
+    from jpo.placement.models import AlumniRecord
+
+    person = world["person"]
+    AlumniRecord.objects.create(applicant=person, cohort_fiscal_year=2001, organization=world["undp"])
+    url = reverse("desk:applicant", args=[person.pk])
+    client.force_login(world["officer"])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Alumni roster" in page and reverse("placement:alumni") in page
+    client.force_login(world["focal"])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Alumni roster" not in page

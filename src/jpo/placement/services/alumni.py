@@ -1,5 +1,14 @@
 """The alumni roster (former JPOs since 1974), imported from CSV or XLSX (read by jpo.core.tabular):
-every row is validated, and the file is imported all or nothing."""
+every row is validated, and the file is imported all or nothing.
+
+An alumnus who applied through the system is linked to their `Applicant`, who owns their name (see
+`AlumniRecord`): a record made from a dispatch always (`alumni_from_dispatch`); a roster row when a reliable
+key names exactly one applicant — the receipt number of one of their applications, or their e-mail address
+together with their date of birth. A name is never a key. A row whose keys name several applicants, or
+whose receipt number and e-mail with date of birth name different ones, is imported without a link and
+listed on the import (`AlumniImport.unlinked_rows`) for an officer to check; nothing is guessed. The date
+of birth is read for the match only and not kept.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +18,19 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jpo.accounts import access
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
+from jpo.applications.models import Applicant, Application
 from jpo.core import tabular
+from jpo.core.errors import DomainError
 from jpo.core.tabular import ImportRefused, RowError
 from jpo.leases import LEASE, LeaseLost, heartbeat
-from jpo.placement.models import AlumniImport, AlumniImportStatus, AlumniRecord, OutcomeKind
+from jpo.placement.models import AlumniImport, AlumniImportStatus, AlumniRecord, Dispatch, OutcomeKind
 from jpo.programme.models import Organization
 from jpo.safety.numbers import NumberError, parse_int
 
@@ -32,6 +44,8 @@ COLUMNS = [
     "current_organization",
     "current_grade",
     "email",
+    "receipt_number",
+    "birth_date",
 ]
 REQUIRED = ["family_name", "given_name", "cohort_fiscal_year", "organization"]
 OPTIONAL = [c for c in COLUMNS if c not in REQUIRED]
@@ -90,17 +104,61 @@ def read_rows(*, name: str, content: bytes) -> list[Row]:
     return rows
 
 
-def validate_rows(rows: list[Row]) -> tuple[list[AlumniRecord], list[RowError]]:
+def _applicant_keys(rows: list[Row]) -> tuple[dict[str, int], dict[tuple[str, str], list[int]]]:
+    """The applicants the file's keys name, read in two queries: by receipt number, and by (e-mail
+    address lower-cased, date of birth as written) — anonymised applicants are never matched."""
+    receipts = {r for _n, row in rows if (r := row.get("receipt_number", "").strip())}
+    by_receipt = {
+        str(receipt): applicant_id
+        for receipt, applicant_id in Application.objects.filter(
+            receipt_number__in=receipts, applicant__purged_at__isnull=True
+        ).values_list("receipt_number", "applicant_id")
+    }
+    emails = {
+        e.lower()
+        for _n, row in rows
+        if (e := row.get("email", "").strip()) and row.get("birth_date", "").strip()
+    }
+    by_person: dict[tuple[str, str], list[int]] = {}
+    for pk, email, birth_date in (
+        Applicant.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=emails, purged_at__isnull=True)
+        .values_list("pk", "email_lower", "birth_date")
+        .order_by("pk")
+    ):
+        by_person.setdefault((email, birth_date.isoformat()), []).append(pk)
+    return by_receipt, by_person
+
+
+def _birth_date(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def validate_rows(rows: list[Row]) -> tuple[list[AlumniRecord], list[RowError], list[int]]:
+    """The records to write, the errors, and the rows imported without a link because their keys do
+    not name exactly one applicant (ambiguous, or the receipt number and the e-mail with date of birth
+    naming different people)."""
     organizations = {o.code.lower(): o for o in Organization.objects.all()}
     existing = set(
-        AlumniRecord.objects.values_list(
+        AlumniRecord.objects.filter(applicant__isnull=True).values_list(
             "family_name", "given_name", "cohort_fiscal_year", "organization__code"
         )
     )
     existing = {(f, g, y, c.lower()) for f, g, y, c in existing}
+    existing_linked = set(
+        AlumniRecord.objects.filter(applicant__isnull=False).values_list(
+            "applicant_id", "cohort_fiscal_year", "organization__code"
+        )
+    )
+    existing_linked = {(a, y, c.lower()) for a, y, c in existing_linked}
+    by_receipt, by_person = _applicant_keys(rows)
     seen: dict[tuple[Any, ...], int] = {}
     records: list[AlumniRecord] = []
     errors: list[RowError] = []
+    unlinked: list[int] = []
     for number, row in rows:
         row_errors: list[RowError] = []
         for column in REQUIRED:
@@ -158,6 +216,32 @@ def validate_rows(rows: list[Row]) -> tuple[list[AlumniRecord], list[RowError]]:
                         _("Not a valid e-mail address (at most %(n)s characters).") % {"n": EMAIL_MAX_LENGTH},
                     )
                 )
+        raw_birth = row.get("birth_date", "").strip()
+        birth_date = _birth_date(raw_birth) if raw_birth else None
+        if raw_birth and birth_date is None:
+            row_errors.append(
+                RowError(number, "birth_date", _("A date written year-month-day, e.g. 1990-04-01."))
+            )
+        receipt = row.get("receipt_number", "").strip()
+        if receipt and receipt not in by_receipt:
+            row_errors.append(
+                RowError(
+                    number,
+                    "receipt_number",
+                    _("No application has the receipt number “%(number)s”.") % {"number": receipt},
+                )
+            )
+        candidates = (
+            by_person.get((email.lower(), birth_date.isoformat()), []) if email and birth_date else []
+        )
+        applicant_id: int | None = None
+        if receipt in by_receipt:
+            applicant_id = by_receipt[receipt]
+            if candidates and applicant_id not in candidates:
+                applicant_id = None  # two keys, two people: reported, not guessed
+        elif len(candidates) == 1:
+            applicant_id = candidates[0]
+        ambiguous = applicant_id is None and (bool(candidates) or receipt in by_receipt)
         for column, limit in (
             ("family_name", 100),
             ("given_name", 100),
@@ -167,8 +251,10 @@ def validate_rows(rows: list[Row]) -> tuple[list[AlumniRecord], list[RowError]]:
             if len(row.get(column, "")) > limit:
                 row_errors.append(RowError(number, column, _("At most %(n)s characters.") % {"n": limit}))
         if not row_errors and organization is not None and year is not None:
-            key = (row["family_name"].strip(), row["given_name"].strip(), year, code)
-            if key in existing:
+            key: tuple[Any, ...] = (row["family_name"].strip(), row["given_name"].strip(), year, code)
+            if applicant_id is not None:
+                key = (applicant_id, year, code)
+            if key in existing or key in existing_linked:
                 row_errors.append(
                     RowError(
                         number,
@@ -185,10 +271,14 @@ def validate_rows(rows: list[Row]) -> tuple[list[AlumniRecord], list[RowError]]:
             errors.extend(row_errors)
             continue
         assert organization is not None and year is not None
+        if ambiguous:
+            unlinked.append(number)
         records.append(
             AlumniRecord(
-                family_name=row["family_name"].strip(),
-                given_name=row["given_name"].strip(),
+                applicant_id=applicant_id,
+                # the applicant owns the name of a linked alumnus; the roster's is kept only otherwise
+                family_name="" if applicant_id else row["family_name"].strip(),
+                given_name="" if applicant_id else row["given_name"].strip(),
                 cohort_fiscal_year=year,
                 organization=organization,
                 is_civil_servant=flag in TRUE,
@@ -200,7 +290,18 @@ def validate_rows(rows: list[Row]) -> tuple[list[AlumniRecord], list[RowError]]:
         )
     if not records and not errors:
         errors.append(RowError(2, "-", _("The file has no data rows.")))
-    return records, errors
+    return records, errors, unlinked
+
+
+def unlinked_message(batch: AlumniImport) -> str:
+    """What the officer is told of the rows imported without a link (empty when there is none)."""
+    if not batch.unlinked_rows:
+        return ""
+    return _(
+        "Rows %(rows)s: the receipt number or the e-mail address with the date of birth name more than one "
+        "person. They were imported without a link to an applicant; check them and link them in "
+        "Administration if they are the same person."
+    ) % {"rows": ", ".join(str(n) for n in batch.unlinked_rows)}
 
 
 def alumni_imports_expire(*, now: dt.datetime) -> int:
@@ -233,7 +334,7 @@ def alumni_import(*, actor: User | None, name: str, content: bytes) -> AlumniImp
     if actor is not None and not access.is_officer(actor):
         raise PermissionDenied
     rows = read_rows(name=name, content=content)
-    records, errors = validate_rows(rows)
+    records, errors, unlinked = validate_rows(rows)
     if errors:
         raise AlumniImportError(errors)
     now = timezone.now()
@@ -248,6 +349,8 @@ def alumni_import(*, actor: User | None, name: str, content: bytes) -> AlumniImp
             file_name=name[:200],
             imported_by=actor,
             row_count=len(records),
+            linked_count=sum(1 for r in records if r.applicant_id is not None),
+            unlinked_rows=unlinked,
             status=AlumniImportStatus.RUNNING,
             heartbeat_at=now,
         )
@@ -267,7 +370,12 @@ def alumni_import(*, actor: User | None, name: str, content: bytes) -> AlumniImp
                 actor=actor,
                 action="placement.alumni_import",
                 target=batch,
-                data={"rows": len(records), "file": name},
+                data={
+                    "rows": len(records),
+                    "file": name,
+                    "linked": batch.linked_count,
+                    "unlinked_rows": unlinked,
+                },
             )
     except LeaseLost:  # marked failed meanwhile (its lease ran out): the rows were not written
         raise AlumniImportError(
@@ -280,3 +388,52 @@ def alumni_import(*, actor: User | None, name: str, content: bytes) -> AlumniImp
         raise
     batch.refresh_from_db()
     return batch
+
+
+class AlumniAlreadyRecorded(DomainError):
+    """The dispatch, or its person for that cohort and organization, is already in the roster (409)."""
+
+    code = "placement.alumni_already_recorded"
+    status_code = 409
+
+
+def alumni_from_dispatch(*, actor: User, dispatch: Dispatch) -> AlumniRecord:
+    """The alumni record of a dispatch recorded in the system (officers): linked to its applicant, who
+    owns the name; cohort, organization and civil-servant flag from the application and the post, the
+    outcome (with the organization and grade of the post it names) from the dispatch's outcome if
+    recorded. Refused (409) when the dispatch, or the same person for that cohort and organization, is
+    already in the roster."""
+    if not access.is_officer(actor):
+        raise PermissionDenied
+    application = dispatch.application
+    outcome = getattr(dispatch, "outcome", None)
+    with transaction.atomic():
+        Dispatch.objects.select_for_update().filter(pk=dispatch.pk).first()
+        if (
+            AlumniRecord.objects.filter(dispatch=dispatch).exists()
+            or AlumniRecord.objects.filter(
+                applicant_id=application.applicant_id,
+                cohort_fiscal_year=application.cycle.fiscal_year,
+                organization_id=dispatch.post.organization_id,
+            ).exists()
+        ):
+            raise AlumniAlreadyRecorded(_("This person is already in the alumni roster for this cohort."))
+        record = AlumniRecord.objects.create(
+            applicant_id=application.applicant_id,
+            dispatch=dispatch,
+            cohort_fiscal_year=application.cycle.fiscal_year,
+            organization_id=dispatch.post.organization_id,
+            is_civil_servant=application.is_civil_servant,
+            outcome=outcome.kind if outcome is not None else OutcomeKind.UNKNOWN,
+            current_organization=(
+                outcome.organization.code if outcome is not None and outcome.organization else ""
+            ),
+            current_grade=outcome.grade if outcome is not None else "",
+        )
+        audit_record(
+            actor=actor,
+            action="placement.alumni_from_dispatch",
+            target=record,
+            data={"dispatch": dispatch.pk},
+        )
+    return record
