@@ -8,6 +8,7 @@ rule does not apply (ended, or not yet started).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
@@ -16,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from jpo.policy.dates import fiscal_year_start, in_force, parse_iso_date
+from jpo.policy.dates import fiscal_year_of, fiscal_year_start, in_force, parse_iso_date
 
 POLICY_DIR = Path(__file__).resolve().parent
 PARAMETERS_DIR = POLICY_DIR / "parameters"
@@ -151,7 +152,15 @@ class ParameterDefinition:
     unknown_bounds: tuple[Any, Any] | None = None
 
     def at(self, fiscal_year: int) -> ParameterValue:
-        chosen = in_force(self.entries, fiscal_year_start(fiscal_year), since=lambda e: e.since)
+        """The value for the cycle of `fiscal_year`: the one in force on 1 April of that year."""
+        return self.on(fiscal_year_start(fiscal_year), fiscal_year=fiscal_year)
+
+    def on(self, day: date, *, fiscal_year: int | None = None) -> ParameterValue:
+        """The value in force on `day` (`in_force`); before the first dated value, None ("not in
+        force"). `fiscal_year` defaults to the fiscal year of `day`."""
+        if fiscal_year is None:
+            fiscal_year = fiscal_year_of(day)
+        chosen = in_force(self.entries, day, since=lambda e: e.since)
         if chosen is None:
             return ParameterValue(self.name, fiscal_year, None, None, None, note="not in force")
         raw = chosen.raw
@@ -175,6 +184,24 @@ def _load_yaml(path: Path) -> Any:
         return yaml.safe_load(handle)
 
 
+def dated_parameter(name: str, data: Mapping[str, Any]) -> ParameterDefinition:
+    """One dated parameter in the format of `parameters/*.yaml` (`description`, `unit`, `values:` keyed by
+    the date each value applies from, each with `value` and `source`): the one dated-table format of
+    the project, also that of `representation/parameters.yaml`. See `parameters/README.md`."""
+    entries = sorted(
+        (_Entry(since=_key_date(key), raw=raw) for key, raw in (data.get("values") or {}).items()),
+        key=lambda e: e.since,
+    )
+    bounds = data.get("unknown_date_bounds")
+    return ParameterDefinition(
+        name=name,
+        description=dict(data["description"]),
+        unit=data.get("unit"),
+        entries=tuple(entries),
+        unknown_bounds=(bounds["earliest"], bounds["latest"]) if bounds else None,
+    )
+
+
 @cache
 def definitions() -> dict[str, ParameterDefinition]:
     """Every parameter, loaded once from `parameters/*.yaml`."""
@@ -184,18 +211,7 @@ def definitions() -> dict[str, ParameterDefinition]:
         name = data["name"]
         if name != path.stem:
             raise ValueError(f"{path.name}: name {name!r} does not match the file name")
-        entries = sorted(
-            (_Entry(since=_key_date(key), raw=raw) for key, raw in (data.get("values") or {}).items()),
-            key=lambda e: e.since,
-        )
-        bounds = data.get("unknown_date_bounds")
-        result[name] = ParameterDefinition(
-            name=name,
-            description=dict(data["description"]),
-            unit=data.get("unit"),
-            entries=tuple(entries),
-            unknown_bounds=(bounds["earliest"], bounds["latest"]) if bounds else None,
-        )
+        result[name] = dated_parameter(name, data)
     return result
 
 

@@ -22,7 +22,8 @@ unknown (staff not known: never estimated).
 Posts needed: to the lower limit, max(0, lower - staff); to the midpoint, max(0, ceil(midpoint) - staff),
 the fewest whole posts at or above the unrounded midpoint.
 
-The parameters are dated data in `parameters.yaml` (OpenFisca style): see `ParameterTable`.
+The parameters are dated data in `parameters.yaml`, in the format of every dated table of the project and
+read by the policy's engine (`jpo.policy.parameters.dated_parameter`): see `ParameterTable`.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ from typing import Any
 import yaml
 
 from jpo.core.errors import DomainError
-from jpo.policy.dates import in_force
+from jpo.policy.dates import parse_iso_date
+from jpo.policy.parameters import UNKNOWN, ParameterDefinition, dated_parameter
 
 PARAMETERS_PATH = Path(__file__).with_name("parameters.yaml")
 
@@ -86,27 +88,8 @@ class UnknownParameter(CalculatorError):
 
 
 # --- dated parameters -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DatedValue:
-    start: dt.date
-    value: Decimal | None
-    reference: str
-
-
-@dataclass(frozen=True)
-class Parameter:
-    name: str
-    description: str
-    unit: str
-    values: tuple[DatedValue, ...]  # sorted by start
-    last_value_still_valid_on: dt.date | None = None
-
-    def at(self, date: dt.date) -> DatedValue | None:
-        """The newest value dated on or before `date` (None before the first one): the policy's rule of
-        every dated table (`jpo.policy.dates.in_force`)."""
-        return in_force(self.values, date, since=lambda e: e.start)
+# Read by the policy's engine (`jpo.policy.parameters.dated_parameter`, `in_force`): one format and one
+# meaning of `unknown` and `null` in every dated table of the project (ARCHITECTURE.md, "Dated data").
 
 
 @dataclass(frozen=True)
@@ -124,7 +107,7 @@ class ResolvedValue:
     value: Decimal | None
     since: dt.date | None
     reference: str
-    uncertain: bool  # used after the date it is last confirmed on
+    uncertain: bool  # inferred: the last confirmed value, used after the date it is confirmed on
 
 
 @dataclass(frozen=True)
@@ -206,17 +189,17 @@ def _as_date(raw: Any, where: str) -> dt.date:
     if isinstance(raw, dt.date):
         return raw
     try:
-        return dt.date.fromisoformat(str(raw))
+        return parse_iso_date(str(raw))
     except ValueError as exc:
         raise CalculatorError(f"{where}: {raw!r} is not a date (YYYY-MM-DD)") from exc
 
 
-def _as_decimal(raw: Any, where: str) -> Decimal | None:
-    """A dated value: a number, or `unknown` (no source gives it: None here, and the calculator asks for
-    it). `null` means "does not apply" in every dated table of the project (ARCHITECTURE.md), which no
-    parameter of the system of desirable ranges can be: it is refused."""
+def _check_value(raw: Any, where: str) -> None:
+    """A dated value: a number, or `unknown` (no source gives it: the calculator asks for it). `null`
+    means "does not apply" in every dated table of the project (ARCHITECTURE.md), which no parameter of
+    the system of desirable ranges can be: it is refused."""
     if raw == "unknown":
-        return None
+        return
     if raw is None:
         raise CalculatorError(
             f"{where}: null means the rule does not apply; write unknown where no source gives the value"
@@ -224,14 +207,45 @@ def _as_decimal(raw: Any, where: str) -> Decimal | None:
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         raise CalculatorError(f"{where}: {raw!r} is not a number")
     try:
-        return Decimal(str(raw))
+        Decimal(str(raw))
     except ArithmeticError as exc:
         raise CalculatorError(f"{where}: {raw!r} is not a number") from exc
 
 
+def _source_label(entry: Mapping[str, Any]) -> str:
+    source = entry.get("source")
+    return str(source.get("label") or "").strip() if isinstance(source, Mapping) else ""
+
+
+def _checked_parameter(name: str, node: Any) -> ParameterDefinition:
+    """One parameter of parameters.yaml, checked (every value dated, sourced, a number or unknown) and
+    read by the policy's engine."""
+    if not isinstance(node, Mapping):
+        raise CalculatorError(f"parameters.{name}: not a mapping")
+    if not isinstance(node.get("description"), Mapping):
+        raise CalculatorError(f"parameters.{name}.description: needs the text in en and ja")
+    values: dict[dt.date, Mapping[str, Any]] = {}
+    for start, entry in (node.get("values") or {}).items():
+        where = f"parameters.{name}.values.{start}"
+        if not isinstance(entry, Mapping) or "value" not in entry or not _source_label(entry):
+            raise CalculatorError(f"{where}: needs a value and a source (label)")
+        _check_value(entry["value"], where)
+        values[_as_date(start, where)] = entry
+    if not values:
+        raise CalculatorError(f"parameters.{name}: no dated values")
+    return dated_parameter(name, {**node, "values": values})
+
+
+def _known(value: Any) -> Decimal | None:
+    """The number of a dated value; None where it is unknown (or before the first dated value)."""
+    if value is None or value is UNKNOWN:
+        return None
+    return Decimal(str(value))
+
+
 @dataclass(frozen=True)
 class ParameterTable:
-    parameters: Mapping[str, Parameter]
+    parameters: Mapping[str, ParameterDefinition]
     pending: tuple[PendingSet, ...]
 
     @classmethod
@@ -247,43 +261,17 @@ class ParameterTable:
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> ParameterTable:
-        parameters: dict[str, Parameter] = {}
         declared = raw.get("parameters") or {}
+        parameters: dict[str, ParameterDefinition] = {}
         for name in PARAMETER_NAMES:
             if name not in declared:
                 raise CalculatorError(f"parameters.{name} is missing")
-            node = declared[name]
-            entries = []
-            for start, entry in (node.get("values") or {}).items():
-                where = f"parameters.{name}.values.{start}"
-                if not isinstance(entry, Mapping) or "value" not in entry or not entry.get("reference"):
-                    raise CalculatorError(f"{where}: needs a value and a reference")
-                entries.append(
-                    DatedValue(
-                        start=_as_date(start, where),
-                        value=_as_decimal(entry["value"], where),
-                        reference=str(entry["reference"]).strip(),
-                    )
-                )
-            if not entries:
-                raise CalculatorError(f"parameters.{name}: no dated values")
-            entries.sort(key=lambda e: e.start)
-            metadata = node.get("metadata") or {}
-            valid_on = metadata.get("last_value_still_valid_on")
-            parameters[name] = Parameter(
-                name=name,
-                description=str(node.get("description", "")),
-                unit=str(node.get("unit", "")),
-                values=tuple(entries),
-                last_value_still_valid_on=_as_date(valid_on, f"parameters.{name}.metadata")
-                if valid_on
-                else None,
-            )
+            parameters[name] = _checked_parameter(name, declared[name])
         pending = tuple(
             PendingSet(
                 name=str(item["name"]),
                 applies_from=_as_date(item["applies_from"], "pending_parameter_sets"),
-                reference=str(item.get("reference", "")).strip(),
+                reference=_source_label(item),
             )
             for item in raw.get("pending_parameter_sets") or []
         )
@@ -293,31 +281,23 @@ class ParameterTable:
         values: dict[str, ResolvedValue] = {}
         notices: list[Notice] = []
         for name, parameter in self.parameters.items():
-            entry = parameter.at(date)
-            newest = parameter.values[-1]
-            uncertain = bool(
-                entry is not None
-                and entry is newest
-                and entry.value is not None
-                and parameter.last_value_still_valid_on is not None
-                and date > parameter.last_value_still_valid_on
-            )
+            entry = parameter.on(date)
+            value = _known(entry.value)
+            uncertain = entry.uncertain and value is not None
             values[name] = ResolvedValue(
                 name=name,
-                value=entry.value if entry else None,
-                since=entry.start if entry else None,
-                reference=entry.reference if entry else "",
+                value=value,
+                since=entry.since,
+                reference=entry.source.label.strip() if entry.source else "",
                 uncertain=uncertain,
             )
-            if entry is None or entry.value is None:
+            if value is None:
                 notices.append(Notice("unknown", {"name": name}))
-            elif uncertain:
-                assert parameter.last_value_still_valid_on is not None
+            elif uncertain and entry.since is not None:
+                # An uncertain value repeats the last confirmed one from the day after its confirmation.
+                confirmed_until = entry.since - dt.timedelta(days=1)
                 notices.append(
-                    Notice(
-                        "uncertain",
-                        {"name": name, "confirmed_until": parameter.last_value_still_valid_on.isoformat()},
-                    )
+                    Notice("uncertain", {"name": name, "confirmed_until": confirmed_until.isoformat()})
                 )
         for pending in self.pending:
             if pending.applies_from <= date:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from jpo.policy.parameters import UNKNOWN, ParameterDefinition, dated_parameter
 from jpo.representation.calculator import (
     PARAMETERS_PATH,
     CalculatorError,
@@ -120,9 +121,11 @@ def test_base_figure_after_2017_is_flagged_uncertain_and_77_278_is_pending() -> 
 
 def test_a_new_parameter_set_is_a_data_change(tmp_path: Path) -> None:
     raw = yaml.safe_load(PARAMETERS_PATH.read_text(encoding="utf-8"))
-    raw["parameters"]["base_figure"]["values"][dt.date(2024, 1, 1)] = {"value": 3600, "reference": "test"}
-    raw["parameters"]["base_figure"]["metadata"] = {}
-    raw["parameters"]["band"]["values"][dt.date(2024, 1, 1)] = {"value": 20, "reference": "test"}
+    raw["parameters"]["base_figure"]["values"][dt.date(2024, 1, 1)] = {
+        "value": 3600,
+        "source": {"label": "test"},
+    }
+    raw["parameters"]["band"]["values"][dt.date(2024, 1, 1)] = {"value": 20, "source": {"label": "test"}}
     raw["pending_parameter_sets"] = []
     path = tmp_path / "parameters.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
@@ -149,11 +152,37 @@ def test_a_new_parameter_set_is_a_data_change(tmp_path: Path) -> None:
     assert (figures.lower, figures.upper) == (40, 60)
 
 
-def test_a_value_without_reference_is_refused(tmp_path: Path) -> None:
+def test_a_value_without_source_is_refused(tmp_path: Path) -> None:
     raw = yaml.safe_load(PARAMETERS_PATH.read_text(encoding="utf-8"))
     raw["parameters"]["band"]["values"][dt.date(2030, 1, 1)] = {"value": 20}
-    with pytest.raises(CalculatorError, match="reference"):
+    with pytest.raises(CalculatorError, match="source"):
         ParameterTable.from_dict(raw)
+    raw["parameters"]["band"]["values"][dt.date(2030, 1, 1)] = {"value": 20, "source": {"label": " "}}
+    with pytest.raises(CalculatorError, match="source"):
+        ParameterTable.from_dict(raw)
+
+
+def test_the_parameters_are_read_by_the_policy_engine_in_its_format() -> None:
+    """One dated-parameter engine: every parameter of parameters.yaml is a policy `ParameterDefinition`
+    (the format of policy/parameters/*.yaml: description in en and ja, value, source label), and the value
+    the calculator uses on a day is the one the policy's engine gives for that day."""
+    raw = yaml.safe_load(PARAMETERS_PATH.read_text(encoding="utf-8"))
+    for name in TABLE.parameters:
+        node = raw["parameters"][name]
+        assert set(node["description"]) == {"en", "ja"}
+        assert all(
+            set(entry) <= {"value", "source", "note", "uncertain"} for entry in node["values"].values()
+        )
+        definition = dated_parameter(name, node)
+        assert isinstance(TABLE.parameters[name], ParameterDefinition)
+        for day in (dt.date(2006, 6, 28), dt.date(2012, 1, 1), dt.date(2016, 1, 1), dt.date(2020, 1, 1)):
+            expected = definition.on(day)
+            resolved = TABLE.at(day).values[name]
+            assert resolved.value == (None if expected.value is UNKNOWN else Decimal(str(expected.value)))
+            assert resolved.uncertain == expected.uncertain
+    # The base figure inferred after its last confirmation is a dated `uncertain: true` value.
+    late = TABLE.parameters["base_figure"].on(dt.date(2018, 1, 1))
+    assert late.uncertain and late.value == 3500 and late.note
 
 
 def test_weights_must_add_up_to_100() -> None:
@@ -304,7 +333,7 @@ def test_null_means_does_not_apply_everywhere_so_an_unknown_value_is_written_unk
     raw = yaml.safe_load(PARAMETERS_PATH.read_text(encoding="utf-8"))
     assert raw["parameters"]["base_figure"]["values"][dt.date(2011, 7, 14)]["value"] == "unknown"
     assert ParameterTable.from_dict(raw).at(dt.date(2012, 1, 1)).value("base_figure") is None
-    raw["parameters"]["band"]["values"][dt.date(2030, 1, 1)] = {"value": None, "reference": "test"}
+    raw["parameters"]["band"]["values"][dt.date(2030, 1, 1)] = {"value": None, "source": {"label": "test"}}
     with pytest.raises(
         CalculatorError, match=r"parameters.band.values.2030-01-01: null means the rule does not"
     ):
