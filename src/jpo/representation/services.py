@@ -1,7 +1,8 @@
 """Writes: CSV imports of the inputs of the desirable ranges, and loading the shipped reference data.
 
-Every import reads and checks the whole file first (each error names the line and the column), then
-writes everything in one transaction, or nothing. Imports are idempotent: rows are keyed (a State's
+Every import reads and checks the whole file first: every row and every cell, each error a
+`core.tabular.RowError` naming the row and the column; a file with any error is refused with
+`ImportRefused` listing them all. Otherwise it writes everything in one transaction. Imports are idempotent: rows are keyed (a State's
 ISO code, and the period, year or date) and a row already present with the same values is left alone;
 a changed value is updated. A load that changes something records a `DataLoad` and an audit event.
 """
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from jpo.accounts.models import User
 from jpo.accounts.services import audit_record
-from jpo.core.errors import DomainError
+from jpo.core.tabular import ImportRefused, RowError
 from jpo.leases import LeaseLost, heartbeat, stale
 from jpo.programme.labels import member_state_names_ja
 from jpo.representation.models import (
@@ -37,8 +38,9 @@ from jpo.representation.models import (
     StaffCount,
 )
 from jpo.representation.validation import (
+    WHOLE_FILE,
+    FileErrors,
     Row,
-    RowError,
     parse_date,
     parse_decimal,
     parse_iso3,
@@ -87,20 +89,9 @@ class TextSink(Protocol):
     def write(self, text: str, /) -> Any: ...
 
 
-class ImportFailed(DomainError):
-    """The file was not imported (nothing was written); `errors` lists the problems found."""
-
-    code = "import.refused"
-
-    def __init__(self, errors: Sequence[RowError | str], *, file_name: str = "") -> None:
-        self.errors = [str(error) for error in errors]
-        self.file_name = file_name
-        more = len(self.errors) - 1
-        first = self.errors[0] if self.errors else _("unknown problem")
-        message = f"{file_name}: {first}" if file_name else first
-        if more:
-            message += " " + _("(and %(count)s more problems)") % {"count": more}
-        super().__init__(message)
+def _refused(message: str) -> ImportRefused:
+    """A refusal that is about no row of a file (a load already running, or stopped)."""
+    return ImportRefused([RowError(0, WHOLE_FILE, message)], message=message)
 
 
 @dataclass(frozen=True)
@@ -127,24 +118,9 @@ class ImportResult:
         }
 
 
-class _Errors:
-    def __init__(self, file_name: str) -> None:
-        self.file_name = file_name
-        self.items: list[RowError | str] = []
-
-    def add(self, error: RowError | str) -> None:
-        self.items.append(error)  # every problem is listed
-
-    def check(self) -> None:
-        if self.items:
-            raise ImportFailed(self.items, file_name=self.file_name)
-
-
-def _read(path: Path | str, required: Sequence[str]) -> list[Row]:
-    try:
-        return read_rows(path, required=required)
-    except RowError as error:
-        raise ImportFailed([error], file_name=Path(path).name) from None
+def _read(path: Path | str, required: Sequence[str]) -> tuple[list[Row], FileErrors]:
+    errors = FileErrors(Path(path).name)
+    return read_rows(path, required=required, errors=errors), errors
 
 
 def _states_by_iso3() -> dict[str, MemberState]:
@@ -217,35 +193,35 @@ def _write(
 def member_states_import(*, path: Path | str = MEMBER_STATES_FILE, actor: User | None = None) -> ImportResult:
     """Columns iso3, m49, name, admission_date (blank allowed), optional name_ja and source. Without a
     name_ja column the Japanese name comes from the shipped list (programme.labels.member_state_names_ja)."""
-    rows = _read(path, ["iso3", "m49", "name", "admission_date"])
+    rows, errors = _read(path, ["iso3", "m49", "name", "admission_date"])
     names_ja = member_state_names_ja()
-    errors = _Errors(Path(path).name)
     wanted: dict[tuple[Any, ...], dict[str, Any]] = {}
     for line, row in rows:
-        try:
-            iso3 = parse_iso3(row["iso3"], line=line)
-            m49 = row["m49"]
-            if not (len(m49) == 3 and m49.isdigit()):
-                raise RowError(
-                    _("“%(value)s” is not a three-digit M49 code") % {"value": m49}, line=line, column="m49"
-                )
-            values = {
-                "iso3": iso3,
-                "m49": m49,
-                "name": parse_text(row["name"], line=line, column="name"),
-                "name_ja": (row.get("name_ja") or "").strip() or names_ja.get(iso3, ""),
-                "admission_date": parse_date(
-                    row["admission_date"], line=line, column="admission_date", required=False
-                ),
-                "source": parse_text(
-                    row.get("source") or SOURCE_MEMBER_STATES, line=line, column="source", max_length=500
-                ),
-            }
-            if (iso3,) in wanted:
-                raise RowError(_("%(iso3)s appears twice") % {"iso3": iso3}, line=line, column="iso3")
+        before = len(errors)
+        iso3 = errors.cell(parse_iso3, row["iso3"], line=line)
+        m49 = row["m49"]
+        if not (len(m49) == 3 and m49.isdigit()):
+            errors.add(line, "m49", _("“%(value)s” is not a three-digit M49 code") % {"value": m49})
+        values = {
+            "iso3": iso3,
+            "m49": m49,
+            "name": errors.cell(parse_text, row["name"], line=line, column="name"),
+            "name_ja": (row.get("name_ja") or "").strip() or names_ja.get(iso3 or "", ""),
+            "admission_date": errors.cell(
+                parse_date, row["admission_date"], line=line, column="admission_date", required=False
+            ),
+            "source": errors.cell(
+                parse_text,
+                row.get("source") or SOURCE_MEMBER_STATES,
+                line=line,
+                column="source",
+                max_length=500,
+            ),
+        }
+        if iso3 is not None and (iso3,) in wanted:
+            errors.add(line, "iso3", _("%(iso3)s appears twice") % {"iso3": iso3})
+        if len(errors) == before:
             wanted[(iso3,)] = values
-        except RowError as error:
-            errors.add(error)
     errors.check()
     return _write(
         dataset="member_states",
@@ -267,51 +243,47 @@ def assessment_rates_import(*, path: Path | str = SCALE_FILE, actor: User | None
     Every State must already be a Member State; each period's rates must add up to 100 per cent within
     `RATE_SUM_TOLERANCE`.
     """
-    rows = _read(path, ["iso3", "period", "rate_pct"])
-    errors = _Errors(Path(path).name)
+    rows, errors = _read(path, ["iso3", "period", "rate_pct"])
     states = _states_by_iso3()
     wanted: dict[tuple[Any, ...], dict[str, Any]] = {}
     sums: dict[str, Decimal] = defaultdict(Decimal)
     for line, row in rows:
-        try:
-            iso3 = parse_iso3(row["iso3"], line=line)
-            if iso3 not in states:
-                raise RowError(_("%(iso3)s is not a Member State") % {"iso3": iso3}, line=line, column="iso3")
-            start, end = parse_period(row["period"], line=line)
-            rate = parse_decimal(row["rate_pct"], line=line, column="rate_pct", places=3)
-            if rate > 100:
-                raise RowError(_("%(value)s is above 100") % {"value": rate}, line=line, column="rate_pct")
-            period = row["period"]
-            source = row.get("source") or SOURCE_SCALE.format(
-                period=period, resolution=SCALE_RESOLUTIONS.get(period, "resolution not recorded")
+        before = len(errors)
+        iso3 = errors.cell(parse_iso3, row["iso3"], line=line)
+        if iso3 is not None and iso3 not in states:
+            errors.add(line, "iso3", _("%(iso3)s is not a Member State") % {"iso3": iso3})
+        years = errors.cell(parse_period, row["period"], line=line)
+        rate = errors.cell(parse_decimal, row["rate_pct"], line=line, column="rate_pct", places=3)
+        if rate is not None and rate > 100:
+            errors.add(line, "rate_pct", _("%(value)s is above 100") % {"value": rate})
+        period = row["period"]
+        source = row.get("source") or SOURCE_SCALE.format(
+            period=period, resolution=SCALE_RESOLUTIONS.get(period, "resolution not recorded")
+        )
+        source = errors.cell(parse_text, source, line=line, column="source", max_length=500)
+        if (iso3, period) in wanted:
+            errors.add(
+                line, "iso3", _("%(iso3)s appears twice for %(period)s") % {"iso3": iso3, "period": period}
             )
-            if (iso3, period) in wanted:
-                raise RowError(
-                    _("%(iso3)s appears twice for %(period)s") % {"iso3": iso3, "period": period},
-                    line=line,
-                    column="iso3",
-                )
-            wanted[(iso3, period)] = {
-                "state": states[iso3],
-                "period": period,
-                "start_year": start,
-                "end_year": end,
-                "rate_pct": rate,
-                "source": parse_text(source, line=line, column="source", max_length=500),
-            }
-            sums[period] += rate
-        except RowError as error:
-            errors.add(error)
+        if len(errors) > before:
+            continue
+        start, end = years
+        wanted[(iso3, period)] = {
+            "state": states[iso3],
+            "period": period,
+            "start_year": start,
+            "end_year": end,
+            "rate_pct": rate,
+            "source": source,
+        }
+        sums[period] += rate
     for period, total in sorted(sums.items()):
         if abs(total - 100) > RATE_SUM_TOLERANCE:
             errors.add(
-                RowError(
-                    _(
-                        "the rates for %(period)s add up to %(total)s per cent, not 100 (tolerance %(tolerance)s)"
-                    )
-                    % {"period": period, "total": total, "tolerance": RATE_SUM_TOLERANCE},
-                    column="rate_pct",
-                )
+                0,
+                "rate_pct",
+                _("the rates for %(period)s add up to %(total)s per cent, not 100 (tolerance %(tolerance)s)")
+                % {"period": period, "total": total, "tolerance": RATE_SUM_TOLERANCE},
             )
     errors.check()
     return _write(
@@ -330,39 +302,36 @@ def assessment_rates_import(*, path: Path | str = SCALE_FILE, actor: User | None
 
 def populations_import(*, path: Path | str = POPULATION_FILE, actor: User | None = None) -> ImportResult:
     """Columns iso3, year, population, optional source. Economies that are not Member States are skipped."""
-    rows = _read(path, ["iso3", "year", "population"])
-    errors = _Errors(Path(path).name)
+    rows, errors = _read(path, ["iso3", "year", "population"])
     states = _states_by_iso3()
     wanted: dict[tuple[Any, ...], dict[str, Any]] = {}
     skipped = 0
     for line, row in rows:
-        try:
-            iso3 = parse_iso3(row["iso3"], line=line)
-            year = parse_whole(row["year"], line=line, column="year", minimum=1900, maximum=32_767)
-            if year > 2100:
-                raise RowError(
-                    _("%(value)s is not a plausible year") % {"value": year}, line=line, column="year"
-                )
-            population = parse_whole(row["population"], line=line, column="population", maximum=10**18)
-            if iso3 not in states:
-                skipped += 1
-                continue
-            if (iso3, year) in wanted:
-                raise RowError(
-                    _("%(iso3)s appears twice for %(year)s") % {"iso3": iso3, "year": year},
-                    line=line,
-                    column="iso3",
-                )
-            wanted[(iso3, year)] = {
-                "state": states[iso3],
-                "year": year,
-                "population": population,
-                "source": parse_text(
-                    row.get("source") or SOURCE_POPULATION, line=line, column="source", max_length=500
-                ),
-            }
-        except RowError as error:
-            errors.add(error)
+        before = len(errors)
+        iso3 = errors.cell(parse_iso3, row["iso3"], line=line)
+        year = errors.cell(parse_whole, row["year"], line=line, column="year", minimum=1900, maximum=32_767)
+        if year is not None and year > 2100:
+            errors.add(line, "year", _("%(value)s is not a plausible year") % {"value": year})
+        population = errors.cell(
+            parse_whole, row["population"], line=line, column="population", maximum=10**18
+        )
+        source = errors.cell(
+            parse_text, row.get("source") or SOURCE_POPULATION, line=line, column="source", max_length=500
+        )
+        if len(errors) > before:
+            continue
+        if iso3 not in states:
+            skipped += 1
+            continue
+        if (iso3, year) in wanted:
+            errors.add(line, "iso3", _("%(iso3)s appears twice for %(year)s") % {"iso3": iso3, "year": year})
+            continue
+        wanted[(iso3, year)] = {
+            "state": states[iso3],
+            "year": year,
+            "population": population,
+            "source": source,
+        }
     errors.check()
     return _write(
         dataset="populations",
@@ -380,30 +349,27 @@ def populations_import(*, path: Path | str = POPULATION_FILE, actor: User | None
 
 def staff_counts_import(*, path: Path | str = STAFF_FILE, actor: User | None = None) -> ImportResult:
     """Columns iso3, as_of (date), staff, source; optional as_of_label and published_range."""
-    rows = _read(path, ["iso3", "as_of", "staff", "source"])
-    errors = _Errors(Path(path).name)
+    rows, errors = _read(path, ["iso3", "as_of", "staff", "source"])
     states = _states_by_iso3()
     wanted: dict[tuple[Any, ...], dict[str, Any]] = {}
     for line, row in rows:
-        try:
-            iso3 = parse_iso3(row["iso3"], line=line)
-            if iso3 not in states:
-                raise RowError(_("%(iso3)s is not a Member State") % {"iso3": iso3}, line=line, column="iso3")
-            as_of = parse_date(row["as_of"], line=line, column="as_of")
-            if (iso3, as_of) in wanted:
-                raise RowError(
-                    _("%(iso3)s appears twice for this date") % {"iso3": iso3}, line=line, column="as_of"
-                )
-            wanted[(iso3, as_of)] = {
-                "state": states[iso3],
-                "as_of": as_of,
-                "as_of_label": row.get("as_of_label", "")[:40],
-                "staff": parse_whole(row["staff"], line=line, column="staff"),
-                "published_range": row.get("published_range", "")[:40],
-                "source": parse_text(row["source"], line=line, column="source", max_length=500),
-            }
-        except RowError as error:
-            errors.add(error)
+        before = len(errors)
+        iso3 = errors.cell(parse_iso3, row["iso3"], line=line)
+        if iso3 is not None and iso3 not in states:
+            errors.add(line, "iso3", _("%(iso3)s is not a Member State") % {"iso3": iso3})
+        as_of = errors.cell(parse_date, row["as_of"], line=line, column="as_of")
+        if as_of is not None and (iso3, as_of) in wanted:
+            errors.add(line, "as_of", _("%(iso3)s appears twice for this date") % {"iso3": iso3})
+        values = {
+            "state": states.get(iso3 or ""),
+            "as_of": as_of,
+            "as_of_label": row.get("as_of_label", "")[:40],
+            "staff": errors.cell(parse_whole, row["staff"], line=line, column="staff"),
+            "published_range": row.get("published_range", "")[:40],
+            "source": errors.cell(parse_text, row["source"], line=line, column="source", max_length=500),
+        }
+        if len(errors) == before:
+            wanted[(iso3, as_of)] = values
     errors.check()
     return _write(
         dataset="staff_counts",
@@ -423,30 +389,29 @@ def published_status_counts_import(
     *, path: Path | str = PUBLISHED_COUNTS_FILE, actor: User | None = None
 ) -> ImportResult:
     """Columns as_of, status (unrepresented, under, within, over), count, source."""
-    rows = _read(path, ["as_of", "status", "count", "source"])
-    errors = _Errors(Path(path).name)
+    rows, errors = _read(path, ["as_of", "status", "count", "source"])
     wanted: dict[tuple[Any, ...], dict[str, Any]] = {}
     for line, row in rows:
-        try:
-            as_of = parse_date(row["as_of"], line=line, column="as_of")
-            status = row["status"]
-            if status not in RepresentationStatus.values:
-                raise RowError(
-                    _("“%(value)s” is not one of %(choices)s")
-                    % {"value": status, "choices": ", ".join(RepresentationStatus.values)},
-                    line=line,
-                    column="status",
-                )
-            if (as_of, status) in wanted:
-                raise RowError(_("this status appears twice for this date"), line=line, column="status")
-            wanted[(as_of, status)] = {
-                "as_of": as_of,
-                "status": status,
-                "count": parse_whole(row["count"], line=line, column="count"),
-                "source": parse_text(row["source"], line=line, column="source", max_length=500),
-            }
-        except RowError as error:
-            errors.add(error)
+        before = len(errors)
+        as_of = errors.cell(parse_date, row["as_of"], line=line, column="as_of")
+        status = row["status"]
+        if status not in RepresentationStatus.values:
+            errors.add(
+                line,
+                "status",
+                _("“%(value)s” is not one of %(choices)s")
+                % {"value": status, "choices": ", ".join(RepresentationStatus.values)},
+            )
+        elif as_of is not None and (as_of, status) in wanted:
+            errors.add(line, "status", _("this status appears twice for this date"))
+        values = {
+            "as_of": as_of,
+            "status": status,
+            "count": errors.cell(parse_whole, row["count"], line=line, column="count"),
+            "source": errors.cell(parse_text, row["source"], line=line, column="source", max_length=500),
+        }
+        if len(errors) == before:
+            wanted[(as_of, status)] = values
     errors.check()
     return _write(
         dataset="published_status_counts",
@@ -488,7 +453,7 @@ def representation_load_reference_data(
     with transaction.atomic():
         # One load at a time; a load left by a killed process was just marked failed above.
         if ReferenceLoad.objects.select_for_update().filter(status=ReferenceLoadStatus.RUNNING).exists():
-            raise ImportFailed([_("Another load of the reference data is running: wait for it to finish.")])
+            raise _refused(_("Another load of the reference data is running: wait for it to finish."))
         run = ReferenceLoad.objects.create(
             actor=actor if actor is not None and actor.is_authenticated else None,
             status=ReferenceLoadStatus.RUNNING,
@@ -516,7 +481,7 @@ def representation_load_reference_data(
                 finished_at=finished,
             )
     except LeaseLost:  # marked failed meanwhile (its lease ran out): nothing was written
-        raise ImportFailed([_("The load took too long and was stopped: nothing was loaded.")]) from None
+        raise _refused(_("The load took too long and was stopped: nothing was loaded.")) from None
     except Exception as error:
         ReferenceLoad.objects.filter(pk=run.pk, status=ReferenceLoadStatus.RUNNING).update(
             status=ReferenceLoadStatus.FAILED, finished_at=timezone.now(), error=str(error)[:2000]

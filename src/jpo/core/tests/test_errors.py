@@ -29,7 +29,6 @@ from jpo.projections.model import CalibrationError
 from jpo.projections.scenario import ScenarioError
 from jpo.representation.calculator import CalculatorError
 from jpo.representation.selectors import SnapshotUnavailable
-from jpo.representation.services import ImportFailed
 from jpo.selection.services.errors import Conflict, NotAllowed, SelectionError
 from jpo.web.backup import BackupError
 from jpo.web.middleware import DomainErrorMiddleware
@@ -51,7 +50,6 @@ REFUSALS = [
     ScenarioError,
     CalculatorError,
     SnapshotUnavailable,
-    ImportFailed,
     SelectionError,
     NotAllowed,
     Conflict,

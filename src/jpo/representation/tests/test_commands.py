@@ -92,21 +92,21 @@ def test_status_within_and_over(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "args", "expected"),
     [
-        ("iso3,name,assessment_pct,population\nAAA,A,100,1\n", [], "line 1: missing column(s) staff"),
-        (HEADER + "AAA,A,100,-1,0\n", [], "line 2, column “population”: -1 is negative"),
-        (HEADER + "AAA,A,100,1,-2\n", [], "line 2, column “staff”: -2 is negative"),
-        (HEADER + "AAA,A,-100,1,2\n", [], "line 2, column “assessment_pct”: -100 is negative"),
+        ("iso3,name,assessment_pct,population\nAAA,A,100,1\n", [], "missing column(s) staff"),
+        (HEADER + "AAA,A,100,-1,0\n", [], "Row 2, column “population”: -1 is negative"),
+        (HEADER + "AAA,A,100,1,-2\n", [], "Row 2, column “staff”: -2 is negative"),
+        (HEADER + "AAA,A,-100,1,2\n", [], "Row 2, column “assessment_pct”: -100 is negative"),
         (HEADER + "AAA,A,60,1,0\nBBB,B,30,1,0\n", [], "add up to 90, not 100 (tolerance ±0.1)"),
-        (HEADER + "AAA,A,60,1,0\nAAA,B,40,1,0\n", [], "line 3, column “iso3”: AAA already appears on line 2"),
-        (HEADER + "AAA,A,sixty,1,0\n", [], "line 2, column “assessment_pct”: “sixty” is not a number"),
-        (HEADER + "AAA,A,100,1,2.5\n", [], "line 2, column “staff”: “2.5” is not a whole number"),
+        (HEADER + "AAA,A,60,1,0\nAAA,B,40,1,0\n", [], "Row 3, column “iso3”: AAA already appears on line 2"),
+        (HEADER + "AAA,A,sixty,1,0\n", [], "Row 2, column “assessment_pct”: “sixty” is not a number"),
+        (HEADER + "AAA,A,100,1,2.5\n", [], "Row 2, column “staff”: “2.5” is not a whole number"),
         (HEADER + "AAA,A,100,1,2\n", ["--members", "0"], "--members 0 is fewer than the 1 rows"),
         (
             HEADER + "AAA,A,100,1," + "9" * 30 + "\n",
             [],
             "column “staff”: " + "9" * 30 + " is above 2,147,483,647",
         ),
-        (HEADER + "AAA,A\x00,100,1,2\n", [], "line 2, column “name”: contains a NUL character"),
+        (HEADER + "AAA,A\x00,100,1,2\n", [], "Row 2, column “name”: contains a NUL character"),
         (HEADER, [], "no Member State rows"),
         ("", [], "is empty"),
     ],
@@ -181,5 +181,5 @@ def test_load_representation_refuses_a_bad_file_with_status_2(tmp_path: Path) ->
     with pytest.raises(CommandError) as excinfo:
         call_command("load_representation", "--scale", bad, stdout=io.StringIO(), stderr=io.StringIO())
     assert excinfo.value.returncode == 2
-    assert "line 2, column “rate_pct”" in str(excinfo.value)
+    assert "Row 2, column “rate_pct”" in str(excinfo.value)
     assert MemberState.objects.count() == 0

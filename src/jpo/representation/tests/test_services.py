@@ -1,4 +1,4 @@
-"""Imports: per-row validation naming line and column, all or nothing, idempotent."""
+"""Imports: every row checked, every error listed with its row and column, all or nothing, idempotent."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from django.utils import translation
 
 from jpo.accounts.models import AuditEvent
+from jpo.core.tabular import ImportRefused, RowError
 from jpo.representation.models import (
     AssessmentRate,
     DataLoad,
@@ -21,7 +22,6 @@ from jpo.representation.models import (
 )
 from jpo.representation.services import (
     DATA_DIR,
-    ImportFailed,
     assessment_rates_import,
     member_states_import,
     populations_import,
@@ -86,33 +86,33 @@ def two_states() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("iso3,period\nAAA,2016-2018\n", "line 1: missing column(s) rate_pct"),
+        ("iso3,period\nAAA,2016-2018\n", "missing column(s) rate_pct"),
         (
             "iso3,period,rate_pct\nAAA,2016-2018,-1\nBBB,2016-2018,101\n",
-            "line 2, column “rate_pct”: -1 is negative",
+            "Row 2, column “rate_pct”: -1 is negative",
         ),
         (
             "iso3,period,rate_pct\nAAA,2016-2018,abc\nBBB,2016-2018,100\n",
-            "line 2, column “rate_pct”: “abc” is not a number",
+            "Row 2, column “rate_pct”: “abc” is not a number",
         ),
         (
             "iso3,period,rate_pct\nAAA,2016-2018,60\nZZZ,2016-2018,40\n",
-            "line 3, column “iso3”: ZZZ is not a Member State",
+            "Row 3, column “iso3”: ZZZ is not a Member State",
         ),
         (
             "iso3,period,rate_pct\nAAA,2016-2018,60\nAAA,2016-2018,40\n",
-            "line 3, column “iso3”: AAA appears twice",
+            "Row 3, column “iso3”: AAA appears twice",
         ),
         (
             "iso3,period,rate_pct\nAAA,2016-2018,60\nBBB,2016-2018,39\n",
             "the rates for 2016-2018 add up to 99 per cent, not 100",
         ),
-        ("iso3,period,rate_pct\nAAA,2016,60\nBBB,2016-2018,40\n", "line 2, column “period”"),
+        ("iso3,period,rate_pct\nAAA,2016,60\nBBB,2016-2018,40\n", "Row 2, column “period”"),
         ("iso3,period,rate_pct\nAAA,2016-2018,60.0001\nBBB,2016-2018,40\n", "more than 3 decimals"),
     ],
 )
 def test_bad_scale_files_are_refused_whole(tmp_path: Path, text: str, message: str) -> None:
-    with pytest.raises(ImportFailed) as excinfo:
+    with pytest.raises(ImportRefused) as excinfo:
         assessment_rates_import(path=_scale_file(tmp_path, text))
     assert message in str(excinfo.value)
     assert AssessmentRate.objects.count() == 0
@@ -136,11 +136,11 @@ def test_a_changed_rate_is_updated_and_the_rest_left(tmp_path: Path) -> None:
 
 
 def test_unreadable_and_non_utf8_files(tmp_path: Path) -> None:
-    with pytest.raises(ImportFailed, match="no such file"):
+    with pytest.raises(ImportRefused, match="no such file"):
         member_states_import(path=tmp_path / "missing.csv")
     path = tmp_path / "latin1.csv"
     path.write_bytes("iso3,m49,name,admission_date\nCIV,384,Côte d'Ivoire,\n".encode("latin-1"))
-    with pytest.raises(ImportFailed, match="not UTF-8"):
+    with pytest.raises(ImportRefused, match="not UTF-8"):
         member_states_import(path=path)
     assert MemberState.objects.count() == 0
 
@@ -149,7 +149,7 @@ def test_unreadable_and_non_utf8_files(tmp_path: Path) -> None:
 def test_population_of_non_members_is_skipped_and_bad_rows_named(tmp_path: Path) -> None:
     path = tmp_path / "pop.csv"
     path.write_text("iso3,year,population\nAAA,2016,10\nWLD,2016,100\nBBB,2016,-5\n", encoding="utf-8")
-    with pytest.raises(ImportFailed, match="line 4, column “population”: -5 is negative"):
+    with pytest.raises(ImportRefused, match="Row 4, column “population”: -5 is negative"):
         populations_import(path=path)
     path.write_text("iso3,year,population\nAAA,2016,10\nXKX,2016,100\nBBB,2016,5\n", encoding="utf-8")
     result = populations_import(path=path)
@@ -160,10 +160,10 @@ def test_population_of_non_members_is_skipped_and_bad_rows_named(tmp_path: Path)
 def test_staff_rows_need_a_source(tmp_path: Path) -> None:
     path = tmp_path / "staff.csv"
     path.write_text("iso3,as_of,staff,source\nAAA,2017-12-31,5,\n", encoding="utf-8")
-    with pytest.raises(ImportFailed, match="line 2, column “source”: a value is needed"):
+    with pytest.raises(ImportRefused, match="Row 2, column “source”: a value is needed"):
         staff_counts_import(path=path)
     path.write_text("iso3,as_of,staff\nAAA,2017-12-31,5\n", encoding="utf-8")
-    with pytest.raises(ImportFailed, match="missing column"):
+    with pytest.raises(ImportRefused, match="missing column"):
         staff_counts_import(path=path)
 
 
@@ -172,7 +172,7 @@ def test_the_whole_reference_load_is_all_or_nothing(tmp_path: Path) -> None:
     shutil.copy(DATA_DIR / "japan_staff.csv", staff)
     with open(staff, "a", encoding="utf-8") as handle:
         handle.write("JPN,2020-01-01,-3,test\n")
-    with pytest.raises(ImportFailed, match="line 6, column “staff”"):
+    with pytest.raises(ImportRefused, match="Row 6, column “staff”"):
         representation_load_reference_data(staff=staff)
     assert _counts() == (0, 0, 0, 0, 0)
 
@@ -182,7 +182,7 @@ def test_a_load_failing_half_way_is_recorded_failed_and_nothing_is_written(tmp_p
 
     staff = tmp_path / "staff.csv"
     staff.write_text("iso3,as_of,staff,source\nJPN,2020-01-01,-3,test\n", encoding="utf-8")
-    with pytest.raises(ImportFailed):
+    with pytest.raises(ImportRefused):
         representation_load_reference_data(staff=staff)
     run = ReferenceLoad.objects.get()
     assert run.status == ReferenceLoadStatus.FAILED and "column “staff”" in run.error
@@ -225,3 +225,79 @@ def test_a_published_desirable_midpoint_reads_in_the_readers_language() -> None:
     with translation.override("en"):
         assert count.published_range_shown == "desirable 203"
     assert StaffCount(published_range="167-226").published_range_shown == "167-226"
+
+
+@pytest.mark.usefixtures("two_states")
+def test_every_bad_row_and_every_bad_cell_is_listed_and_nothing_written(tmp_path: Path) -> None:
+    path = _scale_file(
+        tmp_path,
+        "iso3,period,rate_pct\n"
+        "AAA,2016-2018,60\n"
+        "aaa,2016,abc\n"  # three bad cells in one row
+        "ZZZ,2016-2018,10\n"  # not a Member State
+        "BBB,2016-2018,-1\n"
+        "AAA,2016-2018,30\n",  # twice
+    )
+    with pytest.raises(ImportRefused) as excinfo:
+        assessment_rates_import(path=path)
+    errors = excinfo.value.errors
+    assert [(e.row, e.column) for e in errors] == [
+        (3, "iso3"),
+        (3, "period"),
+        (3, "rate_pct"),
+        (4, "iso3"),
+        (5, "rate_pct"),
+        (6, "iso3"),
+        (0, "rate_pct"),  # the good rows add up to 60, not 100
+    ]
+    assert all(isinstance(e, RowError) for e in errors)
+    assert excinfo.value.error_count == 7
+    assert excinfo.value.status_code == 400 and excinfo.value.code == "import.refused"
+    assert "(and 6 more problems)" in str(excinfo.value)
+    assert AssessmentRate.objects.count() == 0
+    assert DataLoad.objects.count() == 0
+
+
+def test_every_bad_member_state_row_is_listed(tmp_path: Path) -> None:
+    path = tmp_path / "states.csv"
+    path.write_text(
+        "iso3,m49,name,admission_date\n"
+        "AAA,001,A,1945-10-24\n"
+        "BB,12,,\n"  # three errors
+        "CCC,003,C,24/10/1945\n"
+        "AAA,004,A again,\n"
+        "DDD,005,D,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportRefused) as excinfo:
+        member_states_import(path=path)
+    assert [(e.row, e.column) for e in excinfo.value.errors] == [
+        (3, "iso3"),
+        (3, "m49"),
+        (3, "name"),
+        (4, "admission_date"),
+        (5, "iso3"),
+    ]
+    assert MemberState.objects.count() == 0
+
+
+@pytest.mark.usefixtures("two_states")
+def test_a_bad_header_lists_every_missing_column_and_rows_that_cannot_be_read(tmp_path: Path) -> None:
+    path = tmp_path / "staff.csv"
+    path.write_text("iso3,as_of\nAAA,2017-12-31\n", encoding="utf-8")
+    with pytest.raises(ImportRefused) as excinfo:
+        staff_counts_import(path=path)
+    assert [(e.row, e.column) for e in excinfo.value.errors] == [(1, "staff"), (1, "source")]
+    path.write_text(
+        "iso3,as_of,staff,source\nAAA,2017-12-31,1,s,extra\nZZZ,2017-12-31,x,s\nBBB,2017-12-31,2,s\x00\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ImportRefused) as excinfo:
+        staff_counts_import(path=path)
+    assert [(e.row, e.column) for e in excinfo.value.errors] == [
+        (2, "-"),  # more values than columns
+        (3, "iso3"),
+        (3, "staff"),
+        (4, "source"),  # a NUL character
+    ]
+    assert StaffCount.objects.count() == 0

@@ -6,15 +6,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from jpo.core.tabular import ImportRefused
 from jpo.representation.services import (
     MEMBER_STATES_FILE,
     POPULATION_FILE,
     PUBLISHED_COUNTS_FILE,
     SCALE_FILE,
     STAFF_FILE,
-    ImportFailed,
     representation_load_reference_data,
 )
+from jpo.representation.validation import describe
 
 
 class Command(BaseCommand):
@@ -45,8 +46,8 @@ class Command(BaseCommand):
                 staff=options["staff"],
                 published_counts=options["published_counts"],
             )
-        except ImportFailed as exc:
-            for error in exc.errors[1:]:
-                self.stderr.write(f"{exc.file_name}: {error}")
+        except ImportRefused as exc:
+            for error in exc.errors[1:]:  # the first is in the message
+                self.stderr.write(describe(error))
             raise CommandError(f"{exc} — nothing was loaded.", returncode=2) from None
         self.stdout.write(self.style.SUCCESS("Reference data for the desirable ranges is loaded."))

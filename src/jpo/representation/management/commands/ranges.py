@@ -3,8 +3,8 @@
 Input: a UTF-8 CSV with the header iso3,name,assessment_pct,population,staff, one row per Member State.
 Output (stdout): iso3,name,lower,midpoint,upper,staff,status, the midpoint unrounded to two decimals
 (rounded half up for display), status one of unrepresented, under, within, over. Population shares are
-taken over the rows of the file. Bad input exits with status 2 and one line on stderr naming the line
-and column. The other parameters (weights, bands, 14-post floor) are those of parameters.yaml today.
+taken over the rows of the file. Bad input exits with status 2 and one line on stderr naming the row
+and column of the first error and how many more there are. The other parameters (weights, bands, 14-post floor) are those of parameters.yaml today.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ from typing import Any, NoReturn
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from jpo.core.tabular import ImportRefused
 from jpo.representation.calculator import CalculatorError, ParameterTable, StateInput, compute_ranges
 from jpo.representation.services import RATE_SUM_TOLERANCE
 from jpo.representation.validation import (
-    RowError,
+    WHOLE_FILE,
+    FileErrors,
     parse_decimal,
     parse_iso3,
     parse_text,
@@ -56,37 +58,46 @@ def _members(value: str) -> int:
 
 
 def read_states(path: str) -> list[StateInput]:
-    rows = read_rows(path, required=INPUT_COLUMNS)
-    if not rows:
-        raise RowError("no Member State rows after the header", line=2)
+    """The Member States of the file; ImportRefused lists every error of every row."""
+    errors = FileErrors("")
+    rows = read_rows(path, required=INPUT_COLUMNS, errors=errors)
+    if not rows and not errors:
+        errors.add(2, WHOLE_FILE, "no Member State rows after the header")
     states = []
     seen: dict[str, int] = {}
     total = Decimal(0)
     for line, row in rows:
-        iso3 = parse_iso3(row["iso3"], line=line)
+        before = len(errors)
+        iso3 = errors.cell(parse_iso3, row["iso3"], line=line)
         if iso3 in seen:
-            raise RowError(f"{iso3} already appears on line {seen[iso3]}", line=line, column="iso3")
-        seen[iso3] = line
-        rate = parse_decimal(row["assessment_pct"], line=line, column="assessment_pct")
-        if rate > 100:
-            raise RowError(f"{rate} is above 100", line=line, column="assessment_pct")
-        total += rate
-        states.append(
-            StateInput(
-                iso3=iso3,
-                name=parse_text(row["name"], line=line, column="name"),
-                assessment_pct=rate,
-                population=parse_whole(row["population"], line=line, column="population", maximum=10**18),
-                staff=parse_whole(row["staff"], line=line, column="staff"),
-            )
+            errors.add(line, "iso3", f"{iso3} already appears on line {seen[iso3]}")
+        elif iso3 is not None:
+            seen[iso3] = line
+        rate = errors.cell(parse_decimal, row["assessment_pct"], line=line, column="assessment_pct")
+        if rate is not None and rate > 100:
+            errors.add(line, "assessment_pct", f"{rate} is above 100")
+        state = StateInput(
+            iso3=iso3,
+            name=errors.cell(parse_text, row["name"], line=line, column="name"),
+            assessment_pct=rate,
+            population=errors.cell(
+                parse_whole, row["population"], line=line, column="population", maximum=10**18
+            ),
+            staff=errors.cell(parse_whole, row["staff"], line=line, column="staff"),
         )
+        if len(errors) == before:
+            total += rate
+            states.append(state)
+    errors.check()
     if abs(total - 100) > RATE_SUM_TOLERANCE:
-        raise RowError(
+        errors.add(
+            0,
+            "assessment_pct",
             f"the assessment_pct values add up to {total}, not 100 (tolerance ±{RATE_SUM_TOLERANCE})",
-            column="assessment_pct",
         )
     if sum(state.population for state in states) <= 0:
-        raise RowError("the populations add up to 0", column="population")
+        errors.add(0, "population", "the populations add up to 0")
+    errors.check()
     return states
 
 
@@ -116,8 +127,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             states = read_states(options["states"])
-        except RowError as error:
-            raise CommandError(f"{options['states']}: {error}", returncode=2) from None
+        except ImportRefused as refused:  # one line: the first error and how many more
+            raise CommandError(f"{options['states']}: {refused}", returncode=2) from None
         members = options["members"]
         if members is None:
             members = len(states)
