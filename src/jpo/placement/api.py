@@ -23,6 +23,7 @@ from ninja.security import SessionAuth
 from jpo.accounts import access
 from jpo.accounts.access import request_user
 from jpo.applications.schemas import ErrorOut
+from jpo.core.api import answered, found
 from jpo.placement import selectors
 from jpo.placement.models import Dispatch, Outcome, OutcomeKind, Secondment
 from jpo.placement.services import corrections
@@ -138,20 +139,21 @@ def _refused(error: ValidationError | PermissionDenied) -> Status[dict[str, Any]
 
 
 def _dispatch(dispatch_id: int) -> Dispatch:
-    dispatch = Dispatch.objects.select_related("application__cycle", "post__organization").filter(
-        pk=dispatch_id
+    return found(
+        Dispatch.objects.select_related("application__cycle", "post__organization"), dispatch_id, "dispatch"
     )
-    found = dispatch.first()
-    if found is None:
-        raise HttpError(404, f"dispatch {dispatch_id}: not found")
-    return found
 
 
 def _secondment(secondment_id: int) -> Secondment:
-    found = Secondment.objects.select_related("dispatch").filter(pk=secondment_id).first()
-    if found is None:
-        raise HttpError(404, f"secondment {secondment_id}: not found")
-    return found
+    return found(Secondment.objects.select_related("dispatch"), secondment_id, "secondment")
+
+
+def _corrected(change: Callable[[], object], answer: Callable[[], dict[str, Any]]) -> Status[Any]:
+    """The correction made by `change` (a service call) answered with the record as it is now, or the
+    service's refusal as the API's error body."""
+    return answered(
+        change, lambda _result: answer(), refusals=(ValidationError, PermissionDenied), refused=_refused
+    )
 
 
 def _history(dispatch: Dispatch) -> list[dict[str, Any]]:
@@ -224,8 +226,8 @@ def outcome_amend(
             return Status(
                 400, {"detail": f"organization {payload.organization}: not found", "field": "organization"}
             )
-    try:
-        corrections.outcome_amend(
+    return _corrected(
+        lambda: corrections.outcome_amend(
             actor=request_user(request),
             dispatch=dispatch,
             reason=payload.reason,
@@ -236,10 +238,9 @@ def outcome_amend(
             contract_type=payload.contract_type,
             notes=payload.notes,
             expected_version=payload.version,
-        )
-    except (ValidationError, PermissionDenied) as error:
-        return _refused(error)
-    return Status(200, _dispatch_out(dispatch.pk))
+        ),
+        lambda: _dispatch_out(dispatch.pk),
+    )
 
 
 @router.post(
@@ -255,16 +256,15 @@ def outcome_withdraw(
     request: HttpRequest, payload: WithdrawIn, dispatch_id: int = RecordId
 ) -> Status[dict[str, Any]]:
     dispatch = _dispatch(dispatch_id)
-    try:
-        corrections.outcome_withdraw(
+    return _corrected(
+        lambda: corrections.outcome_withdraw(
             actor=request_user(request),
             dispatch=dispatch,
             reason=payload.reason,
             expected_version=payload.version,
-        )
-    except (ValidationError, PermissionDenied) as error:
-        return _refused(error)
-    return Status(200, _dispatch_out(dispatch.pk))
+        ),
+        lambda: _dispatch_out(dispatch.pk),
+    )
 
 
 @router.post(
@@ -284,8 +284,8 @@ def dispatch_dates_amend(
     request: HttpRequest, payload: DatesIn, dispatch_id: int = RecordId
 ) -> Status[dict[str, Any]]:
     dispatch = _dispatch(dispatch_id)
-    try:
-        corrections.dispatch_dates_amend(
+    return _corrected(
+        lambda: corrections.dispatch_dates_amend(
             actor=request_user(request),
             dispatch=dispatch,
             start_date=payload.start_date,
@@ -293,10 +293,9 @@ def dispatch_dates_amend(
             end_date=payload.end_date,
             reason=payload.reason,
             expected_version=payload.version,
-        )
-    except (ValidationError, PermissionDenied) as error:
-        return _refused(error)
-    return Status(200, _dispatch_out(dispatch.pk))
+        ),
+        lambda: _dispatch_out(dispatch.pk),
+    )
 
 
 @router.post(
@@ -315,18 +314,17 @@ def return_amend(
     request: HttpRequest, payload: ReturnAmendIn, secondment_id: int = RecordId
 ) -> Status[dict[str, Any]]:
     secondment = _secondment(secondment_id)
-    try:
-        corrections.secondment_return_amend(
+    return _corrected(
+        lambda: corrections.secondment_return_amend(
             actor=request_user(request),
             secondment=secondment,
             returned_on=payload.returned_on,
             assignment_after_return=payload.assignment_after_return,
             reason=payload.reason,
             expected_version=payload.version,
-        )
-    except (ValidationError, PermissionDenied) as error:
-        return _refused(error)
-    return Status(200, _secondment_out(secondment.pk))
+        ),
+        lambda: _secondment_out(secondment.pk),
+    )
 
 
 @router.post(
@@ -342,13 +340,12 @@ def return_withdraw(
     request: HttpRequest, payload: WithdrawIn, secondment_id: int = RecordId
 ) -> Status[dict[str, Any]]:
     secondment = _secondment(secondment_id)
-    try:
-        corrections.secondment_return_withdraw(
+    return _corrected(
+        lambda: corrections.secondment_return_withdraw(
             actor=request_user(request),
             secondment=secondment,
             reason=payload.reason,
             expected_version=payload.version,
-        )
-    except (ValidationError, PermissionDenied) as error:
-        return _refused(error)
-    return Status(200, _secondment_out(secondment.pk))
+        ),
+        lambda: _secondment_out(secondment.pk),
+    )

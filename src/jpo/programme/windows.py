@@ -53,16 +53,38 @@ def format_instant(value: dt.datetime | None) -> str:
     return formats.date_format(local, "j F Y, H:i:s") + " (Japan time)"
 
 
-def window_stage(cycle: Cycle, now: dt.datetime) -> str:
-    """Where the cycle's application window stands at `now`, in a short phrase (a cell of a table of cycles)."""
+def _window_position(cycle: Cycle, now: dt.datetime) -> tuple[str, str]:
+    """Where the cycle's application window stands at `now` ("unset", "before", "open", "closed") and the
+    instant that goes with it as text (Asia/Tokyo; the day only once closed)."""
     opens, closes = cycle.applications_open, cycle.applications_close
     if opens is None or closes is None:
-        return _("Application window not set")
+        return "unset", ""
     if now < opens:
-        return _("Opens on %(date)s") % {"date": timezone.localtime(opens).strftime("%Y-%m-%d %H:%M")}
+        return "before", timezone.localtime(opens).strftime("%Y-%m-%d %H:%M")
     if not _closed_after(closes, now):
-        return _("Open until %(date)s") % {"date": timezone.localtime(closes).strftime("%Y-%m-%d %H:%M")}
-    return _("Closed on %(date)s") % {"date": timezone.localtime(closes).strftime("%Y-%m-%d")}
+        return "open", timezone.localtime(closes).strftime("%Y-%m-%d %H:%M")
+    return "closed", timezone.localtime(closes).strftime("%Y-%m-%d")
+
+
+def window_stage(cycle: Cycle, now: dt.datetime, *, sentence: bool = False) -> str:
+    """Where the cycle's application window stands at `now`: a short phrase (a cell of a table of
+    cycles), or with `sentence` a sentence that names the cycle (a home page)."""
+    position, date = _window_position(cycle, now)
+    if sentence:
+        texts = {
+            "unset": _("%(cycle)s: the application window is not set."),
+            "before": _("%(cycle)s: applications open on %(date)s."),
+            "open": _("%(cycle)s: applications are open until %(date)s."),
+            "closed": _("%(cycle)s: applications closed on %(date)s; selection is under way."),
+        }
+        return texts[position] % {"cycle": cycle.label, "date": date}
+    phrases = {
+        "unset": _("Application window not set"),
+        "before": _("Opens on %(date)s"),
+        "open": _("Open until %(date)s"),
+        "closed": _("Closed on %(date)s"),
+    }
+    return phrases[position] % {"date": date}
 
 
 def submission_refusal(cycle: Cycle, now: dt.datetime) -> str | None:

@@ -5,7 +5,8 @@ permission helpers as the pages; every refusal is `{"detail": ..., "field": ...}
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.http import HttpRequest
@@ -17,6 +18,7 @@ from ninja.security import SessionAuth
 from jpo.accounts import access
 from jpo.applications.models import Application
 from jpo.applications.schemas import ErrorOut
+from jpo.core.api import answered, found
 from jpo.programme.models import Cycle
 from jpo.selection import selectors as selection_selectors
 from jpo.selection.models import InterviewScore, PreparedDecision, Release, Review
@@ -45,6 +47,7 @@ MAX_PAGE = 500
 # A fiscal year in the cycles' range (anything else is simply not found, never an overflow).
 FiscalYear = Path(..., ge=1974, le=9999)
 
+T = TypeVar("T")
 Decision = Literal["passed", "not_passed", "recommended"]
 
 
@@ -139,14 +142,16 @@ def _cycle(fiscal_year: int) -> Cycle:
 
 
 def _release(release_id: int) -> Release:
-    release = Release.objects.select_related("cycle").filter(pk=release_id).first()
-    if release is None:
-        raise HttpError(404, f"release {release_id}: not found")
-    return release
+    return found(Release.objects.select_related("cycle"), release_id, "release")
 
 
 def _refused(error: SelectionError) -> Status[dict[str, Any]]:
     return Status(error.status_code, {"detail": error.message, "field": error.field})
+
+
+def _answered(change: Callable[[], T], answer: Callable[[T], Any], *, status: int = 200) -> Status[Any]:
+    """`change()` (a service call) answered by `answer(its result)`, or its refusal as the error body."""
+    return answered(change, answer, refusals=(SelectionError,), refused=_refused, status=status)
 
 
 def _release_out(release: Release) -> dict[str, Any]:
@@ -217,13 +222,12 @@ def decisions_prepare(
         )
     else:
         chosen = Application.objects.filter(pk__in=payload.applications or [])
-    try:
-        n = release_services.decisions_prepare(
+    return _answered(
+        lambda: release_services.decisions_prepare(
             cycle=cycle, actor=actor, decision=payload.decision, reason=payload.reason, applications=chosen
-        )
-    except SelectionError as error:
-        return _refused(error)
-    return Status(200, {"count": n})
+        ),
+        lambda n: {"count": n},
+    )
 
 
 @router.post(
@@ -238,13 +242,12 @@ def decisions_discard(
 ) -> Status[dict[str, Any]]:
     actor = _officer(request)
     cycle = _cycle(fiscal_year)
-    try:
-        n = release_services.decisions_discard(
+    return _answered(
+        lambda: release_services.decisions_discard(
             cycle=cycle, actor=actor, applications=Application.objects.filter(pk__in=payload.applications)
-        )
-    except SelectionError as error:
-        return _refused(error)
-    return Status(200, {"count": n})
+        ),
+        lambda n: {"count": n},
+    )
 
 
 @router.get(
@@ -277,12 +280,11 @@ def release_create(request: HttpRequest, payload: ScheduleIn, fiscal_year: int =
     release_at = payload.release_at
     if timezone.is_naive(release_at):
         release_at = release_at.replace(tzinfo=TOKYO)
-    try:
-        release = release_services.release_schedule(cycle=cycle, actor=actor, release_at=release_at)
-    except SelectionError as error:
-        return _refused(error)
-    release.cycle = cycle
-    return Status(201, _release_out(release))
+    return _answered(
+        lambda: release_services.release_schedule(cycle=cycle, actor=actor, release_at=release_at),
+        _release_out,
+        status=201,
+    )
 
 
 @router.get(
@@ -332,11 +334,10 @@ def release_cancel(
 ) -> Status[dict[str, Any]]:
     actor = _officer(request)
     release = _release(release_id)
-    try:
-        release = release_services.release_cancel(release=release, actor=actor, reason=payload.reason)
-    except SelectionError as error:
-        return _refused(error)
-    return Status(200, _release_out(release))
+    return _answered(
+        lambda: release_services.release_cancel(release=release, actor=actor, reason=payload.reason),
+        _release_out,
+    )
 
 
 # --- Corrections of recorded steps (officers) ------------------------------------------------------
@@ -415,10 +416,7 @@ def _record_out(application_id: int) -> dict[str, Any]:
 
 
 def _application(application_id: int) -> Application:
-    application = Application.objects.select_related("cycle").filter(pk=application_id).first()
-    if application is None:
-        raise HttpError(404, f"application {application_id}: not found")
-    return application
+    return found(Application.objects.select_related("cycle"), application_id, "application")
 
 
 def _application_of(model: Any, pk: int, path: str) -> int:
@@ -426,6 +424,12 @@ def _application_of(model: Any, pk: int, path: str) -> int:
     if application_id is None:
         raise HttpError(404, f"{model._meta.model_name} {pk}: not found")
     return int(application_id)
+
+
+def _corrected(change: Callable[[], object], application_id: int) -> Status[Any]:
+    """The correction made by `change` (a service call) answered with the application's record as it is
+    now, or the service's refusal as the API's error body."""
+    return _answered(change, lambda _result: _record_out(application_id))
 
 
 @corrections_router.post(
@@ -445,17 +449,16 @@ def decision_correct(
 ) -> Status[dict[str, Any]]:
     actor = _officer(request)
     application = _application(application_id)
-    try:
-        correction_services.decision_correct(
+    return _corrected(
+        lambda: correction_services.decision_correct(
             application=application,
             actor=actor,
             to=payload.to,
             reason=payload.reason,
             expected_version=payload.version,
-        )
-    except SelectionError as error:
-        return _refused(error)
-    return Status(200, _record_out(application.pk))
+        ),
+        application.pk,
+    )
 
 
 @corrections_router.get(
@@ -484,16 +487,15 @@ def review_amend(
 ) -> Status[dict[str, Any]]:
     actor = _officer(request)
     application_id = _application_of(Review, review_id, "assignment__application_id")
-    try:
-        correction_services.review_amend(
+    return _corrected(
+        lambda: correction_services.review_amend(
             review_id=review_id,
             actor=actor,
             scores={k: str(v) for k, v in payload.scores.items()},
             reason=payload.reason,
-        )
-    except SelectionError as error:
-        return _refused(error)
-    return Status(200, _record_out(application_id))
+        ),
+        application_id,
+    )
 
 
 @corrections_router.post(
@@ -508,11 +510,10 @@ def review_withdraw(
 ) -> Status[dict[str, Any]]:
     actor = _officer(request)
     application_id = _application_of(Review, review_id, "assignment__application_id")
-    try:
-        correction_services.review_withdraw(review_id=review_id, actor=actor, reason=payload.reason)
-    except SelectionError as error:
-        return _refused(error)
-    return Status(200, _record_out(application_id))
+    return _corrected(
+        lambda: correction_services.review_withdraw(review_id=review_id, actor=actor, reason=payload.reason),
+        application_id,
+    )
 
 
 @corrections_router.post(
@@ -529,13 +530,12 @@ def interview_score_amend(
 ) -> Status[dict[str, Any]]:
     actor = _officer(request)
     application_id = _application_of(InterviewScore, score_id, "interview__application_id")
-    try:
-        correction_services.interview_score_amend(
+    return _corrected(
+        lambda: correction_services.interview_score_amend(
             score_id=score_id, actor=actor, score=str(payload.score), reason=payload.reason
-        )
-    except SelectionError as error:
-        return _refused(error)
-    return Status(200, _record_out(application_id))
+        ),
+        application_id,
+    )
 
 
 @corrections_router.post(
@@ -550,8 +550,9 @@ def interview_score_withdraw(
 ) -> Status[dict[str, Any]]:
     actor = _officer(request)
     application_id = _application_of(InterviewScore, score_id, "interview__application_id")
-    try:
-        correction_services.interview_score_withdraw(score_id=score_id, actor=actor, reason=payload.reason)
-    except SelectionError as error:
-        return _refused(error)
-    return Status(200, _record_out(application_id))
+    return _corrected(
+        lambda: correction_services.interview_score_withdraw(
+            score_id=score_id, actor=actor, reason=payload.reason
+        ),
+        application_id,
+    )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from jpo.accounts import access
 from jpo.applications.models import Application, DuplicateFlag, EligibilityCheck, EndorsementRequest
 from jpo.applications.workflow import Status
+from jpo.programme import windows
 from jpo.programme.models import Cycle
 
 # An applicant's application in these states waits on the programme office or an organization.
@@ -38,27 +39,10 @@ class NextStep:
 
 
 def cycle_stage(cycle: Cycle | None) -> str:
-    """Where the cycle stands today, in a sentence."""
+    """Where the cycle stands today, in a sentence (`programme.windows.window_stage`)."""
     if cycle is None:
         return _("No selection cycle yet.")
-    now = timezone.now()
-    opens, closes = cycle.applications_open, cycle.applications_close
-    if opens is None or closes is None:
-        return _("%(cycle)s: the application window is not set.") % {"cycle": cycle.label}
-    if now < opens:
-        return _("%(cycle)s: applications open on %(date)s.") % {
-            "cycle": cycle.label,
-            "date": timezone.localtime(opens).strftime("%Y-%m-%d %H:%M"),
-        }
-    if now <= closes:
-        return _("%(cycle)s: applications are open until %(date)s.") % {
-            "cycle": cycle.label,
-            "date": timezone.localtime(closes).strftime("%Y-%m-%d %H:%M"),
-        }
-    return _("%(cycle)s: applications closed on %(date)s; selection is under way.") % {
-        "cycle": cycle.label,
-        "date": timezone.localtime(closes).strftime("%Y-%m-%d"),
-    }
+    return windows.window_stage(cycle, timezone.now(), sentence=True)
 
 
 def _officer(user: Any) -> dict[str, Any]:

@@ -16,7 +16,7 @@ removes the event.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -176,12 +176,44 @@ def _recipient(interview: Interview) -> str:
     return applicant.user.email if applicant.user is not None else applicant.email
 
 
+def _calendar_send(
+    people: Sequence[tuple[str, str, bool]],
+    *,
+    ics: Callable[[str], bytes],
+    message: Callable[[bool], tuple[str, str]],
+    kind: str,
+    file_name: str = "interview.ics",
+    content_type: str = CONTENT_TYPE,
+) -> int:
+    """Queue one e-mail to each of `people` (address, language, is the candidate), in their language:
+    `message(is the candidate)` gives its subject and body (in the active language), `ics(language)`
+    the calendar message attached. Returns the number of e-mails queued."""
+    sent = 0
+    for address, language, is_candidate in people:
+        content = ics(language)
+        with translation.override(language):
+            subject, body = message(is_candidate)
+        sent += len(
+            email_queue(
+                recipients=[address],
+                subject=subject,
+                body=body,
+                kind=kind,
+                attachments=[Attachment(file_name, content, content_type)],
+            )
+        )
+    return sent
+
+
+def _tokyo(moment: dt.datetime) -> str:
+    return timezone.localtime(moment, TOKYO).strftime("%Y-%m-%d %H:%M")
+
+
 def interview_invitations_send(*, interview: Interview, members: Sequence[User] | None = None) -> int:
     """E-mail the interview's calendar invitation to the candidate and each panel member (or only to
     `members`), each in their language, through the outbox. Call inside the transaction of the change."""
     slot = interview.slot
     assert slot is not None
-    sent = 0
     people: list[tuple[str, str, bool]] = []  # (address, language, is_candidate)
     if members is None:
         applicant = interview.application.applicant
@@ -189,33 +221,29 @@ def interview_invitations_send(*, interview: Interview, members: Sequence[User] 
         people.append((_recipient(interview), language, True))
     for member in members if members is not None else slot.panel.all():
         people.append((member.email, member.preferred_language or settings.LANGUAGE_CODE, False))
-    for address, language, is_candidate in people:
-        ics = interview_ics(interview=interview, language=language)
-        with translation.override(language):
-            when = timezone.localtime(slot.starts_at, TOKYO).strftime("%Y-%m-%d %H:%M")
-            subject = _("JPO interview on %(when)s (Japan time)") % {"when": when}
-            link = absolute_url(reverse("selection:interview_calendar", args=[interview.pk]))
-            if is_candidate:
-                body = _(
-                    "Your interview is confirmed for %(when)s (Japan time).\n\nOnline meeting link: %(url)s\n\n"
-                    "The calendar invitation is attached; you can also download it here: %(link)s"
-                )
-            else:
-                body = _(
-                    "You sit on the panel of an interview on %(when)s (Japan time).\n\nOnline meeting link: "
-                    "%(url)s\n\nThe calendar invitation is attached; you can also download it here: %(link)s"
-                )
-            body = body % {"when": when, "url": slot.meeting_url or "—", "link": link}
-        sent += len(
-            email_queue(
-                recipients=[address],
-                subject=subject,
-                body=body,
-                kind=KIND,
-                attachments=[Attachment("interview.ics", ics, CONTENT_TYPE)],
+
+    def message(is_candidate: bool) -> tuple[str, str]:
+        when = _tokyo(slot.starts_at)
+        link = absolute_url(reverse("selection:interview_calendar", args=[interview.pk]))
+        if is_candidate:
+            body = _(
+                "Your interview is confirmed for %(when)s (Japan time).\n\nOnline meeting link: %(url)s\n\n"
+                "The calendar invitation is attached; you can also download it here: %(link)s"
             )
-        )
-    return sent
+        else:
+            body = _(
+                "You sit on the panel of an interview on %(when)s (Japan time).\n\nOnline meeting link: "
+                "%(url)s\n\nThe calendar invitation is attached; you can also download it here: %(link)s"
+            )
+        subject = _("JPO interview on %(when)s (Japan time)") % {"when": when}
+        return subject, body % {"when": when, "url": slot.meeting_url or "—", "link": link}
+
+    return _calendar_send(
+        people,
+        ics=lambda language: interview_ics(interview=interview, language=language),
+        message=message,
+        kind=KIND,
+    )
 
 
 def _people(
@@ -238,28 +266,23 @@ def interview_update_send(*, interview: Interview, previous_start: dt.datetime) 
     `slot.sequence`."""
     slot = interview.slot
     assert slot is not None
-    sent = 0
-    for address, language, _is_candidate in _people(interview, list(slot.panel.all())):
-        ics = interview_ics(interview=interview, language=language)
-        with translation.override(language):
-            when = timezone.localtime(slot.starts_at, TOKYO).strftime("%Y-%m-%d %H:%M")
-            before = timezone.localtime(previous_start, TOKYO).strftime("%Y-%m-%d %H:%M")
-            subject = _("JPO interview moved to %(when)s (Japan time)") % {"when": when}
-            body = _(
-                "The JPO interview of %(before)s (Japan time) is moved to %(when)s (Japan time).\n\n"
-                "Online meeting link: %(url)s\n\nThe updated calendar invitation is attached: opening it "
-                "moves the event in your calendar."
-            ) % {"before": before, "when": when, "url": slot.meeting_url or "—"}
-        sent += len(
-            email_queue(
-                recipients=[address],
-                subject=subject,
-                body=body,
-                kind=KIND_UPDATE,
-                attachments=[Attachment("interview.ics", ics, CONTENT_TYPE)],
-            )
-        )
-    return sent
+
+    def message(is_candidate: bool) -> tuple[str, str]:
+        when = _tokyo(slot.starts_at)
+        subject = _("JPO interview moved to %(when)s (Japan time)") % {"when": when}
+        body = _(
+            "The JPO interview of %(before)s (Japan time) is moved to %(when)s (Japan time).\n\n"
+            "Online meeting link: %(url)s\n\nThe updated calendar invitation is attached: opening it "
+            "moves the event in your calendar."
+        ) % {"before": _tokyo(previous_start), "when": when, "url": slot.meeting_url or "—"}
+        return subject, body
+
+    return _calendar_send(
+        _people(interview, list(slot.panel.all())),
+        ics=lambda language: interview_ics(interview=interview, language=language),
+        message=message,
+        kind=KIND_UPDATE,
+    )
 
 
 def interview_cancel_send(
@@ -273,29 +296,29 @@ def interview_cancel_send(
     """E-mail the cancellation (METHOD:CANCEL, same UID, `slot.sequence` already raised) of the
     interview at `slot` to the candidate (unless `candidate` is False) and to `panel`, each in their
     language. Call inside the transaction of the change."""
-    sent = 0
-    for address, language, is_candidate in _people(interview, panel, candidate=candidate):
-        ics = interview_ics(interview=interview, language=language, slot=slot, panel=panel, cancel=True)
-        with translation.override(language):
-            when = timezone.localtime(slot.starts_at, TOKYO).strftime("%Y-%m-%d %H:%M")
-            subject = _("JPO interview of %(when)s (Japan time) cancelled") % {"when": when}
-            body = _(
-                "The JPO interview of %(when)s (Japan time) is cancelled for you. The attached calendar "
-                "message removes it from your calendar."
-            ) % {"when": when}
-            if reason:
-                body += "\n\n" + _("Reason") + ": " + reason
-            if is_candidate and interview.slot_id is None:
-                body += "\n\n" + _("Please choose another interview slot: %(link)s") % {
-                    "link": absolute_url(reverse("selection:my_stage_two"))
-                }
-        sent += len(
-            email_queue(
-                recipients=[address],
-                subject=subject,
-                body=body,
-                kind=KIND_CANCEL,
-                attachments=[Attachment("interview-cancel.ics", ics, CANCEL_CONTENT_TYPE)],
-            )
-        )
-    return sent
+
+    def message(is_candidate: bool) -> tuple[str, str]:
+        when = _tokyo(slot.starts_at)
+        subject = _("JPO interview of %(when)s (Japan time) cancelled") % {"when": when}
+        body = _(
+            "The JPO interview of %(when)s (Japan time) is cancelled for you. The attached calendar "
+            "message removes it from your calendar."
+        ) % {"when": when}
+        if reason:
+            body += "\n\n" + _("Reason") + ": " + reason
+        if is_candidate and interview.slot_id is None:
+            body += "\n\n" + _("Please choose another interview slot: %(link)s") % {
+                "link": absolute_url(reverse("selection:my_stage_two"))
+            }
+        return subject, body
+
+    return _calendar_send(
+        _people(interview, panel, candidate=candidate),
+        ics=lambda language: interview_ics(
+            interview=interview, language=language, slot=slot, panel=panel, cancel=True
+        ),
+        message=message,
+        kind=KIND_CANCEL,
+        file_name="interview-cancel.ics",
+        content_type=CANCEL_CONTENT_TYPE,
+    )

@@ -70,13 +70,24 @@ def cycle_dashboard(request: HttpRequest, fy: int) -> HttpResponse:
 # --- Screening -------------------------------------------------------------------------------------
 
 
+def _receipt_and_name(via: str = "application__") -> tuple[Column, Column]:
+    """The columns of an application's receipt number and its applicant's name (`via`: the path from
+    the listed rows to the application)."""
+    return (
+        Column(_lazy("Receipt number"), "receipt", (f"{via}receipt_number",)),
+        Column(_lazy("Applicant"), "name", (f"{via}applicant__family_name", f"{via}applicant__given_name")),
+    )
+
+
+def _search(label: Any, *, via: str = "application__", more: tuple[str, ...] = ()) -> Filter:
+    """The free-text filter `q` of a list of applications: the receipt number or the applicant's name
+    contains it (and the `more` lookups)."""
+    names = (f"{via}receipt_number", f"{via}applicant__family_name", f"{via}applicant__given_name")
+    return Filter("q", label, (*(f"{name}__icontains" for name in names), *more))
+
+
 SCREENING_COLUMNS = (
-    Column(_lazy("Receipt number"), "receipt", ("application__receipt_number",)),
-    Column(
-        _lazy("Applicant"),
-        "name",
-        ("application__applicant__family_name", "application__applicant__given_name"),
-    ),
+    *_receipt_and_name(),
     Column(_lazy("Track"), "track", ("application__track__kind",)),
     Column(_lazy("Status"), "status", ("application__status",)),
     Column(_lazy("Outcome"), "outcome", ("outcome",)),
@@ -88,15 +99,7 @@ def _screening_filters() -> tuple[Filter, ...]:
     return (
         Filter("outcome", _lazy("Outcome"), "outcome", choices=ScreeningOutcome.choices),
         Filter("status", _lazy("Status"), "application__status", choices=Status.choices),
-        Filter(
-            "q",
-            _lazy("Receipt number or name"),
-            (
-                "application__receipt_number__icontains",
-                "application__applicant__family_name__icontains",
-                "application__applicant__given_name__icontains",
-            ),
-        ),
+        _search(_lazy("Receipt number or name")),
     )
 
 
@@ -406,12 +409,7 @@ def ranking(request: HttpRequest, fy: int) -> HttpResponse:
 
 
 INTERVIEW_COLUMNS = (
-    Column(_lazy("Receipt number"), "receipt", ("application__receipt_number",)),
-    Column(
-        _lazy("Applicant"),
-        "name",
-        ("application__applicant__family_name", "application__applicant__given_name"),
-    ),
+    *_receipt_and_name(),
     Column(_lazy("Status"), "status", ("application__status",)),
     Column(_lazy("Slot"), "slot", ("slot__starts_at",)),
     Column(_lazy("Panel scores"), "mean", ("mean",)),
@@ -428,8 +426,7 @@ SLOT_COLUMNS = (
     ),
 )
 FORWARD_COLUMNS = (
-    Column(_lazy("Receipt number"), "receipt", ("receipt_number",)),
-    Column(_lazy("Applicant"), "name", ("applicant__family_name", "applicant__given_name")),
+    *_receipt_and_name(via=""),
     Column(_lazy("Status"), "status", ("status",)),
     Column(_lazy("Organization"), "org", ("forwarded_to__code",)),
 )
@@ -455,15 +452,7 @@ def _interview_filters() -> tuple[Filter, ...]:
             choices=[(s.value, s.label) for s in selectors.FINAL_STATUSES],
         ),
         _yes_no(_lazy("Slot chosen"), "slot"),
-        Filter(
-            "q",
-            _lazy("Receipt number or name"),
-            (
-                "application__receipt_number__icontains",
-                "application__applicant__family_name__icontains",
-                "application__applicant__given_name__icontains",
-            ),
-        ),
+        _search(_lazy("Receipt number or name")),
     )
 
 
@@ -484,15 +473,7 @@ def _forward_filters(organizations: list[Organization]) -> tuple[Filter, ...]:
             "forwarded_to_id",
             choices=[(o.pk, o.code) for o in organizations],
         ),
-        Filter(
-            "q",
-            _lazy("Receipt number or name"),
-            (
-                "receipt_number__icontains",
-                "applicant__family_name__icontains",
-                "applicant__given_name__icontains",
-            ),
-        ),
+        _search(_lazy("Receipt number or name"), via=""),
     )
 
 
@@ -875,16 +856,9 @@ def _notification_filters() -> tuple[Filter, ...]:
     return (
         Filter("state", _lazy("State"), "email__state", choices=EmailState.choices),
         Filter("language", _lazy("Language"), "language", choices=settings.LANGUAGES),
-        Filter(
-            "q",
+        _search(
             _lazy("Receipt number, name, address or subject"),
-            (
-                "application__receipt_number__icontains",
-                "application__applicant__family_name__icontains",
-                "application__applicant__given_name__icontains",
-                "email__recipient__icontains",
-                "email__subject__icontains",
-            ),
+            more=("email__recipient__icontains", "email__subject__icontains"),
         ),
     )
 
