@@ -125,7 +125,8 @@ class Application(models.Model):
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
-        ordering = ["-cycle__fiscal_year", "applicant__family_name"]
+        # No default ordering: it joined the cycle and the applicant into every query of applications
+        # (and of their children, ordered by "application"). A list says its own order_by.
         constraints = [
             models.UniqueConstraint(fields=["applicant", "cycle"], name="application_one_per_cycle"),
             models.CheckConstraint(
