@@ -156,3 +156,23 @@ def test_needs_review_list_costs_the_same_at_10_and_1000_rows(
     assert queries_1000 == queries_10
     assert bytes_1000 < bytes_10 * 3  # 10 → 25 rows shown, never 1,000
     assert "1,000" in client.get("/portal/officer/needs-review/").content.decode()
+
+
+def test_needs_review_page_reads_the_index_of_checks_to_review() -> None:
+    """The list's page (in the order the checks came in) walks the partial index of the checks still to
+    review, instead of sorting every submission check: 463 ms at 100,000 applications before it."""
+    from jpo.applications.selectors import needs_review_checks
+
+    page = needs_review_checks().order_by("pk")[:50]
+    sql, params = page.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "eligibilitycheck_to_review" in plan, plan
+            assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+        else:  # a tiny table: PostgreSQL reads it whole unless told not to
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = " | ".join(row[0] for row in cursor.fetchall())
+            assert "eligibilitycheck_to_review" in plan, plan
