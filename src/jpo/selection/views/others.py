@@ -3,7 +3,10 @@ candidates forwarded to their organization) and applicants (their own interview 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +27,7 @@ from jpo.programme.models import Cycle
 from jpo.safety.downloads import bytes_download, file_download
 from jpo.safety.numbers import parse_id
 from jpo.selection import selectors
-from jpo.selection.models import Interview, InterviewSlot, ReviewAssignment
+from jpo.selection.models import Interview, InterviewScore, InterviewSlot, ReviewAssignment
 from jpo.selection.services import calendar
 from jpo.selection.services import reviews as review_services
 from jpo.selection.services import stage_two as stage_two_services
@@ -43,10 +46,43 @@ applicant_only = role_required(Role.APPLICANT)
 @reviewer_only
 @require_GET
 def my_reviews(request: HttpRequest) -> HttpResponse:
-    return render(
+    """The reviewer's own assignments, a page at a time (newest cycle first), sorted and filtered in the
+    database."""
+    page = listing(
         request,
-        "selection/my_reviews.html",
-        {"assignments": selectors.assignments_for_reviewer(reviewer=request_user(request))},
+        selectors.assignments_for_reviewer(reviewer=request_user(request)),
+        columns=MY_REVIEW_COLUMNS,
+        filters=_my_review_filters(),
+        default_sort="-cycle",
+    )
+    return render(request, "selection/my_reviews.html", {"listing": page})
+
+
+MY_REVIEW_COLUMNS = (
+    # Newest cycle first, then in the order the applications came in.
+    Column(_lazy("Cycle"), "cycle", ("application__cycle__fiscal_year", "-application_id")),
+    Column(_lazy("Application"), "receipt", ("application__receipt_number",)),
+    Column(_lazy("State")),
+)
+
+
+def _my_review_filters() -> tuple[Filter, ...]:
+    years = Cycle.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True)
+    return (
+        Filter(
+            "cycle",
+            _lazy("Cycle"),
+            "application__cycle__fiscal_year",
+            choices=[(fy, fiscal_year_label(fy)) for fy in years],
+        ),
+        Filter(
+            "state",
+            _lazy("State"),
+            choices=[("todo", _lazy("To score")), ("done", _lazy("Submitted"))],
+            apply=lambda rows, value: rows.filter(review__isnull=value == "todo"),
+        ),
+        # The receipt number only: a blind rubric hides the names from the reviewer.
+        Filter("q", _lazy("Receipt number"), "application__receipt_number__icontains"),
     )
 
 
@@ -139,10 +175,48 @@ def review_document(request: HttpRequest, pk: int, kind: str) -> FileResponse:
 @reviewer_only
 @require_GET
 def my_interviews(request: HttpRequest) -> HttpResponse:
-    return render(
+    """The interviews of the panels the user sits on, a page at a time (earliest first), sorted and
+    filtered in the database."""
+    me = request_user(request)
+    page = listing(
         request,
-        "selection/my_interviews.html",
-        {"interviews": selectors.interviews_for_interviewer(interviewer=request_user(request))},
+        selectors.interviews_for_interviewer(interviewer=me),
+        columns=MY_INTERVIEW_COLUMNS,
+        filters=_my_interview_filters(me),
+        default_sort="time",
+    )
+    return render(request, "selection/my_interviews.html", {"listing": page})
+
+
+MY_INTERVIEW_COLUMNS = (
+    Column(_lazy("Time (Tokyo)"), "time", ("slot__starts_at",)),
+    Column(_lazy("Candidate"), "receipt", ("application__receipt_number",)),
+    Column(_lazy("Meeting link")),
+    Column(_lazy("My score")),
+)
+
+
+def _my_interview_filters(me: Any) -> tuple[Filter, ...]:
+    def scored(rows: QuerySet[Interview], value: str) -> QuerySet[Interview]:
+        mine = Exists(InterviewScore.objects.filter(interview=OuterRef("pk"), interviewer=me))
+        return rows.filter(mine) if value == "done" else rows.exclude(mine)
+
+    return (
+        Filter(
+            "state",
+            _lazy("My score"),
+            choices=[("todo", _lazy("To score")), ("done", _lazy("Submitted"))],
+            apply=scored,
+        ),
+        Filter(
+            "q",
+            _lazy("Receipt number or name"),
+            (
+                "application__receipt_number__icontains",
+                "application__applicant__family_name__icontains",
+                "application__applicant__given_name__icontains",
+            ),
+        ),
     )
 
 

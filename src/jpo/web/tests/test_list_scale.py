@@ -30,7 +30,7 @@ from jpo.outbox.models import Email, EmailState
 from jpo.placement.models import AlumniRecord, Dispatch, Secondment
 from jpo.placement.tests import factories as f
 from jpo.programme.models import Post, Track
-from jpo.selection.models import Interview, InterviewSlot, Notification
+from jpo.selection.models import Interview, InterviewSlot, Notification, Review, ReviewAssignment
 
 pytestmark = pytest.mark.django_db
 
@@ -191,6 +191,48 @@ def _reviewers(n: int) -> None:
     )
 
 
+def _reviewer() -> User:
+    """The one reviewer whose own lists (reviews, interviews) the cases below fill and read."""
+    user = User.objects.filter(username="my-reviewer").first()
+    return user or User.objects.create_user(
+        username="my-reviewer", email="my-reviewer@example.jp", password="a-long-test-password", role=Role.REVIEWER
+    )
+
+
+def _my_reviews(n: int) -> None:
+    """`n` applications assigned to the reviewer, every other one reviewed; and as many assigned to
+    someone else (not on the reviewer's list)."""
+    me, other = _reviewer(), f.officer()
+    other.role = Role.REVIEWER
+    other.save(update_fields=["role"])
+    applications = _applications(n, status=Status.UNDER_REVIEW)
+    mine = ReviewAssignment.objects.bulk_create(
+        ReviewAssignment(application=a, reviewer=me) for a in applications
+    )
+    ReviewAssignment.objects.bulk_create(ReviewAssignment(application=a, reviewer=other) for a in applications)
+    Review.objects.bulk_create(Review(assignment=a, total="3.000") for a in mine[::2])
+
+
+def _my_interviews(n: int) -> None:
+    """`n` interviews on slots whose panel the reviewer sits on, and `n` on another panel."""
+    me, cycle, start = _reviewer(), f.cycle(2024), timezone.now()
+    slots = InterviewSlot.objects.bulk_create(
+        InterviewSlot(
+            cycle=cycle,
+            starts_at=start + dt.timedelta(hours=i),
+            ends_at=start + dt.timedelta(hours=i, minutes=30),
+        )
+        for i in range(2 * n)
+    )
+    InterviewSlot.panel.through.objects.bulk_create(
+        InterviewSlot.panel.through(interviewslot_id=slot.pk, user_id=me.pk) for slot in slots[:n]
+    )
+    Interview.objects.bulk_create(
+        Interview(application=a, slot=slot)
+        for a, slot in zip(_applications(2 * n, status=Status.INTERVIEW), slots, strict=True)
+    )
+
+
 def _officer() -> User:
     return f.officer()
 
@@ -230,6 +272,8 @@ CASES: dict[str, Case] = {
     "duplicates": Case(lambda: reverse("portal:officer_duplicates"), _duplicates),
     "reviewers": Case(lambda: reverse("selection:reviews", args=[2024]), _reviewers),
     "stage two": Case(lambda: reverse("selection:stage_two", args=[2024]), _stage_two),
+    "my reviews (reviewer)": Case(lambda: reverse("selection:my_reviews"), _my_reviews, _reviewer),
+    "my interviews (reviewer)": Case(lambda: reverse("selection:my_interviews"), _my_interviews, _reviewer),
     "posts": Case(lambda: reverse("placement:post_list") + "?cycle=2024&", _posts),
     "posts (focal point)": Case(
         lambda: reverse("placement:post_list") + "?cycle=2024&", _posts, _focal_point
