@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy
 
 from jpo.accounts import access
@@ -328,12 +329,16 @@ def reviewers_for_select() -> QuerySet[User]:
 def reviewer_loads(*, cycle: Cycle) -> QuerySet[User]:
     """Every reviewer with ``assigned`` and ``done`` (reviews of ``cycle``): a queryset, the page sorts,
     filters and pages it."""
+    # Each count a subquery of the reviewer's own assignments of the cycle: computed for the rows of the
+    # page only, and left out of the total's COUNT (a GROUP BY over every assignment of every cycle, read
+    # twice, took 0.8 s at 100,000 applications).
+    of_cycle = ReviewAssignment.objects.filter(reviewer=OuterRef("pk"), application__cycle=cycle).order_by()
+
+    def counted(rows: QuerySet[ReviewAssignment]) -> Coalesce:
+        return Coalesce(Subquery(rows.values("reviewer").annotate(n=Count("pk")).values("n")), 0)
+
     return User.objects.filter(role=Role.REVIEWER).annotate(
-        assigned=Count("review_assignments", filter=Q(review_assignments__application__cycle=cycle)),
-        done=Count(
-            "review_assignments",
-            filter=Q(review_assignments__application__cycle=cycle, review_assignments__review__isnull=False),
-        ),
+        assigned=counted(of_cycle), done=counted(of_cycle.filter(review__isnull=False))
     )
 
 
