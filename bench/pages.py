@@ -18,6 +18,7 @@ marked PASS or FAIL against the targets: p95 < 300 ms, < 200 KB, and p95 at the 
   .venv/bin/python bench/pages.py --smoke                      # 300 and 1,500 applications, 3 requests
   .venv/bin/python bench/pages.py --db sqlite                  # 1,000, 10,000 and 100,000
   .venv/bin/python bench/pages.py --db postgres --sizes 1000,10000
+  .venv/bin/python bench/pages.py --sizes 100000 --pages reviews,dispatches --keep   # some pages; keep the database
 """
 
 from __future__ import annotations
@@ -74,6 +75,16 @@ def parse_args() -> argparse.Namespace:
         type=float,
         default=20.0,
         help="seconds per page and size: fewer requests past it",
+    )
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="only the pages whose label contains one of these comma-separated words (e.g. 'reviews,dispatches')",
+    )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the database afterwards (SQLite: var/bench/pages.sqlite3; PostgreSQL: its name is printed)",
     )
     parser.add_argument("--smoke", action="store_true", help="300 and 1,500 applications, 3 requests")
     return parser.parse_args()
@@ -335,6 +346,7 @@ def main() -> int:
 
     from jpo.accounts.models import User
 
+    wanted = [w.strip() for w in args.pages.split(",") if w.strip()]
     results: dict[str, dict[int, Figure]] = {}
     baselines: dict[int, Figure] = {}
     try:
@@ -367,6 +379,8 @@ def main() -> int:
             print(f"  {'/healthz':24s} p50 {base.p50:7.1f} ms  p95 {base.p95:7.1f} ms")
             pages = [(label, url, officer_client) for label, url in OFFICER_PAGES.items()]
             pages.append((APPLICANT_PAGE[0], APPLICANT_PAGE[1], applicant_client))
+            if wanted:
+                pages = [p for p in pages if any(w in p[0] for w in wanted)]
             for label, url, client in pages:
                 figure = measure(client, url, requests=requests, budget=args.page_budget)
                 results.setdefault(label, {})[size] = figure
@@ -377,7 +391,10 @@ def main() -> int:
                     flush=True,
                 )
     finally:
-        drop_database(handle)
+        if args.keep:
+            print(f"\nkept: {database_url}")
+        else:
+            drop_database(handle)
 
     largest = sizes[-1]
     before = sizes[-2] if len(sizes) > 1 else None
