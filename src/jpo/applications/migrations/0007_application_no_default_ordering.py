@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0006_name_search_trigram'),
+        ("applications", "0006_name_search_trigram"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='application',
-            options={'verbose_name': 'application', 'verbose_name_plural': 'applications'},
+            name="application",
+            options={"verbose_name": "application", "verbose_name_plural": "applications"},
         ),
     ]

@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0007_application_no_default_ordering'),
+        ("applications", "0007_application_no_default_ordering"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='eligibilitycheck',
-            index=models.Index(condition=models.Q(('needs_review', True), ('reviewed_at__isnull', True)), fields=['kind', 'id'], name='eligibilitycheck_to_review'),
+            model_name="eligibilitycheck",
+            index=models.Index(
+                condition=models.Q(("needs_review", True), ("reviewed_at__isnull", True)),
+                fields=["kind", "id"],
+                name="eligibilitycheck_to_review",
+            ),
         ),
     ]

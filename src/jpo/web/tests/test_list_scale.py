@@ -195,7 +195,10 @@ def _reviewer() -> User:
     """The one reviewer whose own lists (reviews, interviews) the cases below fill and read."""
     user = User.objects.filter(username="my-reviewer").first()
     return user or User.objects.create_user(
-        username="my-reviewer", email="my-reviewer@example.jp", password="a-long-test-password", role=Role.REVIEWER
+        username="my-reviewer",
+        email="my-reviewer@example.jp",
+        password="a-long-test-password",
+        role=Role.REVIEWER,
     )
 
 
@@ -209,7 +212,9 @@ def _my_reviews(n: int) -> None:
     mine = ReviewAssignment.objects.bulk_create(
         ReviewAssignment(application=a, reviewer=me) for a in applications
     )
-    ReviewAssignment.objects.bulk_create(ReviewAssignment(application=a, reviewer=other) for a in applications)
+    ReviewAssignment.objects.bulk_create(
+        ReviewAssignment(application=a, reviewer=other) for a in applications
+    )
     Review.objects.bulk_create(Review(assignment=a, total="3.000") for a in mine[::2])
 
 
