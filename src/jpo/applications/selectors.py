@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -53,10 +53,14 @@ FORM_STEPS = STEP_NAMES[:6]
 REQUIRED_DOCUMENTS = [DocumentKind.CV, DocumentKind.COVER_LETTER, DocumentKind.DEGREE, DocumentKind.LANGUAGE]
 
 
+def application_with_relations(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """`queryset` with the rows every application page reads joined in: its applicant (and account),
+    cycle, track, ministry and submission."""
+    return queryset.select_related("applicant", "applicant__user", "cycle", "track", "ministry", "submission")
+
+
 def _application_queryset() -> QuerySet[Application]:
-    return Application.objects.select_related(
-        "applicant", "applicant__user", "cycle", "track", "ministry", "submission"
-    )
+    return application_with_relations(Application.objects.all())
 
 
 def application_get_for_user(*, user: User, pk: int) -> Application:
@@ -119,19 +123,19 @@ def employment_overlaps(rows: list[dict[str, Any]]) -> list[tuple[int, int]]:
     return found
 
 
-def application_for_submission(*, pk: int) -> Application:
-    """The application with everything a submission reads (checks, self-check, snapshot) in 7 queries."""
-    return (
-        _application_queryset()
-        .prefetch_related(
-            "degrees",
-            "employment",
-            "language_tests",
-            "documents",
-            Prefetch("preferences", queryset=Preference.objects.select_related("organization", "post")),
-        )
-        .get(pk=pk)
-    )
+SUBMISSION_LISTS = (
+    "degrees",
+    "employment",
+    "language_tests",
+    "documents",
+    Prefetch("preferences", queryset=Preference.objects.select_related("organization", "post")),
+)
+
+
+def application_prefetch_for_submission(application: Application) -> None:
+    """Load onto `application` (read with `application_with_relations`) the lists a submission reads
+    (checks, self-check, snapshot): one query each."""
+    prefetch_related_objects([application], *SUBMISSION_LISTS)
 
 
 def application_missing(application: Application) -> list[dict[str, Any]]:

@@ -85,33 +85,55 @@ def application_transition(
                 )
                 % {"now": current.version, "read": expected_version}
             )
-        source = Status(current.status)
-        if correction and not reason.strip():
-            raise IllegalTransition(_("A correction needs a reason."))
-        if target not in (CORRECTIONS.get(source, frozenset()) if correction else TRANSITIONS[source]):
-            raise IllegalTransition(
-                _("An application cannot move from “%(from)s” to “%(to)s”.")
-                % {"from": source.label, "to": target.label}
-            )
-        track_kind = TRACK_ONLY.get(target)
-        if track_kind is not None and current.track.kind != track_kind:
-            raise IllegalTransition(
-                _("“%(to)s” is not a step of the %(track)s.") % {"to": target.label, "track": current.track}
-            )
-        fields = {"status": target.value, "version": F("version") + 1, "updated_at": timezone.now()}
-        if target == Status.SUBMITTED:
-            fields["submitted_at"] = timezone.now()
-        Application.objects.filter(pk=current.pk).update(**fields)
-        change = StatusChange.objects.create(
-            application=current, from_status=source.value, to_status=target.value, actor=actor, reason=reason
-        )
-        audit_record(
-            actor=actor,
-            action="application.correction" if correction else "application.transition",
-            target=current,
-            data={"from": source.value, "to": target.value, "reason": reason},
+        change = _transition_locked(
+            current=current, target=target, actor=actor, reason=reason, correction=correction
         )
     application.refresh_from_db()
+    return change
+
+
+def _transition_locked(
+    *,
+    current: Application,
+    target: Status,
+    actor: User | None,
+    reason: str,
+    correction: bool = False,
+    also: Mapping[str, Any] | None = None,
+) -> StatusChange:
+    """The move itself, on a row the caller read with `select_for_update` inside its open transaction
+    (its track loaded). Writes the status (and the columns in `also`) in one UPDATE, the status change
+    and its audit row, and sets on `current` what was written, so the caller need not read it again."""
+    source = Status(current.status)
+    if correction and not reason.strip():
+        raise IllegalTransition(_("A correction needs a reason."))
+    if target not in (CORRECTIONS.get(source, frozenset()) if correction else TRANSITIONS[source]):
+        raise IllegalTransition(
+            _("An application cannot move from “%(from)s” to “%(to)s”.")
+            % {"from": source.label, "to": target.label}
+        )
+    track_kind = TRACK_ONLY.get(target)
+    if track_kind is not None and current.track.kind != track_kind:
+        raise IllegalTransition(
+            _("“%(to)s” is not a step of the %(track)s.") % {"to": target.label, "track": current.track}
+        )
+    at = timezone.now().astimezone(dt.UTC)  # as the database gives it back: one snapshot text
+    fields: dict[str, Any] = {"status": target.value, "updated_at": at, **(also or {})}
+    if target == Status.SUBMITTED:
+        fields["submitted_at"] = at
+    Application.objects.filter(pk=current.pk).update(version=F("version") + 1, **fields)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.version += 1  # the row is locked: the version read is the one incremented
+    change = StatusChange.objects.create(
+        application=current, from_status=source.value, to_status=target.value, actor=actor, reason=reason
+    )
+    audit_record(
+        actor=actor,
+        action="application.correction" if correction else "application.transition",
+        target=current,
+        data={"from": source.value, "to": target.value, "reason": reason},
+    )
     return change
 
 
@@ -598,7 +620,11 @@ def application_submit(
     from jpo.applications import selectors
 
     with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
+        # One query locks the row and reads what the checks, the snapshot and the e-mail need (the row
+        # only: the joined rows are not locked); the related lists follow in one query each.
+        locked = selectors.application_with_relations(
+            Application.objects.select_for_update(of=("self",))
+        ).get(pk=application.pk)
         if locked.status != Status.DRAFT:
             submission = Submission.objects.filter(application=locked).first()
             if submission is not None:
@@ -610,7 +636,7 @@ def application_submit(
         refusal = windows.submission_refusal(locked.cycle, now)
         if refusal:
             raise ApplicationError(refusal)
-        locked = selectors.application_for_submission(pk=locked.pk)  # everything, loaded once
+        selectors.application_prefetch_for_submission(locked)  # everything, loaded once
         missing = selectors.application_missing(locked)
         if missing:
             raise ApplicationError(" ".join(str(item["message"]) for item in missing))
@@ -626,8 +652,14 @@ def application_submit(
                 )
                 % {"why": " ".join(c["message"][key] for c in failed)}
             )
-        application_transition(
-            application=locked, to=Status.SUBMITTED, actor=actor, reason="submitted by the applicant"
+        receipt = receipt_number_for(locked)
+        # The row is locked since the first read: move it here, without a second lock and read.
+        _transition_locked(
+            current=locked,
+            target=Status.SUBMITTED,
+            actor=actor,
+            reason="submitted by the applicant",
+            also={"receipt_number": receipt},
         )
         check = EligibilityCheck.objects.create(
             application=locked,
@@ -641,15 +673,11 @@ def application_submit(
             EndorsementRequest.objects.get_or_create(
                 application=locked, defaults={"ministry_id": locked.ministry_id}
             )
-        locked.refresh_from_db(fields=["status", "submitted_at", "version", "updated_at"])
         assert locked.submitted_at is not None
-        receipt = receipt_number_for(locked)
         snapshot = selectors.application_snapshot(locked, receipt_number=receipt, check=check)
         digest = hashlib.sha256(
             json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode("utf-8")
         ).hexdigest()
-        Application.objects.filter(pk=locked.pk).update(receipt_number=receipt)
-        locked.receipt_number = receipt
         submission = Submission.objects.create(
             application=locked,
             receipt_number=receipt,
@@ -666,7 +694,8 @@ def application_submit(
         notifications.submission_confirmation(submission=submission, language=language, status_url=status_url)
         if locked.is_civil_servant:
             notifications.endorsement_requested(application=locked)
-    application.refresh_from_db(fields=["status", "submitted_at", "receipt_number", "version", "updated_at"])
+    for name in ("status", "submitted_at", "receipt_number", "version", "updated_at"):
+        setattr(application, name, getattr(locked, name))  # what was written, without reading it back
     return submission, True
 
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from jpo.accounts.models import Role
-from jpo.applications import selfcheck, services
+from jpo.applications import selectors, selfcheck, services
 from jpo.applications.models import (
     Application,
     EligibilityCheck,
@@ -22,8 +25,9 @@ from jpo.applications.models import (
     Submission,
 )
 from jpo.applications.tests.conftest import fill_eligible, jst
+from jpo.applications.tests.factories import ELIGIBLE_PROFILE
 from jpo.applications.workflow import Status
-from jpo.programme.models import Ministry
+from jpo.programme.models import Ministry, Organization
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -184,3 +188,70 @@ def test_submission_with_the_mail_server_down_is_accepted_and_the_receipt_sent_l
     with smtp_up() as received:
         assert emails_send_due(now=email.next_attempt_at)["sent"] == 1
     assert [to for _, to, _ in received] == [[user.email]]
+
+
+def test_submission_reads_each_list_once_whatever_its_length(clock: Any, cycle: Any, signup: Any) -> None:
+    """No query per degree, preference or document: three of each cost what one costs."""
+    counts = []
+    for size in (1, 3):
+        user = signup()
+        application = services.application_start(user=user, cycle=cycle, now=clock.now)
+        fill_eligible(application, user, clock.now)
+        services.application_degrees_save(
+            application=application, rows=[ELIGIBLE_PROFILE["degree"]] * size, now=clock.now
+        )
+        services.application_preferences_save(
+            application=application,
+            track=cycle.tracks.get(kind="mofa"),
+            choices=[(organization, None) for organization in Organization.objects.order_by("code")[:size]],
+            now=clock.now,
+        )
+        with CaptureQueriesContext(connection) as queries:
+            submission, created = submit(application, user, clock)
+        assert created and len(submission.snapshot["preferences"]) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_submitted_application_is_what_was_stored(clock: Any, complete_draft: Any) -> None:
+    """The submit writes without reading back: what it returns, and the frozen snapshot, are what a
+    fresh read of the stored rows gives."""
+    application, user = complete_draft
+    version = Application.objects.get(pk=application.pk).version
+    submission, _ = submit(application, user, clock)
+    stored = Application.objects.get(pk=application.pk)
+    assert stored.version == version + 1
+    assert stored.submitted_at == submission.submitted_at == clock.now
+    for name in ("status", "submitted_at", "receipt_number", "version", "updated_at"):
+        assert getattr(application, name) == getattr(stored, name), name
+    fresh = selectors.application_with_relations(Application.objects.all()).get(pk=application.pk)
+    selectors.application_prefetch_for_submission(fresh)
+    check = EligibilityCheck.objects.get(application=application, kind="submission")
+    rebuilt = selectors.application_snapshot(fresh, receipt_number=stored.receipt_number, check=check)
+    assert json.loads(json.dumps(rebuilt)) == submission.snapshot
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+def test_two_submits_at_the_same_moment_give_one_submission_and_one_email(
+    clock: Any, complete_draft: Any
+) -> None:
+    application, user = complete_draft
+    barrier = threading.Barrier(2)
+    created: list[bool] = []
+
+    def press() -> None:
+        try:
+            barrier.wait()
+            created.append(submit(Application.objects.get(pk=application.pk), user, clock)[1])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=press) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(created) == [False, True]
+    assert Submission.objects.filter(application=application).count() == 1
+    assert StatusChange.objects.filter(application=application).count() == 1
+    assert len([m for m in mail.outbox if m.subject.startswith("Application received")]) == 1
