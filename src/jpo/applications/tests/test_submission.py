@@ -227,7 +227,7 @@ def test_the_submitted_application_is_what_was_stored(clock: Any, complete_draft
     fresh = selectors.application_with_relations(Application.objects.all()).get(pk=application.pk)
     selectors.application_prefetch_for_submission(fresh)
     check = EligibilityCheck.objects.get(application=application, kind="submission")
-    rebuilt = selectors.application_snapshot(fresh, receipt_number=stored.receipt_number, check=check)
+    rebuilt = selectors.application_snapshot(fresh, receipt_number=submission.receipt_number, check=check)
     assert json.loads(json.dumps(rebuilt)) == submission.snapshot
 
 
