@@ -21,6 +21,7 @@ sender  # signal receivers take the sender argument
 _.site_header  # AdminSite
 default_builtins  # the Django template engine's option (safety.mail)
 _load  # `jpo rules load`: the command calls getattr(self, f"_{action}")
+_.as_postgresql, _.get_group_by_cols  # query expressions: Django's compiler calls them (selection.selectors.ranking)
 
 # --- model fields set on instances, then saved (the models are not scanned) --------------------------
 _.resolved_by, _.confirmed_at, _.responded_by, _.profile_sha256, _.override_by, _.override_at, _.updated_at

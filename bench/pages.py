@@ -49,6 +49,7 @@ OFFICER_PAGES = {
     "desk applications": "/desk/applications/",
     "screening results": f"/selection/cycles/{FY}/screening/",
     "shortlist / ranking": f"/selection/cycles/{FY}/ranking/",
+    "final list": f"/selection/cycles/{FY}/final/",
     "placement candidates": f"/placement/candidates/?cycle={FY}",
     "needs review": "/portal/officer/needs-review/",
     "reviews": f"/selection/cycles/{FY}/reviews/",

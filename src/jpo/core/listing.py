@@ -328,18 +328,3 @@ def paged_body(rows: Listing, row: Callable[[Any], dict[str, Any]]) -> dict[str,
         "sort": rows.sort,
         "results": [row(r) for r in rows.rows],
     }
-
-
-def sequence_page(items: Sequence[Any], *, page: int, size: int, sort: str) -> dict[str, Any]:
-    """The same body for rows already in memory (a stored ranking): a page number out of range gives the
-    nearest page (below 1: the first), as on the list pages."""
-    paginator = Paginator(items, size)
-    current = paginator.get_page(max(page, 1))
-    return {
-        "count": paginator.count,
-        "page": current.number,
-        "pages": paginator.num_pages,
-        "size": size,
-        "sort": sort,
-        "results": list(current.object_list),
-    }

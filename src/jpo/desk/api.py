@@ -20,7 +20,7 @@ from jpo.accounts.models import Role
 from jpo.applications.models import Application, StatusChange
 from jpo.applications.schemas import ErrorOut
 from jpo.applications.workflow import Status as AppStatus
-from jpo.core.listing import PAGE_SIZES, Column, Filter, listing, paged_body, sequence_page
+from jpo.core.listing import Column, Filter, listing, paged_body
 from jpo.desk import selectors
 from jpo.placement import selectors as placement_selectors
 from jpo.placement.models import OfferStatus
@@ -99,12 +99,23 @@ class ScreeningsOut(PageOut):
     results: list[ScreeningRowOut]
 
 
+class ShortlistRowOut(Schema):
+    application: int
+    receipt_number: str | None
+    position: int = Field(description="The rank: equal scores share the first one's.")
+    raw_mean: float | None
+    z_mean: float | None
+    reviews: int
+    tie: bool
+    shortlisted: bool
+
+
 class ShortlistOut(PageOut):
     fiscal_year: int
     cutoff: int
     method: str
     closed_at: dt.datetime
-    results: list[dict[str, Any]]
+    results: list[ShortlistRowOut]
 
 
 class DecisionRowOut(Schema):
@@ -357,29 +368,58 @@ def screenings(
     )
 
 
+SHORTLIST_COLUMNS = (
+    Column("rank", "rank", ("place",)),
+    Column("receipt", "receipt", ("receipt_number",)),
+)
+
+
+def _shortlist_row(e: Any) -> dict[str, Any]:
+    return {
+        "application": e.application_id,
+        "receipt_number": e.receipt_number or None,
+        "position": e.position,
+        "raw_mean": e.raw_mean,
+        "z_mean": e.z_mean,
+        "reviews": e.reviews,
+        "tie": e.tie,
+        "shortlisted": e.shortlisted,
+    }
+
+
 @router.get(
     "/cycles/{fiscal_year}/shortlist",
-    response={200: ShortlistOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: ShortlistOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="The closed shortlist of a cycle: cut-off, method and the ranking as it stood (programme officers)",
-    description="404 while the first stage is not closed. The ranking is paged: `page`, `size`.",
+    description="404 while the first stage is not closed. Filter: `shortlisted` (true, false). Sort keys: "
+    "rank (default: the order of the ranking), receipt. " + PAGING,
 )
 def shortlist(
-    request: HttpRequest, fiscal_year: int = FiscalYear, page: int = 1, size: int = 50
+    request: HttpRequest,
+    fiscal_year: int = FiscalYear,
+    shortlisted: str | None = None,
+    sort: str | None = None,
+    page: int = 1,
+    size: int = 50,
 ) -> dict[str, Any]:
     _officer(request)
-    if size not in PAGE_SIZES:
-        raise HttpError(400, f"size: choose one of {', '.join(str(n) for n in PAGE_SIZES)}")
     closed = Shortlist.objects.filter(cycle=_cycle(fiscal_year)).first()
     if closed is None:
         raise HttpError(404, f"fiscal_year: the shortlist of FY{fiscal_year} is not closed")
-    ranking = closed.ranking if isinstance(closed.ranking, list) else []
-    rows = [r if isinstance(r, dict) else {"value": r} for r in ranking]
+    filters = (
+        Filter(
+            "shortlisted",
+            _lazy("Shortlisted"),
+            choices=[("true", _lazy("Yes")), ("false", _lazy("No"))],
+            apply=lambda rows, value: rows.filter(shortlisted=value == "true"),
+        ),
+    )
     return {
         "fiscal_year": fiscal_year,
         "cutoff": closed.cutoff,
         "method": closed.method,
         "closed_at": closed.closed_at,
-        **sequence_page(rows, page=page, size=size, sort="rank"),
+        **_page(request, closed.entries.all(), SHORTLIST_COLUMNS, filters, "rank", row=_shortlist_row),
     }
 
 

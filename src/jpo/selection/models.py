@@ -288,12 +288,12 @@ class ReviewScore(models.Model):
 
 
 class Shortlist(models.Model):
-    """The closed first stage of a cycle: the cut-off and the ranking as it stood (kept for audit)."""
+    """The closed first stage of a cycle: the cut-off and the ranking as it stood (its rows:
+    ShortlistEntry, kept for audit)."""
 
     cycle = models.OneToOneField("programme.Cycle", on_delete=models.CASCADE, related_name="shortlist")
     cutoff = models.PositiveIntegerField(_("places on the shortlist"))
     method = models.CharField(_("ranked by"), max_length=8)
-    ranking = models.JSONField(_("ranking at closing"))
     closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -305,6 +305,37 @@ class Shortlist(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle_id}: {self.cutoff}"
+
+
+class ShortlistEntry(models.Model):
+    """One application's row of the ranking as it stood when the shortlist closed (kept for audit, as
+    written then: the application's id and receipt number are copied, not followed)."""
+
+    shortlist = models.ForeignKey(Shortlist, on_delete=models.CASCADE, related_name="entries")
+    place = models.PositiveIntegerField(_("place in the order"))
+    application = models.ForeignKey(
+        "applications.Application",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    receipt_number = models.CharField(_("receipt number"), max_length=32, blank=True)
+    position = models.PositiveIntegerField(_("rank"))
+    raw_mean = models.FloatField(_("raw mean"), null=True, blank=True)
+    z_mean = models.FloatField(_("corrected score"), null=True, blank=True)
+    reviews = models.PositiveIntegerField(_("number of reviews"))
+    tie = models.BooleanField(_("tie"), default=False)
+    shortlisted = models.BooleanField(_("shortlisted"), default=False)
+
+    class Meta:
+        verbose_name = _("shortlist entry")
+        verbose_name_plural = _("shortlist entries")
+        constraints = [
+            models.UniqueConstraint(fields=["shortlist", "place"], name="shortlist_entry_place_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shortlist_id}: {self.place}"
 
 
 # --- Stage two ------------------------------------------------------------------------------------

@@ -108,21 +108,3 @@ def test_includes_render_totals_sort_links_and_size_chooser(organizations: list[
     assert 'name="size"' in html and '<option value="25" selected>' in html
     assert 'data-select-all="ids"' in html and 'value="matching"' in html
     assert 'type="hidden" name="kind"' in html
-
-
-def test_an_in_memory_page_has_the_same_body_and_clamps_the_page_number() -> None:
-    from jpo.core.listing import sequence_page
-
-    items = list(range(60))
-    body = sequence_page(items, page=2, size=25, sort="rank")
-    assert body == {"count": 60, "page": 2, "pages": 3, "size": 25, "sort": "rank", "results": items[25:50]}
-    assert sequence_page(items, page=9, size=25, sort="rank")["results"] == items[50:]
-    assert sequence_page(items, page=-3, size=25, sort="rank")["page"] == 1
-    assert sequence_page([], page=1, size=25, sort="rank") | {"results": []} == {
-        "count": 0,
-        "page": 1,
-        "pages": 1,
-        "size": 25,
-        "sort": "rank",
-        "results": [],
-    }

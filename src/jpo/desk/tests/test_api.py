@@ -18,7 +18,7 @@ from jpo.applications.workflow import Status
 from jpo.desk.tests.test_applications_list import bulk
 from jpo.placement.services.dispatches import dispatch_create
 from jpo.placement.tests import factories
-from jpo.selection.models import Screening, ScreeningCriterion, Shortlist
+from jpo.selection.models import Screening, ScreeningCriterion, Shortlist, ShortlistEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -107,13 +107,26 @@ def test_screenings_shortlist_and_decisions(officer: User) -> None:
     assert client.get(reverse("api:screenings", args=[2031])).status_code == 404
 
     assert client.get(reverse("api:shortlist", args=[2024])).status_code == 404  # not closed yet
-    ranking = [
-        {"rank": n, "application": n, "score": str(Decimal(5) - Decimal(n) / 10)} for n in range(1, 61)
-    ]
-    Shortlist.objects.create(cycle=cycle, cutoff=40, method="z", ranking=ranking, closed_by=officer)
+    closing = Shortlist.objects.create(cycle=cycle, cutoff=40, method="z", closed_by=officer)
+    ShortlistEntry.objects.bulk_create(
+        ShortlistEntry(
+            shortlist=closing,
+            place=n,
+            application_id=passed.pk,
+            receipt_number=f"R-{n:03d}",
+            position=n,
+            z_mean=float(Decimal(5) - Decimal(n) / 10),
+            reviews=2,
+            shortlisted=n <= 40,
+        )
+        for n in range(1, 61)
+    )
     closed = client.get(reverse("api:shortlist", args=[2024]) + "?page=2&size=25").json()
     assert closed["cutoff"] == 40 and closed["count"] == 60 and closed["pages"] == 3
-    assert closed["results"][0]["rank"] == 26
+    assert closed["results"][0]["position"] == 26 and closed["results"][0]["receipt_number"] == "R-026"
+    rest = client.get(reverse("api:shortlist", args=[2024]) + "?shortlisted=false&sort=-rank").json()
+    assert rest["count"] == 20 and rest["results"][0]["position"] == 60
+    assert client.get(reverse("api:shortlist", args=[2024]) + "?size=7").status_code == 400
 
     decisions = client.get(reverse("api:decisions", args=[2024])).json()
     assert [r["application"] for r in decisions["results"]] == [passed.pk]

@@ -32,7 +32,17 @@ from jpo.selection.models import (
     ScreeningRun,
     Shortlist,
 )
-from jpo.selection.selectors.ranking import Ranking, RankRow, ranking
+from jpo.selection.selectors.ranking import (
+    Ranking,
+    RankRow,
+    cutoff_splits_tie,
+    final_numbered,
+    outstanding_reviews,
+    rank_row,
+    ranked,
+    ranking,
+)
+from jpo.selection.selectors.ranking import narrowed as ranking_narrowed
 from jpo.selection.services.order import FORCED, STEPS
 
 __all__ = [
@@ -41,6 +51,7 @@ __all__ = [
     "application_for_officer",
     "assignments_for_reviewer",
     "conflicts_for_cycle",
+    "cutoff_splits_tie",
     "cycle_get",
     "cycle_overview",
     "cycles_summary",
@@ -50,7 +61,11 @@ __all__ = [
     "interviews_for_interviewer",
     "my_stage_two",
     "notifications_for_cycle",
+    "outstanding_reviews",
+    "rank_row",
+    "ranked",
     "ranking",
+    "ranking_narrowed",
     "review_page",
     "screenings_for_cycle",
     "stage_two_overview",
@@ -268,22 +283,16 @@ FINAL_STATUSES = (
 )
 
 
-def final_list(*, cycle: Cycle) -> list[Any]:
-    """MOFA-track stage two, best first: mean panel score, then the written task."""
-    rows = list(
+def final_list(*, cycle: Cycle) -> QuerySet[Any]:
+    """MOFA-track stage two, best first: mean panel score (none last), then the written task (none as 0),
+    then the application id; ``place`` numbers the whole list in that order (a window function), so the
+    page sorts, filters (:func:`ranking_narrowed` with ``numbered="place"``) and pages it in the database."""
+    rows = (
         Interview.objects.filter(application__cycle=cycle, application__status__in=FINAL_STATUSES)
         .select_related("application__applicant", "slot")
         .annotate(mean=Avg("scores__score"), n_scores=Count("scores"))
     )
-    rows.sort(
-        key=lambda i: (
-            i.mean is None,
-            -(i.mean or 0),
-            -(i.written_task_score or 0),
-            i.application_id,
-        )
-    )
-    return rows
+    return final_numbered(rows)
 
 
 def notifications_for_cycle(*, cycle: Cycle) -> QuerySet[Notification]:

@@ -28,6 +28,7 @@ from jpo.selection.models import (
     Rubric,
     RubricCriterion,
     Shortlist,
+    ShortlistEntry,
 )
 from jpo.selection.services.decisions import application_decide
 from jpo.selection.services.errors import Conflict, NotAllowed, SelectionError
@@ -474,8 +475,24 @@ def shortlist_close(
                 reason=f"document review rank {row.position} of {len(table.rows)} (cut-off {cutoff}, {method})",
                 expected_version=row.application.version,
             )
-        shortlist = Shortlist.objects.create(
-            cycle=cycle, cutoff=cutoff, method=method, ranking=table.as_json(), closed_by=actor
+        shortlist = Shortlist.objects.create(cycle=cycle, cutoff=cutoff, method=method, closed_by=actor)
+        ShortlistEntry.objects.bulk_create(
+            (
+                ShortlistEntry(
+                    shortlist=shortlist,
+                    place=place,
+                    application_id=row.application.pk,
+                    receipt_number=row.application.receipt_number or "",
+                    position=row.position,
+                    raw_mean=row.raw_mean,
+                    z_mean=row.z_mean,
+                    reviews=row.reviews,
+                    tie=row.tie,
+                    shortlisted=row.in_shortlist,
+                )
+                for place, row in enumerate(table.rows, start=1)
+            ),
+            batch_size=1000,
         )
         audit_record(
             actor=actor,

@@ -14,7 +14,7 @@ from jpo.accounts.models import AuditEvent
 from jpo.applications.workflow import Status
 from jpo.selection.models import Review, ReviewAssignment, Rubric, Shortlist
 from jpo.selection.selectors import ranking
-from jpo.selection.selectors.ranking import reviewer_z_scores
+from jpo.selection.selectors.ranking import reviewer_stats
 from jpo.selection.services import reviews
 from jpo.selection.services.errors import Conflict, NotAllowed, SelectionError
 from jpo.selection.tests.conftest import AFTER_DEADLINE, score_all, screen_and_accept, set_rubric
@@ -126,13 +126,6 @@ def test_review_scores_are_checked_and_submitted_once(
         set_rubric(cycle, officer)
 
 
-def test_z_scores_correct_reviewer_severity() -> None:
-    z, stats = reviewer_z_scores([(1, 10, 2.0), (3, 10, 1.0), (2, 20, 5.0), (4, 20, 4.0), (5, 30, 3.0)])
-    assert z[(1, 10)] == pytest.approx(1.0) and z[(3, 10)] == pytest.approx(-1.0)
-    assert z[(2, 20)] == pytest.approx(1.0) and z[(4, 20)] == pytest.approx(-1.0)
-    assert z[(5, 30)] == 0.0 and stats[30]["corrected"] is False  # one review: cannot be corrected
-
-
 @pytest.fixture
 def severe_and_lenient(make_submitted: Any, cycle: Any, officer: Any, make_reviewers: Any) -> list[Any]:
     """Four applications, one reviewer each: r1 is severe (2, 1), r2 lenient (5, 4)."""
@@ -150,6 +143,13 @@ def severe_and_lenient(make_submitted: Any, cycle: Any, officer: Any, make_revie
     }
     score_all(cycle, lambda application, reviewer: marks[application.pk])
     return apps
+
+
+def test_z_scores_correct_reviewer_severity(severe_and_lenient: list[Any], cycle: Any) -> None:
+    stats = reviewer_stats(cycle=cycle)
+    assert sorted((n, mean, sd) for n, mean, sd in stats.values()) == [(2, 1.5, 0.5), (2, 4.5, 0.5)]
+    corrected = ranking(cycle=cycle, method="z")
+    assert sorted(r.z_mean or 0.0 for r in corrected.rows) == pytest.approx([-1.0, -1.0, 1.0, 1.0])
 
 
 def test_ranking_shows_raw_and_corrected_and_flags_ties(severe_and_lenient: list[Any], cycle: Any) -> None:
@@ -191,7 +191,9 @@ def test_closing_refuses_a_cutoff_inside_a_tie_then_closes(
     }
     assert len(mail.outbox) == 4
     shortlist = Shortlist.objects.get(cycle=cycle)
-    assert [row["shortlisted"] for row in shortlist.ranking] == [True, True, False, False]
+    entries = shortlist.entries.order_by("place")
+    assert [e.shortlisted for e in entries] == [True, True, False, False]
+    assert [e.position for e in entries] == [1, 1, 3, 3]
     with pytest.raises(Conflict):
         reviews.shortlist_close(cycle=cycle, actor=officer, cutoff=2)
 

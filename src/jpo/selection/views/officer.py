@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from jpo.applications.services import personal_data_read
 from jpo.applications.workflow import Status
 from jpo.core.listing import Column, Filter, chosen, listing
 from jpo.outbox.models import EmailState
-from jpo.programme.models import Cycle, Organization
+from jpo.programme.models import Cycle, Organization, TrackKind
 from jpo.safety.downloads import bytes_download
 from jpo.safety.numbers import parse_id, parse_ids
 from jpo.selection import selectors
@@ -355,6 +356,40 @@ def reviews_assign(request: HttpRequest, fy: int) -> HttpResponse:
     return redirect(back)
 
 
+RANKING_COLUMNS = (
+    Column(_lazy("Rank"), "rank", ("row_number",)),
+    Column(_lazy("Receipt number"), "receipt", ("receipt_number",)),
+    Column(_lazy("Applicant"), "name", ("applicant__family_name", "applicant__given_name")),
+    Column(_lazy("Track"), "track", ("track__kind",)),
+    Column(_lazy("Reviews"), "reviews", ("reviews",)),
+    Column(_lazy("Raw mean")),
+    Column(_lazy("Corrected (z)")),
+    Column(_lazy("Notes")),
+)
+
+
+def _ranking_filters() -> tuple[Filter, ...]:
+    """Filters judged after the ranks are numbered: a filtered row keeps its rank in the whole cycle."""
+    return (
+        Filter(
+            "track",
+            _lazy("Track"),
+            choices=TrackKind.choices,
+            apply=lambda rows, value: selectors.ranking_narrowed(rows, Q(track__kind=value)),
+        ),
+        Filter(
+            "q",
+            _lazy("Receipt number or name"),
+            apply=lambda rows, value: selectors.ranking_narrowed(
+                rows,
+                Q(receipt_number__icontains=value)
+                | Q(applicant__family_name__icontains=value)
+                | Q(applicant__given_name__icontains=value),
+            ),
+        ),
+    )
+
+
 @officer_only
 @require_http_methods(["GET", "POST"])
 def ranking(request: HttpRequest, fy: int) -> HttpResponse:
@@ -367,6 +402,8 @@ def ranking(request: HttpRequest, fy: int) -> HttpResponse:
     try:
         cutoff = int(source.get("cutoff", "")) if source.get("cutoff") else None
     except ValueError:
+        cutoff = None
+    if cutoff is not None and cutoff < 1:
         cutoff = None
     error: SelectionError | None = None
     if request.method == "POST":
@@ -385,7 +422,8 @@ def ranking(request: HttpRequest, fy: int) -> HttpResponse:
         else:
             messages.success(request, _("The shortlist is closed; every applicant is being told by e-mail."))
             return redirect("selection:ranking", fy=fy)
-    table = selectors.ranking(cycle=cycle, method=method, cutoff=cutoff)
+    rows = selectors.ranked(cycle=cycle, method=method)
+    table = listing(request, rows, columns=RANKING_COLUMNS, filters=_ranking_filters(), default_sort="rank")
     rubric = cycle.rubric if hasattr(cycle, "rubric") else None
     shortlist = getattr(cycle, "shortlist", None) if hasattr(cycle, "shortlist") else None
     return render(
@@ -393,7 +431,12 @@ def ranking(request: HttpRequest, fy: int) -> HttpResponse:
         "selection/ranking.html",
         {
             "cycle": cycle,
-            "table": table,
+            "listing": table,
+            "rows": [selectors.rank_row(a, method=method, cutoff=cutoff) for a in table.rows],
+            "ranked_total": table.unfiltered_total,
+            "keep_for_preview": table.keep("page", "method", "cutoff"),
+            "outstanding": selectors.outstanding_reviews(cycle=cycle),
+            "tie_at_cutoff": selectors.cutoff_splits_tie(rows, method=method, cutoff=cutoff),
             "method": method,
             "cutoff": cutoff,
             "error": error,
@@ -730,6 +773,47 @@ def written_task(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
+FINAL_COLUMNS = (
+    Column("#", "place", ("place",)),
+    Column(_lazy("Receipt number"), "receipt", ("application__receipt_number",)),
+    Column(
+        _lazy("Applicant"),
+        "name",
+        ("application__applicant__family_name", "application__applicant__given_name"),
+    ),
+    Column(_lazy("Interview (mean)")),
+    Column(_lazy("Panel scores"), "scores", ("n_scores",)),
+    Column(_lazy("Written task"), "written", ("written_task_score",)),
+    Column(_lazy("Status"), "status", ("application__status",)),
+    Column(_lazy("Decision")),
+)
+
+
+def _final_filters() -> tuple[Filter, ...]:
+    """Filters judged after the list is numbered: a row keeps its place in the whole list."""
+    return (
+        Filter(
+            "status",
+            _lazy("Status"),
+            choices=[(s.value, s.label) for s in selectors.FINAL_STATUSES],
+            apply=lambda rows, value: selectors.ranking_narrowed(
+                rows, Q(application__status=value), numbered="place"
+            ),
+        ),
+        Filter(
+            "q",
+            _lazy("Receipt number or name"),
+            apply=lambda rows, value: selectors.ranking_narrowed(
+                rows,
+                Q(application__receipt_number__icontains=value)
+                | Q(application__applicant__family_name__icontains=value)
+                | Q(application__applicant__given_name__icontains=value),
+                numbered="place",
+            ),
+        ),
+    )
+
+
 @officer_only
 @require_GET
 def final(request: HttpRequest, fy: int) -> HttpResponse:
@@ -739,7 +823,13 @@ def final(request: HttpRequest, fy: int) -> HttpResponse:
         "selection/final.html",
         {
             "cycle": cycle,
-            "rows": selectors.final_list(cycle=cycle),
+            "listing": listing(
+                request,
+                selectors.final_list(cycle=cycle),
+                columns=FINAL_COLUMNS,
+                filters=_final_filters(),
+                default_sort="place",
+            ),
             "S": Status,
             "window_open": order.window_open(cycle),
         },

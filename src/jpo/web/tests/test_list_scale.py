@@ -156,6 +156,44 @@ def _posts(n: int) -> None:
     )
 
 
+def _under_review(n: int) -> None:
+    """`n` applications under review, each with two reviewers (one review still missing on every fifth
+    application), totals all different (no tie badges to weigh on the page): the ranking's rows."""
+    from jpo.selection.models import Review, ReviewAssignment
+
+    reviewers = list(User.objects.filter(username__startswith="ranker").order_by("pk")[:3])
+    if len(reviewers) < 3:
+        reviewers = User.objects.bulk_create(
+            User(username=f"ranker{i}", email=f"ranker{i}@example.jp", role=Role.REVIEWER)
+            for i in (next(_serial) for _ in range(3))
+        )
+    applications = _applications(n, status=Status.UNDER_REVIEW)
+    assignments = ReviewAssignment.objects.bulk_create(
+        ReviewAssignment(application=a, reviewer=reviewers[(i + k) % 3])
+        for i, a in enumerate(applications)
+        for k in (0, 1)
+    )
+    Review.objects.bulk_create(
+        Review(assignment=a, total=f"{1 + a.application_id % 3000 / 1000:.3f}")
+        for i, a in enumerate(assignments)
+        if i % 10 != 9
+    )
+
+
+def _final(n: int) -> None:
+    """`n` MOFA-track candidates at the final decision, half with a panel score."""
+    from jpo.selection.models import InterviewScore
+
+    panel = User.objects.filter(role=Role.OFFICER).first() or f.officer()
+    interviews = Interview.objects.bulk_create(
+        Interview(application=a, written_task_score=50 + i % 50)
+        for i, a in enumerate(_applications(n, status=Status.INTERVIEW))
+    )
+    InterviewScore.objects.bulk_create(
+        InterviewScore(interview=i, interviewer=panel, score=1 + i.pk % 5) for i in interviews[::2]
+    )
+
+
 def _stage_two(n: int) -> None:
     """`n` rows on each of stage two's three lists: MOFA-track interviews (half with a slot and a panel),
     free slots, and shortlisted organization-track candidates."""
@@ -273,6 +311,11 @@ CASES: dict[str, Case] = {
     "dispatches": Case(lambda: reverse("placement:dispatch_list"), _dispatches),
     "secondments": Case(lambda: reverse("placement:secondment_list"), _secondments),
     "alumni": Case(lambda: reverse("placement:alumni"), _alumni),
+    "ranking": Case(lambda: reverse("selection:ranking", args=[2024]), _under_review),
+    "ranking with a cut-off and a filter": Case(
+        lambda: reverse("selection:ranking", args=[2024]) + "?cutoff=5&q=L-&", _under_review
+    ),
+    "final list": Case(lambda: reverse("selection:final", args=[2024]), _final),
     "e-mails sent": Case(lambda: reverse("selection:notifications", args=[2024]), _notifications),
     "duplicates": Case(lambda: reverse("portal:officer_duplicates"), _duplicates),
     "reviewers": Case(lambda: reverse("selection:reviews", args=[2024]), _reviewers),
