@@ -53,6 +53,18 @@ def format_instant(value: dt.datetime | None) -> str:
     return formats.date_format(local, "j F Y, H:i:s") + " (Japan time)"
 
 
+def format_window(opens: dt.datetime | None, closes: dt.datetime | None, *, empty: str) -> str:
+    """A window as people read it: "opens – closes" (Japan time), or `empty` (a phrase such as "No
+    pre-registration") when the cycle has neither instant; never "— – —"."""
+    if opens is None and closes is None:
+        return empty
+    if closes is None:
+        return _("from %(start)s") % {"start": format_instant(opens)}
+    if opens is None:
+        return _("until %(end)s") % {"end": format_instant(closes)}
+    return f"{format_instant(opens)} – {format_instant(closes)}"
+
+
 def _window_position(cycle: Cycle, now: dt.datetime) -> tuple[str, str]:
     """Where the cycle's application window stands at `now` ("unset", "before", "open", "closed") and the
     instant that goes with it as text (Asia/Tokyo; the day only once closed)."""

@@ -4,9 +4,10 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 from jpo.programme.vocabulary import CRITERION_OUTCOMES, ELIGIBILITY_CRITERIA
-from jpo.programme.windows import format_instant
+from jpo.programme.windows import format_instant, format_window
 
 register = template.Library()
 
@@ -18,6 +19,20 @@ OUTCOMES = CRITERION_OUTCOMES
 @register.filter
 def instant(value: dt.datetime | None) -> str:
     return format_instant(value)
+
+
+@register.simple_tag
+def preregistration_window(cycle: Any) -> str:
+    """A cycle's pre-registration window, or "No pre-registration" when the cycle has none."""
+    return format_window(
+        cycle.preregistration_opens, cycle.preregistration_closes, empty=_("No pre-registration")
+    )
+
+
+@register.simple_tag
+def application_window(cycle: Any) -> str:
+    """A cycle's application window, or "Not announced yet" when no date is known."""
+    return format_window(cycle.applications_open, cycle.applications_close, empty=_("Not announced yet"))
 
 
 @register.filter

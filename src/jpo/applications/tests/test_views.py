@@ -69,6 +69,19 @@ def test_the_portal_lists_the_cycle_with_its_window(web: Any) -> None:
     assert application.cycle.code in page
 
 
+@pytest.mark.parametrize(("language", "phrase"), [("ja", "事前登録なし"), ("en", "No pre-registration")])
+def test_a_cycle_without_pre_registration_says_so(web: Any, language: str, phrase: str) -> None:
+    """The table of cycles showed "— – —" for a cycle with no pre-registration."""
+    client, application = web
+    cycle = application.cycle
+    cycle.preregistration_opens = cycle.preregistration_closes = None
+    cycle.save(update_fields=["preregistration_opens", "preregistration_closes"])
+    client.cookies["jpo_language"] = language
+    page = client.get("/portal/").content.decode()
+    assert f"<td>{phrase}</td>" in page
+    assert "— – —" not in page
+
+
 def test_impossible_date_is_refused_but_what_was_typed_is_kept(web: Any) -> None:
     client, application = web
     data = {
