@@ -361,7 +361,7 @@ def table_women(series: JapanSeries) -> Table:
                 (
                     date,
                     [
-                        label,
+                        published_date_label(label),
                         "",
                         total.headcount if total else "",
                         share + " " + _("(published share, no count)"),
@@ -577,7 +577,10 @@ def table_programme(series: JapanSeries) -> Table:
         obs = census_by_year.get(year)
         change = ""
         if obs is not None and previous is not None:
-            change = f"{obs.headcount - previous.headcount:+d} ({_('since')} {previous.label})"
+            change = _("%(change)s (since %(date)s)") % {
+                "change": f"{obs.headcount - previous.headcount:+d}",
+                "date": previous.label,
+            }
         d = dispatched.get(year)
         table.add(
             [

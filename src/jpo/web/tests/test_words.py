@@ -134,8 +134,20 @@ def test_published_dates_read_in_the_language(published: str, japanese: str) -> 
 @pytest.mark.parametrize(
     ("language", "expected", "refused"),
     [
-        ("ja", ["2024年末", "2025年末", "2015年末", "2009年1月", "2004年1月"], ["end 2024", "Jan 2009"]),
-        ("en", ["end 2024", "end 2025", "Jan 2009"], ["2024年末"]),
+        (
+            "ja",
+            [
+                "2024年末",
+                "2025年末",
+                "2015年末",
+                "2009年1月",
+                "2004年1月",
+                "<td>2017年末</td>",
+                "（2000年比）",
+            ],
+            ["end 2024", "Jan 2009", "end 2017", "(since "],
+        ),
+        ("en", ["end 2024", "end 2025", "Jan 2009", "<td>end 2017</td>", "(since 2000)"], ["2024年末"]),
     ],
 )
 def test_workforce_dates_read_in_the_language(
