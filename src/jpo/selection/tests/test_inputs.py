@@ -173,8 +173,14 @@ def test_impossible_slot_dates_are_refused(client: Any, cycle: Any, officer: Any
         {"starts_at": "2026-02-30T10:00", "ends_at": "2026-02-30T11:00", "panel": [reviewer.pk]},
     )
     assert response.status_code == 400
-    assert "starts_at: give a date and time" in response.content.decode()
+    assert "Starts (Tokyo time): give a date and time" in response.content.decode()
     assert not InterviewSlot.objects.exists()
+    client.cookies["jpo_language"] = "ja"
+    japanese = client.post(
+        reverse("selection:slot_create", args=[2026]),
+        {"starts_at": "2026-05-20T10:00", "ends_at": "soon", "panel": [reviewer.pk]},
+    ).content.decode()
+    assert "終了（東京時間）：日時を入力してください" in japanese and "ends_at：" not in japanese
 
 
 @pytest.mark.parametrize(

@@ -747,8 +747,10 @@ def _aware(raw: str, field: str) -> dt.datetime:
     except ValueError:  # well formed but impossible, e.g. 30 February
         value = None
     if value is None:
+        # The field as the form labels it (the error said "starts_at: ..." on Japanese pages too).
+        label = {"starts_at": _("Starts (Tokyo time)"), "ends_at": _("Ends (Tokyo time)")}.get(field, field)
         raise SelectionError(
-            _("%(field)s: give a date and time (YYYY-MM-DD HH:MM).") % {"field": field}, field=field
+            _("%(field)s: give a date and time (YYYY-MM-DD HH:MM).") % {"field": label}, field=field
         )
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
