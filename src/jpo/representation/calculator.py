@@ -99,6 +99,7 @@ class PendingSet:
     name: str
     applies_from: dt.date
     reference: str
+    reference_ja: str = ""  # the same summary in Japanese, for Japanese pages
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,7 @@ class ParameterTable:
                 name=str(item["name"]),
                 applies_from=_as_date(item["applies_from"], "pending_parameter_sets"),
                 reference=_source_label(item),
+                reference_ja="".join(str(item.get("reference_ja", "")).split()),
             )
             for item in raw.get("pending_parameter_sets") or []
         )
@@ -308,6 +310,7 @@ class ParameterTable:
                             "name": pending.name,
                             "applies_from": pending.applies_from.isoformat(),
                             "reference": pending.reference,
+                            "reference_ja": pending.reference_ja,
                         },
                     )
                 )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from jpo.accounts.access import role_required
 from jpo.accounts.models import Role
+from jpo.programme.labels import get_language_short
 from jpo.representation.calculator import Position, ResolvedParameters, StateRange, Status, UnknownParameter
 from jpo.representation.charts import range_chart
 from jpo.representation.exports import ranges_csv_response, ranges_xlsx_response
@@ -79,7 +80,9 @@ def _notices(resolved: ResolvedParameters | None, *, base_overridden: bool) -> l
                 % {"parameter": PARAMETER_LABELS.get(name, name), "until": notice.data["confirmed_until"]}
             )
         elif notice.code == "pending":
-            # The reference is quoted as the source words it: marked so it is not taken for a translation.
+            # Our summary of the change in the reader's language (English where no Japanese one is given,
+            # then marked as English so it is not taken for a translation).
+            reference_ja = notice.data.get("reference_ja", "") if get_language_short() == "ja" else ""
             text = escape(
                 _(
                     "%(name)s changed the system from %(date)s; its parameters are not known, so the earlier "
@@ -92,7 +95,9 @@ def _notices(resolved: ResolvedParameters | None, *, base_overridden: bool) -> l
                     % {
                         "name": escape(name),
                         "date": escape(notice.data["applies_from"]),
-                        "reference": format_html('<span translate="no">{}</span>', notice.data["reference"]),
+                        "reference": escape(reference_ja)
+                        if reference_ja
+                        else format_html('<span lang="en">{}</span>', notice.data["reference"]),
                     }
                 )
             )

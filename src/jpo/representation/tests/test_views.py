@@ -99,6 +99,15 @@ def test_default_period_warns_about_uncertain_and_pending_parameters(analyst: An
 
 
 @pytest.mark.usefixtures("shipped")
+def test_japanese_pages_say_the_pending_change_and_the_chart_in_japanese(analyst: Any) -> None:
+    """The notice quoted the English summary of resolution 77/278 and the chart said "staff unknown"."""
+    analyst.cookies["jpo_language"] = "ja"
+    html = analyst.get("/representation/").content.decode()
+    assert "語学職を除く" in html and "ordered an update" not in html
+    assert "職員数不明" in html and "staff unknown" not in html
+
+
+@pytest.mark.usefixtures("shipped")
 def test_filter_and_sort(analyst: Any) -> None:
     html = analyst.get(f"/representation/?{SNAPSHOT_2017}&status=under").content.decode()
     assert html.count("data-iso3=") == 1
