@@ -1,6 +1,6 @@
 """What a Japanese page must not show: English sentences (text set apart with lang="en" or translate="no"
 is allowed: proper names, codes, citations quoted as published), "None", snake_case identifiers, references to the team's notes or issues,
-empty parentheses, fiscal years written FY2026 instead of 2026年度, dates written as an English source
+empty parentheses, a range with neither end ("— – —"), fiscal years written FY2026 instead of 2026年度, dates written as an English source
 wrote them ("end 2024" instead of 2024年末), and codes beside a translated answer ("はい (CAA)").
 (The order of names is checked by the page tour itself: it needs the people in the database.)"""
 
@@ -29,6 +29,10 @@ CHECKS: list[tuple[str, re.Pattern[str]]] = [
     ("identifier", re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")),
     ("internal reference", re.compile(r"FACTS|\bissue\s*#?\d+|#\d{1,3}\b|§\s*\d")),
     ("empty parentheses", re.compile(r"\(\s*\)|（\s*）")),
+    # Pages counted the English way ("(1 p.)"): 1ページ.
+    ("English abbreviation", re.compile(r"\b\d+\s?pp?\.")),
+    # A window with neither end ("— – —"): the page says in words that there is none.
+    ("empty range", re.compile(r"—\s*[–~〜-]\s*—")),
     ("fiscal year in English", re.compile(r"\bFY\s?\d{4}\b")),
     # A date as an English source wrote it ("end 2024", "Jan 2009") used as our words: beside Japanese
     # ("end 2024 時点", "Jan 2009 までに") or standing alone (a table cell); it reads 2024年末, 2009年1月.

@@ -108,7 +108,15 @@ def test_the_checker_sees_what_it_must() -> None:
     for kind in ("None", "identifier", "internal reference", "empty parentheses", "fiscal year", "English"):
         assert kind in found
     # What issue 16's review found on Japanese pages: dates as the English source wrote them, a code.
-    for text in ("end 2024 時点", "目標：Jan 2009 までに", "30 June 2015", "はい (CAA)", "はい（CAA）"):
+    for text in (
+        "end 2024 時点",
+        "目標：Jan 2009 までに",
+        "30 June 2015",
+        "はい (CAA)",
+        "はい（CAA）",
+        "— – —",
+        "履歴書 (1 p.)",
+    ):
         assert wording_problems(f"<p>{text}</p>"), text
     for text in (
         "2024年末時点",
