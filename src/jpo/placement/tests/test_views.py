@@ -4,6 +4,7 @@ grow with the number of rows."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -231,6 +232,15 @@ def test_retention_page_renders_svg_chart(client, make_user) -> None:
     client.force_login(officer)
     page = client.get(reverse("placement:retention")).content.decode()
     assert "<svg" in page and "FY2024" in page and "n=1" in page
+    # Each bar's figures fit in the drawing: "65% (50%–77%, n=57)" was cut at "n=" (labels start at
+    # 130 + 406 px; 11 px text, at most 0.6 em a character; the widest, "100% (100%–100%, n=100)").
+    found = re.search(r'viewBox="0 0 (\d+) ', page)
+    assert found is not None
+    width = int(found.group(1))
+    assert 130 + 406 + len("100% (100%–100%, n=100)") * 11 * 0.6 <= width
+    assert all(
+        130 + 406 + len(label) * 11 * 0.6 <= width for label in re.findall(r'font-size="11">([^<]+)<', page)
+    )
 
     # An analyst sees aggregates only: a group of one person is neither listed nor charted.
     _login(client, make_user, Role.ANALYST)
