@@ -907,18 +907,24 @@ def _interview(
         decision = s.app.steps[i + 1] if i + 1 < len(statuses) else None
         if decision is not None and decision.status not in {Status.PASSED, Status.NOT_PASSED}:
             continue
+        found: dt.datetime | None = None
         if decision is not None:
-            starts = _between(invited, min(decision.at, now), 1 / 3)
+            found = office_slot(
+                _between(invited, min(decision.at, now), 1 / 3), after=invited, before=decision.at
+            )
         elif waiting % 2 == 0 and now - invited > dt.timedelta(hours=3):
-            starts = _between(invited, now, 0.5)  # has taken place, scored
-            waiting += 1
-        else:
+            found = office_slot(_between(invited, now, 0.5), after=invited, before=now)  # taken place, scored
+        if found is None and decision is None:
             day = now.astimezone(TOKYO).date() + dt.timedelta(days=7 + waiting)
-            starts = dt.datetime(day.year, day.month, day.day, 10, tzinfo=TOKYO) + dt.timedelta(
+            ahead = dt.datetime(day.year, day.month, day.day, 10, tzinfo=TOKYO) + dt.timedelta(
                 minutes=40 * (waiting % 6)
             )
+            found = office_slot(ahead, after=now, before=ahead + dt.timedelta(days=30))
+        if decision is None:
             waiting += 1
-        starts = starts.replace(second=0, microsecond=0)
+        if found is None:
+            continue  # no office hours between the invitation and the decision: no interview recorded
+        starts = found
         ends = starts + dt.timedelta(minutes=INTERVIEW_MINUTES)
         slot = slot_create(
             cycle=s.application.cycle,
@@ -955,6 +961,30 @@ def _interview(
             scores += 1
     rows_update(InterviewScore, ["submitted_at"], dated)
     return interviews, scores
+
+
+# Interview slots fall in office hours in Tokyo: a weekday, starting 09:00-17:00 (the last one ends 17:30).
+OFFICE_OPENS = dt.time(9, 0)
+OFFICE_LAST_START = dt.time(17, 0)
+
+
+def office_slot(at: dt.datetime, *, after: dt.datetime, before: dt.datetime) -> dt.datetime | None:
+    """The start of an interview slot near `at` in office hours (Asia/Tokyo, weekdays), after `after` and
+    ending by `before`: the same day when it can be, else the nearest weekday (later first); None if none."""
+    local = at.astimezone(TOKYO)
+    length = dt.timedelta(minutes=INTERVIEW_MINUTES)
+    first = OFFICE_OPENS.hour * 60 + OFFICE_OPENS.minute
+    last = OFFICE_LAST_START.hour * 60 + OFFICE_LAST_START.minute
+    wanted = min(max(local.hour * 60 + local.minute, first), last) // 10 * 10
+    for offset in (0, 1, -1, 2, -2, 3, -3, 4, -4, 5, -5, 6, -6, 7, -7):
+        day = local.date() + dt.timedelta(days=offset)
+        if day.weekday() >= 5:
+            continue
+        for minutes in (wanted, *range(first, last + 1, 30)):
+            start = dt.datetime(day.year, day.month, day.day, tzinfo=TOKYO) + dt.timedelta(minutes=minutes)
+            if after < start and start + length <= before:
+                return start
+    return None
 
 
 def _milestone_done(kind: str, due: dt.date, start: dt.date, today: dt.date) -> dt.date | None:

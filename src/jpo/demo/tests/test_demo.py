@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -27,7 +28,9 @@ from jpo.accounts.models import AuditEvent, User
 from jpo.applications.models import Applicant, Application, Document, Preference, StatusChange
 from jpo.applications.selectors import application_profile, application_profiles
 from jpo.applications.workflow import TRACK_ONLY, TRANSITIONS, Status
-from jpo.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, OFFICERS_GROUP
+from jpo.core.names import family_name_first
+from jpo.demo.load import office_slot
+from jpo.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, OFFICERS_GROUP, demo_logins_upsert
 from jpo.demo.plan import build_plan
 from jpo.placement.models import (
     CostTable,
@@ -44,7 +47,15 @@ from jpo.placement.services.reminders import fire_date, reminders_send_due
 from jpo.policy import evaluate, known_fiscal_years, rules_version
 from jpo.programme.models import Agreement, Cycle, Ministry, Organization, Post, Track
 from jpo.programme.rules.selectors import effective_rules, published_rule_set
-from jpo.selection.models import Interview, InterviewScore, Review, ReviewAssignment, Rubric, Screening
+from jpo.selection.models import (
+    Interview,
+    InterviewScore,
+    InterviewSlot,
+    Review,
+    ReviewAssignment,
+    Rubric,
+    Screening,
+)
 from jpo.selection.services.screening import cycle_screen, overall_outcome, profile_digest
 from jpo.selection.services.stage_two import missing_scores_check
 
@@ -676,3 +687,53 @@ def test_each_status_has_the_reviews_and_interviews_it_needs(demo: str) -> None:
         assert interview.slot is not None
         if interview.slot.starts_at > now:
             assert not interview.scores.exists()
+
+
+def test_interview_slots_fall_in_office_hours_in_tokyo(demo: str) -> None:
+    """Weekdays, starting from 09:00 and ending by 17:30 Japan time (never at night)."""
+    tokyo = ZoneInfo("Asia/Tokyo")
+    slots = list(InterviewSlot.objects.all())
+    assert slots
+    for slot in slots:
+        starts, ends = slot.starts_at.astimezone(tokyo), slot.ends_at.astimezone(tokyo)
+        assert starts.weekday() < 5, starts
+        assert starts.date() == ends.date()
+        assert dt.time(9, 0) <= starts.time() and ends.time() <= dt.time(17, 30), (starts, ends)
+
+
+def test_office_slot_moves_a_night_or_a_weekend_into_office_hours() -> None:
+    tokyo = ZoneInfo("Asia/Tokyo")
+    after = dt.datetime(2026, 11, 2, 9, 0, tzinfo=tokyo)
+    before = dt.datetime(2026, 11, 30, 9, 0, tzinfo=tokyo)
+    night = office_slot(dt.datetime(2026, 11, 10, 4, 29, tzinfo=tokyo), after=after, before=before)
+    assert night == dt.datetime(2026, 11, 10, 9, 0, tzinfo=tokyo)
+    saturday = office_slot(dt.datetime(2026, 11, 14, 13, 5, tzinfo=tokyo), after=after, before=before)
+    assert saturday == dt.datetime(2026, 11, 13, 13, 0, tzinfo=tokyo)  # the Friday before
+    late = office_slot(dt.datetime(2026, 11, 11, 22, 0, tzinfo=tokyo), after=after, before=before)
+    assert late == dt.datetime(2026, 11, 11, 17, 0, tzinfo=tokyo)
+    assert office_slot(after, after=after, before=after + dt.timedelta(minutes=30)) is None
+
+
+def test_demo_staff_have_synthetic_japanese_names_in_the_readers_order(demo: str) -> None:
+    officer = User.objects.get(username="officer")
+    assert officer.get_full_name() == "佐藤 美咲"
+    for login in DEMO_LOGINS:
+        if login.role != "applicant":
+            user = User.objects.get(username=login.username)
+            assert user.first_name != "Demo" and family_name_first(user.last_name), login.username
+    out = StringIO()
+    call_command("demo_logins", "--lang", "ja", stdout=out)
+    assert "佐藤 美咲（架空の氏名）" in out.getvalue()
+    out = StringIO()
+    call_command("demo_logins", "--lang", "en", stdout=out)
+    assert "佐藤 美咲 (synthetic name)" in out.getvalue()
+
+
+def test_the_old_default_name_is_replaced_an_edited_one_kept(demo: str) -> None:
+    with transaction.atomic():
+        User.objects.filter(username="reviewer").update(first_name="Demo", last_name="reviewer")
+        User.objects.filter(username="reviewer2").update(first_name="Anne", last_name="Edited")
+        demo_logins_upsert()
+        assert User.objects.get(username="reviewer").get_full_name() == "鈴木 大輔"
+        assert User.objects.get(username="reviewer2").get_full_name() == "Anne Edited"
+        transaction.set_rollback(True)

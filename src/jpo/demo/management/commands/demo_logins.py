@@ -1,4 +1,4 @@
-"""`jpo demo_logins`: print the demo accounts (role, username, password, what they can see)."""
+"""`jpo demo_logins`: print the demo accounts (role, username, password, synthetic name, what they can see)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from jpo.accounts.models import Role, User
+from jpo.core.names import person_name
 from jpo.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 
 
@@ -43,11 +45,15 @@ class Command(BaseCommand):
                     str(Role(login.role).label) + (" (superuser)" if login.is_superuser else ""),
                     login.username,
                     DEMO_PASSWORD,
+                    _("%(name)s (synthetic name)")
+                    % {"name": person_name(login.family_name, login.given_name)}
+                    if login.family_name
+                    else "",
                     str(login.sees),
                 )
                 for login in DEMO_LOGINS
             ]
-        header: tuple[str, ...] = ("Role", "Username", "Password", "Can see")
+        header: tuple[str, ...] = ("Role", "Username", "Password", "Name", "Can see")
         if options["markdown"]:
             self.stdout.write("| " + " | ".join(header) + " |")
             self.stdout.write("|" + "---|" * len(header))
