@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jpo.accounts import access
-from jpo.accounts.models import User
+from jpo.accounts.models import AuditEvent, User
 from jpo.accounts.services import audit_record
 from jpo.applications.models import Application
 from jpo.applications.workflow import Status
+from jpo.core.bulksql import rows_update
 from jpo.programme.models import Cycle, Organization, TrackKind
 from jpo.safety.urls import is_https_url
 from jpo.selection.models import Interview, InterviewScore, InterviewSlot, Rubric
@@ -180,15 +183,10 @@ def stage_two_invite(*, cycle: Cycle, actor: User) -> int:
     return len(applications)
 
 
-def slot_create(
-    *,
-    cycle: Cycle,
-    actor: User,
-    starts_at: dt.datetime,
-    ends_at: dt.datetime,
-    meeting_url: str,
-    panel: Sequence[User],
-) -> InterviewSlot:
+def _slot_check(
+    *, starts_at: dt.datetime, ends_at: dt.datetime, meeting_url: str, panel: Sequence[User]
+) -> str:
+    """What a new slot must be (its meeting link, times and panel); returns the link as stored."""
     meeting_url = meeting_url.strip()
     if meeting_url and not is_https_url(meeting_url):
         raise SelectionError(
@@ -207,6 +205,19 @@ def slot_create(
             _("Panel: %(names)s are not active reviewers.") % {"names": ", ".join(u.username for u in wrong)},
             field="panel",
         )
+    return meeting_url
+
+
+def slot_create(
+    *,
+    cycle: Cycle,
+    actor: User,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    meeting_url: str,
+    panel: Sequence[User],
+) -> InterviewSlot:
+    meeting_url = _slot_check(starts_at=starts_at, ends_at=ends_at, meeting_url=meeting_url, panel=panel)
     with transaction.atomic():
         slot = InterviewSlot.objects.create(
             cycle=cycle, starts_at=starts_at, ends_at=ends_at, meeting_url=meeting_url
@@ -523,3 +534,249 @@ def missing_scores_check(application: Application) -> None:
             % {"names": ", ".join(u.get_full_name() or u.username for u in waiting)},
             field="decision",
         )
+
+
+# --- Many interviews at once (a loader of past years: `jpo demo`) -----------------------------------
+
+
+@dataclass(frozen=True)
+class BookedInterview:
+    """One candidate's interview: its slot's times and when the candidate confirmed it."""
+
+    application_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    confirmed_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PanelScore:
+    interview_id: int
+    interviewer: User
+    score: Any
+    comment: str = ""
+
+
+ALREADY_BOOKED = gettext_lazy(
+    "This candidate already has an interview slot: move or cancel that one instead."
+)
+CONFIRMED_BEFORE_START = gettext_lazy("The candidate's confirmation must come before the slot starts.")
+
+
+def interviews_schedule_bulk(
+    *,
+    cycle: Cycle,
+    actor: User,
+    interviews: Sequence[BookedInterview],
+    panel: Sequence[User],
+    meeting_url: str = "",
+) -> list[Interview]:
+    """Schedule many interviews at once, each on a slot of its own before `panel` and booked for its
+    candidate as confirmed at `confirmed_at`: each slot checked as `slot_create` checks one, each booking
+    as the candidate's confirmation is (the application at the interview stage, in the slot's cycle,
+    with no slot yet), the confirmation before the start. One refusal refuses all, before anything is
+    written. Written in bulk with the audit rows of each slot and booking; no calendar invitation is
+    sent (a record of interviews, not an invitation to them). Returned in the order given."""
+    if not interviews:
+        return []
+    for entry in interviews:
+        meeting_url = _slot_check(
+            starts_at=entry.starts_at, ends_at=entry.ends_at, meeting_url=meeting_url, panel=panel
+        )
+        if timezone.is_naive(entry.confirmed_at) or entry.confirmed_at > entry.starts_at:
+            raise SelectionError(CONFIRMED_BEFORE_START, field="confirmed_at")
+    ids = [entry.application_id for entry in interviews]
+    if len(set(ids)) != len(ids):
+        raise SelectionError(ALREADY_BOOKED)
+    with transaction.atomic():
+        applications = {
+            a.pk: a
+            for a in Application.objects.select_for_update()
+            .filter(pk__in=ids)
+            .only("pk", "cycle_id", "status")
+        }
+        for pk in ids:
+            application = applications.get(pk)
+            if application is None or application.status != Status.INTERVIEW:
+                raise SelectionError(_("Stage two of this application is closed."))
+            if application.cycle_id != cycle.pk:
+                raise SelectionError(_("This slot belongs to another cycle."), field="slot")
+        existing = {i.application_id: i for i in Interview.objects.filter(application_id__in=ids)}
+        if any(i.slot_id is not None for i in existing.values()):
+            raise Conflict(ALREADY_BOOKED)
+        slots = InterviewSlot.objects.bulk_create(
+            [
+                InterviewSlot(cycle=cycle, starts_at=e.starts_at, ends_at=e.ends_at, meeting_url=meeting_url)
+                for e in interviews
+            ],
+            batch_size=500,
+        )
+        InterviewSlot.panel.through.objects.bulk_create(
+            [
+                InterviewSlot.panel.through(interviewslot_id=slot.pk, user_id=u.pk)
+                for slot in slots
+                for u in panel
+            ],
+            batch_size=1000,
+        )
+        new = Interview.objects.bulk_create(
+            [
+                Interview(application_id=e.application_id, slot=slot, confirmed_at=e.confirmed_at)
+                for e, slot in zip(interviews, slots, strict=True)
+                if e.application_id not in existing
+            ],
+            batch_size=500,
+        )
+        booked = {i.application_id: i for i in new}
+        for e, slot in zip(interviews, slots, strict=True):
+            interview = existing.get(e.application_id)
+            if interview is not None:
+                interview.slot, interview.confirmed_at = slot, e.confirmed_at
+                booked[e.application_id] = interview
+        rows_update(Interview, ["slot", "confirmed_at"], [existing[pk] for pk in existing])
+        label = Application._meta.label_lower
+        AuditEvent.objects.bulk_create(
+            [
+                event
+                for e, slot in zip(interviews, slots, strict=True)
+                for event in (
+                    AuditEvent(
+                        actor=actor,
+                        action="selection.slot_created",
+                        target_type=InterviewSlot._meta.label_lower,
+                        target_id=str(slot.pk),
+                        data={"starts_at": e.starts_at.isoformat(), "panel": [u.pk for u in panel]},
+                    ),
+                    AuditEvent(
+                        actor=actor,
+                        action="selection.slot_confirmed",
+                        target_type=label,
+                        target_id=str(e.application_id),
+                        data={"slot": slot.pk, "previous": None, "recorded_for_the_candidate": True},
+                    ),
+                )
+            ],
+            batch_size=1000,
+        )
+    return [booked[e.application_id] for e in interviews]
+
+
+def written_tasks_record_bulk(*, actor: User, scores: Sequence[tuple[Interview, Any]]) -> int:
+    """Record many written-task scores at once, each checked as `written_task_record` checks one (on the
+    rubric's scale, the application at the interview stage); a score already recorded is refused (a
+    correction goes through `written_task_record` with its reason). One refusal refuses all."""
+    if not scores:
+        return 0
+    ids = [interview.pk for interview, _score in scores]
+    with transaction.atomic():
+        found = {
+            i.pk: i
+            for i in Interview.objects.select_for_update(of=("self",))
+            .select_related("application__cycle")
+            .filter(pk__in=ids)
+        }
+        rows: list[Interview] = []
+        for interview, score in scores:
+            row = found[interview.pk]
+            rubric = _rubric_or_default(row.application.cycle)
+            value = _parse_score(
+                score, low=0, high=rubric.written_task_max, label=_("Written task"), field="score"
+            )
+            if row.application.status != Status.INTERVIEW:
+                raise SelectionError(_("Stage two of this application is closed."))
+            if row.written_task_score is not None:
+                raise SelectionError(
+                    _(
+                        "The written-task score %(score)s is already recorded: give the reason for the correction."
+                    )
+                    % {"score": row.written_task_score},
+                    field="reason",
+                )
+            row.written_task_score, row.written_task_by = value, actor
+            rows.append(row)
+        rows_update(Interview, ["written_task_score", "written_task_by"], rows)
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    actor=actor,
+                    action="selection.written_task_scored",
+                    target_type=Application._meta.label_lower,
+                    target_id=str(row.application_id),
+                    data={"before": None, "after": row.written_task_score, "reason": ""},
+                )
+                for row in rows
+            ],
+            batch_size=1000,
+        )
+    return len(rows)
+
+
+def interview_scores_submit_bulk(*, scores: Sequence[PanelScore]) -> list[InterviewScore]:
+    """Submit many panel scores at once, each checked as `interview_score_submit` checks one: the
+    interviewer sits on the interview's panel, the score is on the rubric's scale, the application at
+    the interview stage, the interview started, not scored before by that interviewer. One refusal
+    refuses all, before anything is written. Written in bulk with one audit row per score; returned in
+    the order given."""
+    if not scores:
+        return []
+    found: dict[tuple[int, int], Interview] = {}
+    by_interviewer: dict[int, tuple[User, list[int]]] = {}
+    for entry in scores:
+        by_interviewer.setdefault(entry.interviewer.pk, (entry.interviewer, []))[1].append(entry.interview_id)
+    for interviewer, ids in by_interviewer.values():
+        theirs = access.scope_interviews(
+            interviewer, Interview.objects.select_related("application__cycle", "slot")
+        ).filter(pk__in=ids)
+        found.update({(interviewer.pk, i.pk): i for i in theirs})
+    rubrics: dict[int, Rubric] = {}
+    rows: list[tuple[Interview, PanelScore, int]] = []
+    seen: set[tuple[int, int]] = set()
+    for entry in scores:
+        key = (entry.interviewer.pk, entry.interview_id)
+        interview = found.get(key)
+        if interview is None:
+            raise NotAllowed(_("You are not on the panel of this interview."))
+        cycle = interview.application.cycle
+        if cycle.pk not in rubrics:
+            rubrics[cycle.pk] = _rubric_or_default(cycle)
+        value = _parse_score(
+            entry.score,
+            low=rubrics[cycle.pk].interview_scale_min,
+            high=rubrics[cycle.pk].interview_scale_max,
+            label=_("Interview score"),
+            field="score",
+        )
+        if interview.application.status != Status.INTERVIEW:
+            raise SelectionError(_("Stage two of this application is closed."))
+        interview_started_check(interview)
+        if key in seen:
+            raise Conflict(_("You already scored this interview; it cannot be scored twice."))
+        seen.add(key)
+        rows.append((interview, entry, value))
+    with transaction.atomic():
+        done = InterviewScore.objects.filter(interview_id__in=[i.pk for i, _e, _v in rows]).values_list(
+            "interviewer_id", "interview_id"
+        )
+        if seen & set(done):
+            raise Conflict(_("You already scored this interview; it cannot be scored twice."))
+        created = InterviewScore.objects.bulk_create(
+            [
+                InterviewScore(interview=i, interviewer=e.interviewer, score=v, comment=e.comment.strip())
+                for i, e, v in rows
+            ],
+            batch_size=1000,
+        )
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    actor=e.interviewer,
+                    action="selection.interview_scored",
+                    target_type=Application._meta.label_lower,
+                    target_id=str(i.application_id),
+                    data={"score": v},
+                )
+                for i, e, v in rows
+            ],
+            batch_size=1000,
+        )
+    return created
