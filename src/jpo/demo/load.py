@@ -43,6 +43,8 @@ from jpo.applications.models import (
     Degree,
     Document,
     EmploymentPeriod,
+    EndorsementRequest,
+    EndorsementStatus,
     LanguageTest,
     Preference,
     Submission,
@@ -52,6 +54,7 @@ from jpo.applications.services import (
     PastMove,
     application_submit,
     applications_record_history,
+    endorsement_decide,
     receipt_number_for,
 )
 from jpo.applications.workflow import Status
@@ -121,7 +124,13 @@ from jpo.selection.services.reviews import (
     rubric_save,
 )
 from jpo.selection.services.screening import cycle_screen, screenings_override_bulk
-from jpo.selection.services.stage_two import interview_score_submit, slot_create, written_task_record
+from jpo.selection.services.stage_two import (
+    BookedInterview,
+    PanelScore,
+    interview_scores_submit_bulk,
+    interviews_schedule_bulk,
+    written_tasks_record_bulk,
+)
 
 POST_MARKER = "SYNTHETIC DEMONSTRATION POST"
 _POST_REF = re.compile(r"\((DEMO-FY\d{4}-P\d{3})\)")
@@ -264,6 +273,7 @@ def _demo_load(
             return result
         posts = _load_posts(plan, result, progress)
         _load_people(plan, users, result, progress, writer)
+        _load_endorsements(plan, users, progress)
         _load_cost_table(progress)
         _load_dispatches(plan, posts, result, progress)
         _record_endings(plan, today, result, progress)
@@ -703,11 +713,10 @@ def _record_histories(
     record(1)
     overridden = _override(staged, officer=users["officer"], after_screened_out=True)
     record(2)
-    # Reviews in every cycle; interviews in the previous cycle (the one in its later stages).
-    recent = [s for s in staged if s.app.fiscal_year == plan.cycles[-2].fiscal_year]
+    # Reviews and interviews in every cycle.
     reviews = _review(staged, users=users, seed=plan.seed, now=now)
     record(3)
-    interviews, scores = _interview(recent, users=users, seed=plan.seed, now=now)
+    interviews, scores = _interview(staged, users=users, seed=plan.seed, now=now)
     record(4)
     progress(
         f"selection: {screened} applications screened with the eligibility rules ({checked} with criteria "
@@ -887,16 +896,16 @@ def _review(staged: list[_Staged], *, users: dict[str, User], seed: int, now: dt
 def _interview(
     staged: list[_Staged], *, users: dict[str, User], seed: int, now: dt.datetime
 ) -> tuple[int, int]:
-    """The interviews (MOFA track) of the applications at interview or decided after it, before the two
-    demo interviewers: a slot (`slot_create`) between the invitation and the decision, the candidate's
-    confirmation, the written task (`written_task_record`) and the panel's scores
-    (`interview_score_submit`) once the slot has passed; those who passed score higher. An interview
-    still to come (the previous cycle's, a week ahead) has no scores yet. A candidate who withdrew at
-    this stage had no interview."""
+    """The interviews (MOFA track) of the applications at interview or decided after it, in every cycle,
+    before the two demo interviewers: a slot in office hours between the invitation and the decision,
+    booked with the candidate's confirmation (`interviews_schedule_bulk`), the written task
+    (`written_tasks_record_bulk`) and the panel's scores (`interview_scores_submit_bulk`) once the slot
+    has passed; those who passed score higher. An interview still to come (the previous cycle's, a week
+    ahead) has no scores yet. A candidate who withdrew at this stage had no interview."""
     officer = users["officer"]
     panel = [users["interviewer"], users["interviewer2"]]
     interviews = scores = 0
-    dated: list[InterviewScore] = []
+    by_cycle: dict[int, list[tuple[_Staged, BookedInterview, Step | None]]] = {}
     waiting = 0
     for s in staged:
         statuses = s.statuses
@@ -924,42 +933,54 @@ def _interview(
             waiting += 1
         if found is None:
             continue  # no office hours between the invitation and the decision: no interview recorded
-        starts = found
-        ends = starts + dt.timedelta(minutes=INTERVIEW_MINUTES)
-        slot = slot_create(
-            cycle=s.application.cycle,
-            actor=officer,
-            starts_at=starts,
-            ends_at=ends,
-            meeting_url="",
-            panel=panel,
-        )
         # The candidate's confirmation of a slot (slot_confirm) is the applicant's own action, for a
         # slot still to come: the synthetic candidates have no login, so it is recorded as made.
-        interview = Interview.objects.create(
-            application=s.application, slot=slot, confirmed_at=_between(invited, min(starts, now), 0.5)
+        booking = BookedInterview(
+            application_id=s.application.pk,
+            starts_at=found,
+            ends_at=found + dt.timedelta(minutes=INTERVIEW_MINUTES),
+            confirmed_at=_between(invited, min(found, now), 0.5),
         )
-        interviews += 1
-        if ends > now:
-            continue
-        passed = decision is not None and decision.status == Status.PASSED
-        rng = random.Random(f"{seed}:interview:{s.application.applicant.email}")  # noqa: S311
-        written_task_record(
-            interview=interview, actor=officer, score=rng.randint(70, 95) if passed else rng.randint(40, 80)
+        by_cycle.setdefault(s.application.cycle_id, []).append((s, booking, decision))
+    for items in by_cycle.values():
+        booked = interviews_schedule_bulk(
+            cycle=items[0][0].application.cycle,
+            actor=officer,
+            interviews=[booking for _, booking, _ in items],
+            panel=panel,
         )
-        for interviewer in panel:
-            row = interview_score_submit(
-                interview_id=interview.pk,
-                interviewer=interviewer,
-                score=rng.randint(4, 5) if passed else rng.randint(1, 4),
-                comment="Synthetic interview score (jpo demo)",
-            )
-            row.submitted_at = _between(
-                ends, min(decision.at, now) if decision else now, rng.uniform(0.05, 0.5)
-            )
-            dated.append(row)
-            scores += 1
-    rows_update(InterviewScore, ["submitted_at"], dated)
+        interviews += len(booked)
+        tasks: list[tuple[Interview, int]] = []
+        entries: list[PanelScore] = []
+        times: list[dt.datetime] = []
+        for (s, booking, decision), interview in zip(items, booked, strict=True):
+            if booking.ends_at > now:
+                continue
+            passed = decision is not None and decision.status == Status.PASSED
+            rng = random.Random(f"{seed}:interview:{s.application.applicant.email}")  # noqa: S311
+            tasks.append((interview, rng.randint(70, 95) if passed else rng.randint(40, 80)))
+            for interviewer in panel:
+                entries.append(
+                    PanelScore(
+                        interview_id=interview.pk,
+                        interviewer=interviewer,
+                        score=rng.randint(4, 5) if passed else rng.randint(1, 4),
+                        comment="Synthetic interview score (jpo demo)",
+                    )
+                )
+                times.append(
+                    _between(
+                        booking.ends_at,
+                        min(decision.at, now) if decision else now,
+                        rng.uniform(0.05, 0.5),
+                    )
+                )
+        written_tasks_record_bulk(actor=officer, scores=tasks)
+        dated = interview_scores_submit_bulk(scores=entries)
+        for row, at in zip(dated, times, strict=True):
+            row.submitted_at = at
+        rows_update(InterviewScore, ["submitted_at"], dated)
+        scores += len(dated)
     return interviews, scores
 
 
@@ -997,6 +1018,91 @@ def _milestone_done(kind: str, due: dt.date, start: dt.date, today: dt.date) -> 
     else:
         return None
     return done if done <= today else None
+
+
+ENDORSEMENT_DECLINE_REASON = (
+    "Synthetic demonstration data (jpo demo): the ministry cannot release this officer this year"
+)
+DECLINED_AFTER = frozenset(
+    {Status.SCREENED_OUT, Status.NOT_SHORTLISTED, Status.NOT_PASSED, Status.NOT_SELECTED}
+)
+
+
+def _load_endorsements(plan: Plan, users: dict[str, User], progress: Progress) -> None:
+    """The endorsement request of every submitted civil servant's application that has none (the portal's
+    submission makes one: `application_submit`), dated at the submission. The requests to the ministry
+    of the `ministry-hr` login are decided through `endorsement_decide` by that login, between the
+    submission and the next step, where the application has moved on (endorsed; every second one that
+    ended before selection declined, with a reason) and is not withdrawn; the others wait for it, and so
+    does the latest one of the cycle in its later stages (held, so that the login has one to decide)."""
+    hr = users["ministry-hr"]
+    missing = list(
+        Application.objects.filter(
+            applicant__is_synthetic=True,
+            is_civil_servant=True,
+            ministry__isnull=False,
+            submitted_at__isnull=False,
+            endorsement__isnull=True,
+        )
+        .select_related("applicant", "cycle")
+        .order_by("cycle__fiscal_year", "pk")
+    )
+    if not missing:
+        progress("endorsement requests: nothing missing")
+        return
+    rows_insert(
+        EndorsementRequest,
+        ["application_id", "ministry_id", "status", "requested_at", "reason"],
+        ((a.pk, a.ministry_id, EndorsementStatus.REQUESTED, a.submitted_at, "") for a in missing),
+    )
+    audit_record(
+        actor=None, action="demo.endorsements", target=hr, data={"requests": len(missing), "synthetic": True}
+    )
+    planned = {(p.email, a.fiscal_year): a for p, a in plan.applications()}
+    requests = {
+        r.application_id: r
+        for r in EndorsementRequest.objects.filter(application__in=missing, ministry_id=hr.ministry_id)
+    }
+    decided = declined = 0
+    failures = 0
+    held = max(
+        (
+            a
+            for a in missing
+            if a.pk in requests
+            and a.cycle.fiscal_year == plan.cycles[-2].fiscal_year
+            and a.status != Status.WITHDRAWN
+        ),
+        key=lambda a: (a.submitted_at, a.pk),
+        default=None,
+    )
+    for application in missing:
+        if application is held:
+            continue
+        request = requests.get(application.pk)
+        app = planned.get((application.applicant.email, application.cycle.fiscal_year))
+        if request is None or app is None or application.status == Status.WITHDRAWN:
+            continue
+        statuses = [s.status for s in app.steps]
+        if Status.SUBMITTED not in statuses or statuses.index(Status.SUBMITTED) + 1 >= len(statuses):
+            continue  # not moved on yet: the request waits for the HR login
+        i = statuses.index(Status.SUBMITTED)
+        decline = app.status in DECLINED_AFTER and failures % 2 == 0
+        failures += app.status in DECLINED_AFTER
+        endorsement_decide(
+            endorsement=request,
+            actor=hr,
+            decision=EndorsementStatus.DECLINED if decline else EndorsementStatus.ENDORSED,
+            reason=ENDORSEMENT_DECLINE_REASON if decline else "",
+            now=_between(app.steps[i].at, app.steps[i + 1].at, 0.4),
+        )
+        decided += 1
+        declined += decline
+    waiting = len(requests) - decided
+    progress(
+        f"endorsement requests: {len(missing)} created; the ministry-hr login decided {decided} of its "
+        f"ministry's ({declined} declined), {waiting} wait for it"
+    )
 
 
 def _load_cost_table(progress: Progress) -> None:

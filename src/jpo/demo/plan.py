@@ -526,6 +526,16 @@ def build_plan(
         first_selected_servant = min(
             (i for i in servants if entries[i][1] in {"selected", "org_selected"}), default=-1
         )
+        # ... and, from FY2019, the first civil servant of each cycle not selected: the ministry HR login
+        # then has endorsement requests in every cycle, some still to decide (jpo.demo.load).
+        first_other_servant = min(
+            (
+                i
+                for i in servants
+                if entries[i][1] not in {"selected", "org_selected", "declined", "draft_withdrawn"}
+            ),
+            default=-1,
+        )
         for i, (track, label) in enumerate(entries):
             app_rng = _rng(f"{seed}:application:{fy}:{i}")
             path = PATHS[label]
@@ -574,7 +584,7 @@ def build_plan(
                 app.preferences = app_rng.sample(info.organizations, k)
             if i in servants:
                 # The ministry HR demo login's ministry always has a seconded JPO (FY2019's first one).
-                if fy == 2019 and i == first_selected_servant:
+                if (fy == 2019 and i == first_selected_servant) or i == first_other_servant:
                     app.ministry = cat.DEMO_HR_MINISTRY
                 else:
                     app.ministry = _ministry(app_rng, ministries, info)
