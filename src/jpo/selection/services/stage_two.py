@@ -692,9 +692,10 @@ def written_tasks_record_bulk(*, actor: User, scores: Sequence[tuple[Interview, 
                     % {"score": row.written_task_score},
                     field="reason",
                 )
-            row.written_task_score, row.written_task_by = value, actor
+            row.written_task_score = value
             rows.append(row)
-        rows_update(Interview, ["written_task_score", "written_task_by"], rows)
+        rows_update(Interview, ["written_task_score"], rows)
+        Interview.objects.filter(pk__in=[row.pk for row in rows]).update(written_task_by=actor)
         AuditEvent.objects.bulk_create(
             [
                 AuditEvent(
