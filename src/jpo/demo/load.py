@@ -1059,10 +1059,14 @@ def _load_endorsements(plan: Plan, users: dict[str, User], progress: Progress) -
         actor=None, action="demo.endorsements", target=hr, data={"requests": len(missing), "synthetic": True}
     )
     planned = {(p.email, a.fiscal_year): a for p, a in plan.applications()}
-    requests = {
-        r.application_id: r
-        for r in EndorsementRequest.objects.filter(application__in=missing, ministry_id=hr.ministry_id)
-    }
+    requests = (
+        {
+            r.application_id: r
+            for r in EndorsementRequest.objects.filter(application__in=missing, ministry_id=hr.ministry_id)
+        }
+        if hr.ministry_id is not None
+        else {}
+    )
     decided = declined = 0
     failures = 0
     held = max(

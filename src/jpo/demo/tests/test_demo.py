@@ -768,7 +768,9 @@ def test_the_ministry_hr_login_has_endorsement_requests_in_every_state(demo: str
     assert {r.status for r in theirs} == {"requested", "endorsed", "declined"}
     for request in theirs.exclude(status="requested").select_related("application"):
         assert request.decided_by == hr
-        assert request.application.submitted_at <= request.decided_at <= timezone.now()
+        submitted, decided = request.application.submitted_at, request.decided_at
+        assert submitted is not None and decided is not None
+        assert submitted <= decided <= timezone.now()
     assert all(r.reason for r in theirs.filter(status="declined"))
     visible = access.scope_endorsement_requests(hr, EndorsementRequest.objects.all())
     assert set(visible) == set(theirs)

@@ -584,10 +584,10 @@ def interviews_schedule_bulk(
             starts_at=entry.starts_at, ends_at=entry.ends_at, meeting_url=meeting_url, panel=panel
         )
         if timezone.is_naive(entry.confirmed_at) or entry.confirmed_at > entry.starts_at:
-            raise SelectionError(CONFIRMED_BEFORE_START, field="confirmed_at")
+            raise SelectionError(str(CONFIRMED_BEFORE_START), field="confirmed_at")
     ids = [entry.application_id for entry in interviews]
     if len(set(ids)) != len(ids):
-        raise SelectionError(ALREADY_BOOKED)
+        raise SelectionError(str(ALREADY_BOOKED))
     with transaction.atomic():
         applications = {
             a.pk: a
@@ -603,7 +603,7 @@ def interviews_schedule_bulk(
                 raise SelectionError(_("This slot belongs to another cycle."), field="slot")
         existing = {i.application_id: i for i in Interview.objects.filter(application_id__in=ids)}
         if any(i.slot_id is not None for i in existing.values()):
-            raise Conflict(ALREADY_BOOKED)
+            raise Conflict(str(ALREADY_BOOKED))
         slots = InterviewSlot.objects.bulk_create(
             [
                 InterviewSlot(cycle=cycle, starts_at=e.starts_at, ends_at=e.ends_at, meeting_url=meeting_url)

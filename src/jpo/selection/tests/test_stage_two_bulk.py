@@ -49,7 +49,8 @@ def test_schedule_then_score_in_bulk_with_an_audit_row_each(
     )
     assert [i.application_id for i in booked] == [first.pk, second.pk]
     for interview in Interview.objects.filter(application__in=[first, second]).select_related("slot"):
-        assert interview.slot is not None and interview.confirmed_at < interview.slot.starts_at
+        assert interview.slot is not None and interview.confirmed_at is not None
+        assert interview.confirmed_at < interview.slot.starts_at
         assert set(interview.slot.panel.all()) == set(panel)
     assert AuditEvent.objects.filter(action="selection.slot_created").count() == 2
     assert AuditEvent.objects.filter(action="selection.slot_confirmed").count() == 2
