@@ -24,10 +24,12 @@ import datetime as dt
 import random
 import re
 import zoneinfo
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import ProtectedError
@@ -83,9 +85,11 @@ from jpo.placement.models import (
     DispatchCost,
     DutyStationAllowance,
     MatchPair,
+    MatchRun,
     Milestone,
     MilestoneKind,
     Offer,
+    OfferStatus,
     Outcome,
     SalaryRate,
     Secondment,
@@ -94,6 +98,8 @@ from jpo.placement.services.costs import dispatch_costs_refresh
 from jpo.placement.services.costs import estimate as cost_estimate
 from jpo.placement.services.costs import rates as cost_rates
 from jpo.placement.services.dispatches import milestone_dates
+from jpo.placement.services.matching import match_run_create, match_run_send
+from jpo.placement.services.offers import offer_transition
 from jpo.policy import Overlay
 from jpo.programme.models import Cycle, Ministry, Organization, Post, RuleSet, Track, TrackKind
 from jpo.programme.rules.selectors import draft_rule_set, effective_rules, published_rule_set
@@ -178,6 +184,14 @@ def demo_delete_synthetic() -> dict[str, int]:
     synthetic = {"application__applicant__is_synthetic": True}
     # What protects an application from deletion: matching, offers, reviews, the frozen submission.
     counts["offers"] = Offer.objects.filter(**synthetic).delete()[0]
+    # The demo's match runs (every pair synthetic) go with them, so that a new load matches again.
+    counts["match_runs"] = (
+        MatchRun.objects.filter(pairs__application__applicant__is_synthetic=True)
+        .exclude(pairs__application__applicant__is_synthetic=False)
+        .exclude(offers__isnull=False)
+        .distinct()
+        .delete()[0]
+    )
     counts["match_pairs"] = MatchPair.objects.filter(**synthetic).delete()[0]
     Review.objects.filter(assignment__application__applicant__is_synthetic=True).delete()
     counts["submissions"] = Submission.objects.filter(**synthetic).delete()[0]
@@ -277,6 +291,7 @@ def _demo_load(
         _load_cost_table(progress)
         _load_dispatches(plan, posts, result, progress)
         _record_endings(plan, today, result, progress)
+        _load_offers(plan, users, progress)
         if stored is None:
             audit_record(
                 actor=None,
@@ -1006,6 +1021,56 @@ def office_slot(at: dt.datetime, *, after: dt.datetime, before: dt.datetime) -> 
             if after < start and start + length <= before:
                 return start
     return None
+
+
+OFFER_DECLINE_REASON = "Synthetic demonstration data (jpo demo): the candidate declined the offer"
+
+
+def _load_offers(plan: Plan, users: dict[str, User], progress: Progress) -> None:
+    """The officers' matching of the cycle in its later stages, where it has none: the recommendation
+    (`match_run_create`) over its candidates still waiting for a post and its approved posts, sent as
+    offers (`match_run_send`), and the candidates' answers recorded by the officer (`offer_transition`;
+    the synthetic candidates have no login): one offer in three declined, one accepted (awaiting the
+    organization's confirmation), the others waiting for an answer. Those who declined are matched
+    again with the posts left (a second run, its offers waiting for an answer). Dated on the day of the
+    run."""
+    officer = users["officer"]
+    fy = plan.cycles[-2].fiscal_year
+    cycle = Cycle.objects.get(fiscal_year=fy)
+    if MatchRun.objects.filter(cycle=cycle).exists():
+        progress(f"matching: FY{fy} already has a match run (left as it is)")
+        return
+    answers = {0: OfferStatus.DECLINED, 1: OfferStatus.ACCEPTED}
+    runs = 0
+    for round_ in (1, 2):
+        try:
+            run = match_run_create(actor=officer, cycle=cycle)
+            offers = match_run_send(actor=officer, run=run)
+        except ValidationError as error:
+            progress(f"matching: FY{fy} round {round_}: no offer ({' '.join(error.messages)})")
+            break
+        runs += 1
+        if round_ == 2:
+            break
+        declined = 0
+        for k, offer in enumerate(offers):
+            to = answers.get(k % 3)
+            if to is not None:
+                offer_transition(
+                    offer=offer,
+                    to=to,
+                    actor=officer,
+                    reason=OFFER_DECLINE_REASON if to == OfferStatus.DECLINED else "",
+                )
+                declined += to == OfferStatus.DECLINED
+        if not declined:
+            break
+    counts = Counter(Offer.objects.filter(run__cycle=cycle).values_list("status", flat=True))
+    progress(
+        f"matching: FY{fy}: {runs} match runs, {sum(counts.values())} offers "
+        f"({counts[OfferStatus.PENDING]} pending, {counts[OfferStatus.ACCEPTED]} accepted, "
+        f"{counts[OfferStatus.DECLINED]} declined)"
+    )
 
 
 def _milestone_done(kind: str, due: dt.date, start: dt.date, today: dt.date) -> dt.date | None:

@@ -601,6 +601,12 @@ def build_plan(
                     )
                 else:
                     post.status = "approved"
+            elif fy == previous_fy and app.status in {S.RECOMMENDED, S.FORWARDED}:
+                # A candidate still waiting for a post: an approved post at the organization they are
+                # recommended or forwarded to, for the officers' matching (jpo.demo.load: offers).
+                post = _post(app_rng, fy, len(cycle_posts) + 1, app.forwarded_to or app.preferences[0])
+                post.status = "approved"
+                cycle_posts.append(post)
             person.applications.append(app)
             if app.status not in {S.SELECTED} and label not in {"draft", "declined"} and fy != open_fy:
                 pool.append(person)

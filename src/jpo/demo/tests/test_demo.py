@@ -44,8 +44,11 @@ from jpo.placement.models import (
     CostTable,
     Dispatch,
     DispatchCost,
+    MatchPair,
+    MatchRun,
     Milestone,
     MilestoneKind,
+    Offer,
     Outcome,
     OutcomeKind,
     Reminder,
@@ -774,3 +777,22 @@ def test_the_ministry_hr_login_has_endorsement_requests_in_every_state(demo: str
     assert all(r.reason for r in theirs.filter(status="declined"))
     visible = access.scope_endorsement_requests(hr, EndorsementRequest.objects.all())
     assert set(visible) == set(theirs)
+
+
+def test_officers_see_a_match_run_and_its_offers_in_each_state(demo: str) -> None:
+    """The cycle in its later stages was matched (`match_run_create`) and sent as offers: some pending,
+    some accepted, some declined, each from a run, to a candidate recommended or forwarded; those who
+    declined were matched again."""
+    previous = Cycle.objects.get(fiscal_year=2026)
+    runs = list(MatchRun.objects.filter(cycle=previous))
+    assert runs and all(run.status == "sent" for run in runs)
+    offers = Offer.objects.filter(run__in=runs).select_related("application__applicant")
+    assert {o.status for o in offers} == {"pending", "accepted", "declined"}
+    assert offers.count() == MatchPair.objects.filter(run__in=runs, kind="recommended").count()
+    for offer in offers:
+        assert offer.application.status in {"recommended", "forwarded"}
+        assert offer.application.applicant.is_synthetic
+        assert offer.respond_by is not None and offer.respond_by >= dt.date.fromisoformat(TODAY)
+    assert all(o.reason for o in offers.filter(status="declined"))
+    assert not Offer.objects.exclude(run__in=runs).exists()
+    assert AuditEvent.objects.filter(action="placement.match_run").count() == len(runs)
