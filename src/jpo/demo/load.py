@@ -1031,9 +1031,9 @@ def _load_offers(plan: Plan, users: dict[str, User], progress: Progress) -> None
     (`match_run_create`) over its candidates still waiting for a post and its approved posts, sent as
     offers (`match_run_send`), and the candidates' answers recorded by the officer (`offer_transition`;
     the synthetic candidates have no login): one offer in three declined, one accepted (awaiting the
-    organization's confirmation), the others waiting for an answer. Those who declined are matched
-    again with the posts left (a second run, its offers waiting for an answer). Dated on the day of the
-    run."""
+    organization's confirmation), the others waiting for an answer. With fewer than three offers (a small
+    --scale), those who declined are matched again with the posts left (a second run, its offers waiting
+    for an answer). Dated on the day of the run."""
     officer = users["officer"]
     fy = plan.cycles[-2].fiscal_year
     cycle = Cycle.objects.get(fiscal_year=fy)
@@ -1063,8 +1063,8 @@ def _load_offers(plan: Plan, users: dict[str, User], progress: Progress) -> None
                     reason=OFFER_DECLINE_REASON if to == OfferStatus.DECLINED else "",
                 )
                 declined += to == OfferStatus.DECLINED
-        if not declined:
-            break
+        if not declined or len(offers) >= 3:
+            break  # every state shown already (or nobody to match again)
     counts = Counter(Offer.objects.filter(run__cycle=cycle).values_list("status", flat=True))
     progress(
         f"matching: FY{fy}: {runs} match runs, {sum(counts.values())} offers "

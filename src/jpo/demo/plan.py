@@ -85,6 +85,9 @@ _DECISION_DAYS: dict[Status, tuple[int, int]] = {
     S.NOT_SELECTED: (215, 260),
 }
 APPLICANT_MOVES = frozenset({S.SUBMITTED, S.WITHDRAWN})
+# Approved posts waiting for the recommended or forwarded candidates of the cycle in its later stages, at
+# most (a demo choice: enough offers to show every state, few enough to keep the first load short).
+WAITING_POSTS = 8
 OVERRIDE_REASON = (
     f"{SYNTHETIC}: the officer reviewed the documents and overrode the screening "
     "(an officer's judgement, not a rule)"
@@ -601,7 +604,11 @@ def build_plan(
                     )
                 else:
                     post.status = "approved"
-            elif fy == previous_fy and app.status in {S.RECOMMENDED, S.FORWARDED}:
+            elif (
+                fy == previous_fy
+                and app.status in {S.RECOMMENDED, S.FORWARDED}
+                and sum(1 for p in cycle_posts if p.status == "approved") < WAITING_POSTS
+            ):
                 # A candidate still waiting for a post: an approved post at the organization they are
                 # recommended or forwarded to, for the officers' matching (jpo.demo.load: offers).
                 post = _post(app_rng, fy, len(cycle_posts) + 1, app.forwarded_to or app.preferences[0])
