@@ -13,8 +13,9 @@ from django.db import migrations, models
 
 
 def link_dispatched(apps, schema_editor):
-    AlumniRecord = apps.get_model("placement", "AlumniRecord")
-    rows = AlumniRecord.objects.filter(dispatch__isnull=False, applicant__isnull=True).values_list(
+    # The database being migrated (a restore migrates a second one), not the default.
+    records = apps.get_model("placement", "AlumniRecord").objects.db_manager(schema_editor.connection.alias)
+    rows = records.filter(dispatch__isnull=False, applicant__isnull=True).values_list(
         "pk",
         "cohort_fiscal_year",
         "organization_id",
@@ -23,7 +24,7 @@ def link_dispatched(apps, schema_editor):
         "dispatch__application__applicant__purged_at",
     )
     taken = set(
-        AlumniRecord.objects.filter(applicant__isnull=False).values_list(
+        records.filter(applicant__isnull=False).values_list(
             "applicant_id", "cohort_fiscal_year", "organization_id"
         )
     )
@@ -32,14 +33,14 @@ def link_dispatched(apps, schema_editor):
         if purged_at is not None or not family_name or key in taken:
             continue
         taken.add(key)
-        AlumniRecord.objects.filter(pk=pk).update(applicant_id=applicant_id, family_name="", given_name="")
+        records.filter(pk=pk).update(applicant_id=applicant_id, family_name="", given_name="")
 
 
 def unlink(apps, schema_editor):
     """Back to names on every record: the applicant's name copied onto the records linked to one."""
-    AlumniRecord = apps.get_model("placement", "AlumniRecord")
-    for record in AlumniRecord.objects.filter(applicant__isnull=False).select_related("applicant"):
-        AlumniRecord.objects.filter(pk=record.pk).update(
+    records = apps.get_model("placement", "AlumniRecord").objects.db_manager(schema_editor.connection.alias)
+    for record in records.filter(applicant__isnull=False).select_related("applicant"):
+        records.filter(pk=record.pk).update(
             family_name=record.family_name or record.applicant.family_name,
             given_name=record.given_name or record.applicant.given_name,
         )

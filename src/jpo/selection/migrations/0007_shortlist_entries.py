@@ -12,7 +12,9 @@ def _number(value, default=None):
 def copy_rankings(apps, schema_editor):
     Shortlist = apps.get_model("selection", "Shortlist")
     ShortlistEntry = apps.get_model("selection", "ShortlistEntry")
-    for shortlist in Shortlist.objects.all().iterator():
+    # The database being migrated (a restore migrates a second one), not the default.
+    using = schema_editor.connection.alias
+    for shortlist in Shortlist.objects.using(using).all().iterator():
         rows = shortlist.ranking if isinstance(shortlist.ranking, list) else []
         entries = []
         for place, row in enumerate((r for r in rows if isinstance(r, dict)), start=1):
@@ -35,7 +37,7 @@ def copy_rankings(apps, schema_editor):
                     shortlisted=row.get("shortlisted") is True,
                 )
             )
-        ShortlistEntry.objects.bulk_create(entries, batch_size=1000)
+        ShortlistEntry.objects.using(using).bulk_create(entries, batch_size=1000)
 
 
 class Migration(migrations.Migration):
